@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from trusthub.cli.main import main
+
+raise SystemExit(main())

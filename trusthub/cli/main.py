@@ -1,0 +1,89 @@
+"""The `trusthub` command group: global options, lazy sub-commands, and the one place where
+errors become exit codes. No traceback reaches a user unless `--debug` is given."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trusthub import __version__
+from trusthub.cli.context import AppContext
+from trusthub.errors import ExitCode, TrusthubError
+
+# name -> "module:attribute". Imported only when the command runs, so `trusthub validate`
+# does not pay for the apply engine or the Twilio SDK at start-up.
+COMMANDS: dict[str, str] = {
+    "validate": "trusthub.cli.validate_cmd:validate",
+}
+
+
+class TrusthubGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrusthubError as e:
+            click.secho(f"error: {e}", err=True, fg="red")
+            raise click.exceptions.Exit(e.exit_code) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as e:
+            app = ctx.find_object(AppContext)
+            if app is not None and app.debug:
+                raise
+            click.secho(
+                f"internal error ({type(e).__name__}); this is a bug in trusthub. "
+                "Rerun with --debug to see where it happened.",
+                err=True,
+                fg="red",
+            )
+            raise click.exceptions.Exit(ExitCode.INTERNAL) from None
+
+
+@click.group(cls=TrusthubGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The workspace directory (holds trusthub.yaml and the profiles).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.version_option(__version__, prog_name="trusthub")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path, debug: bool) -> None:
+    """Compliance-as-code for Twilio Trust Hub: validate, plan and apply customer profiles
+    and trust products kept as YAML."""
+    ctx.obj = AppContext(workspace_dir=workspace, debug=debug)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="trusthub", standalone_mode=True)
+    except SystemExit as e:
+        code = e.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

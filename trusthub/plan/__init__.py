@@ -1,0 +1,1 @@
+"""The plan: a pure function of (desired workspace, recorded state) -> Plan."""

@@ -1,0 +1,149 @@
+"""What a plan is made of. Plain frozen data: the engine builds it, renderers read it."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trusthub.desired import canonical_json
+
+PLAN_FORMAT_VERSION = 1
+
+
+class Verb(enum.StrEnum):
+    REFUSED = "refused"
+    DELETE = "delete"
+    CREATE = "create"
+    UPDATE = "update"
+    ASSIGN = "assign"  # phone numbers added to or removed from a bundle
+    SUBMIT = "submit"
+    RESUBMIT = "resubmit"
+    WAITING = "waiting"
+
+    @property
+    def changes_remote(self) -> bool:
+        return self not in (Verb.REFUSED, Verb.WAITING)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a bundle, old -> new. Sensitive values are sealed (fingerprints), never
+    raw, so a plan can be saved and shared."""
+
+    path: tuple[str | int, ...]
+    old: Any
+    new: Any
+    sensitive: bool = False
+
+    @property
+    def dotted(self) -> str:
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+
+class Eligibility(enum.StrEnum):
+    ELIGIBLE = "eligible"  # can be created and submitted now
+    PENDING = "pending"  # eligible once something named is approved
+    NEVER = "never"  # the profile as written can never get it
+    GRANTED = "granted"  # the trust product is approved
+
+
+@dataclass(frozen=True, slots=True)
+class ProductEligibility:
+    profile: str
+    product: str
+    state: Eligibility
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: str  # "<resource>:<verb>", unique in a plan
+    verb: Verb
+    kind: str  # profile | trust_product
+    resource: str
+    profile: str
+    transitions: tuple[tuple[str, str], ...] = ()  # (from, to); "(none)" before create
+    expected: tuple[str, ...] = ()  # what Trust Hub does next, e.g. "in-review -> ..."
+    changes: tuple[FieldChange, ...] = ()
+    numbers_added: tuple[str, ...] = ()  # sealed
+    numbers_removed: tuple[str, ...] = ()  # sealed
+    depends_on: tuple[str, ...] = ()
+    reason: str = ""  # refused / waiting: why, and the way out
+    desired_hash: str = ""  # binds the action to the exact desired content
+    path: str = field(default="", compare=False)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "verb": self.verb.value,
+            "kind": self.kind,
+            "resource": self.resource,
+            "profile": self.profile,
+            "transitions": [list(t) for t in self.transitions],
+            "expected": list(self.expected),
+            "changes": [
+                {"path": c.dotted, "old": c.old, "new": c.new, "sensitive": c.sensitive}
+                for c in self.changes
+            ],
+            "numbers_added": list(self.numbers_added),
+            "numbers_removed": list(self.numbers_removed),
+            "depends_on": list(self.depends_on),
+            "reason": self.reason,
+            "desired_hash": self.desired_hash,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    actions: tuple[Action, ...]  # in the order apply must follow
+    eligibility: tuple[ProductEligibility, ...]
+    lineage: str
+    serial: int
+    unsafe: tuple[str, ...] = ()  # safety-valve reasons; the plan is refused unless --force
+
+    def count(self, *verbs: Verb) -> int:
+        return sum(1 for a in self.actions if a.verb in verbs)
+
+    @property
+    def refused(self) -> Sequence[Action]:
+        return [a for a in self.actions if a.verb is Verb.REFUSED]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(a.verb.changes_remote for a in self.actions)
+
+    def summary(self) -> str:
+        c = self.count
+        return (
+            f"Plan: {c(Verb.CREATE)} to create, {c(Verb.UPDATE, Verb.ASSIGN)} to update, "
+            f"{c(Verb.SUBMIT)} to submit, {c(Verb.RESUBMIT)} to resubmit, "
+            f"{c(Verb.DELETE)} to delete. {c(Verb.REFUSED)} refused, {c(Verb.WAITING)} waiting."
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as JSON-compatible data, sealed (no raw personal data)."""
+        return {
+            "format_version": PLAN_FORMAT_VERSION,
+            "lineage": self.lineage,
+            "serial": self.serial,
+            "summary": {
+                verb.value: self.count(verb) for verb in Verb
+            },
+            "unsafe": list(self.unsafe),
+            "actions": [a.to_data() for a in self.actions],
+            "eligibility": [
+                {"profile": e.profile, "product": e.product, "state": e.state.value,
+                 "detail": e.detail}
+                for e in self.eligibility
+            ],
+        }  # fmt: skip
+
+    def checksum(self) -> str:
+        """sha256 of the sealed plan data: apply refuses a plan whose checksum moved."""
+        return hashlib.sha256(canonical_json(self.to_data())).hexdigest()
