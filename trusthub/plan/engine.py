@@ -21,6 +21,7 @@ from trusthub.plan.model import (
     FieldChange,
     Plan,
     ProductEligibility,
+    ProfileSummary,
     Verb,
 )
 from trusthub.privacy import fingerprint, is_sensitive, seal
@@ -43,6 +44,8 @@ class Recorded(Protocol):
     def spec_hash(self) -> str | None: ...
     @property
     def rejection_reasons(self) -> Sequence[str]: ...
+    @property
+    def status_since(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,22 @@ class _Planner:
             for product in self._products_of(name):
                 self._product(product)
             self._profile(name)
-        return Plan(tuple(self.actions), tuple(self.eligibility), lineage, serial)
+        summaries = tuple(self._summary(name) for name in profiles)
+        return Plan(tuple(self.actions), tuple(self.eligibility), summaries, lineage, serial)
+
+    def _summary(self, name: str) -> ProfileSummary:
+        d = self.desired.get(name)
+        r = self.recorded.get(name)
+        attrs = d.attributes if d else self.bodies.get(name, {}).get("attributes", {})
+        return ProfileSummary(
+            name=name,
+            role=str(attrs.get("role", "?")),
+            type=str(attrs.get("type", "?")),
+            status=r.status if r else None,
+            status_since=r.status_since if r else None,
+            path=d.path if d else "",
+            rejection_reasons=tuple(r.rejection_reasons) if r else (),
+        )
 
     def _profile_order(self, name: str) -> tuple[int, str]:
         role = self._role(name)

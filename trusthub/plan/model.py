@@ -62,6 +62,17 @@ class ProductEligibility:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    name: str
+    role: str
+    type: str
+    status: str | None  # recorded status, None when not created yet
+    status_since: str | None
+    path: str  # the profile's file ("" when the file is gone)
+    rejection_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     id: str  # "<resource>:<verb>", unique in a plan
     verb: Verb
@@ -103,6 +114,7 @@ class Action:
 class Plan:
     actions: tuple[Action, ...]  # in the order apply must follow
     eligibility: tuple[ProductEligibility, ...]
+    profiles: tuple[ProfileSummary, ...]
     lineage: str
     serial: int
     unsafe: tuple[str, ...] = ()  # safety-valve reasons; the plan is refused unless --force
@@ -136,6 +148,12 @@ class Plan:
                 verb.value: self.count(verb) for verb in Verb
             },
             "unsafe": list(self.unsafe),
+            "profiles": [
+                {"name": p.name, "role": p.role, "type": p.type, "status": p.status,
+                 "status_since": p.status_since, "path": p.path,
+                 "rejection_reasons": list(p.rejection_reasons)}
+                for p in self.profiles
+            ],
             "actions": [a.to_data() for a in self.actions],
             "eligibility": [
                 {"profile": e.profile, "product": e.product, "state": e.state.value,
@@ -143,6 +161,12 @@ class Plan:
                 for e in self.eligibility
             ],
         }  # fmt: skip
+
+    def with_unsafe(self, reasons: Sequence[str]) -> Plan:
+        return Plan(
+            self.actions, self.eligibility, self.profiles, self.lineage, self.serial,
+            tuple(reasons),
+        )  # fmt: skip
 
     def checksum(self) -> str:
         """sha256 of the sealed plan data: apply refuses a plan whose checksum moved."""

@@ -1,0 +1,86 @@
+"""Build plan scenarios: the example workspace, edited, against a recorded state made as
+if an earlier apply had recorded it with chosen statuses."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trusthub.desired import DesiredResource, desired_resources, spec_hash
+from trusthub.plan.engine import compute_plan, desired_hashes, specs_needed
+from trusthub.plan.model import Plan
+from trusthub.privacy import fingerprint, fingerprint_key, seal
+
+REPO = Path(__file__).resolve().parents[2]
+LINEAGE = "7f1c2d3e-0000-4000-8000-000000000001"
+KEY = fingerprint_key(LINEAGE)
+
+
+@dataclass
+class Rec:
+    kind: str
+    name: str
+    status: str | None
+    spec_hash: str | None
+    rejection_reasons: tuple[str, ...] = ()
+    status_since: str | None = "2026-11-20T10:00:00Z"
+
+
+def example_profiles() -> dict[str, dict[str, Any]]:
+    out = {}
+    for path in sorted((REPO / "profiles").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out[data["name"]] = data
+    return out
+
+
+def desired_of(profiles: Mapping[str, Mapping[str, Any]]) -> dict[str, DesiredResource]:
+    return desired_resources(
+        (name, data, f"profiles/{name}.yaml") for name, data in sorted(profiles.items())
+    )
+
+
+@dataclass
+class Recorded:
+    records: dict[str, Rec]
+    bodies: dict[str, dict[str, Any]]
+
+
+def recorded_from(
+    profiles: Mapping[str, Mapping[str, Any]], statuses: Mapping[str, str]
+) -> Recorded:
+    """State as if `profiles` had been applied; `statuses` names each recorded resource's
+    status (resources not named are not recorded)."""
+    desired = desired_of(profiles)
+    records, bodies = {}, {}
+    for name, status in statuses.items():
+        d = desired[name]
+        body = d.body()
+        records[name] = Rec(d.kind, name, status, spec_hash(body, KEY))
+        bodies[name] = {
+            "attributes": seal(body["attributes"], KEY),
+            "numbers": sorted(fingerprint(KEY, n) for n in body["numbers"]),
+        }
+    return Recorded(records, bodies)
+
+
+def plan_for(
+    profiles: Mapping[str, Mapping[str, Any]], recorded: Recorded, serial: int = 3
+) -> tuple[Plan, dict[str, DesiredResource]]:
+    desired = desired_of(profiles)
+    hashes = desired_hashes(desired, KEY)
+    needed = specs_needed(hashes, recorded.records)
+    bodies = {n: recorded.bodies[n] for n in needed}
+    plan = compute_plan(
+        desired, recorded.records, bodies, key=KEY, lineage=LINEAGE, serial=serial, hashes=hashes
+    )
+    return plan, desired
+
+
+def edited(profiles: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    return copy.deepcopy(dict(profiles))  # type: ignore[arg-type]

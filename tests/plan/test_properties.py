@@ -1,0 +1,123 @@
+"""Properties of the plan over random recorded states and random edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
+from trusthub import lifecycle as lc
+from trusthub.desired import PROFILE
+from trusthub.plan.model import Plan, Verb
+
+BASE = example_profiles()
+RESOURCES = sorted(
+    [*BASE]
+    + [
+        f"{name}/{product}"
+        for name, data in BASE.items()
+        for product in data.get("trust_products", {})
+    ]
+)
+STATUS = st.sampled_from([None, *lc.STATUSES])
+
+EDITS = st.sampled_from(
+    [
+        ("business", "website", "https://changed.example.com"),
+        ("business", "industry", "Retail"),
+        ("notifications", "email", "new@changed.example.com"),
+        ("address", "city", "Springfield"),
+        ("type", None, "individual"),
+        ("role", None, "primary"),
+        ("phone_numbers", None, ["+14155550177"]),
+        ("submit", None, False),
+        ("drop", None, None),
+    ]
+)
+
+
+def _apply_edit(profiles: dict[str, dict[str, Any]], name: str, edit: tuple[Any, Any, Any]) -> None:
+    field, sub, value = edit
+    if field == "drop":
+        profiles.pop(name, None)
+        return
+    data = profiles[name]
+    if sub is None:
+        data[field] = value
+    elif field in data:
+        data[field][sub] = value
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], Recorded]:
+    statuses = {}
+    for name in RESOURCES:
+        status = draw(STATUS)
+        profile = name.split("/")[0]
+        if status is not None and (profile == name or statuses.get(profile)):
+            statuses[name] = status
+    recorded = recorded_from(BASE, statuses)
+    profiles = edited(BASE)
+    for name in draw(st.lists(st.sampled_from(sorted(BASE)), max_size=4, unique=True)):
+        _apply_edit(profiles, name, draw(EDITS))
+    if "acme-isv" not in profiles:  # secondaries need their primary (validation enforces it)
+        for data in profiles.values():
+            data.pop("primary", None)
+            data["role"] = "primary"
+    return profiles, recorded
+
+
+def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
+    for action in plan.actions:
+        rec = recorded.records.get(action.resource)
+        status = rec.status if rec else None
+        if action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
+            for before, after in action.transitions:
+                assert lc.is_allowed_client_transition(before, after), action
+            created_now = any(a.id == f"{action.resource}:create" for a in plan.actions)
+            assert created_now or lc.can_submit(status), action
+        if action.verb is Verb.UPDATE:
+            assert lc.can_edit(status), action
+        if action.verb is Verb.DELETE:
+            assert lc.can_delete(status), action
+        if action.verb is Verb.CREATE:
+            assert status is None, action
+        if action.verb is Verb.CREATE and action.kind != PROFILE:
+            assert recorded.records[action.profile].status == lc.APPROVED, action
+        for dep in action.depends_on:
+            assert any(a.id == dep for a in plan.actions), (action, dep)
+        assert set(action.transitions) <= lc.CLIENT_TRANSITIONS | {
+            ("(none)", lc.DRAFT),
+            *((s, "(deleted)") for s in ("(none)", lc.DRAFT, lc.REJECTED)),
+        }, action
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_plan_never_proposes_a_forbidden_transition(case: tuple[dict[str, Any], Recorded]) -> None:
+    profiles, recorded = case
+    plan, _ = plan_for(profiles, recorded)
+    _check_lifecycle(plan, recorded)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_plan_is_deterministic(case: tuple[dict[str, Any], Recorded]) -> None:
+    profiles, recorded = case
+    first, _ = plan_for(profiles, recorded)
+    second, _ = plan_for(dict(reversed(list(profiles.items()))), recorded)
+    assert first == second
+    assert first.checksum() == second.checksum()
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases())
+def test_dependencies_come_before_their_dependents(case: tuple[dict[str, Any], Recorded]) -> None:
+    profiles, recorded = case
+    plan, _ = plan_for(profiles, recorded)
+    seen: set[str] = set()
+    for action in plan.actions:
+        assert set(action.depends_on) <= seen, action
+        seen.add(action.id)

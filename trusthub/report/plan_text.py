@@ -1,0 +1,56 @@
+"""The plan for people at a terminal. Colour only when the caller says the output is one."""
+
+from __future__ import annotations
+
+import click
+
+from trusthub.report.plan_view import PlanView
+
+_COLOURS = {
+    "create": "green",
+    "update": "yellow",
+    "assign": "yellow",
+    "submit": "cyan",
+    "resubmit": "cyan",
+    "delete": "red",
+    "refused": "red",
+    "waiting": "bright_black",
+}
+
+
+def render_text(view: PlanView, *, colour: bool = False) -> str:
+    def style(text: str, verb: str) -> str:
+        return click.style(text, fg=_COLOURS[verb]) if colour else text
+
+    out: list[str] = []
+    for profile in view.profiles:
+        where = f"  ({profile.path})" if profile.path else ""
+        out.append(f"{profile.name}: {profile.heading}{where}")
+        for action in profile.actions:
+            who = "" if action.label == "profile" else f"{action.label} "
+            line = f"  {action.symbol} {action.verb:<9} {who}{action.resource}"
+            if action.transitions:
+                line += f"  [{action.transitions}]"
+            out.append(style(line, action.verb))
+            for change in action.changes:
+                if change.old:
+                    out.append(f"      {change.path}: {change.old} -> {change.new}")
+                else:
+                    out.append(f"      {change.path}: {change.new}")
+            if action.reason:
+                out.append(f"      {action.reason}")
+            if action.expected:
+                out.append(f"      then Trust Hub: {action.expected}")
+        for e in profile.eligibility:
+            out.append(f"  {e.symbol} {e.label}: {e.state}, {e.detail}")
+        if not profile.actions and not profile.eligibility:
+            out.append("  no changes")
+        out.append("")
+    for reason in view.unsafe:
+        out.append(style(f"✗ unsafe: {reason}", "refused"))
+    if view.unsafe:
+        out.append("")
+    out.append(view.summary)
+    if not view.has_changes and not view.refused:
+        out.append("No changes. Trust Hub matches the workspace.")
+    return "\n".join(out) + "\n"
