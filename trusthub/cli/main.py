@@ -18,6 +18,12 @@ from trusthub.errors import ExitCode, TrusthubError
 # does not pay for the apply engine or the Twilio SDK at start-up.
 COMMANDS: dict[str, str] = {
     "validate": "trusthub.cli.validate_cmd:validate",
+    "plan": "trusthub.cli.plan_cmd:plan",
+    "apply": "trusthub.cli.apply_cmd:apply",
+    "refresh": "trusthub.cli.refresh_cmd:refresh",
+    "status": "trusthub.cli.status_cmd:status",
+    "state": "trusthub.cli.state_cmd:state",
+    "history": "trusthub.cli.history_cmd:history",
 }
 
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: installs what it needs (PostgreSQL from Debian
+# packages, Python packages into ./.venv), then runs ruff, mypy, pytest and a benchmark
+# smoke run. .ci/run calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== installing PostgreSQL (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; fi
+fi
+
+echo "== installing Python packages"
+bash scripts/bootstrap.sh dev
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy (strict)"
+.venv/bin/mypy
+echo "== trusthub validate (the example workspace)"
+.venv/bin/trusthub validate
+echo "== pytest"
+.venv/bin/pytest -n 2 -p no:cacheprovider "$@"
+echo "== benchmark smoke"
+.venv/bin/python bench/run.py --smoke

@@ -1,0 +1,1 @@
+"""The imperative shell: load, read state, plan, apply. The CLI calls these."""

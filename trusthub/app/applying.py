@@ -1,0 +1,138 @@
+"""Apply a plan: run its actions against the target, recording every step in the state as
+it happens (intent before each create, SID after, status after each submission)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from trusthub.app.planning import Planned
+from trusthub.app.target import Target
+from trusthub.apply.converge import Context, run_action
+from trusthub.apply.executor import Outcome, execute
+from trusthub.plan.model import Action
+from trusthub.state.base import StateStore
+
+
+class StoreRecorder:
+    """The apply steps' view of the state store. One short transaction per write, behind a
+    lock because the store's connection is shared by the worker threads."""
+
+    def __init__(self, store: StateStore, *, actor: str, checksum: str) -> None:
+        self.store = store
+        self.actor = actor
+        self.checksum = checksum
+        self._lock = threading.RLock()
+
+    def sids(self, kind: str, name: str) -> dict[str, str]:
+        with self._lock:
+            return self.store.sids(kind, name)
+
+    def intents(self, kind: str, name: str) -> set[str]:
+        with self._lock:
+            return {i.role for i in self.store.open_intents() if i.kind == kind and i.name == name}
+
+    def intent(self, kind: str, name: str, role: str, detail: Mapping[str, Any]) -> None:
+        with self._lock, self.store.transaction() as tx:
+            tx.record_intent(kind, name, role, dict(detail))
+
+    def confirm(self, kind: str, name: str, role: str, sid: str) -> None:
+        with self._lock, self.store.transaction() as tx:
+            tx.confirm(kind, name, role, sid)
+
+    def forget(self, kind: str, name: str, role: str) -> None:
+        with self._lock, self.store.transaction() as tx:
+            tx.forget(kind, name, role)
+
+    def applied(
+        self,
+        kind: str,
+        name: str,
+        *,
+        body: Mapping[str, Any],
+        spec_hash: str,
+        status: str | None,
+        policy_sid: str,
+        action: str,
+    ) -> None:
+        with self._lock, self.store.transaction() as tx:
+            before = self.store.resource(kind, name)
+            tx.put_resource(kind, name, spec=dict(body), spec_hash=spec_hash, policy_sid=policy_sid)
+            if status is not None:
+                tx.set_status(
+                    kind,
+                    name,
+                    status,  # type: ignore[arg-type]
+                    reasons=before.rejection_reasons if before else (),
+                    actor=self.actor,
+                    detail={"action": action},
+                    plan_checksum=self.checksum,
+                    action=action,
+                )
+
+    def status(
+        self,
+        kind: str,
+        name: str,
+        status: str,
+        *,
+        action: str,
+        reasons: tuple[str, ...] = (),
+        evaluation: Mapping[str, Any] | None = None,
+        valid_until: str | None = None,
+    ) -> None:
+        with self._lock, self.store.transaction() as tx:
+            extra: dict[str, Any] = {}
+            if evaluation is not None:
+                extra["evaluation"] = dict(evaluation)
+            if valid_until is not None:
+                extra["valid_until"] = valid_until
+            tx.set_status(
+                kind,
+                name,
+                status,  # type: ignore[arg-type]
+                reasons=reasons,
+                actor=self.actor,
+                detail={"action": action},
+                plan_checksum=self.checksum,
+                action=action,
+                **extra,
+            )
+
+    def evaluation(self, kind: str, name: str, evaluation: Mapping[str, Any]) -> None:
+        with self._lock, self.store.transaction() as tx:
+            tx.set_evaluation(
+                kind, name, dict(evaluation), actor=self.actor, plan_checksum=self.checksum
+            )
+
+    def removed(self, kind: str, name: str, *, action: str) -> None:
+        with self._lock, self.store.transaction() as tx:
+            tx.delete_resource(
+                kind, name, action=action, actor=self.actor, plan_checksum=self.checksum
+            )
+
+
+def apply_plan(
+    planned: Planned,
+    store: StateStore,
+    target: Target,
+    *,
+    workspace: str,
+    actor: str,
+    parallelism: int,
+    progress: Callable[[Action, str], None],
+    on_done: Callable[[Action, str | None], None],
+) -> Outcome:
+    recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
+    ctx = Context(
+        api=target.api,
+        recorder=recorder,
+        workspace=workspace,
+        key=planned.key,
+        desired=planned.desired,
+        provision_numbers=target.provision_numbers,
+        progress=progress,
+    )
+    actions = [a for a in planned.plan.actions if a.verb.changes_remote]
+    return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)

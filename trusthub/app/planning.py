@@ -1,0 +1,74 @@
+"""Make a plan: load and validate the workspace, read the recorded state, compute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trusthub.desired import PROFILE, DesiredResource, desired_resources
+from trusthub.errors import Problem, TrusthubError
+from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
+from trusthub.plan.model import Plan
+from trusthub.plan.safety import unsafe_reasons
+from trusthub.privacy import fingerprint_key
+from trusthub.profiles import LoadedWorkspace, load_workspace
+from trusthub.state.base import StateStore
+from trusthub.workspace import Settings
+
+
+class InvalidWorkspaceError(TrusthubError):
+    """The workspace has errors; nothing can be planned from it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        lines = "\n".join(str(p) for p in problems)
+        count = len(problems)
+        super().__init__(
+            f"the workspace has {count} error{'s' if count != 1 else ''}:\n{lines}",
+            hint="fix them (`trusthub validate` lists them with all formats) and plan again",
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    plan: Plan
+    key: bytes
+    desired: dict[str, DesiredResource]
+    workspace: LoadedWorkspace
+
+
+def load_valid(settings: Settings) -> LoadedWorkspace:
+    workspace = load_workspace(settings)
+    errors = [p for p in workspace.problems if p.severity == "error"]
+    if errors:
+        raise InvalidWorkspaceError(errors)
+    return workspace
+
+
+def make_plan(
+    settings: Settings,
+    store: StateStore,
+    workspace: LoadedWorkspace,
+    *,
+    options: PlanOptions | None = None,
+) -> Planned:
+    snapshot = store.snapshot()
+    key = fingerprint_key(snapshot.lineage)
+    recorded = snapshot.by_name()
+    desired = desired_resources(
+        (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
+    )
+    hashes = desired_hashes(desired, key)
+    bodies = store.specs(specs_needed(hashes, recorded))
+    plan = compute_plan(
+        desired,
+        recorded,
+        bodies,
+        key=key,
+        lineage=snapshot.lineage,
+        serial=snapshot.serial,
+        hashes=hashes,
+        options=options or PlanOptions(),
+    )
+    recorded_profiles = sum(1 for r in recorded.values() if r.kind == PROFILE)
+    plan = plan.with_unsafe(unsafe_reasons(plan, recorded_profiles, settings.safety))
+    return Planned(plan, key, desired, workspace)

@@ -1,0 +1,67 @@
+"""One command's connection to its state store and (lazily) its target."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from trusthub.app.refreshing import RefreshResult, refresh_state
+from trusthub.app.target import Target, open_target
+from trusthub.errors import ConfigError
+from trusthub.plan.engine import PlanOptions
+from trusthub.state import open_store
+from trusthub.state.actor import current_actor, current_holder
+from trusthub.state.base import StateStore
+from trusthub.workspace import Settings
+
+
+class Session:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store: StateStore = open_store(settings.state, settings.name)
+        self._target: Target | None = None
+        self._target_error: ConfigError | None = None
+        self.actor = current_actor()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def target(self) -> Target:
+        if self._target is None:
+            self._target = open_target(self.settings)
+        return self._target
+
+    def reachable_target(self) -> Target | None:
+        """The target, or None when it cannot be reached (no credentials)."""
+        if self._target is None and self._target_error is None:
+            try:
+                self._target = open_target(self.settings)
+            except ConfigError as e:
+                self._target_error = e
+        return self._target
+
+    def plan_options(self) -> PlanOptions:
+        return PlanOptions(submit_primary_via_api=self.settings.target == "sandbox")
+
+    @property
+    def unreachable_reason(self) -> str | None:
+        return self._target_error.message if self._target_error else None
+
+    def refresh(self, *, lock_timeout: float = 0.0) -> RefreshResult | None:
+        """Refresh under the state lock; None when the target cannot be reached."""
+        target = self.reachable_target()
+        if target is None:
+            return None
+        with self.store.lock(current_holder("refresh"), timeout=lock_timeout):
+            return refresh_state(self.store, target, actor=self.actor)

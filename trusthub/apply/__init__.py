@@ -1,0 +1,1 @@
+"""Carrying a plan out against Trust Hub, recording every step as it happens."""

@@ -1,0 +1,374 @@
+"""The steps of each action, written to converge: every step first looks at what the state
+(and, after a crash, Trust Hub) already holds, so running an action twice, or after a
+`kill -9` at any point, ends in the same place without duplicates.
+
+Creates follow one protocol: record the intent, create the object under a friendly name
+unique to (workspace, resource, role), confirm its SID. An intent left open by a crash or an
+ambiguous failure is resolved by adopting the object with that name; extra copies found then
+are deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+
+from trusthub import lifecycle as lc
+from trusthub import mapping
+from trusthub.apply import objects
+from trusthub.apply.recorder import Recorder
+from trusthub.desired import PROFILE, DesiredResource, spec_hash
+from trusthub.errors import ApplyError
+from trusthub.plan.model import Action, Verb
+from trusthub.privacy import fingerprint, seal
+from trusthub.provider.retry import AmbiguousCreateError
+from trusthub.provider.trusthub_api import Remote, TrustHubApi
+
+NOT_FOUND = 20404
+
+
+@dataclass
+class Context:
+    api: TrustHubApi
+    recorder: Recorder
+    workspace: str
+    key: bytes
+    desired: Mapping[str, DesiredResource]
+    provision_numbers: bool  # the sandbox "buys" numbers it does not have yet
+    progress: Callable[[Action, str], None] = lambda action, message: None
+
+
+def object_name(workspace: str, resource: str, role: str) -> str:
+    """A friendly name unique to (workspace, resource, role), at most 64 characters."""
+    tag = hashlib.sha1(f"{workspace}/{resource}/{role}".encode()).hexdigest()[:8]
+    return f"{resource} {role.split(':')[-1]}"[:53] + f" ~{tag}"
+
+
+def pending_bundle_name(workspace: str, resource: str) -> str:
+    """Bundles are created under this name and renamed once their SID is recorded, so an
+    interrupted create can be found again."""
+    return "trusthub pending " + object_name(workspace, resource, objects.BUNDLE)[-9:]
+
+
+def _ignore_missing(call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except TwilioRestException as e:
+        if e.code != NOT_FOUND and e.status != 404:
+            raise
+
+
+class Converger:
+    def __init__(self, ctx: Context, action: Action) -> None:
+        self.ctx = ctx
+        self.api = ctx.api
+        self.rec = ctx.recorder
+        self.action = action
+        self.kind = action.kind
+        self.name = action.resource
+
+    def say(self, message: str) -> None:
+        self.ctx.progress(self.action, message)
+
+    # -- the create protocol -------------------------------------------------------------
+
+    def ensure(
+        self,
+        role: str,
+        *,
+        create: Callable[[], str],
+        find: Callable[[], Sequence[Remote]],
+        delete: Callable[[str], None],
+    ) -> tuple[str, bool]:
+        """The SID for `role`, creating or adopting it. Returns (sid, new)."""
+        sid = self.rec.sids(self.kind, self.name).get(role)
+        if sid is not None:
+            return sid, False
+        if role in self.rec.intents(self.kind, self.name):
+            adopted = self._adopt(role, find, delete)
+            if adopted is not None:
+                return adopted, True
+        self.rec.intent(self.kind, self.name, role, {"action": self.action.id})
+        for _attempt in range(3):
+            try:
+                sid = create()
+            except AmbiguousCreateError:
+                adopted = self._adopt(role, find, delete)
+                if adopted is not None:
+                    return adopted, True
+                continue
+            self.rec.confirm(self.kind, self.name, role, sid)
+            self.say(f"created {role} {sid}")
+            return sid, True
+        raise ApplyError(f"{self.name}: could not create {role}: Trust Hub kept failing")
+
+    def _adopt(
+        self, role: str, find: Callable[[], Sequence[Remote]], delete: Callable[[str], None]
+    ) -> str | None:
+        found = sorted(find(), key=lambda r: (r.date_created is None, r.date_created, r.sid))
+        if not found:
+            return None
+        keep, *extra = found
+        self.rec.confirm(self.kind, self.name, role, keep.sid)
+        self.say(f"adopted {role} {keep.sid} left by an interrupted run")
+        for duplicate in extra:
+            _ignore_missing(lambda d=duplicate.sid: delete(d))  # type: ignore[misc]
+            self.say(f"deleted duplicate {role} {duplicate.sid}")
+        return keep.sid
+
+    # -- building blocks -----------------------------------------------------------------
+
+    def ensure_end_user(self, spec: objects.EndUserSpec, *, update: bool) -> str:
+        fname = object_name(self.ctx.workspace, self.name, spec.role)
+        sid, new = self.ensure(
+            spec.role,
+            create=lambda: self.api.create_end_user(
+                type_=spec.type, friendly_name=fname, attributes=spec.attributes
+            ),
+            find=lambda: [r for r in self.api.find_end_users(fname) if r.type == spec.type],
+            delete=self.api.delete_end_user,
+        )
+        if update and not new:
+            self.api.update_end_user(sid, friendly_name=fname, attributes=spec.attributes)
+            self.say(f"updated {spec.role}")
+        return sid
+
+    def ensure_address(self, attributes: Mapping[str, Any], *, update: bool) -> str:
+        params = mapping.address_params(attributes["address"], objects.customer_name(attributes))
+        fname = object_name(self.ctx.workspace, self.name, objects.ADDRESS)
+        sid, new = self.ensure(
+            objects.ADDRESS,
+            create=lambda: self.api.create_address(friendly_name=fname, params=params),
+            find=lambda: self.api.find_addresses(fname),
+            delete=self.api.delete_address,
+        )
+        if update and not new:
+            self.api.update_address(sid, friendly_name=fname, params=params)
+            self.say("updated address")
+        return sid
+
+    def ensure_document(self, address_sid: str) -> str:
+        fname = object_name(self.ctx.workspace, self.name, objects.DOCUMENT)
+        attributes = {"address_sids": address_sid}
+        sid, _new = self.ensure(
+            objects.DOCUMENT,
+            create=lambda: self.api.create_document(
+                type_="customer_profile_address", friendly_name=fname, attributes=attributes
+            ),
+            find=lambda: self.api.find_documents(fname),
+            delete=self.api.delete_document,
+        )
+        return sid
+
+    def ensure_bundle(
+        self, *, friendly_name: str, email: str, policy_sid: str, callback: str | None
+    ) -> str:
+        pending = pending_bundle_name(self.ctx.workspace, self.name)
+        sid, new = self.ensure(
+            objects.BUNDLE,
+            create=lambda: (
+                self.api.create_bundle(
+                    self.kind,
+                    friendly_name=pending,
+                    email=email,
+                    policy_sid=policy_sid,
+                    status_callback=callback,
+                ).sid
+            ),
+            find=lambda: [
+                Remote(b.sid, b.friendly_name, self.kind, b.date_created)
+                for b in self.api.find_bundles(
+                    self.kind, friendly_name=pending, policy_sid=policy_sid
+                )
+            ],
+            delete=lambda s: self.api.delete_bundle(self.kind, s),
+        )
+        bundle = self.api.fetch_bundle(self.kind, sid) if not new else None
+        if new or (bundle is not None and bundle.friendly_name == pending):
+            self.api.update_bundle(
+                self.kind, sid, friendly_name=friendly_name, email=email, status_callback=callback
+            )
+        return sid
+
+    def ensure_assigned(self, bundle: str, object_sids: Sequence[str]) -> None:
+        present = self.api.entity_assignments(self.kind, bundle)
+        for object_sid in object_sids:
+            if object_sid not in present:
+                self.api.assign_entity(self.kind, bundle, object_sid)
+                self.say(f"assigned {object_sid}")
+
+    def number_sid(self, e164: str) -> str:
+        role = "number:" + fingerprint(self.ctx.key, e164)
+        known = self.rec.sids(self.kind, self.name).get(role)
+        if known is not None:
+            return known
+        sid = self.api.number_sid(e164)
+        if sid is None:
+            if not self.ctx.provision_numbers:
+                raise ApplyError(
+                    f"{self.name}: phone number {e164} is not in this Twilio account; buy or "
+                    "port it first, or remove it from the profile"
+                )
+            sid = self.api.provision_number(e164)
+        self.rec.confirm(self.kind, self.name, role, sid)
+        return sid
+
+    def ensure_numbers(self, bundle: str, numbers: Sequence[str]) -> None:
+        wanted = {self.number_sid(n) for n in numbers}
+        present = self.api.channel_assignments(self.kind, bundle)
+        for pn in sorted(wanted - present.keys()):
+            self.api.assign_number(self.kind, bundle, pn)
+            self.say(f"assigned number {pn}")
+        for pn in sorted(present.keys() - wanted):
+            _ignore_missing(lambda ra=present[pn]: self.api.unassign_number(self.kind, bundle, ra))  # type: ignore[misc]
+            self.say(f"unassigned number {pn}")
+
+    # -- actions -------------------------------------------------------------------------
+
+    def converge(self, desired: DesiredResource, *, update: bool) -> None:
+        """Create or update the bundle and everything hanging on it."""
+        if self.kind == PROFILE:
+            self._converge_profile(desired, update=update)
+        else:
+            self._converge_product(desired, update=update)
+        body = desired.body()
+        sealed = {
+            "attributes": seal(body["attributes"], self.ctx.key),
+            "numbers": sorted(fingerprint(self.ctx.key, n) for n in body["numbers"]),
+        }
+        bundle = self.api.fetch_bundle(
+            self.kind, self.rec.sids(self.kind, self.name)[objects.BUNDLE]
+        )
+        self.rec.applied(
+            self.kind,
+            self.name,
+            body=sealed,
+            spec_hash=spec_hash(body, self.ctx.key),
+            status=bundle.status,
+            policy_sid=bundle.policy_sid,
+            action=self.action.verb.value,
+        )
+
+    def _converge_profile(self, d: DesiredResource, *, update: bool) -> None:
+        attrs = d.attributes
+        touched = {c.path[0] for c in self.action.changes} if update else set()
+        assign: list[str] = []
+        for spec in objects.profile_end_users(attrs):
+            assign.append(self.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
+        self._drop_stale_end_users({s.role for s in objects.profile_end_users(attrs)})
+        address = self.ensure_address(attrs, update="address" in touched)
+        assign.append(self.ensure_document(address))
+        if d.primary:
+            primary = self.rec.sids(PROFILE, d.primary).get(objects.BUNDLE)
+            if primary is None:
+                raise ApplyError(f"{d.name}: its primary {d.primary} has no bundle yet")
+            assign.append(primary)
+        notifications = attrs["notifications"]
+        bundle = self.ensure_bundle(
+            friendly_name=objects.bundle_friendly_name(attrs),
+            email=notifications["email"],
+            policy_sid=mapping.profile_policy_sid(attrs["role"], attrs["type"]),
+            callback=notifications.get("status_callback"),
+        )
+        if touched & {"friendly_name", "notifications", "business", "individual"}:
+            self.api.update_bundle(
+                self.kind,
+                bundle,
+                friendly_name=objects.bundle_friendly_name(attrs),
+                email=notifications["email"],
+                status_callback=notifications.get("status_callback"),
+            )
+        self.ensure_assigned(bundle, assign)
+        self.ensure_numbers(bundle, d.numbers)
+
+    def _drop_stale_end_users(self, wanted: set[str]) -> None:
+        for role, sid in self.rec.sids(self.kind, self.name).items():
+            if role.startswith("end_user:") and role not in wanted:
+                bundle = self.rec.sids(self.kind, self.name).get(objects.BUNDLE)
+                if bundle is not None:
+                    assignment = self.api.entity_assignments(self.kind, bundle).get(sid)
+                    if assignment is not None:
+                        self.api.unassign_entity(self.kind, bundle, assignment)
+                _ignore_missing(lambda s=sid: self.api.delete_end_user(s))  # type: ignore[misc]
+                self.rec.forget(self.kind, self.name, role)
+                self.say(f"removed {role}")
+
+    def _converge_product(self, d: DesiredResource, *, update: bool) -> None:
+        profile = self.ctx.desired[d.profile]
+        profile_bundle = self.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
+        if profile_bundle is None:
+            raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
+        assign = []
+        spec = objects.product_end_user(d)
+        if spec is not None:
+            assign.append(self.ensure_end_user(spec, update=update))
+        assign.append(profile_bundle)
+        bundle = self.ensure_bundle(
+            friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
+            email=profile.attributes["notifications"]["email"],
+            policy_sid=str(d.attributes["policy"]),
+            callback=profile.attributes["notifications"].get("status_callback"),
+        )
+        self.ensure_assigned(bundle, assign)
+        self.ensure_numbers(bundle, d.numbers)
+
+    def submit(self) -> None:
+        sid = self.rec.sids(self.kind, self.name)[objects.BUNDLE]
+        bundle = self.api.fetch_bundle(self.kind, sid)
+        if bundle.status not in (lc.DRAFT, lc.REJECTED):
+            self.say(f"already {bundle.status}")  # a crashed run got this far
+            self.rec.status(self.kind, self.name, bundle.status, action=self.action.verb.value)
+            return
+        evaluation = self.api.evaluate(self.kind, sid, bundle.policy_sid)
+        result = {
+            "sid": evaluation.sid,
+            "status": evaluation.status,
+            "failures": evaluation.failures(),
+        }
+        self.rec.evaluation(self.kind, self.name, result)
+        if evaluation.status != "compliant":
+            raise ApplyError(
+                f"{self.name}: evaluation is {evaluation.status}; not submitted: "
+                + "; ".join(evaluation.failures())
+            )
+        submitted = self.api.submit(self.kind, sid)
+        self.say(f"submitted: {bundle.status} -> {submitted.status}")
+        self.rec.status(
+            self.kind,
+            self.name,
+            submitted.status,
+            action=self.action.verb.value,
+            evaluation=result,
+        )
+
+    def delete(self) -> None:
+        sids = self.rec.sids(self.kind, self.name)
+        bundle = sids.get(objects.BUNDLE)
+        if bundle is not None:
+            _ignore_missing(lambda: self.api.delete_bundle(self.kind, bundle))
+            self.say(f"deleted bundle {bundle}")
+        for role, sid in sorted(sids.items()):
+            if role.startswith("end_user:"):
+                _ignore_missing(lambda s=sid: self.api.delete_end_user(s))  # type: ignore[misc]
+            elif role == objects.DOCUMENT:
+                _ignore_missing(lambda s=sid: self.api.delete_document(s))  # type: ignore[misc]
+        if objects.ADDRESS in sids:
+            _ignore_missing(lambda: self.api.delete_address(sids[objects.ADDRESS]))
+        self.rec.removed(self.kind, self.name, action=self.action.verb.value)
+
+
+def run_action(ctx: Context, action: Action) -> None:
+    """Carry out one action of a plan."""
+    c = Converger(ctx, action)
+    desired = ctx.desired.get(action.resource)
+    if action.verb in (Verb.CREATE, Verb.UPDATE, Verb.ASSIGN):
+        assert desired is not None
+        c.converge(desired, update=action.verb is not Verb.CREATE)
+    elif action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
+        c.submit()
+    elif action.verb is Verb.DELETE:
+        c.delete()

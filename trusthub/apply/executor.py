@@ -1,0 +1,82 @@
+"""Run a plan's actions in dependency order with bounded concurrency. A failed action stops
+only what depends on it; the run always ends with a summary."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from trusthub.errors import TrusthubError
+from trusthub.plan.model import Action
+
+
+@dataclass
+class Outcome:
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # action id -> why
+    skipped: dict[str, str] = field(default_factory=dict)  # action id -> which failure
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for the user. Never a traceback, never a credential (the SDK's messages
+    carry the URL and Twilio's text, not the auth header)."""
+    if isinstance(error, TrusthubError):
+        return error.message
+    code = getattr(error, "code", None)
+    msg = getattr(error, "msg", None) or str(error) or type(error).__name__
+    return f"Twilio error {code}: {msg}" if code else f"{type(error).__name__}: {msg}"
+
+
+def execute(
+    actions: Sequence[Action],
+    run: Callable[[Action], None],
+    *,
+    parallelism: int,
+    on_done: Callable[[Action, str | None], None] = lambda action, error: None,
+) -> Outcome:
+    """Run `run(action)` for every action whose dependencies succeeded."""
+    outcome = Outcome()
+    ids = {a.id for a in actions}
+    pending = {a.id: a for a in actions}
+    waiting_on = {a.id: {d for d in a.depends_on if d in ids} for a in actions}
+    lock = threading.Lock()
+    running: dict[Future[None], Action] = {}
+
+    def ready() -> list[Action]:
+        return [pending.pop(i) for i in [i for i in pending if not waiting_on[i]]]
+
+    def skip_dependents(failed_id: str) -> None:
+        for other in list(pending):
+            if failed_id in waiting_on[other]:
+                outcome.skipped[other] = failed_id
+                del pending[other]
+                skip_dependents(other)
+
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
+        for action in ready():
+            running[pool.submit(run, action)] = action
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                action = running.pop(future)
+                error = future.exception()
+                with lock:
+                    if error is None:
+                        outcome.done.append(action.id)
+                        for other in pending:
+                            waiting_on[other].discard(action.id)
+                        on_done(action, None)
+                    else:
+                        why = describe_failure(error)
+                        outcome.failed[action.id] = why
+                        on_done(action, why)
+                        skip_dependents(action.id)
+            for action in ready():
+                running[pool.submit(run, action)] = action
+    return outcome

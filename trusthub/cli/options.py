@@ -1,0 +1,33 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+output_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, markdown for pull-request comments.",
+)
+no_refresh = click.option(
+    "--no-refresh",
+    is_flag=True,
+    help="Plan from the recorded state alone, without reading Trust Hub first "
+    "(what a pull request without credentials does).",
+)
+lock_timeout = click.option(
+    "--lock-timeout",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the state lock held by another run.",
+)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

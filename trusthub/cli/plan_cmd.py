@@ -1,0 +1,120 @@
+"""`trusthub plan`: what apply would do, and what it refuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trusthub import __version__
+from trusthub.app.planning import Planned, load_valid, make_plan
+from trusthub.app.session import Session
+from trusthub.cli.context import AppContext
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
+from trusthub.errors import ExitCode
+from trusthub.report.plan_json import plan_data, render_json
+from trusthub.report.plan_markdown import render_markdown
+from trusthub.report.plan_text import render_text
+from trusthub.report.plan_view import build_view
+
+SAVED_PLAN_KIND = "trusthub-plan"
+
+
+def reveal_from(planned: Planned) -> Any:
+    def reveal(resource: str, path: tuple[str | int, ...]) -> Any:
+        value: Any = planned.desired[resource].attributes
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
+    return reveal
+
+
+def render(planned: Planned, fmt: str, *, show_sensitive: bool = False) -> str:
+    if fmt == "json":
+        return render_json(planned.plan, planned.key)
+    view = build_view(
+        planned.plan,
+        planned.key,
+        show_sensitive=show_sensitive and fmt == "text",
+        reveal=reveal_from(planned),
+    )
+    if fmt == "markdown":
+        return render_markdown(view)
+    return render_text(view, colour=is_terminal())
+
+
+def saved_plan(planned: Planned, workspace: str) -> dict[str, Any]:
+    """The plan file: masked plan data plus what apply checks (lineage, serial, checksum).
+    It holds no personal data, so it can be kept as a CI artifact."""
+    return {
+        "kind": SAVED_PLAN_KIND,
+        "trusthub_version": __version__,
+        "workspace": workspace,
+        "plan": plan_data(planned.plan, planned.key),
+    }
+
+
+@click.command("plan")
+@output_format
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the plan to FILE for `trusthub apply FILE`.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 with no changes, 4 with changes, 1 when anything is refused or invalid.",
+)
+@click.option(
+    "--show-sensitive",
+    is_flag=True,
+    help="Show new values of personal data (text format only; never in json, markdown or "
+    "saved plans).",
+)
+@click.option(
+    "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
+)
+@no_refresh
+@lock_timeout
+@click.pass_obj
+def plan(
+    app: AppContext,
+    fmt: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    show_sensitive: bool,
+    force: bool,
+    no_refresh: bool,
+    lock_timeout: float,
+) -> None:
+    """Show what `trusthub apply` would do: creates, updates, submissions, deletes, the
+    status transitions to expect, trust-product eligibility, and what is refused."""
+    settings = app.settings
+    workspace = load_valid(settings)
+    with Session(settings) as session:
+        if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
+            click.echo(
+                f"note: planning from the recorded state ({session.unreachable_reason})",
+                err=True,
+            )
+        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+    click.echo(render(planned, fmt, show_sensitive=show_sensitive), nl=False)
+    if out is not None:
+        out.write_text(
+            json.dumps(saved_plan(planned, settings.name), indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
+    p = planned.plan
+    if p.refused or (p.unsafe and not force):
+        raise click.exceptions.Exit(ExitCode.PROBLEMS)
+    if detailed_exitcode and p.has_changes:
+        raise click.exceptions.Exit(ExitCode.CHANGES)

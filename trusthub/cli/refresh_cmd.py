@@ -1,0 +1,27 @@
+"""`trusthub refresh`: record what Trust Hub says now."""
+
+from __future__ import annotations
+
+import click
+
+from trusthub.app.session import Session
+from trusthub.cli.context import AppContext
+from trusthub.cli.options import lock_timeout
+from trusthub.errors import ConfigError
+
+
+@click.command("refresh")
+@lock_timeout
+@click.pass_obj
+def refresh(app: AppContext, lock_timeout: float) -> None:
+    """Read statuses, rejection reasons and valid_until of every recorded bundle from Trust
+    Hub into the state, with an audit entry for each transition."""
+    with Session(app.settings) as session:
+        result = session.refresh(lock_timeout=lock_timeout)
+        if result is None:
+            raise ConfigError(f"cannot refresh: {session.unreachable_reason}")
+    for name, before, after in result.changed:
+        click.echo(f"{name}: {before or '(none)'} -> {after}")
+    for name in result.missing:
+        click.echo(f"{name}: its bundle is gone from Trust Hub", err=True)
+    click.echo(f"Refreshed {result.read} bundle(s); {len(result.changed)} changed status.")

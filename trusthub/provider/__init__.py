@@ -1,0 +1,2 @@
+"""The imperative shell toward Trust Hub: the official twilio SDK, aimed at real Twilio or
+at the embedded sandbox."""
