@@ -111,6 +111,19 @@ class _Planner:
         self.actions: list[Action] = []
         self.by_id: dict[str, Action] = {}
         self.eligibility: list[ProductEligibility] = []
+        # profile -> its trust products, desired or recorded (built once: the plan is linear).
+        products: dict[str, set[str]] = {}
+        for name in (
+            *(n for n, d in desired.items() if d.kind == TRUST_PRODUCT),
+            *(n for n, r in recorded.items() if r.kind == TRUST_PRODUCT),
+        ):
+            products.setdefault(name.split("/", 1)[0], set()).add(name)
+        self.products = {p: sorted(names) for p, names in products.items()}
+        # primary -> its secondaries, desired and recorded-only, for the delete checks.
+        self.secondaries: dict[str, list[str]] = {}
+        for name, d in desired.items():
+            if d.kind == PROFILE and d.primary:
+                self.secondaries.setdefault(d.primary, []).append(name)
 
     # -- driver ------------------------------------------------------------------------
 
@@ -160,12 +173,7 @@ class _Planner:
         return body["attributes"].get("role") if body else None
 
     def _products_of(self, profile: str) -> list[str]:
-        prefix = profile + "/"
-        names = {n for n in self.desired if n.startswith(prefix)}
-        names |= {
-            n for n, r in self.recorded.items() if r.kind == TRUST_PRODUCT and n.startswith(prefix)
-        }
-        return sorted(names)
+        return self.products.get(profile, [])
 
     def _status(self, name: str) -> str | None:
         r = self.recorded.get(name)
@@ -388,15 +396,23 @@ class _Planner:
         for product in self._products_of(name):
             if (a := self.by_id.get(f"{product}:refused")) is not None:
                 blockers.append(f"its trust product {product} stays ({a.reason})")
-        for other, d in sorted(self.desired.items()):
-            if d.kind == PROFILE and d.primary == name:
-                blockers.append(f"secondary {other} still names it as primary")
-        for other, r in sorted(self.recorded.items()):
-            if r.kind == PROFILE and other not in self.desired and f"{other}:refused" in self.by_id:
-                body = self.bodies.get(other)
-                if body and body.get("attributes", {}).get("primary") == name:
-                    blockers.append(f"secondary {other} cannot be deleted")
+        for other in sorted(self.secondaries.get(name, [])):
+            blockers.append(f"secondary {other} still names it as primary")
+        for other in self._gone_secondaries(name):
+            if f"{other}:refused" in self.by_id:
+                blockers.append(f"secondary {other} cannot be deleted")
         return blockers
+
+    def _gone_secondaries(self, primary: str) -> list[str]:
+        """Recorded secondaries of `primary` that left the workspace (bodies are loaded for
+        every resource that left, so this scans only those)."""
+        return sorted(
+            other
+            for other, body in self.bodies.items()
+            if other not in self.desired
+            and self.recorded[other].kind == PROFILE
+            and body.get("attributes", {}).get("primary") == primary
+        )
 
     def _delete(self, name: str, *, blockers: list[str]) -> None:
         status = self._status(name)
