@@ -31,7 +31,7 @@ class StoreRecorder:
 
     def intents(self, kind: str, name: str) -> set[str]:
         with self._lock:
-            return {i.role for i in self.store.open_intents() if i.kind == kind and i.name == name}
+            return {o.role for o in self.store.remote_objects(kind, name) if o.state == "intent"}
 
     def intent(self, kind: str, name: str, role: str, detail: Mapping[str, Any]) -> None:
         with self._lock, self.store.transaction() as tx:

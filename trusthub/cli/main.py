@@ -83,12 +83,23 @@ def cli(ctx: click.Context, workspace: Path, debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console script. Errors outside a command (usage, help) end here, never in a
+    traceback."""
     try:
-        cli.main(args=argv, prog_name="trusthub", standalone_mode=True)
-    except SystemExit as e:
-        code = e.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+        result = cli.main(args=argv, prog_name="trusthub", standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return ExitCode.PROBLEMS
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return ExitCode.INTERRUPTED
+    except TrusthubError as e:
+        click.secho(f"error: {e}", err=True, fg="red")
+        return e.exit_code
+    return result if isinstance(result, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import threading
+import time
+
+from trusthub.apply.executor import execute
+from trusthub.errors import ApplyError
+from trusthub.plan.model import Action, Verb
+
+
+def _action(name: str, verb: Verb = Verb.CREATE, deps: tuple[str, ...] = ()) -> Action:
+    return Action(
+        id=f"{name}:{verb.value}", verb=verb, kind="profile", resource=name, profile=name,
+        depends_on=deps,
+    )  # fmt: skip
+
+
+def test_dependencies_run_first_and_failures_skip_dependents() -> None:
+    order: list[str] = []
+    lock = threading.Lock()
+    actions = [
+        _action("a"),
+        _action("a", Verb.SUBMIT, ("a:create",)),
+        _action("b"),
+        _action("c", Verb.CREATE, ("b:create",)),
+        _action("d", Verb.CREATE, ("c:create",)),
+        _action("e"),
+    ]
+
+    def run(action: Action) -> None:
+        if action.id == "b:create":
+            raise ApplyError("b broke")
+        with lock:
+            order.append(action.id)
+
+    outcome = execute(actions, run, parallelism=3)
+    assert order.index("a:create") < order.index("a:submit")
+    assert outcome.failed == {"b:create": "b broke"}
+    assert outcome.skipped == {"c:create": "b:create", "d:create": "c:create"}
+    assert sorted(outcome.done) == ["a:create", "a:submit", "e:create"]
+    assert not outcome.ok
+
+
+def test_parallelism_bounds_concurrency() -> None:
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def run(action: Action) -> None:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+
+    outcome = execute([_action(f"p{i}") for i in range(20)], run, parallelism=4)
+    assert outcome.ok
+    assert len(outcome.done) == 20
+    assert peak == 4
+
+
+def test_unexpected_errors_are_reported_in_one_line() -> None:
+    def run(action: Action) -> None:
+        raise ValueError("boom")
+
+    outcome = execute([_action("x")], run, parallelism=1)
+    assert outcome.failed == {"x:create": "ValueError: boom"}

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from trusthub.cli.main import cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the example workspace whose sandbox reviews wait to be decided by hand."""
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "profiles", ws / "profiles")
+    (ws / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: e2e\nsandbox:\n  review_delay: 86400\n",
+        encoding="utf-8",
+    )
+    return ws
+
+
+@pytest.fixture
+def run(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    def invoke(*args: str, code: int | None = 0) -> Result:
+        result = CliRunner().invoke(cli, ["-C", str(workspace), *args], catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, (args, result.stdout, result.stderr)
+        return result
+
+    return invoke

@@ -1,0 +1,57 @@
+"""`trusthub history NAME`: the audit log of one profile (with its trust products) or of
+one trust product, oldest first."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import click
+
+from trusthub.cli.context import AppContext
+from trusthub.cli.state_cmd import FORMAT, open_workspace_store
+from trusthub.errors import StateError
+from trusthub.state.model import AuditEvent
+
+_HEADER = ("ID", "TIME", "RESOURCE", "ACTION", "FROM", "TO", "ACTOR", "PLAN")
+
+
+def _cells(e: AuditEvent) -> tuple[str, ...]:
+    return (
+        str(e.id),
+        e.time,
+        e.name,
+        e.action,
+        e.from_status or "-",
+        e.to_status or "-",
+        e.actor,
+        (e.plan_checksum or "-")[:12],
+    )
+
+
+def render_table(events: list[AuditEvent]) -> str:
+    rows = [_HEADER, *map(_cells, events)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+@click.command()
+@click.argument("name")
+@FORMAT
+@click.pass_obj
+def history(app: AppContext, name: str, fmt: str) -> None:
+    """The audit log of NAME: a profile (with its trust products) or a trust product
+    (`profile/product`). JSON output includes each event's detail."""
+    with open_workspace_store(app) as store:
+        events = store.audit(name)
+    if not events:
+        raise StateError(
+            f"no recorded history for {name!r}", hint="`trusthub state show` shows what is recorded"
+        )
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(e) for e in events], indent=2))
+    else:
+        click.echo(render_table(events))

@@ -1,0 +1,193 @@
+"""`trusthub state`: look at the recorded state and look after it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trusthub.cli.context import AppContext
+from trusthub.errors import StateError
+from trusthub.lifecycle import STATUSES
+from trusthub.state import StateStore, open_store
+from trusthub.state.actor import current_holder
+from trusthub.state.model import KINDS, LockInfo
+from trusthub.state.transfer import migrate_state, restore_state
+
+NOT_CREATED = "not-created"
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
+def open_workspace_store(app: AppContext) -> StateStore:
+    return open_store(app.settings.state, app.settings.name)
+
+
+@click.group()
+def state() -> None:
+    """Look at the recorded state and look after it: show, backup, restore, unlock,
+    migrate."""
+
+
+def _lock_data(info: LockInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    h = info.holder
+    return {
+        "user": h.user,
+        "host": h.host,
+        "pid": h.pid,
+        "ci_run": h.ci_run,
+        "operation": h.operation,
+        "since": info.since,
+        "stale": info.stale,
+    }
+
+
+def _summary(store: StateStore) -> dict[str, Any]:
+    snap = store.snapshot()
+    statuses = Counter(r.status or NOT_CREATED for r in snap)
+    kinds = Counter(r.kind for r in snap)
+    return {
+        "backend": store.backend,
+        "location": store.location,
+        "workspace": store.workspace,
+        "lineage": snap.lineage,
+        "serial": snap.serial,
+        "schema_version": store.meta().schema_version,
+        "lock": _lock_data(store.lock_info()),
+        "resources": {
+            "total": len(snap),
+            "by_kind": {k: kinds[k] for k in KINDS},
+            "by_status": {s: statuses[s] for s in (*STATUSES, NOT_CREATED)},
+        },
+        "open_intents": len(store.open_intents()),
+    }
+
+
+def _lock_text(lock: dict[str, Any] | None) -> str:
+    if lock is None:
+        return "unlocked"
+    who = f"{lock['user']} in CI run {lock['ci_run']}" if lock["ci_run"] else lock["user"]
+    text = (
+        f"held by {who} (pid {lock['pid']} on host {lock['host']}) since {lock['since']}, "
+        f"for {lock['operation']}"
+    )
+    return text + ("; stale: its holder is gone" if lock["stale"] else "")
+
+
+def _render(summary: dict[str, Any]) -> str:
+    res = summary["resources"]
+    kinds = ", ".join(f"{n} {k}" for k, n in res["by_kind"].items())
+    lines = [
+        f"backend:      {summary['backend']}",
+        f"location:     {summary['location']}",
+        f"workspace:    {summary['workspace']}",
+        f"lineage:      {summary['lineage']}",
+        f"serial:       {summary['serial']}",
+        f"schema:       version {summary['schema_version']}",
+        f"lock:         {_lock_text(summary['lock'])}",
+        f"open intents: {summary['open_intents']}",
+        f"resources:    {res['total']} ({kinds})",
+    ]
+    lines += [f"  {status:<16} {n}" for status, n in res["by_status"].items() if n]
+    return "\n".join(lines)
+
+
+@state.command()
+@FORMAT
+@click.pass_obj
+def show(app: AppContext, fmt: str) -> None:
+    """Lineage, serial, lock holder and resource counts by status."""
+    with open_workspace_store(app) as store:
+        summary = _summary(store)
+    click.echo(json.dumps(summary, indent=2) if fmt == "json" else _render(summary))
+
+
+@state.command()
+@click.option("--force", is_flag=True, help="Also break a lock whose holder may be running.")
+@click.pass_obj
+def unlock(app: AppContext, force: bool) -> None:
+    """Clear a lock left by a run that is gone. A stale lock is always cleared; a live one
+    (or one held from another host) only with --force."""
+    with open_workspace_store(app) as store:
+        cleared = store.unlock(force=force)
+    if cleared is None:
+        click.echo("state is not locked")
+    else:
+        which = "stale lock" if cleared.stale else "lock"
+        click.echo(f"cleared the {which} of {cleared.describe()}")
+
+
+@state.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.pass_obj
+def backup(app: AppContext, file: Path, force: bool) -> None:
+    """Write a consistent copy of the state to FILE (SQLite: a state file; PostgreSQL: a
+    JSON export of this workspace)."""
+    if file.exists() and not force:
+        raise StateError(f"{file} exists", hint="pick another name, or pass --force")
+    with open_workspace_store(app) as store:
+        meta = store.backup(file)
+        location = store.location
+    click.echo(f"backed up {location} (lineage {meta.lineage}, serial {meta.serial}) to {file}")
+
+
+@state.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore a backup of another state (another lineage), replacing this one.",
+)
+@click.pass_obj
+def restore(app: AppContext, file: Path, force: bool) -> None:
+    """Replace the state with the backup FILE, after checking it. The state it replaces is
+    kept under .trusthub/backups/ (a damaged SQLite file is renamed beside itself)."""
+    settings = app.settings
+    done = restore_state(
+        settings.state,
+        settings.name,
+        file,
+        holder=current_holder("state restore"),
+        force=force,
+        keep_dir=settings.state_dir / "backups",
+    )
+    click.echo(f"restored {file}: lineage {done.meta.lineage}, serial {done.meta.serial}")
+    if done.previous is not None:
+        click.echo(f"the state it replaced is kept in {done.previous}")
+
+
+@state.command()
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL_OR_PATH",
+    help="The new state: a SQLite file (path relative to the current directory) or a "
+    "postgresql:// URL. It must be empty.",
+)
+@click.pass_obj
+def migrate(app: AppContext, target: str) -> None:
+    """Copy this workspace's state and history to another backend and verify the copy."""
+    location = target if "://" in target else str(Path(target).resolve())
+    with open_workspace_store(app) as source:
+        done = migrate_state(
+            source, location, app.settings.name, holder=current_holder("state migrate")
+        )
+    click.echo(
+        f"copied lineage {done.target.lineage} serial {done.target.serial}: "
+        f"{done.resources} resources, {done.audit_events} audit events "
+        f"to {done.target_location}\nverified: the copy's content hash is {done.content_hash}"
+    )
+    click.echo("to use it, point `state:` in trusthub.yaml (or TRUSTHUB_STATE) at the new location")

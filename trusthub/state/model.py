@@ -1,0 +1,174 @@
+"""What the recorded state holds. Plain frozen data: the stores build it, callers read it."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Literal, NamedTuple, cast
+
+from trusthub.errors import StateError
+from trusthub.lifecycle import Status
+
+Kind = Literal["profile", "trust_product"]
+KINDS: Final[tuple[Kind, ...]] = ("profile", "trust_product")
+
+# intent: about to be created (recorded before the create call, so a crash can be adopted);
+# created: the SID is known; deleted: no longer tracked (kept for the record).
+RemoteState = Literal["intent", "created", "deleted"]
+INTENT: Final = "intent"
+CREATED: Final = "created"
+DELETED: Final = "deleted"
+
+
+class Keep(enum.Enum):
+    """`set_status(..., evaluation=KEEP)`: leave the recorded value as it is."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    workspace: str
+    lineage: str  # uuid4, made when the state is first created; never changes
+    serial: int  # +1 on every committed transaction that changed resources or remote objects
+    schema_version: int
+
+
+class RecordedResource(NamedTuple):
+    """A profile or trust product as last applied, without its spec body.
+
+    A NamedTuple, not a frozen dataclass like the rest: a plan reads up to 50,000 of these,
+    and a tuple is built about four times faster. For the same reason the evaluation stays
+    JSON text until asked for."""
+
+    kind: Kind
+    name: str  # "acme" for a profile, "acme/a2p_messaging" for a trust product
+    status: Status | None  # None: not created on Trust Hub yet
+    status_since: str | None  # ISO-8601 UTC
+    spec_hash: str
+    rejection_reasons: tuple[str, ...]
+    evaluation_json: str | None
+    valid_until: str | None
+    policy_sid: str | None
+    updated_at: str
+
+    @property
+    def evaluation(self) -> dict[str, Any] | None:
+        """The last evaluation: its status and per-requirement results."""
+        return (
+            None
+            if self.evaluation_json is None
+            else cast(dict[str, Any], json.loads(self.evaluation_json))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Every recorded resource, read in one transaction with the serial it belongs to.
+    Iterating yields the resources, so `{r.name: r for r in store.snapshot()}` works."""
+
+    lineage: str
+    serial: int
+    resources: tuple[RecordedResource, ...]
+
+    def __iter__(self) -> Iterator[RecordedResource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def by_name(self) -> dict[str, RecordedResource]:
+        return {r.name: r for r in self.resources}
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteObject:
+    """One Trust Hub object made for a resource: its bundle, an end user, a document, an
+    assignment, a phone number. `role` is chosen by the apply engine and unique per resource."""
+
+    kind: Kind
+    name: str
+    role: str  # e.g. "bundle", "supporting_document:address", "channel:+14155550100"
+    sid: str | None  # None while only intended
+    state: RemoteState
+    detail: Mapping[str, Any]
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One line of the append-only history."""
+
+    id: int  # increasing per workspace; the order of events
+    time: str  # ISO-8601 UTC
+    actor: str  # "user@host", or the CI run
+    kind: Kind
+    name: str
+    action: str  # create, update, submit, delete, status, refresh, adopt, evaluate, ...
+    from_status: str | None
+    to_status: str | None
+    plan_checksum: str | None
+    detail: Mapping[str, Any]  # already masked by the caller
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """Who runs (or ran) the operation that holds the state lock."""
+
+    user: str
+    host: str
+    pid: int
+    ci_run: str | None = None  # e.g. the GitHub Actions run URL
+    operation: str = "apply"
+    # Start time of `pid` (boot id + start ticks), so a reused pid is not taken for the holder.
+    pid_start: str | None = None
+
+    @property
+    def who(self) -> str:
+        return f"{self.user} in CI run {self.ci_run}" if self.ci_run else self.user
+
+
+@dataclass(frozen=True, slots=True)
+class LockInfo:
+    holder: LockHolder
+    since: str  # ISO-8601 UTC
+    # Its holder is known to be gone: a dead pid on this host (SQLite), or a holder row whose
+    # advisory lock nobody holds (PostgreSQL).
+    stale: bool = False
+    backend_pid: int | None = None  # PostgreSQL session holding the advisory lock
+    # The stale lock this acquisition took over, if any (for the caller to report).
+    took_over: LockInfo | None = None
+
+    def describe(self) -> str:
+        h = self.holder
+        return f"{h.who} (pid {h.pid} on host {h.host}) since {self.since}"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def dump_json(value: Any) -> str:
+    """Canonical JSON: equal values give equal text (so a no-op write is seen as one)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def check_resource(kind: str, name: str) -> Kind:
+    """Names are unique across kinds: a profile's has no '/', a trust product's is
+    `profile/product`. Rejecting anything else keeps the two from colliding."""
+    if kind == "profile":
+        if name and "/" not in name:
+            return "profile"
+    elif kind == "trust_product":
+        profile, _, product = name.partition("/")
+        if profile and product and "/" not in product:
+            return "trust_product"
+    else:
+        raise StateError(f"unknown resource kind {kind!r}; expected one of {', '.join(KINDS)}")
+    raise StateError(f"{name!r} is not a valid {kind} name")
