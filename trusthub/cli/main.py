@@ -24,6 +24,10 @@ COMMANDS: dict[str, str] = {
     "status": "trusthub.cli.status_cmd:status",
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
+    "init": "trusthub.cli.init_cmd:init",
+    "new": "trusthub.cli.new_cmd:new",
+    "completion": "trusthub.cli.completion_cmd:completion",
+    "sandbox": "trusthub.cli.sandbox_cmd:sandbox",
 }
 
 

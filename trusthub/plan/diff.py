@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-_MISSING: Any = None  # an absent key shows as None on its side
+_MISSING: Any = object()  # an absent key; shown as None on its side
 
 Path = tuple[str | int, ...]
 
 
 def diff(old: Any, new: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
     """Yield (path, old, new) for every leaf that differs, in a stable order."""
-    if old == new:
+    if old is not _MISSING and new is not _MISSING and old == new:
+        return
+    if old is _MISSING and new is _MISSING:
         return
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in sorted(old.keys() | new.keys()):
@@ -33,4 +35,4 @@ def diff(old: Any, new: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             yield from diff(a, b, (*path, i))
         return
-    yield (path, old, new)
+    yield (path, None if old is _MISSING else old, None if new is _MISSING else new)

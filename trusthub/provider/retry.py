@@ -10,6 +10,7 @@ before trying again.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import threading
@@ -58,7 +59,7 @@ class RetryingHttpClient(HttpClient):  # type: ignore[misc]
         sleep: Callable[[float], None] = time.sleep,
         on_retry: Callable[[str, str, str, float], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(logging.getLogger("trusthub.http"), False, getattr(inner, "timeout", None))
         self.inner = inner
         self.policy = policy
         self._sleep = sleep

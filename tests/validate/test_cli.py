@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.validate.conftest import CASES, HERE, copy_tree, make_workspace, run_cli
+
+GOLDEN = HERE / "golden"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("text", "txt"), ("json", "json"), ("github", "github.txt")]
+)
+def test_output_formats_match_golden_files(
+    fmt: str, suffix: str, tmp_path: Path, golden: Callable[[str, Path], None]
+) -> None:
+    workspace = copy_tree(GOLDEN / "workspace", tmp_path / "ws")
+    result = run_cli(workspace, "--format", fmt)
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    golden(result.stdout, GOLDEN / f"validate.{suffix}")
+
+
+def test_github_format_is_chosen_on_github_actions(tmp_path: Path) -> None:
+    workspace = copy_tree(GOLDEN / "workspace", tmp_path / "ws")
+    on_ci = run_cli(workspace, env={"GITHUB_ACTIONS": "true"})
+    assert on_ci.stdout == (GOLDEN / "validate.github.txt").read_text(encoding="utf-8")
+    forced = run_cli(workspace, "--format", "text", env={"GITHUB_ACTIONS": "true"})
+    assert forced.stdout == (GOLDEN / "validate.txt").read_text(encoding="utf-8")
+
+
+def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
+    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    result = run_cli(workspace)
+    assert result.exit_code == 0
+    assert result.stdout.endswith("2 profiles checked, 0 errors, 1 warning in 1 file\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--format", "xml"], "Invalid value for '--format'"),
+        (["profiles/nope.yaml"], "profiles/nope.yaml does not exist"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_usage_errors_exit_2_with_nothing_on_stdout(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    workspace = make_workspace(tmp_path, {}, primary=True)
+    result = run_cli(workspace, *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert fragment in result.stderr
+
+
+def test_paths_are_checked_against_the_whole_workspace(tmp_path: Path) -> None:
+    workspace = copy_tree(CASES / "clean", tmp_path / "ws")
+    # The secondary's primary lives in another file: not reported as missing.
+    one = run_cli(workspace, "profiles/brightsmile.yaml")
+    assert (one.exit_code, one.stdout) == (0, "1 profile checked, no problems\n")
+    draft = (
+        (workspace / "profiles" / "brightsmile.yaml")
+        .read_text()
+        .replace("name: brightsmile", "name: brightsmile-2")
+    )
+    make_workspace(workspace, {"drafts/new.yaml": draft.replace("83-2716540", "83-271654")})
+    result = run_cli(workspace, "drafts")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        (
+            "drafts/new.yaml:8:15: warning [unique-friendly-names] the console would show this "
+            "profile under the same name as 'brightsmile' (profiles/brightsmile.yaml); set a "
+            "distinct friendly_name ($.business.legal_name)"
+        ),
+        (
+            "drafts/new.yaml:14:13: error [registration-number-format] EIN must look like "
+            "12-3456789 (2 digits, a dash, 7 digits) ($.business.registration.number)"
+        ),
+        (
+            "drafts/new.yaml:33:17: error [phone-number-unique] this number already belongs to "
+            "profile 'brightsmile' (profiles/brightsmile.yaml); a number can be assigned to one "
+            "profile only ($.phone_numbers[0])"
+        ),
+        "1 profile checked, 2 errors, 1 warning in 1 file",
+    ]
+
+
+def test_the_whole_workspace_as_a_path_skips_trusthub_yaml(tmp_path: Path) -> None:
+    workspace = copy_tree(CASES / "clean", tmp_path / "ws")
+    result = run_cli(workspace, ".")
+    assert (result.exit_code, result.stdout) == (0, "3 profiles checked, no problems\n")
+
+
+def test_an_internal_error_exits_3_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("trusthub.cli.validate_cmd.load_workspace", broken)
+    result = run_cli(make_workspace(tmp_path, {}, primary=True))
+    assert result.exit_code == 3
+    assert "internal error (RuntimeError)" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    assert "\x1b[" not in run_cli(workspace).stdout
+    monkeypatch.setattr("trusthub.cli.validate_cmd._stdout_is_terminal", lambda: True)
+    assert "\x1b[33mwarning\x1b[0m" in run_cli(workspace, "--no-cache").stdout
+    assert "\x1b[" not in run_cli(workspace, env={"NO_COLOR": "1"}).stdout
+
+
+def test_a_missing_profiles_directory_is_an_error(tmp_path: Path) -> None:
+    result = run_cli(tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "profiles:1:1: error [missing-path] the profiles directory profiles/ does not exist; "
+        "create it or set profiles: in trusthub.yaml"
+    )

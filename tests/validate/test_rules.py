@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from trusthub.rules import DOCUMENT_RULES, RULES, WORKSPACE_RULES, one_primary_per_type
+from trusthub.rules.email_syntax import _EMAIL
+from trusthub.rules.names import skeleton
+from trusthub.rules.registration_number import _acn_ok, _luhn_ok
+from trusthub.rules.url_format import url_issue
+
+
+def test_registry_holds_every_rule_once_with_a_kebab_case_id_and_user_docs() -> None:
+    ids = [rule.ID for rule in DOCUMENT_RULES] + [rule.ID for rule in WORKSPACE_RULES]
+    assert len(ids) == len(set(ids)) == len(RULES)
+    for rule_id, rule in RULES.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule_id)
+        doc = getattr(rule, "__doc__", None) or ""
+        assert len(doc.strip().splitlines()) >= 3, f"{rule_id} needs user documentation"
+
+
+def test_one_primary_per_type_explains_the_decision() -> None:
+    doc = one_primary_per_type.__doc__ or ""
+    assert "individual profile can never be a secondary" in " ".join(doc.split())
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"), [("123456782", True), ("123456789", False), ("046454286", True)]
+)
+def test_cbn_luhn_check_digit(number: str, ok: bool) -> None:
+    assert _luhn_ok(number) is ok
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"), [("004085616", True), ("000000019", True), ("004085617", False)]
+)
+def test_acn_check_digit(number: str, ok: bool) -> None:
+    assert _acn_ok(number) is ok
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Acme Dental", "ACME  dental"), ("аcme", "acme"), ("ac\u200bme", "acme"), ("ｱ", "ア")],
+)
+def test_names_that_look_the_same_have_one_skeleton(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+@pytest.mark.parametrize(
+    ("address", "ok"),
+    [
+        ("dana@acme.example.com", True),
+        ("dana.o'neil+trust@acme.co.uk", True),
+        ("x@xn--mnchen-3ya.de", True),
+        ("dana@acme", False),
+        ('"dana w"@acme.com', False),
+        ("dana@[10.0.0.1]", False),
+        ("dana@-acme.com", False),
+        ("dana..w@acme.com", False),
+    ],
+)
+def test_email_syntax(address: str, ok: bool) -> None:
+    assert (_EMAIL.fullmatch(address) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    ("url", "issue"),
+    [
+        ("https://acme.example.com/a?b#c", None),
+        ("https://acme.example.com:8443", None),
+        ("https://8.8.8.8/", None),
+        ("https://acme.example.com:99999/", "cannot be parsed (Port out of range 0-65535)"),
+        ("https://acme .example.com/", "contains white space; encode spaces as %20"),
+        ("https://user:pw@acme.example.com/", "must not contain a user name or password"),
+        ("https://intranet/", "has no valid host name (expected a name like www.example.com)"),
+        ("https://192.168.1.1/", "points at a private or local address that Twilio cannot reach"),
+        ("https://localhost/", "has no valid host name (expected a name like www.example.com)"),
+    ],
+)
+def test_url_issues(url: str, issue: str | None) -> None:
+    assert url_issue(url) == issue
+
+
+def test_loopback_is_allowed_only_when_asked() -> None:
+    assert url_issue("http://127.0.0.1:8080/cb", allow_loopback=True) is None
+    assert url_issue("http://[::1]/cb", allow_loopback=True) is None
+    assert url_issue("http://127.0.0.1:8080/cb") is not None

@@ -1,0 +1,171 @@
+"""Loading a workspace's profiles: the API `validate` and `plan` share.
+
+`load_workspace` finds the profile files, checks each one (load, schema, per-profile rules:
+cached by content, and spread over worker processes when there are many), then runs the
+cross-profile rules on every schema-valid profile. It returns the valid profiles by name
+and every problem found, sorted by file and line.
+
+When `paths` are given, only those files (or the files under those directories) are
+reported on, but the whole profiles directory is still read as context, so a secondary
+whose primary lives in another file is not reported as dangling.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from trusthub.discovery import SourceFile, discover, display_path
+from trusthub.errors import Location, Problem
+from trusthub.file_checks import FileResult, check_profile_file, check_profile_files, digest_of
+from trusthub.loader import MAX_FILE_BYTES, DocumentError, JsonPath, read_limited
+from trusthub.profile_doc import ProfileDoc, SourceLocator
+from trusthub.report.problems import sort_problems
+from trusthub.rules import workspace_problems
+from trusthub.validation_cache import fingerprint, load_cache, save_cache
+from trusthub.workspace import SETTINGS_FILE, Settings
+
+__all__ = ["LoadedWorkspace", "ProfileDoc", "load_workspace"]
+
+# Below this many files to check, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD: Final = 400
+CACHE_DIR: Final = "cache"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedWorkspace:
+    profiles: dict[str, ProfileDoc]  # schema-valid profiles by name (first file wins)
+    problems: list[Problem]  # sorted by file, line, column
+    files_checked: int
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def locate(self, name: str, json_path: JsonPath) -> Location:
+        """Where `json_path` of profile `name` is written (for later reporting)."""
+        return self.profiles[name].locate(json_path)
+
+
+def load_workspace(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> LoadedWorkspace:
+    """Load and check the profiles of the workspace (or those under `paths`, absolute or
+    relative to the current directory). `workers`: processes for checking files; None
+    chooses by the number of files and CPUs, 1 keeps everything in this process."""
+    root = settings.root
+    problems: list[Problem] = []
+    if paths is None and not settings.profiles_dir.is_dir():
+        # An error, not an empty workspace: planning "no profiles" would delete them all.
+        shown = display_path(root, settings.profiles_dir)
+        message = f"the profiles directory {shown}/ does not exist; create it or set profiles:"
+        problems.append(
+            Problem(Location(shown, 1, 1), "missing-path", message + " in trusthub.yaml")
+        )
+    skip = [root / SETTINGS_FILE]  # checked by its own schema, never as a profile
+    context = (
+        discover(root, [settings.profiles_dir], skip=skip)
+        if settings.profiles_dir.is_dir()
+        else None
+    )
+    selected = discover(root, paths, skip=skip) if paths is not None else context
+    files = _union(context.files if context else [], selected.files if selected else [])
+    problems += selected.problems if selected else []
+
+    results = _check_files(
+        settings, files, use_cache=use_cache, workers=workers, max_bytes=max_bytes
+    )
+    chosen = {f.display for f in selected.files} if selected else set()
+    docs = [
+        ProfileDoc(r.data["name"], r.display, r.data, SourceLocator(r.display, source.path))
+        for source, r in zip(files, results, strict=True)
+        if r.data is not None
+    ]
+    docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
+    problems += [p for r in results if r.display in chosen for p in r.problems]
+    problems += [p for p in workspace_problems(docs) if p.location.path in chosen]
+    profiles: dict[str, ProfileDoc] = {}
+    for doc in docs:
+        if doc.path in chosen:
+            profiles.setdefault(doc.name, doc)
+    # A rejected symlink was looked at too: it counts as a file checked.
+    rejected = {p.location.path for p in (selected.problems if selected else [])}
+    return LoadedWorkspace(profiles, sort_problems(problems), len(chosen | rejected))
+
+
+def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[SourceFile]:
+    by_display = {f.display: f for f in context}
+    by_display.update((f.display, f) for f in selected)
+    return [by_display[d] for d in sorted(by_display)]
+
+
+def _check_files(
+    settings: Settings,
+    files: Sequence[SourceFile],
+    *,
+    use_cache: bool,
+    workers: int | None,
+    max_bytes: int,
+) -> list[FileResult]:
+    """One result per file, in order: from the cache when the content is unchanged."""
+    cache_dir = settings.state_dir / CACHE_DIR
+    stamp = fingerprint(max_bytes) if use_cache else ""
+    cached = load_cache(cache_dir, stamp) if use_cache else {}
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[Path, str, bytes | None]] = []
+    for source in files:
+        hit = cached.get(source.display)
+        if hit is None:  # nothing to compare with: let the checker read the file
+            todo.append((source.path, source.display, None))
+            continue
+        try:
+            raw = read_limited(source.path, source.display, max_bytes=max_bytes)
+        except DocumentError as e:
+            results[source.display] = FileResult(source.display, "", None, (e.to_problem(),))
+            continue
+        if digest_of(raw) == hit.digest:
+            results[source.display] = hit
+        else:
+            todo.append((source.path, source.display, raw))
+    for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
+        results[result.display] = result
+    if use_cache and (todo or set(cached) != set(results)):
+        save_cache(cache_dir, stamp, {d: r for d, r in results.items() if r.digest})
+    return [results[source.display] for source in files]
+
+
+def _run_checks(
+    todo: Sequence[tuple[Path, str, bytes | None]], *, workers: int | None, max_bytes: int
+) -> list[FileResult]:
+    count = _worker_count(len(todo)) if workers is None else max(1, workers)
+    if count == 1 or len(todo) < 2:
+        return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in todo]
+    # fork: workers inherit the imported modules and built validators instead of
+    # re-importing them (spawn would cost about 0.3 s per worker).
+    context = multiprocessing.get_context("fork")
+    size = max(1, -(-len(todo) // (count * 4)))  # a few chunks per worker evens out the load
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        done = pool.map(check_profile_files, chunks, [max_bytes] * len(chunks))
+        return [result for chunk in done for result in chunk]
+
+
+def _worker_count(files: int) -> int:
+    # Forking a process that runs other threads (a sandbox server, say) can deadlock the
+    # child on a lock one of them held; such callers check in this process instead.
+    if files < PARALLEL_THRESHOLD or not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    affinity = getattr(os, "sched_getaffinity", None)
+    cpus = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    return max(1, min(cpus, 4))

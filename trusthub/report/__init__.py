@@ -1,0 +1,1 @@
+"""Rendering results for people and machines. Pure: every renderer returns a `str`."""

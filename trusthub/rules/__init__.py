@@ -1,0 +1,103 @@
+"""Business rules beyond the schema.
+
+Each rule is one module with a stable kebab-case `ID`, a docstring that is its user
+documentation, and either `check(doc)` (one profile at a time; results are cached with the
+file) or `check_all(docs)` (the whole workspace; cheap, run every time). Rules assume
+schema-valid input: a profile with schema errors is not checked by them. A rule yields every
+problem it finds and never raises for bad input.
+
+Workspace rules get the profiles in priority order: when two clash (same name, same number,
+two primaries), the earlier one keeps it and the later one gets the problem. The loader
+orders by path, with the files being validated after those only read for context, so a
+clash is reported on the file the user asked about.
+
+The registry is explicit: adding a rule means adding its module to a tuple below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Final, Protocol
+
+from trusthub.errors import Problem
+from trusthub.profile_doc import ProfileDoc
+from trusthub.rules import (
+    a2p_public_company,
+    cnam_display_name,
+    distinct_representatives,
+    email_syntax,
+    individual_profile,
+    isv_primary_identity,
+    no_po_box,
+    one_primary_per_type,
+    phone_number_unique,
+    phone_number_valid,
+    primary_reference,
+    registration_number,
+    registration_other_type,
+    status_callback_https,
+    terms_accepted,
+    trust_product_numbers,
+    trust_product_requirements,
+    unconfirmed_industry,
+    unique_friendly_names,
+    unique_names,
+    url_format,
+)
+
+
+class DocumentRule(Protocol):
+    @property
+    def ID(self) -> str: ...
+
+    def check(self, doc: ProfileDoc) -> Iterable[Problem]: ...
+
+
+class WorkspaceRule(Protocol):
+    @property
+    def ID(self) -> str: ...
+
+    def check_all(self, docs: Sequence[ProfileDoc]) -> Iterable[Problem]: ...
+
+
+DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
+    registration_number,
+    registration_other_type,
+    phone_number_valid,
+    email_syntax,
+    url_format,
+    status_callback_https,
+    individual_profile,
+    cnam_display_name,
+    trust_product_requirements,
+    trust_product_numbers,
+    a2p_public_company,
+    distinct_representatives,
+    terms_accepted,
+    no_po_box,
+    unconfirmed_industry,
+)
+
+WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (
+    unique_names,
+    unique_friendly_names,
+    primary_reference,
+    isv_primary_identity,
+    one_primary_per_type,
+    phone_number_unique,
+)
+
+RULES: Final[Mapping[str, DocumentRule | WorkspaceRule]] = MappingProxyType(
+    {**{r.ID: r for r in DOCUMENT_RULES}, **{r.ID: r for r in WORKSPACE_RULES}}
+)
+
+
+def document_problems(doc: ProfileDoc) -> list[Problem]:
+    """What the per-profile rules find in one schema-valid profile."""
+    return [problem for rule in DOCUMENT_RULES for problem in rule.check(doc)]
+
+
+def workspace_problems(docs: Sequence[ProfileDoc]) -> list[Problem]:
+    """What the cross-profile rules find in the schema-valid profiles of a workspace."""
+    return [problem for rule in WORKSPACE_RULES for problem in rule.check_all(docs)]

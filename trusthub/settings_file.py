@@ -1,0 +1,116 @@
+"""`trusthub.yaml`: read through the same safe loader and checked against
+`schemas/workspace.schema.json`, then mapped onto `Settings`. Relative paths are relative to
+the workspace. An empty file means all defaults.
+
+Any problem stops every command with a `ConfigError` pointing at file, line and column;
+`trusthub validate` instead lists all of them with the profiles' problems.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from trusthub.errors import ConfigError, Problem
+from trusthub.loader import DocumentError, load_document
+from trusthub.schema import WORKSPACE, schema_problems
+from trusthub.workspace import SafetySettings, SandboxSettings, Settings
+
+
+def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str, Any] | None]:
+    """The problems of a settings file, and its data when it has none."""
+    try:
+        document = load_document(path, display, allow_empty=True)
+    except DocumentError as e:
+        return [e.to_problem()], None
+    if document.data is None:
+        return [], {}
+    problems = schema_problems(document, WORKSPACE)
+    state = document.data.get("state")
+    if not problems and isinstance(state, str) and "://" in state and _has_password(state):
+        problems.append(
+            Problem(
+                document.locate(["state"]),
+                "settings-secret",
+                "the state URL contains a password; remove it and put the password in "
+                "PGPASSWORD or ~/.pgpass (trusthub.yaml is committed to git)",
+                json_path="$.state",
+            )
+        )
+    return problems, None if problems else document.data
+
+
+def _has_password(url: str) -> bool:
+    try:
+        return urlsplit(url).password is not None
+    except ValueError:
+        return False
+
+
+def read_settings_file(path: Path, defaults: Settings) -> Settings:
+    """`defaults` updated from the settings file at `path`; ConfigError on any problem."""
+    display = path.name if path.parent == defaults.root else str(path)
+    problems, data = settings_problems(path, display)
+    if problems or data is None:
+        first = problems[0]
+        more = len(problems) - 1
+        hint = f"{more} more problem{'s' if more > 1 else ''} in {display}; " if more else ""
+        where = "" if first.json_path == "$" else f" ({first.json_path})"
+        raise ConfigError(
+            f"{first.message}{where}",
+            location=first.location,
+            hint=hint + "run `trusthub validate` to list every problem",
+        )
+    return apply_settings(data, replace(defaults, settings_file=path))
+
+
+def apply_settings(data: dict[str, Any], defaults: Settings) -> Settings:
+    """`defaults` with the keys of schema-valid settings `data` applied."""
+    root = defaults.root
+    changes: dict[str, Any] = {}
+    if "name" in data:
+        changes["name"] = data["name"]
+    if "profiles" in data:
+        changes["profiles_dir"] = _under(root, data["profiles"])
+    if "state" in data:
+        state: str = data["state"]
+        changes["state"] = state if "://" in state else str(_under(root, state))
+    if "target" in data:
+        changes["target"] = data["target"]
+    if "parallelism" in data:
+        changes["parallelism"] = data["parallelism"]
+    if "sandbox" in data:
+        changes["sandbox"] = _sandbox(data["sandbox"], defaults.sandbox, root)
+    if "safety" in data:
+        changes["safety"] = _safety(data["safety"], defaults.safety)
+    return replace(defaults, **changes)
+
+
+def _under(root: Path, value: str) -> Path:
+    # Lexical, not resolve(): a symlinked directory keeps the name the user gave it.
+    return Path(os.path.normpath(root / value))
+
+
+def _sandbox(data: dict[str, Any], base: SandboxSettings, root: Path) -> SandboxSettings:
+    changes: dict[str, Any] = {}
+    if "database" in data:
+        changes["database"] = _under(root, data["database"])
+    for key in ("review_delay", "latency"):
+        if key in data:
+            changes[key] = float(data[key])
+    if "callbacks" in data:
+        changes["callbacks"] = data["callbacks"]
+    return replace(base, **changes)
+
+
+def _safety(data: dict[str, Any], base: SafetySettings) -> SafetySettings:
+    changes: dict[str, Any] = {}
+    for key in ("max_update_percent", "max_delete_percent"):
+        if key in data:
+            changes[key] = float(data[key])
+    if "min_profiles" in data:
+        changes["min_profiles"] = data["min_profiles"]
+    return replace(base, **changes)

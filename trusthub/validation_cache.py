@@ -1,0 +1,117 @@
+"""The per-file check results of the last run, in `.trusthub/cache/`, keyed by content.
+
+A file's result (its data and its problems) depends only on its bytes and on trusthub's
+code, so an entry is reused when the BLAKE2b digest of the file's current bytes equals the
+stored one. Size and mtime are not trusted on their own: editors, `git checkout`, `cp -p`
+and coarse file-system clocks can all leave them unchanged while the content changes, and
+reading and hashing a profile costs about 10 us, a twentieth of parsing it.
+
+The whole cache is one JSON file (no pickle: nothing in it can run code), written
+atomically (temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and
+stamped with a fingerprint of everything that could change a result: the cache format,
+trusthub's version, the schema, the phonenumbers metadata version, the size limit and the
+size and mtime of the checking code's modules. Anything unexpected when reading it (another
+fingerprint, bad JSON, a wrong shape) means an empty cache, silently rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from trusthub import __version__
+from trusthub.errors import Location, Problem
+from trusthub.file_checks import FileResult
+
+CACHE_FORMAT: Final = 1
+CACHE_NAME: Final = "profile-checks.json"
+
+# Modules whose code decides a file's result.
+_CODE_MODULES: Final = (
+    "trusthub.loader",
+    "trusthub.yaml_safe",
+    "trusthub.schema",
+    "trusthub.file_checks",
+    "trusthub.profile_doc",
+    "trusthub.requirements",
+    "trusthub.mapping",
+    "trusthub.privacy",
+    "trusthub.rules",
+)
+
+
+def fingerprint(max_bytes: int) -> str:
+    import phonenumbers
+
+    from trusthub.schema import load_schema
+
+    parts: list[str] = [str(CACHE_FORMAT), __version__, phonenumbers.__version__, str(max_bytes)]
+    parts.append(json.dumps(load_schema("profile"), sort_keys=True))
+    for name in _CODE_MODULES:
+        module = sys.modules.get(name)
+        source = getattr(module, "__file__", None)
+        paths = [Path(source)] if source else []
+        if paths and paths[0].name == "__init__.py":  # a package: every module in it
+            paths = sorted(paths[0].parent.glob("*.py"))
+        for path in paths:
+            info = path.stat()
+            parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
+    """Cached results by display path; empty when absent, stale or unreadable."""
+    try:
+        blob = json.loads((directory / CACHE_NAME).read_bytes())
+        if blob.get("fingerprint") != stamp:
+            return {}
+        return {display: _decode(display, entry) for display, entry in blob["files"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def save_cache(directory: Path, stamp: str, results: Mapping[str, FileResult]) -> None:
+    """Replace the cache atomically. Best effort: a read-only workspace just has no cache."""
+    blob = {
+        "fingerprint": stamp,
+        "files": {display: _encode(result) for display, result in sorted(results.items())},
+    }
+    # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
+    data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode()
+    with contextlib.suppress(OSError):
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(temp, directory / CACHE_NAME)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+def _encode(result: FileResult) -> list[Any]:
+    problems = [
+        [p.location.line, p.location.column, p.rule, p.severity, p.message, p.json_path]
+        for p in result.problems
+    ]
+    return [result.digest, result.data, problems]
+
+
+def _decode(display: str, entry: list[Any]) -> FileResult:
+    digest, data, problems = entry
+    if not isinstance(digest, str) or not (data is None or isinstance(data, dict)):
+        raise TypeError("bad cache entry")
+    decoded = tuple(
+        Problem(Location(display, line, column), rule, message, severity, json_path)
+        for line, column, rule, severity, message, json_path in problems
+    )
+    return FileResult(display, digest, data, decoded)
