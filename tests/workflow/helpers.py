@@ -1,0 +1,75 @@
+"""Helpers of the workflow tests: run the CLI, record state as an apply would, and find the
+tools that check workflow files."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from trusthub.app.planning import load_valid
+from trusthub.desired import desired_resources, spec_hash
+from trusthub.privacy import fingerprint, fingerprint_key, seal
+from trusthub.state import open_store
+from trusthub.workspace import load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent  # trusthub, python and the dev tools live here
+
+
+def run(workspace: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    from trusthub.cli.main import cli
+
+    # The developer's own settings must not leak into the runs (None unsets a variable).
+    clean: dict[str, str | None] = {"TRUSTHUB_STATE": None, "GITHUB_ACTIONS": None}
+    return CliRunner().invoke(cli, ["-C", str(workspace), *args], env={**clean, **(env or {})})
+
+
+def record_applied(workspace: Path, status: str) -> None:
+    """Record every profile of the workspace as applied and now in `status`, with the
+    spec hashes and sealed bodies an apply records (see trusthub.apply.converge)."""
+    settings = load_settings(workspace, environ={})
+    loaded = load_valid(settings)
+    store = open_store(settings.state, settings.name)
+    try:
+        key = fingerprint_key(store.snapshot().lineage)
+        desired = desired_resources(
+            (name, doc.data, doc.path) for name, doc in sorted(loaded.profiles.items())
+        )
+        with store.transaction() as tx:
+            for name, resource in desired.items():
+                body = resource.body()
+                sealed = {
+                    "attributes": seal(body["attributes"], key),
+                    "numbers": sorted(fingerprint(key, n) for n in body["numbers"]),
+                }
+                tx.put_resource(resource.kind, name, spec=sealed, spec_hash=spec_hash(body, key))
+                tx.set_status(resource.kind, name, status)  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def require_tool(name: str, *, module: str | None = None) -> None:
+    """Skip when a dev tool is missing locally; in CI (CI set) a missing tool fails."""
+    found = importlib.util.find_spec(module) is not None if module else tool_path(name) is not None
+    if found:
+        return
+    message = f"{name} is not installed (it comes with the dev extras: pip install -e '.[dev]')"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def tool_path(name: str) -> str | None:
+    return shutil.which(name, path=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]))

@@ -1,0 +1,48 @@
+"""Shell completion through click, and `trusthub completion SHELL`."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from trusthub.cli.main import cli
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o nosort -F"),
+        ("zsh", "#compdef trusthub"),
+        ("fish", "complete --no-files --command trusthub"),
+    ],
+)
+def test_completion_prints_the_script(shell: str, marker: str) -> None:
+    result = CliRunner().invoke(cli, ["completion", shell], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "_TRUSTHUB_COMPLETE" in result.stdout
+    assert marker in result.stdout
+    # The same script as click's own entry point prints.
+    direct = CliRunner().invoke(
+        cli, [], env={"_TRUSTHUB_COMPLETE": f"{shell}_source"}, prog_name="trusthub"
+    )
+    assert direct.stdout.strip() == result.stdout.strip()
+
+
+def test_completion_rejects_other_shells() -> None:
+    result = CliRunner().invoke(cli, ["completion", "powershell"])
+    assert result.exit_code == 2
+    assert "'powershell' is not one of 'bash', 'zsh', 'fish'" in result.stderr
+
+
+def complete(words: str, cword: int) -> list[str]:
+    env = {"_TRUSTHUB_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = CliRunner().invoke(cli, [], env=env, prog_name="trusthub")
+    assert result.exit_code == 0
+    return result.stdout.splitlines()
+
+
+def test_completes_lazy_commands_and_choices() -> None:
+    assert "plain,new" in complete("trusthub ne", 1)
+    assert {"plain,init", "plain,validate"} <= set(complete("trusthub ", 1))
+    assert complete("trusthub new profile acme --role ", 5) == ["plain,primary", "plain,secondary"]
+    assert complete("trusthub plan --format m", 3) == ["plain,markdown"]

@@ -1,0 +1,235 @@
+"""Files rendered from `templates/init/` and `templates/new/`. Pure: every function returns
+text; `trusthub init` and `trusthub new` decide what is written where.
+
+Field descriptions in the generated YAML come from the shipped JSON Schemas, so a scaffold
+never describes a field differently from `trusthub validate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import jinja2
+import yaml
+
+from trusthub import __version__
+from trusthub.errors import TrusthubError
+from trusthub.schema import load_schema
+from trusthub.workspace import STATE_DIR, default_settings
+
+PLAN_MARKER: Final = "<!-- trusthub-plan -->"  # the first line of `plan --format markdown`
+PLACEHOLDER: Final = "REPLACE-ME"
+# trusthub's own git repository: pre-commit fetches the `trusthub-validate` hook from it
+# (.pre-commit-hooks.yaml) and the generated workflow pip-installs from it, both at the tag
+# `v<version>`. A git URL, not a bare PyPI name, so that a workflow holding Twilio
+# credentials never installs whatever someone else publishes under that name.
+SOURCE_REPO: Final = "https://github.com/OWNER/trusthub"
+DEFAULT_PACKAGE: Final = f"trusthub[postgresql] @ git+{SOURCE_REPO}@v{__version__}"
+EXAMPLE_PROFILE: Final = "example-primary"
+
+
+def _name_pattern(schema: str) -> re.Pattern[str]:
+    # The schema's own pattern; \Z because `$` would also accept a trailing newline.
+    pattern: str = load_schema(schema)["properties"]["name"]["pattern"]
+    return re.compile(pattern.replace("^", r"\A").replace("$", r"\Z"))
+
+
+PROFILE_NAME: Final = _name_pattern("profile")
+WORKSPACE_NAME: Final = _name_pattern("workspace")
+GITIGNORE_LINES: Final = (f"{STATE_DIR}/",)
+
+Role = Literal["primary", "secondary"]
+ProfileType = Literal["business", "individual"]
+Mode = Literal["placeholder", "example"]
+
+
+class ScaffoldError(TrusthubError):
+    """A scaffold cannot be written (a file exists, a name is invalid)."""
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # Not trusthub.report.templates.environment(): these are YAML, not Markdown/HTML, and
+    # need their own helpers. Same loader and strictness.
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("trusthub", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["q"] = lambda value: json.dumps(str(value))  # a YAML double-quoted string
+    env.filters["optional"] = _optional
+    return env
+
+
+def _optional(text: str, active: bool) -> str:
+    """Comment out an optional block (`# ` at the block's own indentation), so that one
+    "toggle comment" in an editor turns it on; `active` leaves it as is."""
+    if active:
+        return text
+    lines = text.splitlines(keepends=True)
+    indent = min((len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()), default=0)
+    return "".join(ln[:indent] + "# " + ln[indent:] if ln.strip() else ln for ln in lines)
+
+
+def _node(schema: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    """The schema of a field: `business.registration.type`, `authorized_representatives[]`."""
+    node: Mapping[str, Any] = schema
+    for part in path.split("."):
+        is_item = part.endswith("[]")
+        node = node["properties"][part.removesuffix("[]")]
+        if is_item:
+            node = node["items"]
+        if "$ref" in node:  # only local "#/$defs/NAME" references are used
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _values_hint(node: Mapping[str, Any]) -> str:
+    if "enum" in node:
+        return "One of: " + ", ".join(str(v) for v in node["enum"]) + "."
+    items = node.get("items", {})
+    if "enum" in items:
+        return "Any of: " + ", ".join(str(v) for v in items["enum"]) + "."
+    return ""
+
+
+def describe(schema: Mapping[str, Any], path: str, indent: int = 0) -> str:
+    """The field's description (and allowed values) as wrapped YAML comment lines."""
+    node = _node(schema, path)
+    text = " ".join(filter(None, [node.get("description", ""), _values_hint(node)]))
+    prefix = " " * indent + "# "
+    return "\n".join(textwrap.wrap(text, width=92, initial_indent=prefix, subsequent_indent=prefix))
+
+
+def _scalar(value: Any) -> str:
+    text = yaml.safe_dump(value, default_flow_style=True, width=1000, allow_unicode=True)
+    return text.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def placeholder(schema: Mapping[str, Any], path: str) -> str:
+    """A value that fails validation until it is replaced: `REPLACE-ME` where that is not a
+    valid value (enums, patterns, formats, non-strings), else empty (null), since any
+    non-empty text would pass for a free-text field."""
+    node = _node(schema, path)
+    if node.get("type") == "array":
+        return f"[{PLACEHOLDER}]"
+    constrained = {"enum", "pattern", "format"} & node.keys()
+    if constrained or node.get("type") != "string":
+        return PLACEHOLDER
+    return f"# {PLACEHOLDER}"
+
+
+def render_profile(
+    name: str,
+    *,
+    role: Role,
+    type_: ProfileType,
+    primary: str | None = None,
+    mode: Mode = "placeholder",
+    all_fields: bool = False,
+) -> str:
+    """A profile with every field, each described from the schema. `placeholder` mode
+    leaves every required value to fill in; `example` mode fills in made-up values that
+    validate. Optional fields are commented out unless `all_fields`."""
+    schema = load_schema("profile")
+
+    def value(path: str, example: Any) -> str:
+        return _scalar(example) if mode == "example" else placeholder(schema, path)
+
+    template = _environment().get_template(f"new/profile-{type_}.yaml")
+    return template.render(
+        name=name,
+        role=role,
+        primary=primary,
+        mode=mode,
+        all_fields=all_fields,
+        doc=lambda path, indent=0: describe(schema, path, indent),
+        value=value,
+        version=__version__,
+    )
+
+
+def check_profile_request(
+    name: str, *, role: Role, type_: ProfileType, primary: str | None
+) -> None:
+    """Refuse a profile `new profile` could only write invalid: the same constraints as
+    the schema and the individual-profile rule, said in terms of the command's options."""
+    if not PROFILE_NAME.match(name):
+        raise ScaffoldError(
+            f"invalid profile name {name!r}",
+            hint="use 1 to 63 lower-case letters, digits and dashes, starting and ending "
+            "with a letter or digit (e.g. acme-brand)",
+        )
+    if type_ == "individual" and role == "secondary":
+        raise ScaffoldError(
+            "an individual profile cannot be secondary: only business profiles are "
+            "attached to a primary",
+            hint="use --role primary, or --type business",
+        )
+    if role == "secondary" and primary is None:
+        raise ScaffoldError(
+            "a secondary profile needs --primary NAME: the primary business profile it "
+            "is attached to"
+        )
+    if role == "primary" and primary is not None:
+        raise ScaffoldError("--primary is only for --role secondary")
+    if primary is not None and not PROFILE_NAME.match(primary):
+        raise ScaffoldError(f"invalid primary profile name {primary!r}")
+
+
+def workspace_name(directory_name: str) -> str:
+    """The workspace id for a directory: its name, made to fit the schema's pattern."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", directory_name).strip("-._")[:64]
+    return cleaned if WORKSPACE_NAME.match(cleaned) else "default"
+
+
+def render_init(
+    *, name: str, package: str = DEFAULT_PACKAGE, branch: str = "main"
+) -> dict[str, str]:
+    """`trusthub init`'s files by path relative to the workspace, except the example
+    profile (see `render_profile`) and .gitignore (see `gitignore_update`)."""
+    env = _environment()
+    defaults = default_settings(Path("/workspace"))  # only the relative defaults are used
+    workspace_schema = load_schema("workspace")
+    context = {
+        "name": name,
+        "package": package,
+        "branch": branch,
+        "version": __version__,
+        "source_repo": SOURCE_REPO,
+        "marker": PLAN_MARKER,
+        "settings": defaults,
+        "rel": lambda path: defaults.relative(Path(path)),
+        "doc": lambda path, indent=0: describe(workspace_schema, path, indent),
+    }
+    return {
+        "trusthub.yaml": env.get_template("init/trusthub.yaml").render(context),
+        ".pre-commit-config.yaml": env.get_template("init/pre-commit-config.yaml").render(context),
+        ".github/workflows/trusthub.yml": env.get_template("init/github-workflow.yml").render(
+            context
+        ),
+    }
+
+
+def gitignore_update(existing: str | None) -> str | None:
+    """The .gitignore with trusthub's lines added, or None when it has them all. An
+    existing .gitignore is extended, never replaced."""
+    present = set((existing or "").splitlines())
+    missing = [line for line in GITIGNORE_LINES if line not in present]
+    if not missing:
+        return None
+    header = "# trusthub: local state, the sandbox and caches (never commit them)\n"
+    text = existing or ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    separator = "\n" if text else ""
+    return text + separator + header + "".join(f"{line}\n" for line in missing)
