@@ -52,7 +52,7 @@ def _apply_edit(profiles: dict[str, dict[str, Any]], name: str, edit: tuple[Any,
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], Recorded]:
-    statuses = {}
+    statuses: dict[str, str] = {}
     for name in RESOURCES:
         status = draw(STATUS)
         profile = name.split("/")[0]

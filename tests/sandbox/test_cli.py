@@ -1,0 +1,115 @@
+"""`trusthub sandbox ...` through click's runner, on a workspace in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.sandbox import builders as b
+from trusthub.cli.main import cli
+from trusthub.sandbox import Sandbox
+from trusthub.sandbox.transport import server_client
+from trusthub.workspace import default_settings
+
+
+def _run(workspace: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["-C", str(workspace), "sandbox", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _submitted(workspace: Path, callback: str | None = None) -> str:
+    with Sandbox.from_settings(default_settings(workspace), review_delay=3600) as sandbox:
+        client = sandbox.client()
+        built = b.profile(client, policy=b.PRIMARY, callback=callback)
+        client.trusthub.v1.customer_profiles(built.sid).update(status="pending-review")
+        return built.sid
+
+
+def test_approve_and_reject(tmp_path: Path) -> None:
+    sid = _submitted(tmp_path)
+    code, out, _ = _run(tmp_path, "reject", sid, "--reason", "[address_sids] - Invalid Street.")
+    assert code == 0
+    assert out.splitlines() == [
+        f"{sid} (BrightSmile Dental): twilio-rejected",
+        "  reason: [address_sids] - Invalid Street.",
+    ]
+    code, out, _ = _run(tmp_path, "approve", sid)
+    assert code == 0
+    assert out.startswith(f"{sid} (BrightSmile Dental): twilio-approved, valid until ")
+
+
+def test_unknown_name_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    code, out, err = _run(tmp_path, "approve", "acme-isv")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: ")
+    assert "'acme-isv'" in err
+
+
+def test_operator_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    code, _, err = _run(tmp_path, "approve", "BU" + "0" * 32)
+    assert code == 1
+    assert err.startswith("error: the sandbox has no customer profile or trust product")
+    code, _, err = _run(tmp_path, "serve", "--host", "0.0.0.0")
+    assert code == 1
+    assert "loopback only" in err
+    code, _, err = _run(tmp_path, "serve", "--fault", "flood=0.5")
+    assert code == 2
+    assert "the kind must be one of" in err
+
+
+def test_callbacks_listing(tmp_path: Path) -> None:
+    code, out, _ = _run(tmp_path, "callbacks")
+    assert (code, out) == (0, "no status callbacks yet\n")
+    sid = _submitted(tmp_path, callback="https://hooks.example.com/trusthub")
+    _run(tmp_path, "reject", sid, "--reason", "[email] - Unknown email domain.")
+    code, out, _ = _run(tmp_path, "callbacks", "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [(r["state"], r["params"]["Status"]) for r in records] == [
+        ("outbox", "pending-review"),
+        ("outbox", "twilio-rejected"),
+    ]
+    assert records[1]["params"]["FailureReason"] == "[email] - Unknown email domain."
+    code, out, _ = _run(tmp_path, "callbacks")
+    lines = out.splitlines()
+    assert lines[0].split()[2:5] == ["outbox", "pending-review", sid]
+    assert "reason: [email] - Unknown email domain." in out
+
+
+def test_reset_asks_first(tmp_path: Path) -> None:
+    sid = _submitted(tmp_path)
+    code, _, _ = _run(tmp_path, "reset", stdin="n\n")
+    assert code == 1  # aborted
+    with Sandbox.from_settings(default_settings(tmp_path)) as sandbox:
+        assert sandbox.bundle(sid).status == "in-review"
+    code, out, _ = _run(tmp_path, "reset", "--yes")
+    assert code == 0
+    assert out.startswith("sandbox reset")
+    with Sandbox.from_settings(default_settings(tmp_path)) as sandbox:
+        assert sandbox.client().trusthub.v1.customer_profiles.list() == []
+
+
+def test_serve_command_answers_the_sdk(tmp_path: Path) -> None:
+    sid, token = "AC" + "c" * 32, "env-token"
+    env = {**os.environ, "TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token}
+    command = [sys.executable, "-m", "trusthub", "-C", str(tmp_path), "sandbox", "serve"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            assert first.startswith("Trust Hub sandbox listening on http://127.0.0.1:")
+            client = server_client(first.split()[-1], sid, token)
+            assert len(client.trusthub.v1.policies.list()) >= 15
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "auth token   from TWILIO_AUTH_TOKEN" in out
+    assert out.rstrip().endswith("stopped")

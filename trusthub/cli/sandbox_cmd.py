@@ -1,0 +1,236 @@
+"""`trusthub sandbox`: run the embedded Trust Hub sandbox over HTTP, force review decisions,
+read the status callbacks it recorded, and wipe it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from typing import Any
+
+import click
+
+from trusthub.cli.context import AppContext
+from trusthub.errors import ConfigError
+from trusthub.sandbox import FaultSettings, Sandbox
+from trusthub.sandbox.core import BundleSummary
+from trusthub.sandbox.sids import is_sid
+
+_FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
+
+
+def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
+    """The bundle SID (BU...) for a SID, or for a profile or trust product name
+    (`acme`, `acme/cnam`) looked up in the recorded state."""
+    if is_sid(name_or_sid, "BU"):
+        return name_or_sid
+    from trusthub.state import open_store
+
+    kind = "trust_product" if "/" in name_or_sid else "profile"
+    with open_store(app.settings.state, app.settings.name) as store:
+        sid = store.sids(kind, name_or_sid).get("bundle")
+    if sid is None:
+        raise ConfigError(
+            f"no bundle is recorded for {name_or_sid!r} in this workspace's state",
+            hint="apply the profile first, or pass its bundle SID (BU followed by 32 hex digits)",
+        )
+    return sid
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _open(app: AppContext, **options: Any) -> Sandbox:
+    return Sandbox.from_settings(app.settings, **options)
+
+
+def _fault_settings(specs: tuple[str, ...], seed: int, latency: float) -> FaultSettings:
+    rates: dict[str, float] = {}
+    for spec in specs:
+        kind, _, value = spec.partition("=")
+        if kind not in _FAULT_KINDS:
+            raise click.BadParameter(
+                f"{spec!r}: the kind must be one of {', '.join(_FAULT_KINDS)}",
+                param_hint="--fault",
+            )
+        try:
+            rates[kind] = float(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{spec!r}: RATE must be a number", param_hint="--fault"
+            ) from None
+    try:
+        return FaultSettings(
+            seed=seed,
+            latency=latency,
+            error_rate=rates.get("error", 0.0),
+            throttle_rate=rates.get("throttle", 0.0),
+            drop_rate=rates.get("drop", 0.0),
+            error_after_commit_rate=rates.get("error_after_commit", 0.0),
+            slow_rate=rates.get("slow", 0.0),
+        )
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--fault") from None
+
+
+def _describe(summary: BundleSummary) -> str:
+    text = f"{summary.sid} ({summary.friendly_name}): {summary.status}"
+    if summary.valid_until:
+        text += f", valid until {summary.valid_until}"
+    if summary.failure_reason:
+        text += f"\n  reason: {summary.failure_reason}"
+    return text
+
+
+@click.group("sandbox")
+def sandbox() -> None:
+    """The embedded Trust Hub sandbox (no Twilio account needed)."""
+
+
+@sandbox.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", type=int, default=0, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--latency", type=float, default=None, help="Seconds added to every request.")
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="KIND=RATE",
+    help="Inject faults: error, throttle, drop, error_after_commit or slow, with a rate "
+    "between 0 and 1 (repeatable).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault draws.")
+@click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@click.pass_obj
+def serve(
+    app: AppContext,
+    host: str,
+    port: int,
+    latency: float | None,
+    faults: tuple[str, ...],
+    seed: int,
+    allow_remote: bool,
+    verbose: bool,
+) -> None:
+    """Serve the sandbox over HTTP until interrupted."""
+    from trusthub.sandbox.server import SandboxServer, credentials_from_env
+
+    settings = app.settings.sandbox
+    credentials = credentials_from_env(os.environ)
+    fault_settings = _fault_settings(faults, seed, settings.latency if latency is None else latency)
+    sb = _open(app, credentials=credentials, faults=fault_settings)
+    try:
+        server = SandboxServer(sb, host, port, allow_remote=allow_remote, verbose=verbose)
+        click.echo(f"Trust Hub sandbox listening on {server.url}")
+        click.echo(f"  database     {app.settings.relative(settings.database)}")
+        click.echo(f"  account SID  {sb.account_sid}")
+        if credentials is None:
+            click.echo(
+                f"  auth token   {sb.auth_token}  (made by the sandbox; set TWILIO_ACCOUNT_SID"
+            )
+            click.echo("               and TWILIO_AUTH_TOKEN to choose your own)")
+        else:
+            click.echo("  auth token   from TWILIO_AUTH_TOKEN")
+        click.echo(
+            "Point the twilio SDK at it with trusthub.sandbox.transport.server_client(url, sid, "
+            "token), or set client.trusthub.base_url and client.api.base_url to the URL. "
+            "Ctrl-C stops."
+        )
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it cleanly too
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.server_close()
+    finally:
+        sb.close()
+
+
+@sandbox.command()
+@click.argument("name_or_sid")
+@click.pass_obj
+def approve(app: AppContext, name_or_sid: str) -> None:
+    """Approve a submitted profile or trust product now."""
+    sid = resolve_bundle_sid(app, name_or_sid)
+    with _open(app) as sb:
+        click.echo(_describe(sb.approve(sid)))
+
+
+@sandbox.command()
+@click.argument("name_or_sid")
+@click.option(
+    "--reason", required=True, help="The FailureReason, e.g. '[email] - Unknown email domain.'"
+)
+@click.pass_obj
+def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
+    """Reject a submitted profile or trust product now."""
+    sid = resolve_bundle_sid(app, name_or_sid)
+    with _open(app) as sb:
+        click.echo(_describe(sb.reject(sid, reason)))
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+@sandbox.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def callbacks(app: AppContext, fmt: str) -> None:
+    """List the status callbacks, delivered or held in the outbox."""
+    with _open(app) as sb:
+        sb.settle()  # reviews due now are decided, and their callbacks recorded, first
+        records = sb.callbacks()
+    if fmt == "json":
+        data = [
+            {
+                "id": c.id,
+                "bundle_sid": c.bundle_sid,
+                "url": c.url,
+                "params": c.params,
+                "signature": c.signature,
+                "state": c.state,
+                "detail": c.detail,
+                "created": _iso(c.created),
+                "attempted": _iso(c.attempted),
+            }
+            for c in records
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not records:
+        click.echo("no status callbacks yet")
+        return
+    for c in records:
+        status = c.params.get("Status", "")
+        click.echo(
+            f"{c.id:>4}  {_iso(c.created)}  {c.state:<9}  {status:<15}  {c.bundle_sid}  {c.url}"
+        )
+        if c.detail:
+            click.echo(f"      {c.detail}")
+        if "FailureReason" in c.params:
+            click.echo(f"      reason: {c.params['FailureReason']}")
+
+
+@sandbox.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def reset(app: AppContext, yes: bool) -> None:
+    """Delete every object, review and callback in the sandbox."""
+    database = app.settings.sandbox.database
+    if not yes:
+        click.confirm(
+            f"Delete everything in the sandbox {app.settings.relative(database)}?", abort=True
+        )
+    with _open(app) as sb:
+        sb.reset()
+    click.echo("sandbox reset (the workspace state may still record SIDs from before)")

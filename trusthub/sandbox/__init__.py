@@ -1,0 +1,21 @@
+"""The embedded Trust Hub sandbox: a faithful emulator of Trust Hub's REST API (and the API
+2010 Addresses and IncomingPhoneNumbers it leans on), backed by its own SQLite file.
+
+Use it in-process through a stock twilio SDK client (`transport.sandbox_client`), or over
+loopback HTTP (`server.SandboxServer`, `trusthub sandbox serve`). Module map:
+
+* `core`: `Sandbox`, the operator's handle (approve, reject, callbacks, faults, reset).
+* `app`: the WSGI app (faults, auth, routing); `resources/`: one module per API family.
+* `store`: the SQLite file; `policies`, `entity_types`, `fields`: the catalogues and the
+  attribute checks.
+* `evaluation`: Evaluations; `review`/`reviewer`: the simulated review and its rules.
+* `callbacks`: signed status callbacks and the outbox; `faults`: fault injection.
+* `transport`/`server`: the two ways to reach the app; `conformance`: OpenAPI checks.
+"""
+
+from __future__ import annotations
+
+from trusthub.sandbox.core import BundleSummary, Sandbox, SandboxError
+from trusthub.sandbox.faults import FaultSettings
+
+__all__ = ["BundleSummary", "FaultSettings", "Sandbox", "SandboxError"]

@@ -1,0 +1,161 @@
+"""The WSGI application: faults, authentication, routing, errors.
+
+Both ways of running the sandbox call this one app: the in-process transport builds a WSGI
+environ per SDK request, the HTTP server per socket request. A fault of kind `drop` raises
+`ConnectionDropped` out of the app; each caller turns it into what a client would see (a
+closed socket, or requests' ConnectionError).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qs
+
+from trusthub.sandbox.protocol import (
+    AUTHENTICATION,
+    INTERNAL,
+    METHOD_NOT_ALLOWED,
+    TOO_MANY_REQUESTS,
+    ApiError,
+    ConnectionDropped,
+    Reply,
+    Request,
+    error_reply,
+    not_found,
+)
+from trusthub.sandbox.resources import all_routes
+
+if TYPE_CHECKING:
+    from trusthub.sandbox.core import Sandbox
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Handler = Callable[["Sandbox", Request, dict[str, str]], Reply]
+
+_PARAM: Final = re.compile(r"\{(\w+)\}")
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    # "{Sid}" matches one path segment; the rest, ".json" suffixes included, is literal.
+    parts = _PARAM.split(template)
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+?)" for i, p in enumerate(parts))
+    )
+
+
+def parse_request(environ: dict[str, Any]) -> Request:
+    method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length).decode() if length else ""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    return Request(
+        method=method,
+        path=str(environ.get("PATH_INFO") or "/"),
+        query=parse_qs(str(environ.get("QUERY_STRING") or ""), keep_blank_values=True),
+        form=parse_qs(body, keep_blank_values=True) if method == "POST" else {},
+        origin=f"{environ.get('wsgi.url_scheme', 'http')}://{host}",
+        auth=_basic_auth(str(environ.get("HTTP_AUTHORIZATION") or "")),
+    )
+
+
+def _basic_auth(header: str) -> tuple[str, str] | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(value.strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
+
+
+class SandboxApp:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._routes = [(_compile(t), methods) for t, methods in all_routes()]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        reply = self.respond(environ)
+        body = reply.encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        headers += list(reply.headers.items())
+        start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
+        return [body]
+
+    def respond(self, environ: dict[str, Any]) -> Reply:
+        request = parse_request(environ)
+        fault = self.sandbox.faults.decide(request.method, request.path)
+        if fault.delay > 0:
+            time.sleep(fault.delay)  # outside every lock: concurrent requests overlap
+        if fault.kind == "drop":
+            raise ConnectionDropped(f"{request.method} {request.path}")
+        if fault.kind == "throttle":
+            retry_after = str(self.sandbox.faults.settings.retry_after)
+            return error_reply(
+                ApiError(429, TOO_MANY_REQUESTS, "Too Many Requests", {"Retry-After": retry_after})
+            )
+        if fault.kind == "error":
+            return _internal("An internal server error has occurred")
+        reply = self.dispatch(request)
+        if fault.kind == "error_after_commit":
+            return _internal("An internal server error has occurred")
+        return reply
+
+    def dispatch(self, request: Request) -> Reply:
+        try:
+            self._authenticate(request)
+            handler, args = self._route(request)
+            return handler(self.sandbox, request, args)
+        except ApiError as e:
+            return error_reply(e)
+        except Exception as e:
+            log.exception("sandbox bug answering %s %s", request.method, request.path)
+            return _internal(
+                f"An internal server error has occurred (sandbox bug: {type(e).__name__})"
+            )
+
+    def _authenticate(self, request: Request) -> None:
+        if request.auth is None:
+            raise ApiError(
+                401,
+                AUTHENTICATION,
+                "Authentication Error - No credentials provided",
+                {"WWW-Authenticate": 'Basic realm="Twilio API"'},
+            )
+        user, password = request.auth
+        good = hmac.compare_digest(user.encode(), self.sandbox.account_sid.encode())
+        good &= hmac.compare_digest(password.encode(), self.sandbox.auth_token.encode())
+        if not good:
+            raise ApiError(
+                401,
+                AUTHENTICATION,
+                "Authentication Error - invalid username",
+                {"WWW-Authenticate": 'Basic realm="Twilio API"'},
+            )
+
+    def _route(self, request: Request) -> tuple[Handler, dict[str, str]]:
+        for pattern, methods in self._routes:
+            match = pattern.fullmatch(request.path)
+            if match is None:
+                continue
+            handler = methods.get(request.method)
+            if handler is None:
+                raise ApiError(
+                    405,
+                    METHOD_NOT_ALLOWED,
+                    f"Method {request.method} not allowed on {request.path}",
+                )
+            return handler, match.groupdict()
+        raise not_found(request.path)
+
+
+def _internal(message: str) -> Reply:
+    return error_reply(ApiError(500, INTERNAL, message))

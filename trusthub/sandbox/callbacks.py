@@ -1,0 +1,154 @@
+"""Status callbacks: a form-encoded POST to a bundle's `StatusCallback` at every status
+change, signed with `X-Twilio-Signature` exactly as Twilio signs webhooks.
+
+Parameters: `AccountSid`, `BundleSid`, `Status`, plus `FailureReason` on a rejection and
+`ValidUntil` once set (reference §7; the exact set is UNCONFIRMED).
+
+Delivery policy (`SandboxSettings.callbacks`):
+* `loopback` (default): delivered only to 127.0.0.0/8 and ::1 (and `localhost` when it
+  resolves only there); every other callback goes to the outbox and no packet leaves.
+* `all`: delivered anywhere (an explicit opt-in).
+* `none`: everything goes to the outbox.
+
+A callback is recorded in the same transaction as the status change and delivered after
+the commit, never under a lock. Failures are recorded on the callback, never raised into
+the API call that caused it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+from urllib.parse import urlencode, urlsplit
+
+from twilio.request_validator import RequestValidator
+
+from trusthub.sandbox.store import Store, Tx
+
+Delivery = Literal["loopback", "all", "none"]
+State = Literal["pending", "delivered", "failed", "outbox"]
+
+TIMEOUT: Final = 3.0
+# The opener ignores *_proxy variables: a loopback callback must not detour via a proxy.
+_OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    id: int
+    bundle_sid: str
+    url: str
+    params: dict[str, str]
+    signature: str
+    state: State
+    detail: str | None  # HTTP status, error, or why it went to the outbox
+    created: float
+    attempted: float | None
+
+
+def is_loopback_host(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    if host.lower() != "localhost":
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
+
+
+def _routing(url: str, delivery: Delivery) -> tuple[State, str | None]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "failed", "not an http(s) URL"
+    if delivery == "none":
+        return "outbox", "delivery is off (callbacks: none)"
+    if delivery == "loopback" and not is_loopback_host(parts.hostname):
+        return "outbox", "not a loopback host (callbacks: loopback)"
+    return "pending", None
+
+
+def enqueue(
+    tx: Tx,
+    *,
+    bundle_sid: str,
+    url: str,
+    params: Mapping[str, str],
+    token: str,
+    delivery: Delivery,
+    now: float,
+) -> int | None:
+    """Record a callback; returns its id when it is to be delivered after the commit."""
+    signature = RequestValidator(token).compute_signature(url, dict(params))
+    state, detail = _routing(url, delivery)
+    cur = tx.conn.execute(
+        "INSERT INTO callbacks (bundle_sid, url, params, signature, state, detail, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (bundle_sid, url, json.dumps(dict(params)), signature, state, detail, now),
+    )
+    return int(cur.lastrowid or 0) if state == "pending" else None
+
+
+def _post(url: str, params: Mapping[str, str], signature: str) -> tuple[State, str]:
+    request = urllib.request.Request(
+        url,
+        data=urlencode(params).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+            "User-Agent": "TwilioProxy/1.1 (trusthub sandbox)",
+        },
+    )
+    try:
+        with _OPENER.open(request, timeout=TIMEOUT) as response:
+            return "delivered", f"HTTP {response.status}"
+    except urllib.error.HTTPError as e:
+        return "failed", f"HTTP {e.code}"
+    except (OSError, ValueError) as e:
+        return "failed", f"{type(e).__name__}: {e}"
+
+
+def deliver(store: Store, ids: Sequence[int]) -> None:
+    """POST the given pending callbacks, in order, and record how each went."""
+    if not ids:
+        return
+    for callback in _load(store, ids):
+        state, detail = _post(callback.url, callback.params, callback.signature)
+        with store.write() as tx:
+            tx.conn.execute(
+                "UPDATE callbacks SET state = ?, detail = ?, attempted = ? WHERE id = ?",
+                (state, detail, time.time(), callback.id),
+            )
+
+
+def _load(store: Store, ids: Sequence[int]) -> list[Callback]:
+    with store.read() as tx:
+        rows = tx.conn.execute(
+            f"SELECT * FROM callbacks WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+            tuple(ids),
+        ).fetchall()
+    return [_callback(r) for r in rows]
+
+
+def _callback(raw: tuple[Any, ...]) -> Callback:
+    id_, bundle_sid, url, params, signature, state, detail, created, attempted = raw
+    return Callback(
+        id_, bundle_sid, url, json.loads(params), signature, state, detail, created, attempted
+    )
+
+
+def list_callbacks(store: Store) -> list[Callback]:
+    with store.read() as tx:
+        rows = tx.conn.execute("SELECT * FROM callbacks ORDER BY id").fetchall()
+    return [_callback(r) for r in rows]

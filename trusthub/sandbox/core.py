@@ -1,0 +1,180 @@
+"""The sandbox: one SQLite file, one WSGI app, and the operator's controls (force a review
+decision, read the callbacks, set faults, reset)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from trusthub.errors import TrusthubError
+from trusthub.sandbox import callbacks as cb
+from trusthub.sandbox import review
+from trusthub.sandbox.evaluation import BUNDLE_KINDS
+from trusthub.sandbox.faults import FaultInjector, FaultSettings
+from trusthub.sandbox.sids import iso, new_sid
+from trusthub.sandbox.store import Row, Store
+from trusthub.workspace import SandboxSettings
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
+
+    from trusthub.sandbox.app import SandboxApp
+    from trusthub.workspace import Settings
+
+
+class SandboxError(TrusthubError):
+    """An operator action on the sandbox cannot be done (unknown SID, a draft, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BundleSummary:
+    sid: str
+    kind: str  # customer_profile | trust_product
+    friendly_name: str
+    status: str
+    failure_reason: str | None
+    valid_until: str | None
+
+    @classmethod
+    def of(cls, row: Row) -> BundleSummary:
+        d = row.data
+        return cls(
+            row.sid,
+            row.kind,
+            d["friendly_name"],
+            d["status"],
+            d.get("failure_reason"),
+            iso(d.get("valid_until")),
+        )
+
+
+class Sandbox:
+    """A Trust Hub emulator backed by its own SQLite file.
+
+    `credentials` replaces the account SID and auth token stored in the file (the HTTP
+    server takes them from its environment); they are used, never stored. `faults`, when
+    given, replaces `latency` (FaultSettings has its own). `clock` is for tests.
+    """
+
+    def __init__(
+        self,
+        database: Path | str,
+        *,
+        review_delay: float = 0.0,
+        callbacks: cb.Delivery = "loopback",
+        latency: float = 0.0,
+        faults: FaultSettings | None = None,
+        credentials: tuple[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = Store(Path(database))
+        self.review_delay = review_delay
+        self.delivery: cb.Delivery = callbacks
+        self.clock = clock
+        self.faults = FaultInjector(faults or FaultSettings(latency=latency))
+        self.account_sid, self.auth_token = credentials or self._stored_credentials()
+        from trusthub.sandbox.app import SandboxApp
+
+        self.app: SandboxApp = SandboxApp(self)
+
+    @classmethod
+    def from_settings(cls, settings: SandboxSettings | Settings, **options: Any) -> Sandbox:
+        """A sandbox as `trusthub.yaml` configures it; `options` override (e.g. `faults`,
+        `clock`, `credentials`, `review_delay`)."""
+        s = settings if isinstance(settings, SandboxSettings) else settings.sandbox
+        configured: dict[str, Any] = {
+            "review_delay": s.review_delay,
+            "callbacks": s.callbacks,
+            "latency": s.latency,
+        }
+        return cls(s.database, **{**configured, **options})
+
+    def _stored_credentials(self) -> tuple[str, str]:
+        with self.store.write() as tx:
+            sid, token = tx.meta("account_sid"), tx.meta("auth_token")
+            if sid is None or token is None:
+                # Sandbox-made; never a real Twilio credential.
+                sid, token = new_sid("AC"), secrets.token_hex(16)
+                tx.set_meta("account_sid", sid)
+                tx.set_meta("auth_token", token)
+        return sid, token
+
+    # -- settings ------------------------------------------------------------------------
+
+    def set_faults(self, faults: FaultSettings) -> None:
+        """Replace the fault settings (latency included); restarts the seeded sequence."""
+        self.faults.configure(faults)
+
+    @property
+    def reviewing(self) -> review.Reviewing:
+        return review.Reviewing(
+            self.store, self.clock, self.review_delay, self.auth_token, self.delivery
+        )
+
+    # -- operator actions ------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Advance the reviews that are due (reads do this on their own)."""
+        review.settle(self.reviewing)
+
+    def bundle(self, sid: str) -> BundleSummary:
+        self.settle()
+        with self.store.read() as tx:
+            row = tx.get(sid, BUNDLE_KINDS)
+        if row is None:
+            raise SandboxError(f"the sandbox has no customer profile or trust product {sid}")
+        return BundleSummary.of(row)
+
+    def approve(self, sid: str) -> BundleSummary:
+        """Approve a submitted (or decided) bundle now, whatever its review would say."""
+        return self._force(sid, None)
+
+    def reject(self, sid: str, reason: str) -> BundleSummary:
+        """Reject a submitted (or decided) bundle now with `reason` as its FailureReason."""
+        if not reason.strip():
+            raise SandboxError("a rejection needs a reason")
+        return self._force(sid, reason.strip())
+
+    def _force(self, sid: str, reason: str | None) -> BundleSummary:
+        try:
+            row = review.force(self.reviewing, sid, reason=reason)
+        except review.ForceError as e:
+            raise SandboxError(str(e)) from None
+        return BundleSummary.of(row)
+
+    def callbacks(self) -> list[cb.Callback]:
+        """Every status callback so far, delivered or not, oldest first."""
+        return cb.list_callbacks(self.store)
+
+    def reset(self) -> None:
+        """Delete every object, review and callback; the account's credentials stay."""
+        with self.store.write() as tx:
+            for table in ("resources", "reviews", "callbacks"):
+                tx.conn.execute(f"DELETE FROM {table}")
+
+    # -- clients -----------------------------------------------------------------------------
+
+    def client(self) -> Client:
+        """A stock `twilio.rest.Client` whose requests this sandbox answers in-process."""
+        from trusthub.sandbox.transport import client_for
+
+        return client_for(self)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

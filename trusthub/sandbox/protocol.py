@@ -1,0 +1,115 @@
+"""The HTTP face shared by every handler: a parsed request, a reply, and Twilio's errors.
+
+Errors use Twilio's legacy body, `{"code", "message", "more_info", "status"}`, which
+twilio-python turns into `TwilioRestException(status, uri, msg, code)`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import urlencode
+
+# Codes used by the sandbox (https://www.twilio.com/docs/errors/<code>).
+BAD_PARAMETER: Final = 20001  # a missing or invalid parameter; the message names it
+AUTHENTICATION: Final = 20003
+METHOD_NOT_ALLOWED: Final = 20004
+NOT_FOUND: Final = 20404
+TOO_MANY_REQUESTS: Final = 20429
+INTERNAL: Final = 20500
+STATUS_FORBIDS_CHANGE: Final = 60711  # "Business status does not allow updates"
+NUMBER_INVALID: Final = 21421
+NUMBER_UNAVAILABLE: Final = 21422
+
+
+class ApiError(Exception):
+    """Raised by a handler; becomes an error reply."""
+
+    def __init__(
+        self, status: int, code: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+class ConnectionDropped(Exception):
+    """A fault: the server closes the connection without answering."""
+
+
+def bad_parameter(name: str, why: str) -> ApiError:
+    return ApiError(400, BAD_PARAMETER, f"Invalid parameter {name}: {why}")
+
+
+def missing_parameter(name: str) -> ApiError:
+    return ApiError(400, BAD_PARAMETER, f"Missing required parameter {name} in the post body")
+
+
+def not_found(path: str) -> ApiError:
+    return ApiError(404, NOT_FOUND, f"The requested resource {path} was not found")
+
+
+def status_forbids(what: str, status: str) -> ApiError:
+    return ApiError(
+        400,
+        STATUS_FORBIDS_CHANGE,
+        f"Business status does not allow updates: {what} is {status}",
+    )
+
+
+def error_body(status: int, code: int, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    form: dict[str, list[str]]
+    origin: str  # scheme://host[:port] the client used; absolute URLs are built on it
+    auth: tuple[str, str] | None = None
+
+    def _source(self) -> dict[str, list[str]]:
+        return self.form if self.method == "POST" else self.query
+
+    def get(self, name: str) -> str | None:
+        values = self._source().get(name)
+        return values[-1] if values else None
+
+    def has(self, name: str) -> bool:
+        return name in self._source()
+
+    def require(self, name: str) -> str:
+        value = self.get(name)
+        if value is None or value == "":
+            raise missing_parameter(name)
+        return value
+
+    def url(self, path: str, params: dict[str, str] | None = None) -> str:
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{self.origin}{path}{query}"
+
+
+@dataclass(slots=True)
+class Reply:
+    status: int
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        if self.body is None:
+            return b""
+        return json.dumps(self.body, separators=(",", ":")).encode()
+
+
+def error_reply(error: ApiError) -> Reply:
+    return Reply(error.status, error_body(error.status, error.code, error.message), error.headers)
