@@ -57,6 +57,7 @@ class ProfileDoc:
     path: str
     data: dict[str, Any]
     locator: SourceLocator = field(compare=False, repr=False)
+    digest: str = field(default="", compare=False, repr=False)  # BLAKE2b of the file's bytes
 
     def locate(self, json_path: JsonPath, *, key: bool = False) -> Location:
         return self.locator.locate(json_path, key=key)

@@ -88,7 +88,9 @@ def load_workspace(
     )
     chosen = {f.display for f in selected.files} if selected else set()
     docs = [
-        ProfileDoc(r.data["name"], r.display, r.data, SourceLocator(r.display, source.path))
+        ProfileDoc(
+            r.data["name"], r.display, r.data, SourceLocator(r.display, source.path), r.digest
+        )
         for source, r in zip(files, results, strict=True)
         if r.data is not None
     ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trusthub.desired import PROFILE, DesiredResource, desired_resources
+from trusthub.desired import PROFILE, DesiredResource, desired_resources, spec_hash
 from trusthub.errors import Problem, TrusthubError
-from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
+from trusthub.plan.engine import PlanOptions, compute_plan, specs_needed
+from trusthub.plan.hash_cache import HashCache
 from trusthub.plan.model import Plan
 from trusthub.plan.safety import unsafe_reasons
 from trusthub.privacy import fingerprint_key
@@ -44,6 +45,24 @@ def load_valid(settings: Settings) -> LoadedWorkspace:
     return workspace
 
 
+def _hashes(
+    settings: Settings,
+    workspace: LoadedWorkspace,
+    desired: dict[str, DesiredResource],
+    key: bytes,
+) -> dict[str, str]:
+    cache = HashCache(settings.state_dir / "cache", key)
+    by_profile: dict[str, list[str]] = {}
+    for name, resource in desired.items():
+        by_profile.setdefault(resource.profile, []).append(name)
+    hashes: dict[str, str] = {}
+    for profile, names in by_profile.items():
+        digest = workspace.profiles[profile].digest
+        hashes.update(cache.hashes(digest, names, lambda n: spec_hash(desired[n].body(), key)))
+    cache.save({doc.digest: None for doc in workspace.profiles.values()})
+    return hashes
+
+
 def make_plan(
     settings: Settings,
     store: StateStore,
@@ -57,7 +76,7 @@ def make_plan(
     desired = desired_resources(
         (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
     )
-    hashes = desired_hashes(desired, key)
+    hashes = _hashes(settings, workspace, desired, key)
     bodies = store.specs(specs_needed(hashes, recorded))
     plan = compute_plan(
         desired,
