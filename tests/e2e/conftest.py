@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from trusthub.cli.main import cli
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -129,32 +130,42 @@ def apply(
 
 
 def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -> None:
+    """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
     total = sum(1 for a in planned.plan.actions if a.verb.changes_remote)
     finished = 0
+    with contextlib.ExitStack() as stack:
+        bar = (
+            stack.enter_context(click.progressbar(length=total, label="Applying", file=sys.stderr))
+            if terminal
+            else None
+        )
 
-    def progress(action: Action, message: str) -> None:
-        if not terminal:
-            click.echo(f"  {action.resource}: {message}")
+        def progress(action: Action, message: str) -> None:
+            if bar is None:
+                click.echo(f"  {action.resource}: {message}")
 
-    def on_done(action: Action, error: str | None) -> None:
-        nonlocal finished
-        finished += 1
-        mark = "✓" if error is None else "✗"
-        line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
-        click.echo(line + (f": {error}" if error else ""), err=error is not None)
+        def on_done(action: Action, error: str | None) -> None:
+            nonlocal finished
+            finished += 1
+            if bar is not None:
+                bar.update(1)
+            if error is not None or bar is None:
+                mark = "✓" if error is None else "✗"
+                line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
+                click.echo(line + (f": {error}" if error else ""), err=error is not None)
 
-    outcome = apply_plan(
-        planned,
-        session.store,
-        session.target(),
-        workspace=workspace,
-        actor=session.actor,
-        parallelism=parallelism,
-        progress=progress,
-        on_done=on_done,
-    )
+        outcome = apply_plan(
+            planned,
+            session.store,
+            session.target(),
+            workspace=workspace,
+            actor=session.actor,
+            parallelism=parallelism,
+            progress=progress,
+            on_done=on_done,
+        )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):
         click.echo(f"- skipped {action_id}: it depends on {why}, which did not complete", err=True)
