@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from trusthub import mapping
 from trusthub.sandbox.fields import Field
 from trusthub.sandbox.sids import stable_sid
 
@@ -37,28 +38,17 @@ REGISTRATION_IDENTIFIERS: Final = (
 REGIONS: Final = ("AFRICA", "ASIA", "EUROPE", "LATIN_AMERICA", "USA_AND_CANADA", "AUSTRALIA")
 JOB_POSITIONS: Final = ("Director", "GM", "VP", "CEO", "CFO", "General Counsel", "Other")
 COMPANY_TYPES: Final = ("public", "private", "non_profit", "government")
-STOCK_EXCHANGES: Final = (
-    "NONE", "NASDAQ", "NYSE", "AMEX", "AMX", "ASX", "B3", "BME", "BSE", "FRA", "ICEX", "JPX",
-    "JSE", "KRX", "LON", "NSE", "OMX", "SEHK", "SGX", "SSE", "STO", "SWX", "SZSE", "TSX",
-    "TWSE", "VSE", "OTHER",
-)  # fmt: skip
 VERTICALS: Final = (
     "AGRICULTURE", "COMMUNICATION", "CONSTRUCTION", "EDUCATION", "ENERGY", "ENTERTAINMENT",
     "FINANCIAL", "GAMBLING", "GOVERNMENT", "HEALTHCARE", "HOSPITALITY", "HUMAN_RESOURCES",
     "INSURANCE", "LEGAL", "MANUFACTURING", "NGO", "POLITICAL", "POSTAL", "PROFESSIONAL",
     "REAL_ESTATE", "RETAIL", "TECHNOLOGY", "TRANSPORTATION",
 )  # fmt: skip
-TOLL_FREE_USE_CASES: Final = (
-    "TWO_FACTOR_AUTHENTICATION", "ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE",
-    "CHARITY_NONPROFIT", "DELIVERY_NOTIFICATIONS", "FRAUD_ALERT_MESSAGING", "EVENTS",
-    "HIGHER_EDUCATION", "K12", "MARKETING", "POLLING_AND_VOTING_NON_POLITICAL",
-    "POLITICAL_ELECTION_CAMPAIGNS", "PUBLIC_SERVICE_ANNOUNCEMENT", "SECURITY_ALERT",
-)  # fmt: skip
-TOLL_FREE_OPT_IN_TYPES: Final = ("VERBAL", "WEB_FORM", "PAPER_FORM", "VIA_TEXT", "MOBILE_QR_CODE")
-TOLL_FREE_VOLUMES: Final = (
-    "10", "100", "1,000", "10,000", "100,000", "250,000", "500,000", "750,000", "1,000,000",
-    "5,000,000", "10,000,000+",
-)  # fmt: skip
+# Twilio's own enum values, shared with the profile mapping: one list, not two.
+STOCK_EXCHANGES: Final = mapping.STOCK_EXCHANGES
+TOLL_FREE_USE_CASES: Final = mapping.TOLL_FREE_USE_CASES
+TOLL_FREE_OPT_IN_TYPES: Final = mapping.TOLL_FREE_OPT_IN_TYPES
+TOLL_FREE_VOLUMES: Final = mapping.TOLL_FREE_MESSAGE_VOLUMES
 
 
 # --- entity types --------------------------------------------------------------------
