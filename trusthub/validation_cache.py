@@ -86,7 +86,12 @@ def save_cache(directory: Path, stamp: str, results: Mapping[str, FileResult]) -
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
     data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
+        umask = os.umask(0o077)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        finally:
+            os.umask(umask)
         fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")  # 0600
         try:
             with os.fdopen(fd, "wb") as f:

@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import requests
 from twilio.base.exceptions import TwilioRestException
 
 from trusthub.app.target import Target
+from trusthub.apply.executor import describe_failure
 from trusthub.apply.objects import BUNDLE
+from trusthub.errors import ProviderError
 from trusthub.state.base import StateStore
 
 
@@ -19,6 +22,18 @@ class RefreshResult:
     read: int = 0
     changed: list[tuple[str, str | None, str]] = field(default_factory=list)  # name, from, to
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
+
+
+def _failed(name: str, error: Exception) -> ProviderError:
+    """Trust Hub refused or could not be reached: the user's to fix, not a bug."""
+    if getattr(error, "status", None) in (401, 403):
+        hint = (
+            "check the credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or "
+            "TWILIO_API_KEY and TWILIO_API_SECRET)"
+        )
+    else:
+        hint = "check the connection to Trust Hub and try again"
+    return ProviderError(f"cannot refresh {name}: {describe_failure(error)}", hint=hint)
 
 
 def refresh_state(
@@ -40,7 +55,9 @@ def refresh_state(
                 result.missing.append(resource.name)
                 progress(f"{resource.name}: bundle {sid} no longer exists on Trust Hub")
                 continue
-            raise
+            raise _failed(resource.name, e) from None
+        except requests.RequestException as e:  # the network, after the retries
+            raise _failed(resource.name, e) from None
         result.read += 1
         reasons = bundle.errors
         if (

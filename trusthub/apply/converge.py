@@ -302,10 +302,14 @@ class Converger:
         profile_bundle = self.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
         if profile_bundle is None:
             raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
+        # As for profiles: only fields the plan changes are written. An `assign` (numbers
+        # only) may run on a product under review or approved, where an end-user update
+        # would be refused (60711).
+        touched = {c.path[0] for c in self.action.changes} if update else set()
         assign = []
         spec = objects.product_end_user(d)
         if spec is not None:
-            assign.append(self.ensure_end_user(spec, update=update))
+            assign.append(self.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
         assign.append(profile_bundle)
         bundle = self.ensure_bundle(
             friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
@@ -335,7 +339,16 @@ class Converger:
                 f"{self.name}: evaluation is {evaluation.status}; not submitted: "
                 + "; ".join(evaluation.failures())
             )
-        submitted = self.api.submit(self.kind, sid)
+        try:
+            submitted = self.api.submit(self.kind, sid)
+        except TwilioRestException as e:
+            # A submit answered 500 after it took effect is retried, and the retry is refused
+            # because the bundle is now under review: the submission happened.
+            if e.code != lc.EDIT_REFUSED_CODE:
+                raise
+            submitted = self.api.fetch_bundle(self.kind, sid)
+            if submitted.status in (lc.DRAFT, lc.REJECTED):
+                raise
         self.say(f"submitted: {bundle.status} -> {submitted.status}")
         self.rec.status(
             self.kind,

@@ -63,7 +63,12 @@ class HashCache:
             return
         data = json.dumps({"stamp": self.stamp, "files": entries}, separators=(",", ":"))
         with contextlib.suppress(OSError):
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
+            umask = os.umask(0o077)
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            finally:
+                os.umask(umask)
             fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -243,7 +243,11 @@ class Store:
 
     def _create_file(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            umask = os.umask(0o077)  # a .trusthub it makes is private (0700), like the state's
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            finally:
+                os.umask(umask)
             # Created 0600 up front: SQLite gives the -wal and -shm files the same mode.
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             os.close(fd)

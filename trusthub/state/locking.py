@@ -84,6 +84,8 @@ def live_lock_error(blocker: LockInfo) -> LockedError:
     )
 
 
+HOLDER_GRACE = 2.0  # seconds a new holder may take to record itself
+
 Attempt = Callable[[], tuple[LockInfo | None, LockInfo | None]]
 
 
@@ -99,7 +101,11 @@ def wait_for_lock(
         if acquired is not None:
             return acquired
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if remaining <= 0 and blocker is None and remaining > -HOLDER_GRACE:
+            # Taken, but its holder has not recorded who it is yet (PostgreSQL: the advisory
+            # lock comes first, the holder row a moment later). Look again, to name it.
+            remaining = 0.05
+        elif remaining <= 0:
             if blocker is None:
                 raise LockedError("state is locked by another session; try again")
             raise locked_error(blocker)
