@@ -24,7 +24,7 @@ from bench.bench_validate import generate_workspace
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
-from trusthub.workspace import Settings, default_settings
+from trusthub.config.settings import Settings, default_settings
 
 
 class Counter:

@@ -25,13 +25,13 @@ import time
 from pathlib import Path
 
 from bench.bench_validate import _baseline, generate_workspace
+from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
-from trusthub.desired import desired_resources, spec_hash
-from trusthub.privacy import fingerprint, fingerprint_key, seal
-from trusthub.profiles import load_workspace
-from trusthub.requirements import number_facts
+from trusthub.config.settings import Settings, default_settings
+from trusthub.model.desired import desired_resources, spec_hash
+from trusthub.model.privacy import fingerprint, fingerprint_key, seal
+from trusthub.model.requirements import number_facts
 from trusthub.state import open_store
-from trusthub.workspace import Settings, default_settings
 
 
 def record_all(settings: Settings, state: str) -> None:
@@ -121,7 +121,7 @@ def peak_memory(count: int) -> None:
         code = (
             "import resource, sys; from pathlib import Path;"
             "from bench.bench_plan import time_plan;"
-            "from trusthub.workspace import default_settings;"
+            "from trusthub.config.settings import default_settings;"
             f"s = default_settings(Path({str(root)!r})); t, _ = time_plan(s, s.state);"
             "print(t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
         )

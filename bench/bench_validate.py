@@ -30,10 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from trusthub.profiles import load_workspace
+from trusthub.app.loading import load_workspace
+from trusthub.config.settings import Settings, default_settings
+from trusthub.model.requirements import number_facts
 from trusthub.report.problems import render
-from trusthub.requirements import number_facts
-from trusthub.workspace import Settings, default_settings
 
 _AREA_CODES = (
     "201 202 203 205 206 207 208 210 212 213 214 215 216 217 218 224 225 228 229 231 "

@@ -19,6 +19,8 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy (strict)"
 .venv/bin/mypy
+echo "== import contracts (.importlinter)"
+.venv/bin/lint-imports --no-cache
 echo "== trusthub validate (the example workspace)"
 .venv/bin/trusthub validate
 echo "== pytest"

@@ -13,10 +13,10 @@ from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
+from trusthub.config.settings import default_settings
 from trusthub.plan.engine import PlanOptions
 from trusthub.sandbox.conformance import CheckingHttpClient, Conformance, default_spec_dir
 from trusthub.state import open_store
-from trusthub.workspace import default_settings
 
 REPO = Path(__file__).resolve().parents[2]
 

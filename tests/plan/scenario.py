@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from trusthub.desired import DesiredResource, desired_resources, spec_hash
+from trusthub.model.desired import DesiredResource, desired_resources, spec_hash
+from trusthub.model.privacy import fingerprint, fingerprint_key, seal
 from trusthub.plan.engine import compute_plan, desired_hashes, specs_needed
 from trusthub.plan.model import Plan
-from trusthub.privacy import fingerprint, fingerprint_key, seal
 
 REPO = Path(__file__).resolve().parents[2]
 LINEAGE = "7f1c2d3e-0000-4000-8000-000000000001"

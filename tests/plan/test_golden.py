@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.plan.scenario import KEY, Recorded, edited, example_profiles, plan_for, recorded_from
-from trusthub.desired import DesiredResource
+from trusthub.model.desired import DesiredResource
 from trusthub.plan.model import Plan
 from trusthub.report.plan_json import render_json
 from trusthub.report.plan_markdown import render_markdown

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
-from trusthub import lifecycle as lc
-from trusthub.desired import PROFILE
+from trusthub.model import lifecycle as lc
+from trusthub.model.desired import PROFILE
 from trusthub.plan.model import Plan, Verb
 
 BASE = example_profiles()

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from tests.plan.scenario import plan_for, recorded_from
+from trusthub.config.settings import SafetySettings
 from trusthub.plan.safety import unsafe_reasons
-from trusthub.workspace import SafetySettings
 
 
 def _profiles(count: int) -> dict[str, dict[str, object]]:

@@ -25,16 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trusthub import lifecycle as lc
-from trusthub import mapping
+from trusthub.app.loading import load_workspace
 from trusthub.apply import objects
 from trusthub.apply.converge import object_name
-from trusthub.desired import PROFILE, TRUST_PRODUCT, DesiredResource, desired_resources
-from trusthub.privacy import fingerprint, fingerprint_key
-from trusthub.profiles import load_workspace
+from trusthub.config.settings import Settings
+from trusthub.model import lifecycle as lc
+from trusthub.model import mapping
+from trusthub.model.desired import PROFILE, TRUST_PRODUCT, DesiredResource, desired_resources
+from trusthub.model.privacy import fingerprint, fingerprint_key
 from trusthub.sandbox.store import Row, Store
 from trusthub.state import AuditEvent, StateStore, open_store
-from trusthub.workspace import Settings
 
 BUNDLE_KINDS = {PROFILE: "customer_profile", TRUST_PRODUCT: "trust_product"}
 NAMED_KINDS = ("customer_profile", "trust_product", "end_user", "supporting_document", "address")

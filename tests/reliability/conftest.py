@@ -25,7 +25,8 @@ from click.testing import CliRunner, Result
 from bench.bench_validate import generate_workspace
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from trusthub.cli.main import cli
-from trusthub.workspace import Settings, load_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

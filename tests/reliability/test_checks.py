@@ -6,8 +6,8 @@ import pytest
 
 from tests.reliability.checks import check_world, read_sandbox
 from tests.reliability.conftest import MakeWorkspace, invoke, settings_of
-from trusthub import mapping
 from trusthub.apply.converge import object_name, pending_bundle_name
+from trusthub.model import mapping
 from trusthub.provider.trusthub_api import TrustHubApi
 from trusthub.sandbox import Sandbox
 

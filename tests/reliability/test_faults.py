@@ -20,18 +20,18 @@ from click.testing import CliRunner
 from tests.reliability.checks import check_world
 from tests.reliability.conftest import MakeWorkspace, settings_of
 from tests.reliability.traffic import FaultCounter, sandbox_of
-from trusthub import lifecycle as lc
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.session import Session
 from trusthub.cli.main import cli
+from trusthub.config.settings import Settings
 from trusthub.errors import ProviderError
+from trusthub.model import lifecycle as lc
 from trusthub.provider.retry import RetryPolicy
 from trusthub.sandbox import FaultSettings, Sandbox
 from trusthub.state import open_store
 from trusthub.state.actor import current_holder
-from trusthub.workspace import Settings
 
 # 10% of requests fail, a quarter each way; 5% more are slow. Retry-After is 1 s on the
 # wire; the shortened policy caps what it waits, so the test stays fast.

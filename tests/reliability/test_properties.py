@@ -27,16 +27,17 @@ from hypothesis import strategies as st
 from tests.reliability.checks import check_world
 from tests.reliability.conftest import REPO, write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
-from trusthub import lifecycle as lc
 from trusthub.app.applying import apply_plan
+from trusthub.app.loading import load_workspace
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.session import Session
 from trusthub.apply.objects import BUNDLE
-from trusthub.desired import PROFILE, TRUST_PRODUCT
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
+from trusthub.model import lifecycle as lc
+from trusthub.model.desired import PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import Verb
-from trusthub.profiles import load_workspace
-from trusthub.workspace import Settings, load_settings
 
 EXAMPLES = {
     p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ import yaml
 from tests.reliability.checks import desired_of
 from tests.reliability.conftest import MakeWorkspace, invoke, run_cli, settings_of
 from tests.reliability.processes import Process
-from trusthub.privacy import is_sensitive
+from trusthub.model.privacy import is_sensitive
 from trusthub.provider.trusthub_api import TrustHubApi
 from trusthub.sandbox import Sandbox
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from tests.sandbox import builders as b
 from trusthub.cli.main import cli
+from trusthub.config.settings import default_settings
 from trusthub.sandbox import Sandbox
 from trusthub.sandbox.transport import server_client
-from trusthub.workspace import default_settings
 
 
 def _run(workspace: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.sandbox import builders as b
+from trusthub.config.settings import SandboxSettings
 from trusthub.errors import StateError
 from trusthub.sandbox import Sandbox
 from trusthub.sandbox.sids import is_sid
-from trusthub.workspace import SandboxSettings
 
 
 def test_data_and_credentials_survive_between_processes(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trusthub.errors import Location
-from trusthub.loader import (
+from trusthub.load.documents import (
     Document,
     DocumentError,
     decode,
@@ -20,7 +20,7 @@ from trusthub.loader import (
     parse,
     read_limited,
 )
-from trusthub.yaml_safe import MAX_DEPTH, check_structure, load, needs_structure_scan
+from trusthub.load.yaml_safe import MAX_DEPTH, check_structure, load, needs_structure_scan
 
 
 def error_of(text: str) -> DocumentError:

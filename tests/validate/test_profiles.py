@@ -12,10 +12,10 @@ import yaml
 from bench.bench_validate import generate_workspace
 from bench.bench_validate import run as run_bench
 from tests.validate.conftest import CASES, REPO, copy_tree, make_workspace
+from trusthub.app.loading import load_workspace
+from trusthub.app.validation_cache import CACHE_NAME
+from trusthub.config.settings import default_settings
 from trusthub.errors import Location
-from trusthub.profiles import load_workspace
-from trusthub.validation_cache import CACHE_NAME
-from trusthub.workspace import default_settings
 
 
 def test_examples_load_by_name_with_display_paths_and_data(tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ def test_a_second_run_reuses_the_cache_without_parsing(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although nothing changed")
 
-    monkeypatch.setattr("trusthub.profiles.check_profile_file", no_parsing)
+    monkeypatch.setattr("trusthub.app.loading.check_profile_file", no_parsing)
     second = load_workspace(settings)
     assert second.problems == first.problems
     assert second.profiles.keys() == first.profiles.keys()

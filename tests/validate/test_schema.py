@@ -8,8 +8,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from tests.validate.conftest import PRIMARY, REPO
-from trusthub.loader import parse
-from trusthub.schema import PROFILE, WORKSPACE, load_schema, schema_problems, validator
+from trusthub.load.documents import parse
+from trusthub.rules.schema import PROFILE, WORKSPACE, load_schema, schema_problems, validator
 
 
 @pytest.mark.parametrize("name", ["profile", "workspace"])

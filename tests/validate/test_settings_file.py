@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from trusthub.config.settings import default_settings
+from trusthub.config.settings_file import load_settings, read_settings_file
 from trusthub.errors import ConfigError, Location
-from trusthub.settings_file import read_settings_file
-from trusthub.workspace import default_settings, load_settings
 
 FULL = """\
 apiVersion: trusthub/v1

@@ -15,10 +15,10 @@ import yaml
 from click.testing import CliRunner, Result
 
 from trusthub.app.planning import load_valid
-from trusthub.desired import desired_resources, spec_hash
-from trusthub.privacy import fingerprint, fingerprint_key, seal
+from trusthub.config.settings_file import load_settings
+from trusthub.model.desired import desired_resources, spec_hash
+from trusthub.model.privacy import fingerprint, fingerprint_key, seal
 from trusthub.state import open_store
-from trusthub.workspace import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent  # trusthub, python and the dev tools live here

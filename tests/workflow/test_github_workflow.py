@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.workflow.helpers import REPO, VENV_BIN, load_yaml, record_applied, require_tool, run
-from trusthub.scaffold import EXAMPLE_PROFILE, PLAN_MARKER
+from trusthub.app.scaffold import EXAMPLE_PROFILE, PLAN_MARKER
 
 WORKFLOW = ".github/workflows/trusthub.yml"
 EXAMPLE = f"profiles/{EXAMPLE_PROFILE}.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.workflow.helpers import load_yaml, run
-from trusthub.scaffold import EXAMPLE_PROFILE
-from trusthub.settings_file import settings_problems
+from trusthub.app.scaffold import EXAMPLE_PROFILE
+from trusthub.config.settings_file import settings_problems
 
 FILES = [
     ".github/workflows/trusthub.yml",

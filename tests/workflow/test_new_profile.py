@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from tests.workflow.helpers import run
-from trusthub.scaffold import EXAMPLE_PROFILE, PLACEHOLDER, render_profile
-from trusthub.schema import load_schema
+from trusthub.app.scaffold import EXAMPLE_PROFILE, PLACEHOLDER, render_profile
+from trusthub.rules.schema import load_schema
 
 BUSINESS_ONLY_PRODUCTS = ("a2p_messaging", "shaken_stir", "cnam", "voice_integrity")
 # What each placeholder is replaced with, by indentation and key (keys repeat: type, email).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.workflow.helpers import REPO, load_yaml, run
 from trusthub import __version__
-from trusthub.scaffold import SOURCE_REPO
+from trusthub.app.scaffold import SOURCE_REPO
 
 
 def test_hook_definition() -> None:

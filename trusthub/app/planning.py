@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trusthub.desired import PROFILE, DesiredResource, desired_resources, spec_hash
+from trusthub.app.hash_cache import HashCache
+from trusthub.app.loading import LoadedWorkspace, load_workspace
+from trusthub.config.settings import Settings
 from trusthub.errors import Problem, TrusthubError
+from trusthub.model.desired import PROFILE, DesiredResource, desired_resources, spec_hash
+from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import PlanOptions, compute_plan, specs_needed
-from trusthub.plan.hash_cache import HashCache
 from trusthub.plan.model import Plan
 from trusthub.plan.safety import unsafe_reasons
-from trusthub.privacy import fingerprint_key
-from trusthub.profiles import LoadedWorkspace, load_workspace
 from trusthub.state.base import StateStore
-from trusthub.workspace import Settings
 
 
 class InvalidWorkspaceError(TrusthubError):

@@ -7,12 +7,12 @@ from typing import Self
 
 from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
+from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
 from trusthub.plan.engine import PlanOptions
 from trusthub.state import open_store
 from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
-from trusthub.workspace import Settings
 
 
 class Session:

@@ -18,10 +18,10 @@ from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
 from trusthub.provider.retry import RetryingHttpClient
 from trusthub.provider.trusthub_api import TrustHubApi
-from trusthub.workspace import Settings
 
 BASE_URL_ENV = "TRUSTHUB_TWILIO_BASE_URL"
 
@@ -76,9 +76,9 @@ def open_target(settings: Settings, *, environ: Mapping[str, str] | None = None)
         http = RetryingHttpClient(_twilio_http(env))
         client = _twilio_client(env, http)
         return Target(TrustHubApi(client), "twilio", False, False, http)
-    from trusthub.sandbox.transport import sandbox_client
+    from trusthub.sandbox import Sandbox
 
-    client = sandbox_client(settings)
+    client = Sandbox.from_settings(settings).client()
     http = RetryingHttpClient(client.http_client)
     client.http_client = http
     return Target(TrustHubApi(client), "sandbox", True, True, http)

@@ -17,14 +17,14 @@ from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
 
-from trusthub import lifecycle as lc
-from trusthub import mapping
 from trusthub.apply import objects
 from trusthub.apply.recorder import Recorder
-from trusthub.desired import PROFILE, DesiredResource, spec_hash
 from trusthub.errors import ApplyError
+from trusthub.model import lifecycle as lc
+from trusthub.model import mapping
+from trusthub.model.desired import PROFILE, DesiredResource, spec_hash
+from trusthub.model.privacy import fingerprint, seal
 from trusthub.plan.model import Action, Verb
-from trusthub.privacy import fingerprint, seal
 from trusthub.provider.retry import AmbiguousCreateError
 from trusthub.provider.trusthub_api import Remote, TrustHubApi
 

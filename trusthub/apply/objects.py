@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from trusthub import mapping
-from trusthub.desired import DesiredResource
+from trusthub.model import mapping
+from trusthub.model.desired import DesiredResource
 
 ADDRESS = "address"
 DOCUMENT = "supporting_document:address"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trusthub.workspace import Settings, load_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 
 
 @dataclass

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from trusthub.cli.context import AppContext
-from trusthub.scaffold import (
+from trusthub.app.scaffold import (
     DEFAULT_PACKAGE,
     EXAMPLE_PROFILE,
     WORKSPACE_NAME,
@@ -18,6 +17,7 @@ from trusthub.scaffold import (
     render_profile,
     workspace_name,
 )
+from trusthub.cli.context import AppContext
 
 # A git branch name that is safe to paste into YAML and messages (git allows more).
 _BRANCH = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\Z")

@@ -7,14 +7,14 @@ from typing import cast
 
 import click
 
-from trusthub.cli.context import AppContext
-from trusthub.scaffold import (
+from trusthub.app.scaffold import (
     ProfileType,
     Role,
     ScaffoldError,
     check_profile_request,
     render_profile,
 )
+from trusthub.cli.context import AppContext
 
 
 @click.group("new")

@@ -11,7 +11,7 @@ import click
 
 from trusthub.cli.context import AppContext
 from trusthub.errors import StateError
-from trusthub.lifecycle import STATUSES
+from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore, open_store
 from trusthub.state.actor import current_holder
 from trusthub.state.model import KINDS, LockInfo

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
+from trusthub.app.loading import load_workspace
 from trusthub.cli.context import AppContext
+from trusthub.config.settings import SETTINGS_FILE, Settings, default_settings
+from trusthub.config.settings_file import apply_settings, settings_problems
 from trusthub.errors import ExitCode, Problem
-from trusthub.profiles import load_workspace
 from trusthub.report.problems import FORMATS, render, sort_problems
-from trusthub.settings_file import apply_settings, settings_problems
-from trusthub.workspace import SETTINGS_FILE, Settings, default_settings
 
 
 @click.command()

@@ -1,1 +1,4 @@
-"""The plan: a pure function of (desired workspace, recorded state) -> Plan."""
+"""The plan: a pure function of (desired workspace, recorded state) -> Plan.
+
+May import: `config` (plain settings), `rules`, `load`, `model`, `errors`; never the shell.
+"""

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from trusthub import lifecycle as lc
-from trusthub.desired import PROFILE, TRUST_PRODUCT, DesiredResource, spec_hash
+from trusthub.model import lifecycle as lc
+from trusthub.model.desired import PROFILE, TRUST_PRODUCT, DesiredResource, spec_hash
+from trusthub.model.privacy import fingerprint, is_sensitive, seal
 from trusthub.plan.diff import diff
 from trusthub.plan.model import (
     Action,
@@ -24,7 +25,6 @@ from trusthub.plan.model import (
     ProfileSummary,
     Verb,
 )
-from trusthub.privacy import fingerprint, is_sensitive, seal
 
 NONE = "(none)"
 DELETED = "(deleted)"

@@ -3,9 +3,9 @@ of the recorded profiles is refused unless --force. Pure; the CLI decides."""
 
 from __future__ import annotations
 
-from trusthub.desired import PROFILE
+from trusthub.config.settings import SafetySettings
+from trusthub.model.desired import PROFILE
 from trusthub.plan.model import Plan, Verb
-from trusthub.workspace import SafetySettings
 
 _UPDATES = (Verb.UPDATE, Verb.ASSIGN, Verb.RESUBMIT)
 

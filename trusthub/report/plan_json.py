@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from trusthub.model.privacy import FINGERPRINT_PREFIX, mask
 from trusthub.plan.model import Plan
-from trusthub.privacy import FINGERPRINT_PREFIX, mask
 
 
 def _masked(value: Any, key: bytes) -> Any:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trusthub import mapping
+from trusthub.model import mapping
+from trusthub.model.privacy import display, mask
 from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
-from trusthub.privacy import display, mask
 
 SYMBOLS: Mapping[Verb, str] = {
     Verb.CREATE: "+",

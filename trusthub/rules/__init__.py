@@ -12,6 +12,10 @@ orders by path, with the files being validated after those only read for context
 clash is reported on the file the user asked about.
 
 The registry is explicit: adding a rule means adding its module to a tuple below.
+`schema` validates against the JSON Schemas; `file_checks` runs load, schema and the
+per-profile rules on one file (in worker processes too).
+
+May import: `load`, `model`, `errors`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from types import MappingProxyType
 from typing import Final, Protocol
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
     a2p_public_company,
     cnam_display_name,

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Final
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
-from trusthub.requirements import number_facts
+from trusthub.load.profile_document import ProfileDoc
+from trusthub.model.requirements import number_facts
 from trusthub.rules.fields import phone_numbers
 
 ID: Final = "phone-number-valid"

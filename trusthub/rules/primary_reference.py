@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
 
 ID: Final = "primary-reference"
 

@@ -16,7 +16,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules.url_format import is_loopback, url_issue
 
 ID: Final = "status-callback-https"

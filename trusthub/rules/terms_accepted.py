@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
 
 ID: Final = "terms-accepted"
 

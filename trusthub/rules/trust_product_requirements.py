@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import Final
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
-from trusthub.requirements import requirement_gaps
+from trusthub.load.profile_document import ProfileDoc
+from trusthub.model.requirements import requirement_gaps
 
 ID: Final = "trust-product-requirements"
 

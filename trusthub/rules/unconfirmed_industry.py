@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from trusthub import mapping
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
+from trusthub.model import mapping
 
 ID: Final = "unconfirmed-industry"
 

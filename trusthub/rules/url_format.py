@@ -17,7 +17,7 @@ from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
 from trusthub.errors import Problem
-from trusthub.profile_doc import ProfileDoc
+from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules.fields import urls
 
 ID: Final = "url-format"

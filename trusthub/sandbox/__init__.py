@@ -1,8 +1,9 @@
 """The embedded Trust Hub sandbox: a faithful emulator of Trust Hub's REST API (and the API
 2010 Addresses and IncomingPhoneNumbers it leans on), backed by its own SQLite file.
 
-Use it in-process through a stock twilio SDK client (`transport.sandbox_client`), or over
-loopback HTTP (`server.SandboxServer`, `trusthub sandbox serve`). Module map:
+Use it in-process through a stock twilio SDK client
+(`Sandbox.from_settings(settings).client()`), or over loopback HTTP
+(`server.SandboxServer`, `trusthub sandbox serve`). Module map:
 
 * `core`: `Sandbox`, the operator's handle (approve, reject, callbacks, faults, reset).
 * `app`: the WSGI app (faults, auth, routing); `resources/`: one module per API family.
@@ -10,6 +11,9 @@ loopback HTTP (`server.SandboxServer`, `trusthub sandbox serve`). Module map:
   attribute checks.
 * `evaluation`: Evaluations; `review`/`reviewer`: the simulated review and its rules.
 * `callbacks`: signed status callbacks and the outbox; `faults`: fault injection.
+
+May import: `model` and `errors` only: the sandbox emulates Twilio, and shares nothing with
+the client it answers but the vocabulary.
 * `transport`/`server`: the two ways to reach the app; `conformance`: OpenAPI checks.
 """
 

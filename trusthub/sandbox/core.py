@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
 from trusthub.sandbox import callbacks as cb
@@ -18,13 +18,31 @@ from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.faults import FaultInjector, FaultSettings
 from trusthub.sandbox.sids import iso, new_sid
 from trusthub.sandbox.store import Row, Store
-from trusthub.workspace import SandboxSettings
 
 if TYPE_CHECKING:
     from twilio.rest import Client
 
     from trusthub.sandbox.app import SandboxApp
-    from trusthub.workspace import Settings
+
+
+@runtime_checkable
+class SandboxConfig(Protocol):
+    """The `sandbox:` section of trusthub.yaml (`trusthub.config.settings.SandboxSettings`)."""
+
+    @property
+    def database(self) -> Path: ...
+    @property
+    def review_delay(self) -> float: ...
+    @property
+    def callbacks(self) -> str: ...
+    @property
+    def latency(self) -> float: ...
+
+
+@runtime_checkable
+class HasSandboxConfig(Protocol):
+    @property
+    def sandbox(self) -> SandboxConfig: ...
 
 
 class SandboxError(TrusthubError):
@@ -83,10 +101,11 @@ class Sandbox:
         self.app: SandboxApp = SandboxApp(self)
 
     @classmethod
-    def from_settings(cls, settings: SandboxSettings | Settings, **options: Any) -> Sandbox:
-        """A sandbox as `trusthub.yaml` configures it; `options` override (e.g. `faults`,
-        `clock`, `credentials`, `review_delay`)."""
-        s = settings if isinstance(settings, SandboxSettings) else settings.sandbox
+    def from_settings(cls, settings: SandboxConfig | HasSandboxConfig, **options: Any) -> Sandbox:
+        """A sandbox as `trusthub.yaml` configures it (its `sandbox:` section, or the whole
+        settings); `options` override (e.g. `faults`, `clock`, `credentials`, `review_delay`).
+        Typed structurally, so the sandbox needs nothing of `trusthub.config`."""
+        s = settings.sandbox if isinstance(settings, HasSandboxConfig) else settings
         configured: dict[str, Any] = {
             "review_delay": s.review_delay,
             "callbacks": s.callbacks,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from trusthub import mapping
+from trusthub.model import mapping
 from trusthub.sandbox.fields import Field
 from trusthub.sandbox.sids import stable_sid
 

@@ -1,6 +1,6 @@
 """Stock `twilio.rest.Client`s wired to the sandbox.
 
-* In-process (the default target, nothing to start): `sandbox_client(settings)`. Its
+* In-process (the default target, nothing to start): `Sandbox.from_settings(settings).client()`. Its
   `SandboxHttpClient` hands each SDK request for `https://*.twilio.com` (Trust Hub, API
   2010, messaging) straight to the sandbox's WSGI app: no sockets, a few hundred
   microseconds a request. Responses keep Twilio's own hosts in their URLs, so the SDK's
@@ -26,11 +26,10 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from trusthub.sandbox.core import Sandbox
 from trusthub.sandbox.protocol import ConnectionDropped
 
 if TYPE_CHECKING:
-    from trusthub.workspace import SandboxSettings, Settings
+    from trusthub.sandbox.core import Sandbox
 
 _logger = logging.getLogger("trusthub.sandbox.transport")
 
@@ -107,13 +106,6 @@ class SandboxHttpClient(HttpClient):  # type: ignore[misc]
 def client_for(sandbox: Sandbox) -> Client:
     """A stock client with the sandbox's credentials, answered in-process."""
     return Client(sandbox.account_sid, sandbox.auth_token, http_client=SandboxHttpClient(sandbox))
-
-
-def sandbox_client(settings: Settings | SandboxSettings, **options: Any) -> Client:
-    """The in-process client for a workspace's sandbox (`settings.sandbox`). The Sandbox is
-    reachable as `client.http_client.sandbox` (for approve/reject, faults, callbacks).
-    `options` go to `Sandbox` (e.g. `faults=FaultSettings(...)`, `clock=...`)."""
-    return client_for(Sandbox.from_settings(settings, **options))
 
 
 class LoopbackHttpClient(TwilioHttpClient):  # type: ignore[misc]

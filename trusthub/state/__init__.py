@@ -1,5 +1,8 @@
 """The recorded state: what was applied, the Trust Hub objects made for it, and the audit
-log of every change, in SQLite (a file in the workspace) or PostgreSQL (shared)."""
+log of every change, in SQLite (a file in the workspace) or PostgreSQL (shared).
+
+May import: `model`, `errors`.
+"""
 
 from __future__ import annotations
 

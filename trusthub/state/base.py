@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Literal, Protocol, Self
 
-from trusthub.lifecycle import Status
+from trusthub.model.lifecycle import Status
 from trusthub.state.model import (
     AuditEvent,
     Keep,

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -118,16 +116,17 @@ def write_export(path: Path, data: Mapping[str, Any]) -> None:
     write_private(path, text.encode())
 
 
-def read_backup(path: Path) -> dict[str, Any]:
+def read_backup(path: Path, read_sqlite: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
     """A backup file, verified, as an export: a SQLite state file (the SQLite backend's
-    backups) or a JSON export (the PostgreSQL backend's)."""
+    backups, read by `read_sqlite`: `trusthub.state.sqlite.read_sqlite_backup`, passed in so
+    this module stays below the backends) or a JSON export (the PostgreSQL backend's)."""
     try:
         with path.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
     except OSError as e:
         raise StateError(f"cannot read backup {path}: {e.strerror}") from None
     if head == SQLITE_HEADER:
-        return _read_sqlite_backup(path)
+        return read_sqlite(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -135,18 +134,3 @@ def read_backup(path: Path) -> dict[str, Any]:
             raise StateError(f"{path} is a damaged JSON state export ({e})") from None
         raise StateError(f"{path} is neither a SQLite state file nor a JSON state export") from None
     return verify_export(data, str(path))
-
-
-def _read_sqlite_backup(path: Path) -> dict[str, Any]:
-    from trusthub.state.sqlite import SqliteStore  # imports this module
-
-    # Open a copy: opening checks and may migrate the file, and a backup stays as it was.
-    with tempfile.TemporaryDirectory(prefix="trusthub-restore-") as tmp:
-        copy = Path(tmp) / "backup.db"
-        shutil.copyfile(path, copy)
-        try:
-            with SqliteStore.open(copy, "", label=str(path), create=False) as store:
-                store.check_integrity()
-                return verify_export(store.export(), str(path))
-        except StateError as e:
-            raise StateError(f"backup {path} cannot be used: {e.message}") from None

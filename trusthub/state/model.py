@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal, NamedTuple, cast
 
 from trusthub.errors import StateError
-from trusthub.lifecycle import Status
+from trusthub.model.lifecycle import Status
 
 Kind = Literal["profile", "trust_product"]
 KINDS: Final[tuple[Kind, ...]] = ("profile", "trust_product")

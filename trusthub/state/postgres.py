@@ -24,6 +24,7 @@ from trusthub.state.exchange import write_export
 from trusthub.state.locking import advisory_key, live_lock_error
 from trusthub.state.model import LockHolder, LockInfo, Meta, utc_now
 from trusthub.state.sql_store import SqlStore
+from trusthub.state.sqlite import read_sqlite_backup
 
 if TYPE_CHECKING:
     import psycopg
@@ -97,6 +98,9 @@ def _migrate(conn: psycopg.Connection[Any]) -> int:
 
 class PostgresStore(SqlStore):
     backend = "postgresql"
+
+    def _read_sqlite_backup(self, path: Path) -> dict[str, Any]:
+        return read_sqlite_backup(path)
 
     def __init__(
         self, conn: psycopg.Connection[Any], *, label: str, workspace: str, version: int

@@ -409,10 +409,14 @@ class SqlStore(abc.ABC):
             self._replace(data, audit=data["audit"], serial=data["serial"], rewrite=False)
         return self.meta()
 
+    def _read_sqlite_backup(self, path: Path) -> dict[str, Any]:
+        """Read a SQLite backup (`sqlite.read_sqlite_backup`; the backends pass it in)."""
+        raise NotImplementedError
+
     def restore(
         self, path: Path, *, force: bool = False, keep_previous: Path | None = None
     ) -> Meta:
-        data = read_backup(path)
+        data = read_backup(path, self._read_sqlite_backup)
         current = self.export()
         same = data["lineage"] == current["lineage"]
         empty = self._is_empty(current)

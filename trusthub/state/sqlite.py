@@ -6,13 +6,17 @@ lock left by a process killed on this host is seen to be stale and is taken over
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from trusthub.errors import StateError
+from trusthub.state.exchange import verify_export
 from trusthub.state.files import fsync_dir, make_private_dir, private_umask, temp_sibling
 from trusthub.state.locking import holder_alive, live_lock_error
 from trusthub.state.model import LockHolder, LockInfo, Meta, utc_now
@@ -22,6 +26,9 @@ from trusthub.state.sqlite_file import CorruptStateError, open_file, translate_e
 
 class SqliteStore(SqlStore):
     backend = "sqlite"
+
+    def _read_sqlite_backup(self, path: Path) -> dict[str, Any]:
+        return read_sqlite_backup(path)
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, *, workspace: str, label: str, version: int
@@ -168,3 +175,17 @@ class SqliteStore(SqlStore):
     def close(self) -> None:
         with self._mutex:
             self._conn.close()
+
+
+def read_sqlite_backup(path: Path) -> dict[str, Any]:
+    """A SQLite backup as a verified export."""
+    # Open a copy: opening checks and may migrate the file, and a backup stays as it was.
+    with tempfile.TemporaryDirectory(prefix="trusthub-restore-") as tmp:
+        copy = Path(tmp) / "backup.db"
+        shutil.copyfile(path, copy)
+        try:
+            with SqliteStore.open(copy, "", label=str(path), create=False) as store:
+                store.check_integrity()
+                return verify_export(store.export(), str(path))
+        except StateError as e:
+            raise StateError(f"backup {path} cannot be used: {e.message}") from None

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from trusthub.errors import StateError
-from trusthub.lifecycle import STATUSES, Status
+from trusthub.model.lifecycle import STATUSES, Status
 from trusthub.state.model import (
     CREATED,
     DELETED,

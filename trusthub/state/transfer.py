@@ -13,6 +13,7 @@ from trusthub.state import open_store
 from trusthub.state.base import StateStore
 from trusthub.state.exchange import content_hash, read_backup
 from trusthub.state.model import LockHolder, Meta
+from trusthub.state.sqlite import read_sqlite_backup
 from trusthub.state.sqlite_file import CorruptStateError
 
 
@@ -52,7 +53,7 @@ def restore_state(
     try:
         store = open_store(location, workspace)
     except CorruptStateError as e:
-        read_backup(backup)  # refuse a bad backup before moving anything
+        read_backup(backup, read_sqlite_backup)  # refuse a bad backup before moving anything
         previous = set_aside(e.path)
         store = open_store(location, workspace)
     with store, store.lock(holder):

@@ -19,9 +19,9 @@ import jinja2
 import yaml
 
 from trusthub import __version__
+from trusthub.config.settings import STATE_DIR, default_settings
 from trusthub.errors import TrusthubError
-from trusthub.schema import load_schema
-from trusthub.workspace import STATE_DIR, default_settings
+from trusthub.rules.schema import load_schema
 
 PLAN_MARKER: Final = "<!-- trusthub-plan -->"  # the first line of `plan --format markdown`
 PLACEHOLDER: Final = "REPLACE-ME"

@@ -21,15 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from trusthub.discovery import SourceFile, discover, display_path
+from trusthub.app.validation_cache import fingerprint, load_cache, save_cache
+from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
-from trusthub.file_checks import FileResult, check_profile_file, check_profile_files, digest_of
-from trusthub.loader import MAX_FILE_BYTES, DocumentError, JsonPath, read_limited
-from trusthub.profile_doc import ProfileDoc, SourceLocator
+from trusthub.load.discovery import SourceFile, discover, display_path
+from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, JsonPath, read_limited
+from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.report.problems import sort_problems
 from trusthub.rules import workspace_problems
-from trusthub.validation_cache import fingerprint, load_cache, save_cache
-from trusthub.workspace import SETTINGS_FILE, Settings
+from trusthub.rules.file_checks import (
+    FileResult,
+    check_profile_file,
+    check_profile_files,
+    digest_of,
+)
 
 __all__ = ["LoadedWorkspace", "ProfileDoc", "load_workspace"]
 

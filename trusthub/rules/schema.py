@@ -4,7 +4,7 @@ Validators (jsonschema-rs, formats on) are built once per schema. Every error be
 `Problem` with rule id `schema`, the JSON path (`$.business.registration.number`), the line
 and column from `Document.locate`, and a message that says how to fix it: the closest known
 key for an unknown key, the allowed values of an enum, the field's description for a
-pattern. Values of personal-data fields are never echoed (see `trusthub.privacy`).
+pattern. Values of personal-data fields are never echoed (see `trusthub.model.privacy`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any, Final
 import jsonschema_rs
 
 from trusthub.errors import Problem
-from trusthub.loader import Document, JsonPath, format_json_path
-from trusthub.privacy import is_sensitive
+from trusthub.load.documents import Document, JsonPath, format_json_path
+from trusthub.model.privacy import is_sensitive
 
 RULE: Final = "schema"
 PROFILE: Final = "profile"

@@ -28,21 +28,21 @@ from typing import Any, Final
 
 from trusthub import __version__
 from trusthub.errors import Location, Problem
-from trusthub.file_checks import FileResult
+from trusthub.rules.file_checks import FileResult
 
 CACHE_FORMAT: Final = 1
 CACHE_NAME: Final = "profile-checks.json"
 
 # Modules whose code decides a file's result.
 _CODE_MODULES: Final = (
-    "trusthub.loader",
-    "trusthub.yaml_safe",
-    "trusthub.schema",
-    "trusthub.file_checks",
-    "trusthub.profile_doc",
-    "trusthub.requirements",
-    "trusthub.mapping",
-    "trusthub.privacy",
+    "trusthub.load.documents",
+    "trusthub.load.yaml_safe",
+    "trusthub.rules.schema",
+    "trusthub.rules.file_checks",
+    "trusthub.load.profile_document",
+    "trusthub.model.requirements",
+    "trusthub.model.mapping",
+    "trusthub.model.privacy",
     "trusthub.rules",
 )
 
@@ -50,7 +50,7 @@ _CODE_MODULES: Final = (
 def fingerprint(max_bytes: int) -> str:
     import phonenumbers
 
-    from trusthub.schema import load_schema
+    from trusthub.rules.schema import load_schema
 
     parts: list[str] = [str(CACHE_FORMAT), __version__, phonenumbers.__version__, str(max_bytes)]
     parts.append(json.dumps(load_schema("profile"), sort_keys=True))

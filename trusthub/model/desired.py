@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from trusthub import mapping
-from trusthub.requirements import product_numbers, requirement_gaps
+from trusthub.model import mapping
+from trusthub.model.requirements import product_numbers, requirement_gaps
 
 Kind = Literal["profile", "trust_product"]
 

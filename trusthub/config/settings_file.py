@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from trusthub.config.settings import (
+    SETTINGS_FILE,
+    SafetySettings,
+    SandboxSettings,
+    Settings,
+    default_settings,
+)
 from trusthub.errors import ConfigError, Problem
-from trusthub.loader import DocumentError, load_document
-from trusthub.schema import WORKSPACE, schema_problems
-from trusthub.workspace import SafetySettings, SandboxSettings, Settings
+from trusthub.load.documents import DocumentError, load_document
+from trusthub.rules.schema import WORKSPACE, schema_problems
 
 
 def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str, Any] | None]:
@@ -114,3 +120,25 @@ def _safety(data: dict[str, Any], base: SafetySettings) -> SafetySettings:
     if "min_profiles" in data:
         changes["min_profiles"] = data["min_profiles"]
     return replace(base, **changes)
+
+
+def load_settings(root: Path, *, environ: dict[str, str] | None = None) -> Settings:
+    """Read `trusthub.yaml` from `root` (if any) and apply `TRUSTHUB_STATE` from the
+    environment, which wins over the file so CI can point at a shared database."""
+    env = os.environ if environ is None else environ
+    if not root.is_dir():
+        raise ConfigError(f"workspace directory {root} does not exist")
+    settings = default_settings(root)
+    path = settings.root / SETTINGS_FILE
+    if path.is_file():
+        settings = read_settings_file(path, settings)
+    state_env = env.get("TRUSTHUB_STATE")
+    if state_env:
+        settings = replace(settings, state=_state_location(settings.root, state_env))
+    return settings
+
+
+def _state_location(root: Path, value: str) -> str:
+    if "://" in value:
+        return value
+    return str((root / value).resolve())

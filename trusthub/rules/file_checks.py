@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from trusthub.errors import Problem
-from trusthub.loader import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
-from trusthub.profile_doc import ProfileDoc, SourceLocator
+from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
+from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import document_problems
-from trusthub.schema import PROFILE, schema_problems
+from trusthub.rules.schema import PROFILE, schema_problems
 
 
 @dataclass(frozen=True, slots=True)

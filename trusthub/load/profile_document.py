@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from trusthub.errors import Location, Problem, Severity
-from trusthub.loader import (
+from trusthub.load.documents import (
     Document,
     DocumentError,
     JsonPath,

@@ -30,8 +30,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trusthub.errors import LoadError, Location, Problem
-from trusthub.yaml_errors import explain_yaml_error
-from trusthub.yaml_safe import (
+from trusthub.load.yaml_errors import explain_yaml_error
+from trusthub.load.yaml_safe import (
     check_structure,
     compose,
     load,

@@ -1,4 +1,5 @@
-"""A workspace: a directory with an optional `trusthub.yaml` and the profile files.
+"""The settings of a workspace, as plain data (reading them: `settings_file`). A workspace is
+a directory with an optional `trusthub.yaml` and the profile files.
 
 Without `trusthub.yaml` the defaults apply: profiles under `profiles/`, state in
 `.trusthub/state.db`, the embedded sandbox as target.
@@ -6,12 +7,9 @@ Without `trusthub.yaml` the defaults apply: profiles under `profiles/`, state in
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from trusthub.errors import ConfigError
+from typing import Literal
 
 SETTINGS_FILE = "trusthub.yaml"
 STATE_DIR = ".trusthub"
@@ -69,33 +67,3 @@ def default_settings(root: Path) -> Settings:
         target="sandbox",
         sandbox=SandboxSettings(database=root / STATE_DIR / "sandbox.db"),
     )
-
-
-def load_settings(root: Path, *, environ: dict[str, str] | None = None) -> Settings:
-    """Read `trusthub.yaml` from `root` (if any) and apply `TRUSTHUB_STATE` from the
-    environment, which wins over the file so CI can point at a shared database."""
-    env = os.environ if environ is None else environ
-    if not root.is_dir():
-        raise ConfigError(f"workspace directory {root} does not exist")
-    settings = default_settings(root)
-    path = settings.root / SETTINGS_FILE
-    if path.is_file():
-        from trusthub.settings_file import read_settings_file
-
-        settings = read_settings_file(path, settings)
-    state_env = env.get("TRUSTHUB_STATE")
-    if state_env:
-        settings = _replace(settings, state=_state_location(settings.root, state_env))
-    return settings
-
-
-def _state_location(root: Path, value: str) -> str:
-    if "://" in value:
-        return value
-    return str((root / value).resolve())
-
-
-def _replace(settings: Settings, **changes: Any) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)

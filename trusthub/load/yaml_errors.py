@@ -7,7 +7,7 @@ from typing import Final
 import yaml
 
 from trusthub.errors import Location
-from trusthub.yaml_safe import MAX_DEPTH, KeyProblem, StructureError
+from trusthub.load.yaml_safe import MAX_DEPTH, KeyProblem, StructureError
 
 
 def explain_yaml_error(
