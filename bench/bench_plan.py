@@ -28,9 +28,10 @@ from bench.bench_validate import _baseline, generate_workspace
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.config.settings import Settings, default_settings
-from trusthub.model.desired import desired_resources, spec_hash
-from trusthub.model.privacy import fingerprint, fingerprint_key, seal
+from trusthub.model.kinds import desired_resources
+from trusthub.model.privacy import fingerprint_key
 from trusthub.model.requirements import number_facts
+from trusthub.plan.engine import PlanOptions
 from trusthub.state import open_store
 
 
@@ -46,12 +47,8 @@ def record_all(settings: Settings, state: str) -> None:
             for name, d in desired.items():
                 if d.kind != "profile":
                     continue
-                body = d.body()
-                sealed = {
-                    "attributes": seal(body["attributes"], key),
-                    "numbers": sorted(fingerprint(key, n) for n in body["numbers"]),
-                }
-                tx.put_resource(d.kind, name, spec=sealed, spec_hash=spec_hash(body, key))
+                sealed = d.sealed(key).to_data()
+                tx.put_resource(d.kind, name, spec=sealed, spec_hash=d.spec_hash(key))
                 tx.set_status(d.kind, name, "draft", action="create", actor="bench")
 
 
@@ -71,7 +68,9 @@ def time_plan(settings: Settings, state: str) -> tuple[float, str]:
     start = time.perf_counter()
     workspace = load_valid(settings)
     with open_store(state, settings.name) as store:
-        planned = make_plan(settings, store, workspace)
+        planned = make_plan(
+            settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
+        )
     return time.perf_counter() - start, planned.plan.summary()
 
 

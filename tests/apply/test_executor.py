@@ -5,13 +5,13 @@ import time
 
 from trusthub.apply.executor import execute
 from trusthub.errors import ApplyError
-from trusthub.plan.model import Action, Verb
+from trusthub.plan.model import Action, ActionId, Verb
 
 
 def _action(name: str, verb: Verb = Verb.CREATE, deps: tuple[str, ...] = ()) -> Action:
     return Action(
-        id=f"{name}:{verb.value}", verb=verb, kind="profile", resource=name, profile=name,
-        depends_on=deps,
+        verb=verb, kind="profile", resource=name, profile=name,
+        depends_on=tuple(ActionId.parse(d) for d in deps),
     )  # fmt: skip
 
 
@@ -28,10 +28,10 @@ def test_dependencies_run_first_and_failures_skip_dependents() -> None:
     ]
 
     def run(action: Action) -> None:
-        if action.id == "b:create":
+        if str(action.id) == "b:create":
             raise ApplyError("b broke")
         with lock:
-            order.append(action.id)
+            order.append(str(action.id))
 
     outcome = execute(actions, run, parallelism=3)
     assert order.index("a:create") < order.index("a:submit")

@@ -38,7 +38,9 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
         workspace = load_valid(settings)
         with open_store(settings.state, settings.name) as store:
             refresh_state(store, target, actor="test")
-            planned = make_plan(settings, store, workspace, options=PlanOptions())
+            planned = make_plan(
+                settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
+            )
             outcome = apply_plan(
                 planned, store, target, workspace=settings.name, actor="test", parallelism=4,
                 progress=lambda a, m: None, on_done=lambda a, e: None,
@@ -65,7 +67,9 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     (tmp_path / "profiles" / "greenfield-growers-coop.yaml").unlink()  # in review: refused
     workspace = load_valid(settings)
     with open_store(settings.state, settings.name) as store:
-        planned = make_plan(settings, store, workspace)
+        planned = make_plan(
+            settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
+        )
     assert {a.resource for a in planned.plan.refused} == {
         "thames-tea-partners",
         "greenfield-growers-coop",

@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from trusthub.model.desired import DesiredResource, desired_resources, spec_hash
-from trusthub.model.privacy import fingerprint, fingerprint_key, seal
-from trusthub.plan.engine import compute_plan, desired_hashes, specs_needed
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import desired_resources
+from trusthub.model.privacy import fingerprint_key
+from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
 from trusthub.plan.model import Plan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,12 +61,8 @@ def recorded_from(
     records, bodies = {}, {}
     for name, status in statuses.items():
         d = desired[name]
-        body = d.body()
-        records[name] = Rec(d.kind, name, status, spec_hash(body, KEY))
-        bodies[name] = {
-            "attributes": seal(body["attributes"], KEY),
-            "numbers": sorted(fingerprint(KEY, n) for n in body["numbers"]),
-        }
+        records[name] = Rec(d.kind, name, status, d.spec_hash(KEY))
+        bodies[name] = d.sealed(KEY).to_data()
     return Recorded(records, bodies)
 
 
@@ -77,7 +74,14 @@ def plan_for(
     needed = specs_needed(hashes, recorded.records)
     bodies = {n: recorded.bodies[n] for n in needed}
     plan = compute_plan(
-        desired, recorded.records, bodies, key=KEY, lineage=LINEAGE, serial=serial, hashes=hashes
+        desired,
+        recorded.records,
+        bodies,
+        key=KEY,
+        lineage=LINEAGE,
+        serial=serial,
+        hashes=hashes,
+        options=PlanOptions(submit_primary_via_api=True),
     )
     return plan, desired
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model import lifecycle as lc
-from trusthub.model.desired import PROFILE
-from trusthub.plan.model import Plan, Verb
+from trusthub.model.kinds import PROFILE
+from trusthub.plan.model import ActionId, Plan, Verb
 
 BASE = example_profiles()
 RESOURCES = sorted(
@@ -76,12 +76,12 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
         if action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
             for before, after in action.transitions:
                 assert lc.is_allowed_client_transition(before, after), action
-            created_now = any(a.id == f"{action.resource}:create" for a in plan.actions)
-            assert created_now or lc.can_submit(status), action
+            created_now = any(str(a.id) == f"{action.resource}:create" for a in plan.actions)
+            assert created_now or lc.BUNDLE.can_submit(status), action
         if action.verb is Verb.UPDATE:
-            assert lc.can_edit(status), action
+            assert lc.BUNDLE.can_edit(status), action
         if action.verb is Verb.DELETE:
-            assert lc.can_delete(status), action
+            assert lc.BUNDLE.can_delete(status), action
         if action.verb is Verb.CREATE:
             assert status is None, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
@@ -117,7 +117,7 @@ def test_plan_is_deterministic(case: tuple[dict[str, Any], Recorded]) -> None:
 def test_dependencies_come_before_their_dependents(case: tuple[dict[str, Any], Recorded]) -> None:
     profiles, recorded = case
     plan, _ = plan_for(profiles, recorded)
-    seen: set[str] = set()
+    seen: set[ActionId] = set()
     for action in plan.actions:
         assert set(action.depends_on) <= seen, action
         seen.add(action.id)

@@ -31,7 +31,8 @@ from trusthub.apply.converge import object_name
 from trusthub.config.settings import Settings
 from trusthub.model import lifecycle as lc
 from trusthub.model import mapping
-from trusthub.model.desired import PROFILE, TRUST_PRODUCT, DesiredResource, desired_resources
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import PROFILE, TRUST_PRODUCT, desired_resources
 from trusthub.model.privacy import fingerprint, fingerprint_key
 from trusthub.sandbox.store import Row, Store
 from trusthub.state import AuditEvent, StateStore, open_store

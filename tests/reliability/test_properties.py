@@ -36,7 +36,7 @@ from trusthub.apply.objects import BUNDLE
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 from trusthub.model import lifecycle as lc
-from trusthub.model.desired import PROFILE, TRUST_PRODUCT
+from trusthub.model.kinds import PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import Verb
 
 EXAMPLES = {
@@ -252,10 +252,10 @@ class Loop:
         statuses = self.statuses()
         for action in plan.refused:
             assert action.profile == name, action
-            assert not lc.can_edit(statuses.get(action.resource)), (action, statuses)
+            assert not lc.BUNDLE.can_edit(statuses.get(action.resource)), (action, statuses)
         for action in plan.actions:
             if action.verb in (Verb.UPDATE, Verb.CREATE):
-                assert lc.can_edit(statuses.get(action.resource)), (action, statuses)
+                assert lc.BUNDLE.can_edit(statuses.get(action.resource)), (action, statuses)
         if plan.refused:
             event("an edit was refused")
             self.refusals += 1

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 
 from trusthub.app.planning import load_valid
 from trusthub.config.settings_file import load_settings
-from trusthub.model.desired import desired_resources, spec_hash
-from trusthub.model.privacy import fingerprint, fingerprint_key, seal
+from trusthub.model.kinds import desired_resources
+from trusthub.model.privacy import fingerprint_key
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,12 +45,12 @@ def record_applied(workspace: Path, status: str) -> None:
         )
         with store.transaction() as tx:
             for name, resource in desired.items():
-                body = resource.body()
-                sealed = {
-                    "attributes": seal(body["attributes"], key),
-                    "numbers": sorted(fingerprint(key, n) for n in body["numbers"]),
-                }
-                tx.put_resource(resource.kind, name, spec=sealed, spec_hash=spec_hash(body, key))
+                tx.put_resource(
+                    resource.kind,
+                    name,
+                    spec=resource.sealed(key).to_data(),
+                    spec_hash=resource.spec_hash(key),
+                )
                 tx.set_status(resource.kind, name, status)  # type: ignore[arg-type]
     finally:
         store.close()

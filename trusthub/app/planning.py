@@ -8,7 +8,8 @@ from trusthub.app.hash_cache import HashCache
 from trusthub.app.loading import LoadedWorkspace, load_workspace
 from trusthub.config.settings import Settings
 from trusthub.errors import Problem, TrusthubError
-from trusthub.model.desired import PROFILE, DesiredResource, desired_resources, spec_hash
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import PlanOptions, compute_plan, specs_needed
 from trusthub.plan.model import Plan
@@ -58,7 +59,7 @@ def _hashes(
     hashes: dict[str, str] = {}
     for profile, names in by_profile.items():
         digest = workspace.profiles[profile].digest
-        hashes.update(cache.hashes(digest, names, lambda n: spec_hash(desired[n].body(), key)))
+        hashes.update(cache.hashes(digest, names, lambda n: desired[n].spec_hash(key)))
     cache.save({doc.digest: None for doc in workspace.profiles.values()})
     return hashes
 
@@ -68,7 +69,7 @@ def make_plan(
     store: StateStore,
     workspace: LoadedWorkspace,
     *,
-    options: PlanOptions | None = None,
+    options: PlanOptions,
 ) -> Planned:
     snapshot = store.snapshot()
     key = fingerprint_key(snapshot.lineage)
@@ -86,7 +87,7 @@ def make_plan(
         lineage=snapshot.lineage,
         serial=snapshot.serial,
         hashes=hashes,
-        options=options or PlanOptions(),
+        options=options,
     )
     recorded_profiles = sum(1 for r in recorded.values() if r.kind == PROFILE)
     plan = plan.with_unsafe(unsafe_reasons(plan, recorded_profiles, settings.safety))

@@ -18,12 +18,12 @@ from typing import Any
 from twilio.base.exceptions import TwilioRestException
 
 from trusthub.apply import objects
+from trusthub.apply.kinds import APPLIERS, KindApplier
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
-from trusthub.model import lifecycle as lc
 from trusthub.model import mapping
-from trusthub.model.desired import PROFILE, DesiredResource, spec_hash
-from trusthub.model.privacy import fingerprint, seal
+from trusthub.model.desired import DesiredResource
+from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
 from trusthub.provider.retry import AmbiguousCreateError
 from trusthub.provider.trusthub_api import Remote, TrustHubApi
@@ -92,7 +92,7 @@ class Converger:
             adopted = self._adopt(role, find, delete)
             if adopted is not None:
                 return adopted, True
-        self.rec.intent(self.kind, self.name, role, {"action": self.action.id})
+        self.rec.intent(self.kind, self.name, role, {"action": str(self.action.id)})
         for _attempt in range(3):
             try:
                 sid = create()
@@ -229,159 +229,37 @@ class Converger:
 
     # -- actions -------------------------------------------------------------------------
 
-    def converge(self, desired: DesiredResource, *, update: bool) -> None:
-        """Create or update the bundle and everything hanging on it."""
-        if self.kind == PROFILE:
-            self._converge_profile(desired, update=update)
-        else:
-            self._converge_product(desired, update=update)
-        body = desired.body()
-        sealed = {
-            "attributes": seal(body["attributes"], self.ctx.key),
-            "numbers": sorted(fingerprint(self.ctx.key, n) for n in body["numbers"]),
-        }
-        bundle = self.api.fetch_bundle(
-            self.kind, self.rec.sids(self.kind, self.name)[objects.BUNDLE]
-        )
+    def touched(self) -> set[str]:
+        """The top-level attribute keys this action changes."""
+        return {str(c.path[0]) for c in self.action.changes}
+
+    def ignore_missing(self, call: Callable[[], Any]) -> None:
+        _ignore_missing(call)
+
+    def converge(self, applier: KindApplier, desired: DesiredResource, *, update: bool) -> None:
+        """Create or update the resource's objects, then record what the target holds."""
+        applier.converge(self, desired, update=update)
+        observed = applier.observe(self.api, self.rec.sids(self.kind, self.name))
         self.rec.applied(
             self.kind,
             self.name,
-            body=sealed,
-            spec_hash=spec_hash(body, self.ctx.key),
-            status=bundle.status,
-            policy_sid=bundle.policy_sid,
+            body=desired.sealed(self.ctx.key).to_data(),
+            spec_hash=desired.spec_hash(self.ctx.key),
+            status=observed.status if observed else None,
+            policy_sid=observed.policy_sid if observed else "",
             action=self.action.verb.value,
         )
-
-    def _converge_profile(self, d: DesiredResource, *, update: bool) -> None:
-        attrs = d.attributes
-        touched = {c.path[0] for c in self.action.changes} if update else set()
-        assign: list[str] = []
-        for spec in objects.profile_end_users(attrs):
-            assign.append(self.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
-        self._drop_stale_end_users({s.role for s in objects.profile_end_users(attrs)})
-        address = self.ensure_address(attrs, update="address" in touched)
-        assign.append(self.ensure_document(address))
-        if d.primary:
-            primary = self.rec.sids(PROFILE, d.primary).get(objects.BUNDLE)
-            if primary is None:
-                raise ApplyError(f"{d.name}: its primary {d.primary} has no bundle yet")
-            assign.append(primary)
-        notifications = attrs["notifications"]
-        bundle = self.ensure_bundle(
-            friendly_name=objects.bundle_friendly_name(attrs),
-            email=notifications["email"],
-            policy_sid=mapping.profile_policy_sid(attrs["role"], attrs["type"]),
-            callback=notifications.get("status_callback"),
-        )
-        if touched & {"friendly_name", "notifications", "business", "individual"}:
-            self.api.update_bundle(
-                self.kind,
-                bundle,
-                friendly_name=objects.bundle_friendly_name(attrs),
-                email=notifications["email"],
-                status_callback=notifications.get("status_callback"),
-            )
-        self.ensure_assigned(bundle, assign)
-        self.ensure_numbers(bundle, d.numbers)
-
-    def _drop_stale_end_users(self, wanted: set[str]) -> None:
-        for role, sid in self.rec.sids(self.kind, self.name).items():
-            if role.startswith("end_user:") and role not in wanted:
-                bundle = self.rec.sids(self.kind, self.name).get(objects.BUNDLE)
-                if bundle is not None:
-                    assignment = self.api.entity_assignments(self.kind, bundle).get(sid)
-                    if assignment is not None:
-                        self.api.unassign_entity(self.kind, bundle, assignment)
-                _ignore_missing(lambda s=sid: self.api.delete_end_user(s))  # type: ignore[misc]
-                self.rec.forget(self.kind, self.name, role)
-                self.say(f"removed {role}")
-
-    def _converge_product(self, d: DesiredResource, *, update: bool) -> None:
-        profile = self.ctx.desired[d.profile]
-        profile_bundle = self.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
-        if profile_bundle is None:
-            raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
-        # As for profiles: only fields the plan changes are written. An `assign` (numbers
-        # only) may run on a product under review or approved, where an end-user update
-        # would be refused (60711).
-        touched = {c.path[0] for c in self.action.changes} if update else set()
-        assign = []
-        spec = objects.product_end_user(d)
-        if spec is not None:
-            assign.append(self.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
-        assign.append(profile_bundle)
-        bundle = self.ensure_bundle(
-            friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
-            email=profile.attributes["notifications"]["email"],
-            policy_sid=str(d.attributes["policy"]),
-            callback=profile.attributes["notifications"].get("status_callback"),
-        )
-        self.ensure_assigned(bundle, assign)
-        self.ensure_numbers(bundle, d.numbers)
-
-    def submit(self) -> None:
-        sid = self.rec.sids(self.kind, self.name)[objects.BUNDLE]
-        bundle = self.api.fetch_bundle(self.kind, sid)
-        if bundle.status not in (lc.DRAFT, lc.REJECTED):
-            self.say(f"already {bundle.status}")  # a crashed run got this far
-            self.rec.status(self.kind, self.name, bundle.status, action=self.action.verb.value)
-            return
-        evaluation = self.api.evaluate(self.kind, sid, bundle.policy_sid)
-        result = {
-            "sid": evaluation.sid,
-            "status": evaluation.status,
-            "failures": evaluation.failures(),
-        }
-        self.rec.evaluation(self.kind, self.name, result)
-        if evaluation.status != "compliant":
-            raise ApplyError(
-                f"{self.name}: evaluation is {evaluation.status}; not submitted: "
-                + "; ".join(evaluation.failures())
-            )
-        try:
-            submitted = self.api.submit(self.kind, sid)
-        except TwilioRestException as e:
-            # A submit answered 500 after it took effect is retried, and the retry is refused
-            # because the bundle is now under review: the submission happened.
-            if e.code != lc.EDIT_REFUSED_CODE:
-                raise
-            submitted = self.api.fetch_bundle(self.kind, sid)
-            if submitted.status in (lc.DRAFT, lc.REJECTED):
-                raise
-        self.say(f"submitted: {bundle.status} -> {submitted.status}")
-        self.rec.status(
-            self.kind,
-            self.name,
-            submitted.status,
-            action=self.action.verb.value,
-            evaluation=result,
-        )
-
-    def delete(self) -> None:
-        sids = self.rec.sids(self.kind, self.name)
-        bundle = sids.get(objects.BUNDLE)
-        if bundle is not None:
-            _ignore_missing(lambda: self.api.delete_bundle(self.kind, bundle))
-            self.say(f"deleted bundle {bundle}")
-        for role, sid in sorted(sids.items()):
-            if role.startswith("end_user:"):
-                _ignore_missing(lambda s=sid: self.api.delete_end_user(s))  # type: ignore[misc]
-            elif role == objects.DOCUMENT:
-                _ignore_missing(lambda s=sid: self.api.delete_document(s))  # type: ignore[misc]
-        if objects.ADDRESS in sids:
-            _ignore_missing(lambda: self.api.delete_address(sids[objects.ADDRESS]))
-        self.rec.removed(self.kind, self.name, action=self.action.verb.value)
 
 
 def run_action(ctx: Context, action: Action) -> None:
-    """Carry out one action of a plan."""
+    """Carry out one action of a plan, through its kind's applier."""
     c = Converger(ctx, action)
+    applier = APPLIERS[action.kind]
     desired = ctx.desired.get(action.resource)
     if action.verb in (Verb.CREATE, Verb.UPDATE, Verb.ASSIGN):
         assert desired is not None
-        c.converge(desired, update=action.verb is not Verb.CREATE)
+        c.converge(applier, desired, update=action.verb is not Verb.CREATE)
     elif action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
-        c.submit()
+        applier.submit(c)
     elif action.verb is Verb.DELETE:
-        c.delete()
+        applier.delete(c)

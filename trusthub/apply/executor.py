@@ -9,7 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from trusthub.errors import TrusthubError
-from trusthub.plan.model import Action
+from trusthub.plan.model import Action, ActionId
 
 
 @dataclass
@@ -51,10 +51,10 @@ def execute(
     def ready() -> list[Action]:
         return [pending.pop(i) for i in [i for i in pending if not waiting_on[i]]]
 
-    def skip_dependents(failed_id: str) -> None:
+    def skip_dependents(failed_id: ActionId) -> None:
         for other in list(pending):
             if failed_id in waiting_on[other]:
-                outcome.skipped[other] = failed_id
+                outcome.skipped[str(other)] = str(failed_id)
                 del pending[other]
                 skip_dependents(other)
 
@@ -68,13 +68,13 @@ def execute(
                 error = future.exception()
                 with lock:
                     if error is None:
-                        outcome.done.append(action.id)
+                        outcome.done.append(str(action.id))
                         for other in pending:
                             waiting_on[other].discard(action.id)
                         on_done(action, None)
                     else:
                         why = describe_failure(error)
-                        outcome.failed[action.id] = why
+                        outcome.failed[str(action.id)] = why
                         on_done(action, why)
                         skip_dependents(action.id)
             for action in ready():

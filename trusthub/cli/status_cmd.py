@@ -11,7 +11,7 @@ from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.model import mapping
-from trusthub.model.desired import TRUST_PRODUCT
+from trusthub.model.kinds import TRUST_PRODUCT
 
 
 def _rows(app: AppContext, refresh: bool) -> list[dict[str, Any]]:

@@ -1,57 +1,22 @@
-"""The desired resources of a workspace: each profile and each trust product it asks for,
-with the part Trust Hub locks during review (`attributes`) kept apart from the phone
-numbers (which may be assigned in any status) and from local switches (`submit`)."""
+"""A desired resource: one thing the workspace asks Twilio to hold (a profile, a trust
+product, ...), built from the YAML by its kind (`trusthub.model.kinds`). The part Twilio
+locks during review (`attributes`) is kept apart from the phone numbers (which may be
+assigned in any status) and from local switches (`submit`).
+
+The resource makes its own recorded form: `sealed(key)` (what the state keeps, with no raw
+personal data) and `spec_hash(key)` (what plans compare), so no caller builds either by hand.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any
 
-from trusthub.model import mapping
-from trusthub.model.requirements import product_numbers, requirement_gaps
-
-Kind = Literal["profile", "trust_product"]
-
-PROFILE: Final = "profile"
-TRUST_PRODUCT: Final = "trust_product"
-
-# Keys of a profile document that are not sent to Trust Hub as profile attributes.
-_NOT_ATTRIBUTES: Final = frozenset(
-    {"apiVersion", "kind", "trust_products", "phone_numbers", "submit", "terms_of_service_accepted"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class DesiredResource:
-    kind: Kind
-    name: str  # "acme" for a profile, "acme/cnam" for a trust product
-    profile: str  # the profile it belongs to (itself for a profile)
-    attributes: Mapping[str, Any]  # what Trust Hub locks while in review or approved
-    numbers: tuple[str, ...]  # E.164, sorted
-    submit: bool  # submit for review once complete
-    path: str = field(default="", compare=False)  # the file it came from, for messages
-    # Why the profile as written can never get this trust product (requirements.py).
-    gaps: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def product(self) -> str | None:
-        return self.name.split("/", 1)[1] if self.kind == TRUST_PRODUCT else None
-
-    @property
-    def role(self) -> str | None:
-        return self.attributes.get("role")
-
-    @property
-    def primary(self) -> str | None:
-        return self.attributes.get("primary")
-
-    def body(self) -> dict[str, Any]:
-        """What is recorded (sealed) and hashed: attributes and numbers."""
-        return {"attributes": dict(self.attributes), "numbers": list(self.numbers)}
+from trusthub.model.privacy import fingerprint, seal
 
 
 def canonical_json(data: Any) -> bytes:
@@ -63,41 +28,61 @@ def spec_hash(body: Mapping[str, Any], key: bytes) -> str:
     return hmac.new(key, canonical_json(body), hashlib.sha256).hexdigest()
 
 
-def profile_resources(name: str, data: Mapping[str, Any], path: str) -> Iterable[DesiredResource]:
-    """The profile itself, then one resource per trust product it asks for."""
-    attributes = {k: v for k, v in data.items() if k not in _NOT_ATTRIBUTES}
-    submit = bool(data.get("submit", True))
-    yield DesiredResource(
-        kind=PROFILE,
-        name=name,
-        profile=name,
-        attributes=attributes,
-        numbers=tuple(sorted(data.get("phone_numbers", []))),
-        submit=submit,
-        path=path,
-    )
-    for product, spec in sorted(data.get("trust_products", {}).items()):
-        yield DesiredResource(
-            kind=TRUST_PRODUCT,
-            name=f"{name}/{product}",
-            profile=name,
-            attributes={
-                "policy": mapping.TRUST_PRODUCT_POLICY[product],
-                **{k: v for k, v in spec.items() if k != "numbers"},
-            },
-            numbers=tuple(sorted(product_numbers(data, product))),
-            submit=submit,
-            path=path,
-            gaps=tuple(requirement_gaps(data, product)),
+@dataclass(frozen=True, slots=True)
+class SealedBody:
+    """A resource as the state records it: attributes with personal data sealed
+    (fingerprints) and phone numbers fingerprinted, sorted."""
+
+    attributes: Mapping[str, Any]
+    numbers: tuple[str, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"attributes": dict(self.attributes), "numbers": list(self.numbers)}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None) -> SealedBody:
+        """A recorded body (None or partial for a resource recorded before it had one)."""
+        data = data or {}
+        return cls(dict(data.get("attributes", {})), tuple(data.get("numbers", ())))
+
+
+EMPTY_BODY = SealedBody({}, ())
+
+
+@dataclass(frozen=True, slots=True)
+class DesiredResource:
+    kind: str  # a registered kind's name (`trusthub.model.kinds`)
+    name: str  # "acme" for a profile, "acme/cnam" for a trust product
+    profile: str  # the profile it belongs to (itself for a profile)
+    attributes: Mapping[str, Any]  # what Twilio locks while in review or approved
+    numbers: tuple[str, ...]  # E.164, sorted
+    submit: bool  # submit for review once complete
+    path: str = field(default="", compare=False)  # the file it came from, for messages
+    # Why the profile as written can never get this resource (requirements.py).
+    gaps: Sequence[str] = field(default=(), compare=False)
+
+    @property
+    def product(self) -> str | None:
+        """The part of the name after the profile's ("cnam" in "acme/cnam")."""
+        return self.name.split("/", 1)[1] if "/" in self.name else None
+
+    @property
+    def role(self) -> str | None:
+        return self.attributes.get("role")
+
+    @property
+    def primary(self) -> str | None:
+        return self.attributes.get("primary")
+
+    def body(self) -> dict[str, Any]:
+        """What is hashed: attributes and numbers, raw."""
+        return {"attributes": dict(self.attributes), "numbers": list(self.numbers)}
+
+    def spec_hash(self, key: bytes) -> str:
+        return spec_hash(self.body(), key)
+
+    def sealed(self, key: bytes) -> SealedBody:
+        return SealedBody(
+            seal(dict(self.attributes), key),
+            tuple(sorted(fingerprint(key, n) for n in self.numbers)),
         )
-
-
-def desired_resources(
-    profiles: Iterable[tuple[str, Mapping[str, Any], str]],
-) -> dict[str, DesiredResource]:
-    """(name, data, path) triples of schema-valid profiles -> resources by name."""
-    resources: dict[str, DesiredResource] = {}
-    for name, data, path in profiles:
-        for resource in profile_resources(name, data, path):
-            resources[resource.name] = resource
-    return resources

@@ -1,4 +1,5 @@
-"""Trust Hub's review lifecycle, in one place.
+"""Review lifecycles, in one place: `Lifecycle` says what each status of a kind allows;
+`BUNDLE` is Trust Hub's, shared by customer profiles and trust products.
 
 A bundle (customer profile or trust product) is created as `draft`. The only transition a
 client may request is submit: `Status=pending-review`, from `draft` or (after a fix) from
@@ -9,6 +10,7 @@ draft or rejected ones can be deleted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final, Literal
 
 Status = Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"]
@@ -42,36 +44,62 @@ _DELETABLE: Final = frozenset({DRAFT, REJECTED})
 _SUBMITTABLE: Final = frozenset({DRAFT, REJECTED})
 UNDER_REVIEW: Final = frozenset({PENDING_REVIEW, IN_REVIEW})
 
-# Fields fixed when the bundle is created: changing one means a new profile.
-IMMUTABLE_PROFILE_FIELDS: Final = ("type", "role", "primary")
-
 EDIT_REFUSED_CODE: Final = 60711
-
-
-def can_edit(status: str | None) -> bool:
-    """Whether the bundle's attributes, end users and documents may change."""
-    return status is None or status in _EDITABLE
-
-
-def can_delete(status: str | None) -> bool:
-    return status is None or status in _DELETABLE
-
-
-def can_submit(status: str | None) -> bool:
-    return status in _SUBMITTABLE
 
 
 def is_allowed_client_transition(from_status: str, to_status: str) -> bool:
     return (from_status, to_status) in CLIENT_TRANSITIONS
 
 
-def describe_lock(status: str) -> str:
-    """Why a bundle in `status` cannot be edited, in Trust Hub's terms."""
-    if status == APPROVED:
-        return f"is {status}: Trust Hub does not allow edits (error {EDIT_REFUSED_CODE})"
-    if status in UNDER_REVIEW:
-        return (
-            f"is {status}: Trust Hub does not allow edits while a review is under way "
-            f"(error {EDIT_REFUSED_CODE})"
-        )
-    return f"is {status}"
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """What each status of a kind allows. A new kind with another review process (a brand's,
+    a toll-free verification's) declares its own; the plan and apply read only this."""
+
+    draft: str  # the status a new object starts in
+    submitted: str  # the status a submission moves it to
+    approved: str
+    rejected: str
+    statuses: tuple[str, ...]
+    editable: frozenset[str]  # statuses in which the object may be edited
+    deletable: frozenset[str]
+    submittable: frozenset[str]
+    under_review: frozenset[str]
+    review_outcome: str  # what the plan tells the reader to expect after a submission
+    edit_refused_code: int | None = None  # Twilio's error code for an edit in a locked status
+    resubmission_cap: int | None = None  # how often a rejected object may be resubmitted
+    edit_window_days: int | None = None  # days after a rejection in which edits are accepted
+
+    def can_edit(self, status: str | None) -> bool:
+        """Whether the object's attributes may change (None: not created yet)."""
+        return status is None or status in self.editable
+
+    def can_delete(self, status: str | None) -> bool:
+        return status is None or status in self.deletable
+
+    def can_submit(self, status: str | None) -> bool:
+        return status in self.submittable
+
+    def describe_lock(self, status: str) -> str:
+        """Why an object in `status` cannot be edited, in Twilio's terms."""
+        code = f" (error {self.edit_refused_code})" if self.edit_refused_code else ""
+        if status == self.approved:
+            return f"is {status}: Trust Hub does not allow edits{code}"
+        if status in self.under_review:
+            return f"is {status}: Trust Hub does not allow edits while a review is under way{code}"
+        return f"is {status}"
+
+
+BUNDLE: Final = Lifecycle(
+    draft=DRAFT,
+    submitted=PENDING_REVIEW,
+    approved=APPROVED,
+    rejected=REJECTED,
+    statuses=STATUSES,
+    editable=_EDITABLE,
+    deletable=_DELETABLE,
+    submittable=_SUBMITTABLE,
+    under_review=UNDER_REVIEW,
+    review_outcome=f"{PENDING_REVIEW} -> {IN_REVIEW} -> {APPROVED} | {REJECTED}",
+    edit_refused_code=EDIT_REFUSED_CODE,
+)

@@ -1,24 +1,27 @@
 """compute_plan: (desired resources, recorded state) -> Plan. Pure and deterministic.
 
-Trust Hub's review lifecycle decides what each difference becomes: an edit of a draft is an
-update, an edit of a rejected bundle is an update plus a resubmission, an edit of a bundle
-in review or approved is refused with the way out, and submissions wait for what they need
-(a secondary for its primary's approval, a trust product for its profile's).
+The kind's lifecycle decides what each difference becomes: an edit of a draft is an update,
+an edit of a rejected object is an update plus a resubmission, an edit of an object in
+review or approved is refused with the way out, and a submission waits for what it needs.
+What is particular to a kind (what a create or a submission waits for, what blocks a
+delete, eligibility) comes from its planner (`trusthub.plan.kinds`); the engine has no
+`if kind == ...`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from trusthub.model import lifecycle as lc
-from trusthub.model.desired import PROFILE, TRUST_PRODUCT, DesiredResource, spec_hash
+from trusthub.errors import ExitCode, TrusthubError
+from trusthub.model.desired import EMPTY_BODY, DesiredResource, SealedBody
+from trusthub.model.kinds import KINDS, Kinds, ResourceKind
 from trusthub.model.privacy import fingerprint, is_sensitive, seal
 from trusthub.plan.diff import diff
+from trusthub.plan.kinds import PLANNERS, KindPlanner, PlanOptions
 from trusthub.plan.model import (
     Action,
-    Eligibility,
+    ActionId,
     FieldChange,
     Plan,
     ProductEligibility,
@@ -28,7 +31,15 @@ from trusthub.plan.model import (
 
 NONE = "(none)"
 DELETED = "(deleted)"
-REVIEW_OUTCOME = f"{lc.PENDING_REVIEW} -> {lc.IN_REVIEW} -> {lc.APPROVED} | {lc.REJECTED}"
+
+__all__ = ["PlanOptions", "UnknownDependencyError", "compute_plan", "specs_needed"]
+
+
+class UnknownDependencyError(TrusthubError):
+    """A planner named a dependency on a resource the plan does not know: a bug (a typo
+    would otherwise lose an ordering edge silently)."""
+
+    exit_code = ExitCode.INTERNAL
 
 
 class Recorded(Protocol):
@@ -48,15 +59,8 @@ class Recorded(Protocol):
     def status_since(self) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class PlanOptions:
-    # Real Trust Hub refuses primary-profile submissions through the API ("restricted via
-    # API for Primary Customer Profiles"); the sandbox lets users rehearse them.
-    submit_primary_via_api: bool = True
-
-
 def desired_hashes(desired: Mapping[str, DesiredResource], key: bytes) -> dict[str, str]:
-    return {name: spec_hash(r.body(), key) for name, r in desired.items()}
+    return {name: r.spec_hash(key) for name, r in desired.items()}
 
 
 def specs_needed(desired_hash: Mapping[str, str], recorded: Mapping[str, Recorded]) -> list[str]:
@@ -79,78 +83,150 @@ def compute_plan(
     key: bytes,
     lineage: str,
     serial: int,
+    options: PlanOptions,
     hashes: Mapping[str, str] | None = None,
-    options: PlanOptions = PlanOptions(),
+    kinds: Kinds = KINDS,
+    planners: Mapping[str, KindPlanner] = PLANNERS,
 ) -> Plan:
     """The actions that turn `recorded` into `desired`, in the order apply must follow.
 
     `recorded_bodies` holds the sealed recorded body of every name `specs_needed` returned.
     """
+    bodies = {name: SealedBody.from_data(body) for name, body in recorded_bodies.items()}
     planner = _Planner(
-        desired, recorded, recorded_bodies, key, hashes or desired_hashes(desired, key), options
+        desired,
+        recorded,
+        bodies,
+        key,
+        hashes or desired_hashes(desired, key),
+        options,
+        kinds,
+        planners,
     )
     return planner.run(lineage, serial)
 
 
 class _Planner:
+    """One plan's computation; also the `PlanView` the kinds' planners read."""
+
     def __init__(
         self,
         desired: Mapping[str, DesiredResource],
         recorded: Mapping[str, Recorded],
-        bodies: Mapping[str, Mapping[str, Any]],
+        bodies: Mapping[str, SealedBody],
         key: bytes,
         hashes: Mapping[str, str],
         options: PlanOptions,
+        kinds: Kinds,
+        planners: Mapping[str, KindPlanner],
     ) -> None:
-        self.desired = desired
+        self.desired_ = desired
         self.recorded = recorded
         self.bodies = bodies
         self.key = key
         self.hashes = hashes
-        self.options = options
+        self.options_ = options
+        self.kinds = kinds
+        self.planners = planners
         self.actions: list[Action] = []
-        self.by_id: dict[str, Action] = {}
-        self.eligibility: list[ProductEligibility] = []
-        # profile -> its trust products, desired or recorded (built once: the plan is linear).
-        products: dict[str, set[str]] = {}
-        for name in (
-            *(n for n, d in desired.items() if d.kind == TRUST_PRODUCT),
-            *(n for n, r in recorded.items() if r.kind == TRUST_PRODUCT),
-        ):
-            products.setdefault(name.split("/", 1)[0], set()).add(name)
-        self.products = {p: sorted(names) for p, names in products.items()}
-        # primary -> its secondaries, desired and recorded-only, for the delete checks.
-        self.secondaries: dict[str, list[str]] = {}
-        for name, d in desired.items():
-            if d.kind == PROFILE and d.primary:
-                self.secondaries.setdefault(d.primary, []).append(name)
+        self.by_id: dict[ActionId, Action] = {}
+        self.eligibility_: list[ProductEligibility] = []
+        # Indexes built once, so the plan stays linear in the number of resources.
+        groups: dict[str, set[str]] = {}
+        for name in (*desired, *recorded):
+            groups.setdefault(self._kind(name).owner(name), set()).add(name)
+        self.groups = groups
+        self._referring: dict[str, dict[str, dict[Any, list[str]]]] = {}
+
+    # -- the PlanView ----------------------------------------------------------------------
+
+    @property
+    def options(self) -> PlanOptions:
+        return self.options_
+
+    def desired(self, name: str) -> DesiredResource | None:
+        return self.desired_.get(name)
+
+    def status(self, name: str) -> str | None:
+        r = self.recorded.get(name)
+        return r.status if r is not None else None
+
+    def recorded_attributes(self, name: str) -> Mapping[str, Any]:
+        return self.bodies.get(name, EMPTY_BODY).attributes
+
+    def attribute(self, name: str, key: str) -> Any:
+        d = self.desired_.get(name)
+        return d.attributes.get(key) if d is not None else self.recorded_attributes(name).get(key)
+
+    def children(self, name: str) -> Sequence[str]:
+        return sorted(n for n in self.groups.get(name, ()) if n != name)
+
+    def referring(self, key: str, name: str) -> Sequence[str]:
+        return self._index(key)["desired"].get(name, [])
+
+    def recorded_referring(self, key: str, name: str) -> Sequence[str]:
+        return self._index(key)["gone"].get(name, [])
+
+    def action(self, action_id: ActionId) -> Action | None:
+        return self.by_id.get(action_id)
+
+    def _index(self, key: str) -> dict[str, dict[Any, list[str]]]:
+        index = self._referring.get(key)
+        if index is None:
+            desired: dict[Any, list[str]] = {}
+            for name, d in self.desired_.items():
+                if (value := d.attributes.get(key)) is not None:
+                    desired.setdefault(value, []).append(name)
+            gone: dict[Any, list[str]] = {}
+            for name, body in self.bodies.items():
+                value = body.attributes.get(key)
+                if value is not None and name not in self.desired_ and name in self.recorded:
+                    gone.setdefault(value, []).append(name)
+            index = {
+                "desired": {v: sorted(ns) for v, ns in desired.items()},
+                "gone": {v: sorted(ns) for v, ns in gone.items()},
+            }
+            self._referring[key] = index
+        return index
 
     # -- driver ------------------------------------------------------------------------
 
+    def _kind(self, name: str) -> ResourceKind:
+        d = self.desired_.get(name)
+        return self.kinds[d.kind if d is not None else self.recorded[name].kind]
+
+    def _planner(self, name: str) -> KindPlanner:
+        return self.planners[self._kind(name).name]
+
     def run(self, lineage: str, serial: int) -> Plan:
-        profiles = sorted(
-            {n for n, r in self.desired.items() if r.kind == PROFILE}
-            | {n for n, r in self.recorded.items() if r.kind == PROFILE},
-            key=self._profile_order,
-        )
-        kept = [p for p in profiles if p in self.desired]
-        gone = [p for p in profiles if p not in self.desired]
-        for name in kept:
-            self._profile(name)
-            for product in self._products_of(name):
-                self._product(product)
-        # Deletions run children first: trust products, then secondaries, then primaries.
-        for name in reversed(gone):
-            for product in self._products_of(name):
-                self._product(product)
-            self._profile(name)
+        owners = sorted(self.groups, key=lambda o: (self._rank(o), o))
+        kept = [o for o in owners if o in self.desired_]
+        gone = [o for o in owners if o not in self.desired_]
+        for owner in kept:
+            for name in self._in_order(owner, reverse=False):
+                self._resource(name)
+        # Deletions run children first: the kinds registered last, then back to the owner.
+        for owner in reversed(gone):
+            for name in self._in_order(owner, reverse=True):
+                self._resource(name)
+        profiles = [o for o in owners if self._known(o)]
         summaries = tuple(self._summary(name) for name in profiles)
-        return Plan(tuple(self.actions), tuple(self.eligibility), summaries, lineage, serial)
+        return Plan(tuple(self.actions), tuple(self.eligibility_), summaries, lineage, serial)
+
+    def _rank(self, owner: str) -> int:
+        # An owner the plan does not know (a resource recorded without its profile) last.
+        return self._planner(owner).rank(owner, self) if self._known(owner) else 1
+
+    def _in_order(self, owner: str, *, reverse: bool) -> Iterable[str]:
+        sign = -1 if reverse else 1
+        return sorted(
+            self.groups[owner], key=lambda n: (sign * self.kinds.rank(self._kind(n).name), n)
+        )
 
     def _summary(self, name: str) -> ProfileSummary:
-        d = self.desired.get(name)
+        d = self.desired_.get(name)
         r = self.recorded.get(name)
-        attrs = d.attributes if d else self.bodies.get(name, {}).get("attributes", {})
+        attrs = d.attributes if d else self.recorded_attributes(name)
         return ProfileSummary(
             name=name,
             role=str(attrs.get("role", "?")),
@@ -161,99 +237,90 @@ class _Planner:
             rejection_reasons=tuple(r.rejection_reasons) if r else (),
         )
 
-    def _profile_order(self, name: str) -> tuple[int, str]:
-        role = self._role(name)
-        return (0 if role == "primary" else 1, name)
+    def _known(self, name: str) -> bool:
+        return name in self.desired_ or name in self.recorded
 
-    def _role(self, name: str) -> str | None:
-        d = self.desired.get(name)
-        if d is not None:
-            return d.role
-        body = self.bodies.get(name)
-        return body["attributes"].get("role") if body else None
-
-    def _products_of(self, profile: str) -> list[str]:
-        return self.products.get(profile, [])
-
-    def _status(self, name: str) -> str | None:
-        r = self.recorded.get(name)
-        return r.status if r is not None else None
-
-    def _add(self, action: Action) -> Action:
+    def _act(
+        self, name: str, verb: Verb, *, depends_on: Iterable[ActionId] = (), **fields: Any
+    ) -> Action:
+        d = self.desired_.get(name)
+        kind = self._kind(name)
+        deps = []
+        for dep in depends_on:
+            if not self._known(dep.resource):
+                raise UnknownDependencyError(
+                    f"internal error: {name}:{verb.value} depends on {dep}, and the plan "
+                    f"knows no resource {dep.resource!r}",
+                    hint="please report this as a bug in trusthub",
+                )
+            # A dependency on an action this plan does not make is already satisfied.
+            if dep in self.by_id:
+                deps.append(dep)
+        action = Action(
+            verb=verb,
+            kind=kind.name,
+            resource=name,
+            profile=d.profile if d else kind.owner(name),
+            depends_on=tuple(deps),
+            desired_hash=self.hashes.get(name, ""),
+            path=d.path if d else "",
+            **fields,
+        )
         self.actions.append(action)
         self.by_id[action.id] = action
         return action
 
-    def _act(self, name: str, verb: Verb, **fields: Any) -> Action:
-        d = self.desired.get(name)
-        kind = d.kind if d else self.recorded[name].kind
-        profile = d.profile if d else name.split("/", 1)[0]
-        fields.setdefault("desired_hash", self.hashes.get(name, ""))
-        fields.setdefault("path", d.path if d else "")
-        deps = tuple(dep for dep in fields.pop("depends_on", ()) if dep in self.by_id)
-        return self._add(
-            Action(
-                id=f"{name}:{verb.value}",
-                verb=verb,
-                kind=kind,
-                resource=name,
-                profile=profile,
-                depends_on=deps,
-                **fields,
-            )
-        )
+    # -- one resource --------------------------------------------------------------------
 
-    # -- profiles -----------------------------------------------------------------------
-
-    def _profile(self, name: str) -> None:
-        d = self.desired.get(name)
+    def _resource(self, name: str) -> None:
+        d = self.desired_.get(name)
+        planner = self._planner(name)
         if d is None:
-            self._delete(name, blockers=self._delete_blockers(name))
+            self._delete(name, planner)
             return
-        status = self._status(name)
-        deps: list[str] = []
-        if d.primary:
-            deps.append(f"{d.primary}:create")
+        lifecycle = planner.kind.lifecycle
+        if (line := planner.eligibility(d, self)) is not None:
+            self.eligibility_.append(line)
+        if (why := planner.refusal(d, self)) is not None:
+            self._act(name, Verb.REFUSED, reason=why)
+            return
+        status = self.status(name)
         if status is None:
-            self._act(name, Verb.CREATE, transitions=((NONE, lc.DRAFT),), depends_on=deps)
-            self._maybe_submit(d, lc.DRAFT, edited=False, created=True)
+            wait = planner.create_wait(d, self)
+            if wait is not None:
+                self._act(name, Verb.WAITING, reason=wait.reason, depends_on=wait.depends_on)
+                return
+            self._act(
+                name,
+                Verb.CREATE,
+                transitions=((NONE, lifecycle.draft),),
+                depends_on=planner.create_after(d, self),
+            )
+            self._maybe_submit(d, planner, lifecycle.draft, edited=False)
             return
-        edited = self._changes(d, status)
+        edited = self._changes(d, planner, status)
         if edited is None:
             return  # refused
-        self._maybe_submit(d, status, edited=edited, created=False)
-
-    def _submit_wait_reason(self, d: DesiredResource) -> str | None:
-        """Why `d` cannot be submitted in this apply, or None when it can."""
-        if d.kind == PROFILE:
-            if d.role == "primary" and not self.options.submit_primary_via_api:
-                return (
-                    "Trust Hub accepts primary profile submissions only in the Twilio Console: "
-                    "submit it there; `trusthub refresh` records the outcome"
-                )
-            if d.primary:
-                pstatus = self._status(d.primary)
-                if pstatus != lc.APPROVED:
-                    return (
-                        f"waits for its primary {d.primary} to be {lc.APPROVED} "
-                        f"(now {pstatus or 'not created'})"
-                    )
-        return None
+        self._maybe_submit(d, planner, status, edited=edited)
 
     def _maybe_submit(
-        self, d: DesiredResource, status: str, *, edited: bool, created: bool
+        self, d: DesiredResource, planner: KindPlanner, status: str, *, edited: bool
     ) -> None:
         name = d.name
-        prior = [f"{name}:create", f"{name}:update", f"{name}:assign"]
-        if d.primary:
-            prior.append(f"{d.primary}:submit")
-        if status == lc.REJECTED:
+        lifecycle = planner.kind.lifecycle
+        prior = [
+            ActionId(name, Verb.CREATE),
+            ActionId(name, Verb.UPDATE),
+            ActionId(name, Verb.ASSIGN),
+            *planner.submit_after(d, self),
+        ]
+        if status == lifecycle.rejected:
             if edited:
                 self._act(
                     name,
                     Verb.RESUBMIT,
-                    transitions=((lc.REJECTED, lc.PENDING_REVIEW),),
-                    expected=(REVIEW_OUTCOME,),
+                    transitions=((lifecycle.rejected, lifecycle.submitted),),
+                    expected=(lifecycle.review_outcome,),
                     depends_on=prior,
                 )
             else:
@@ -262,40 +329,41 @@ class _Planner:
                     name,
                     Verb.WAITING,
                     reason=(
-                        f"{name} is {lc.REJECTED}"
+                        f"{name} is {lifecycle.rejected}"
                         + (f" ({'; '.join(reasons)})" if reasons else "")
                         + ": fix what the review found and plan will resubmit it"
                     ),
                 )
             return
-        if status != lc.DRAFT or not d.submit:
+        if status != lifecycle.draft or not d.submit:
             return
-        wait = self._submit_wait_reason(d)
+        wait = planner.submit_wait(d, self)
         if wait is not None:
             self._act(name, Verb.WAITING, reason=f"submit {wait}", depends_on=prior)
             return
         self._act(
             name,
             Verb.SUBMIT,
-            transitions=((lc.DRAFT, lc.PENDING_REVIEW),),
-            expected=(REVIEW_OUTCOME,),
+            transitions=((lifecycle.draft, lifecycle.submitted),),
+            expected=(lifecycle.review_outcome,),
             depends_on=prior,
         )
 
-    def _changes(self, d: DesiredResource, status: str) -> bool | None:
-        """Plan the update and number assignments of an existing bundle. Returns whether its
+    def _changes(self, d: DesiredResource, planner: KindPlanner, status: str) -> bool | None:
+        """Plan the update and number assignments of an existing object. Returns whether its
         attributes are edited, or None when the edit is refused."""
         name = d.name
+        kind = planner.kind
         r = self.recorded[name]
         if r.spec_hash == self.hashes[name]:
             return False
-        old = self.bodies.get(name, {"attributes": {}, "numbers": []})
-        new_attrs = seal(d.attributes, self.key)
+        old = self.bodies.get(name, EMPTY_BODY)
+        new_attrs = seal(dict(d.attributes), self.key)
         changes = tuple(
             FieldChange(path, a, b, is_sensitive(path))
-            for path, a, b in diff(old.get("attributes", {}), new_attrs)
+            for path, a, b in diff(dict(old.attributes), new_attrs)
         )
-        immutable = [c for c in changes if c.path[0] in (*lc.IMMUTABLE_PROFILE_FIELDS, "policy")]
+        immutable = [c for c in changes if c.path[0] in kind.immutable_fields]
         if immutable:
             fields = ", ".join(c.dotted for c in immutable)
             self._act(
@@ -308,124 +376,48 @@ class _Planner:
                 ),
             )
             return None
-        if changes and not lc.can_edit(status):
+        if changes and not kind.lifecycle.can_edit(status):
             fields = ", ".join(c.dotted for c in changes)
             self._act(
                 name,
                 Verb.REFUSED,
                 changes=changes,
                 reason=(
-                    f"{name} {lc.describe_lock(status)}. Revert {fields}, or create a new profile."
+                    f"{name} {kind.lifecycle.describe_lock(status)}. Revert {fields}, or "
+                    "create a new profile."
                 ),
             )
             return None
         if changes:
             self._act(name, Verb.UPDATE, changes=changes)
         new_numbers = {fingerprint(self.key, n) for n in d.numbers}
-        old_numbers = set(old.get("numbers", []))
+        old_numbers = set(old.numbers)
         if new_numbers != old_numbers:
-            deps = [f"{d.profile}:assign"] if d.kind == TRUST_PRODUCT else []
             self._act(
                 name,
                 Verb.ASSIGN,
                 numbers_added=tuple(sorted(new_numbers - old_numbers)),
                 numbers_removed=tuple(sorted(old_numbers - new_numbers)),
-                depends_on=deps,
+                depends_on=planner.assign_after(d, self),
             )
         return bool(changes)
 
-    # -- trust products -------------------------------------------------------------------
-
-    def _product(self, name: str) -> None:
-        d = self.desired.get(name)
-        if d is None:
-            self._delete(name, blockers=[])
-            return
-        profile = d.profile
-        product = d.product or ""
-        pstatus = self._status(profile)
-        status = self._status(name)
-        if d.gaps:
-            self.eligibility.append(
-                ProductEligibility(profile, product, Eligibility.NEVER, "; ".join(d.gaps))
-            )
-            self._act(
-                name, Verb.REFUSED, reason=f"{name} can never be granted: " + "; ".join(d.gaps)
-            )
-            return
-        if status == lc.APPROVED:
-            state, detail = Eligibility.GRANTED, f"{product} is {lc.APPROVED}"
-        elif pstatus == lc.APPROVED:
-            state, detail = Eligibility.ELIGIBLE, f"{profile} is {lc.APPROVED}"
-        else:
-            state, detail = (
-                Eligibility.PENDING,
-                f"once {profile} is {lc.APPROVED} (now {pstatus or 'not created'})",
-            )
-        self.eligibility.append(ProductEligibility(profile, product, state, detail))
-        if status is None:
-            if pstatus != lc.APPROVED:
-                self._act(
-                    name,
-                    Verb.WAITING,
-                    reason=(
-                        f"create waits for {profile} to be {lc.APPROVED} "
-                        f"(now {pstatus or 'not created'})"
-                    ),
-                    depends_on=[f"{profile}:submit", f"{profile}:resubmit"],
-                )
-                return
-            self._act(
-                name,
-                Verb.CREATE,
-                transitions=((NONE, lc.DRAFT),),
-                depends_on=[f"{profile}:assign"],
-            )
-            self._maybe_submit(d, lc.DRAFT, edited=False, created=True)
-            return
-        edited = self._changes(d, status)
-        if edited is None:
-            return
-        self._maybe_submit(d, status, edited=edited, created=False)
-
     # -- deletes ------------------------------------------------------------------------
 
-    def _delete_blockers(self, name: str) -> list[str]:
-        """Why a profile that left the workspace cannot be deleted, beyond its own status."""
-        blockers = []
-        for product in self._products_of(name):
-            if (a := self.by_id.get(f"{product}:refused")) is not None:
-                blockers.append(f"its trust product {product} stays ({a.reason})")
-        for other in sorted(self.secondaries.get(name, [])):
-            blockers.append(f"secondary {other} still names it as primary")
-        for other in self._gone_secondaries(name):
-            if f"{other}:refused" in self.by_id:
-                blockers.append(f"secondary {other} cannot be deleted")
-        return blockers
-
-    def _gone_secondaries(self, primary: str) -> list[str]:
-        """Recorded secondaries of `primary` that left the workspace (bodies are loaded for
-        every resource that left, so this scans only those)."""
-        return sorted(
-            other
-            for other, body in self.bodies.items()
-            if other not in self.desired
-            and self.recorded[other].kind == PROFILE
-            and body.get("attributes", {}).get("primary") == primary
-        )
-
-    def _delete(self, name: str, *, blockers: list[str]) -> None:
-        status = self._status(name)
-        if not lc.can_delete(status):
+    def _delete(self, name: str, planner: KindPlanner) -> None:
+        status = self.status(name)
+        lifecycle = planner.kind.lifecycle
+        if not lifecycle.can_delete(status):
             self._act(
                 name,
                 Verb.REFUSED,
                 reason=(
-                    f"{name} is {status}: Trust Hub deletes only {lc.DRAFT} or {lc.REJECTED} "
-                    f"bundles. Put its file back to keep managing it."
+                    f"{name} is {status}: Trust Hub deletes only {lifecycle.draft} or "
+                    f"{lifecycle.rejected} bundles. Put its file back to keep managing it."
                 ),
             )
             return
+        blockers = planner.delete_blockers(name, self)
         if blockers:
             self._act(
                 name,
@@ -433,17 +425,11 @@ class _Planner:
                 reason=f"{name} cannot be deleted: " + "; ".join(blockers) + ".",
             )
             return
-        deps = [f"{p}:delete" for p in self._products_of(name)]
-        deps += [
-            f"{other}:delete"
-            for other, r in self.recorded.items()
-            if r.kind == PROFILE
-            and (b := self.bodies.get(other))
-            and b["attributes"].get("primary") == name
-        ]
+        deps = {ActionId(child, Verb.DELETE) for child in self.children(name)}
+        deps.update(planner.delete_after(name, self))
         self._act(
             name,
             Verb.DELETE,
             transitions=((status or NONE, DELETED),),
-            depends_on=sorted(deps),
+            depends_on=sorted(deps, key=str),
         )

@@ -28,6 +28,26 @@ class Verb(enum.StrEnum):
         return self not in (Verb.REFUSED, Verb.WAITING)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class ActionId:
+    """Names one action of a plan: a resource and a verb (a resource has at most one action
+    of each verb). Shown and saved as "<resource>:<verb>"."""
+
+    resource: str
+    verb: Verb
+
+    def __str__(self) -> str:
+        return f"{self.resource}:{self.verb.value}"
+
+    @classmethod
+    def parse(cls, text: str) -> ActionId:
+        """ "<resource>:<verb>" -> ActionId; ValueError for anything else."""
+        resource, sep, verb = text.rpartition(":")
+        if not sep or not resource:
+            raise ValueError(f"not an action id: {text!r}")
+        return cls(resource, Verb(verb))
+
+
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field of a bundle, old -> new. Sensitive values are sealed (fingerprints), never
@@ -74,9 +94,8 @@ class ProfileSummary:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    id: str  # "<resource>:<verb>", unique in a plan
     verb: Verb
-    kind: str  # profile | trust_product
+    kind: str  # a registered kind's name (trusthub.model.kinds)
     resource: str
     profile: str
     transitions: tuple[tuple[str, str], ...] = ()  # (from, to); "(none)" before create
@@ -84,14 +103,18 @@ class Action:
     changes: tuple[FieldChange, ...] = ()
     numbers_added: tuple[str, ...] = ()  # sealed
     numbers_removed: tuple[str, ...] = ()  # sealed
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[ActionId, ...] = ()
     reason: str = ""  # refused / waiting: why, and the way out
     desired_hash: str = ""  # binds the action to the exact desired content
     path: str = field(default="", compare=False)
 
+    @property
+    def id(self) -> ActionId:
+        return ActionId(self.resource, self.verb)
+
     def to_data(self) -> dict[str, Any]:
         return {
-            "id": self.id,
+            "id": str(self.id),
             "verb": self.verb.value,
             "kind": self.kind,
             "resource": self.resource,
@@ -104,7 +127,7 @@ class Action:
             ],
             "numbers_added": list(self.numbers_added),
             "numbers_removed": list(self.numbers_removed),
-            "depends_on": list(self.depends_on),
+            "depends_on": [str(d) for d in self.depends_on],
             "reason": self.reason,
             "desired_hash": self.desired_hash,
         }

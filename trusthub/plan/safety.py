@@ -4,7 +4,7 @@ of the recorded profiles is refused unless --force. Pure; the CLI decides."""
 from __future__ import annotations
 
 from trusthub.config.settings import SafetySettings
-from trusthub.model.desired import PROFILE
+from trusthub.model.kinds import PROFILE
 from trusthub.plan.model import Plan, Verb
 
 _UPDATES = (Verb.UPDATE, Verb.ASSIGN, Verb.RESUBMIT)

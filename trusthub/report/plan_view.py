@@ -123,7 +123,7 @@ def _action_view(
         expected=", ".join(action.expected),
         reason=action.reason,
         changes=tuple(lines),
-        depends_on=", ".join(action.depends_on),
+        depends_on=", ".join(str(d) for d in action.depends_on),
     )
 
 

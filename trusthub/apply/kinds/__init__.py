@@ -1,0 +1,15 @@
+"""The appliers of the registered kinds, by kind name (see `trusthub.model.kinds`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from trusthub.apply.kinds.base import KindApplier, Observation
+from trusthub.apply.kinds.profile import ProfileApplier
+from trusthub.apply.kinds.trust_product import TrustProductApplier
+
+APPLIERS: Final[dict[str, KindApplier]] = {
+    applier.kind.name: applier for applier in (ProfileApplier(), TrustProductApplier())
+}
+
+__all__ = ["APPLIERS", "KindApplier", "Observation"]

@@ -1,0 +1,49 @@
+"""What apply and refresh ask a kind: how its objects are made, submitted, deleted and
+read back. The shared create protocol and building blocks live in `Converger`
+(`trusthub.apply.converge`); an applier composes them."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import ResourceKind
+
+if TYPE_CHECKING:
+    from trusthub.apply.converge import Converger
+    from trusthub.provider.trusthub_api import TrustHubApi
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A resource as the target holds it now (what refresh records)."""
+
+    status: str
+    reasons: tuple[str, ...]
+    valid_until: str | None
+    policy_sid: str = ""
+
+
+class KindApplier(ABC):
+    kind: ClassVar[ResourceKind]
+
+    @abstractmethod
+    def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:
+        """Create or update the resource's objects so the target holds `d`."""
+
+    @abstractmethod
+    def submit(self, c: Converger) -> None:
+        """Submit (or resubmit) the resource for review."""
+
+    @abstractmethod
+    def delete(self, c: Converger) -> None:
+        """Delete the resource's objects (each absent one is fine)."""
+
+    @abstractmethod
+    def observe(self, api: TrustHubApi, sids: Mapping[str, str]) -> Observation | None:
+        """The resource's status on the target, from its recorded objects' SIDs; None when
+        nothing was created for it yet. A resource gone from the target raises the
+        provider's not-found error."""

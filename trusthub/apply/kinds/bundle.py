@@ -1,0 +1,76 @@
+"""What customer profiles and trust products share: they are Trust Hub bundles, submitted
+after a passing evaluation, deleted with the objects made for them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from twilio.base.exceptions import TwilioRestException
+
+from trusthub.apply import objects
+from trusthub.apply.kinds.base import KindApplier, Observation
+from trusthub.errors import ApplyError
+
+if TYPE_CHECKING:
+    from trusthub.apply.converge import Converger
+    from trusthub.provider.trusthub_api import TrustHubApi
+
+
+class BundleApplier(KindApplier):
+    def observe(self, api: TrustHubApi, sids: Mapping[str, str]) -> Observation | None:
+        sid = sids.get(objects.BUNDLE)
+        if sid is None:
+            return None
+        bundle = api.fetch_bundle(self.kind.name, sid)
+        return Observation(bundle.status, bundle.errors, bundle.valid_until, bundle.policy_sid)
+
+    def submit(self, c: Converger) -> None:
+        lifecycle = self.kind.lifecycle
+        kind = self.kind.name
+        sid = c.rec.sids(kind, c.name)[objects.BUNDLE]
+        bundle = c.api.fetch_bundle(kind, sid)
+        if not lifecycle.can_submit(bundle.status):
+            c.say(f"already {bundle.status}")  # a crashed run got this far
+            c.rec.status(kind, c.name, bundle.status, action=c.action.verb.value)
+            return
+        evaluation = c.api.evaluate(kind, sid, bundle.policy_sid)
+        result = {
+            "sid": evaluation.sid,
+            "status": evaluation.status,
+            "failures": evaluation.failures(),
+        }
+        c.rec.evaluation(kind, c.name, result)
+        if evaluation.status != "compliant":
+            raise ApplyError(
+                f"{c.name}: evaluation is {evaluation.status}; not submitted: "
+                + "; ".join(evaluation.failures())
+            )
+        try:
+            submitted = c.api.submit(kind, sid)
+        except TwilioRestException as e:
+            # A submit answered 500 after it took effect is retried, and the retry is refused
+            # because the bundle is now under review: the submission happened.
+            if e.code != lifecycle.edit_refused_code:
+                raise
+            submitted = c.api.fetch_bundle(kind, sid)
+            if lifecycle.can_submit(submitted.status):
+                raise
+        c.say(f"submitted: {bundle.status} -> {submitted.status}")
+        c.rec.status(kind, c.name, submitted.status, action=c.action.verb.value, evaluation=result)
+
+    def delete(self, c: Converger) -> None:
+        kind = self.kind.name
+        sids = c.rec.sids(kind, c.name)
+        bundle = sids.get(objects.BUNDLE)
+        if bundle is not None:
+            c.ignore_missing(lambda: c.api.delete_bundle(kind, bundle))
+            c.say(f"deleted bundle {bundle}")
+        for role, sid in sorted(sids.items()):
+            if role.startswith("end_user:"):
+                c.ignore_missing(lambda s=sid: c.api.delete_end_user(s))  # type: ignore[misc]
+            elif role == objects.DOCUMENT:
+                c.ignore_missing(lambda s=sid: c.api.delete_document(s))  # type: ignore[misc]
+        if objects.ADDRESS in sids:
+            c.ignore_missing(lambda: c.api.delete_address(sids[objects.ADDRESS]))
+        c.rec.removed(kind, c.name, action=c.action.verb.value)

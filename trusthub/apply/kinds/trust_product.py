@@ -1,0 +1,43 @@
+"""Applying a trust product: its end user (when the product has one), the link to its
+approved profile, the bundle, and the numbers it covers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from trusthub.apply import objects
+from trusthub.apply.kinds.bundle import BundleApplier
+from trusthub.errors import ApplyError
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import KINDS, PROFILE, TRUST_PRODUCT
+
+if TYPE_CHECKING:
+    from trusthub.apply.converge import Converger
+
+
+class TrustProductApplier(BundleApplier):
+    kind = KINDS[TRUST_PRODUCT]
+
+    def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:
+        profile = c.ctx.desired[d.profile]
+        profile_bundle = c.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
+        if profile_bundle is None:
+            raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
+        # As for profiles: only fields the plan changes are written. An `assign` (numbers
+        # only) may run on a product under review or approved, where an end-user update
+        # would be refused (60711).
+        touched = c.touched() if update else set()
+        assign = []
+        spec = objects.product_end_user(d)
+        if spec is not None:
+            assign.append(c.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
+        assign.append(profile_bundle)
+        notifications = profile.attributes["notifications"]
+        bundle = c.ensure_bundle(
+            friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
+            email=notifications["email"],
+            policy_sid=str(d.attributes["policy"]),
+            callback=notifications.get("status_callback"),
+        )
+        c.ensure_assigned(bundle, assign)
+        c.ensure_numbers(bundle, d.numbers)

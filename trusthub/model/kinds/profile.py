@@ -1,0 +1,34 @@
+"""Customer profiles: the identity every other resource hangs on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from trusthub.model import lifecycle
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds.base import ResourceKind
+
+# Keys of a profile document that are not sent to Trust Hub as profile attributes.
+NOT_ATTRIBUTES: Final = frozenset(
+    {"apiVersion", "kind", "trust_products", "phone_numbers", "submit", "terms_of_service_accepted"}
+)
+
+
+class ProfileKind(ResourceKind):
+    name = "profile"
+    lifecycle = lifecycle.BUNDLE
+    immutable_fields = ("type", "role", "primary")
+
+    def resources(
+        self, profile: str, data: Mapping[str, Any], path: str
+    ) -> Iterable[DesiredResource]:
+        yield DesiredResource(
+            kind=self.name,
+            name=profile,
+            profile=profile,
+            attributes={k: v for k, v in data.items() if k not in NOT_ATTRIBUTES},
+            numbers=tuple(sorted(data.get("phone_numbers", []))),
+            submit=bool(data.get("submit", True)),
+            path=path,
+        )

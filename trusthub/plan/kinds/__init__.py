@@ -1,0 +1,15 @@
+"""The planners of the registered kinds, by kind name (see `trusthub.model.kinds`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
+from trusthub.plan.kinds.profile import ProfilePlanner
+from trusthub.plan.kinds.trust_product import TrustProductPlanner
+
+PLANNERS: Final[dict[str, KindPlanner]] = {
+    planner.kind.name: planner for planner in (ProfilePlanner(), TrustProductPlanner())
+}
+
+__all__ = ["PLANNERS", "KindPlanner", "PlanOptions", "PlanView", "Wait"]

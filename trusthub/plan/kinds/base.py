@@ -1,0 +1,108 @@
+"""What the plan engine asks a kind: the kind-specific half of planning.
+
+The engine (`trusthub.plan.engine`) owns what every kind shares: diffing, the lifecycle's
+edit and delete locks, submissions and resubmissions, ordering. A `KindPlanner` answers the
+rest: what a create or a submission waits for, which actions it must follow, what blocks a
+delete, and the eligibility report. Every hook has a neutral default, so a simple kind
+overrides only what it needs. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import ResourceKind
+from trusthub.plan.model import Action, ActionId, ProductEligibility
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """What the target allows, derived from the settings by `trusthub.app` (no defaults:
+    a caller that forgot them would plan what real Twilio refuses)."""
+
+    # Real Trust Hub refuses primary-profile submissions through the API ("restricted via
+    # API for Primary Customer Profiles"); the sandbox lets users rehearse them.
+    submit_primary_via_api: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """An action that cannot happen in this apply: why, and what it waits on."""
+
+    reason: str
+    depends_on: Sequence[ActionId] = field(default=())
+
+
+class PlanView(Protocol):
+    """The engine's read-only view of the workspace and the state, for the planners."""
+
+    @property
+    def options(self) -> PlanOptions: ...
+    def desired(self, name: str) -> DesiredResource | None: ...
+    def status(self, name: str) -> str | None: ...
+    def recorded_attributes(self, name: str) -> Mapping[str, Any]:
+        """The recorded (sealed) attributes of a resource that left the workspace."""
+        ...
+
+    def attribute(self, name: str, key: str) -> Any:
+        """`key` of the resource's attributes: desired, else as recorded."""
+        ...
+
+    def children(self, name: str) -> Sequence[str]:
+        """The other resources owned by `name` (desired or recorded), sorted."""
+        ...
+
+    def referring(self, key: str, name: str) -> Sequence[str]:
+        """Desired resources whose attribute `key` is `name`, sorted."""
+        ...
+
+    def recorded_referring(self, key: str, name: str) -> Sequence[str]:
+        """Resources that left the workspace whose recorded attribute `key` is `name`."""
+        ...
+
+    def action(self, action_id: ActionId) -> Action | None:
+        """An action planned so far."""
+        ...
+
+
+class KindPlanner:
+    kind: ClassVar[ResourceKind]
+
+    def rank(self, name: str, view: PlanView) -> int:
+        """Where the resources owned by `name` come in the plan (lower first)."""
+        return 0
+
+    def eligibility(self, d: DesiredResource, view: PlanView) -> ProductEligibility | None:
+        """The line of the eligibility report for `d`, if the kind has one."""
+        return None
+
+    def refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why `d` can never be had as written (refused before anything else)."""
+        return None
+
+    def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return ()
+
+    def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
+        return None
+
+    def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return ()
+
+    def submit_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return ()
+
+    def submit_wait(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why `d` cannot be submitted in this apply ("waits for ..."), or None."""
+        return None
+
+    def delete_blockers(self, name: str, view: PlanView) -> Sequence[str]:
+        """Why a resource that left the workspace cannot be deleted, beyond its status."""
+        return ()
+
+    def delete_after(self, name: str, view: PlanView) -> Sequence[ActionId]:
+        """Deletions that must come first (the engine adds the resource's children)."""
+        return ()

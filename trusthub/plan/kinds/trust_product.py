@@ -1,0 +1,50 @@
+"""Planning trust products: created once their profile is approved, after the profile's
+numbers are assigned; reported as eligible, pending, granted or never."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from trusthub.model import lifecycle as lc
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import KINDS, TRUST_PRODUCT
+from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
+from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
+
+
+class TrustProductPlanner(KindPlanner):
+    kind = KINDS[TRUST_PRODUCT]
+
+    def eligibility(self, d: DesiredResource, view: PlanView) -> ProductEligibility | None:
+        product = d.product or ""
+        if d.gaps:
+            return ProductEligibility(d.profile, product, Eligibility.NEVER, "; ".join(d.gaps))
+        pstatus = view.status(d.profile)
+        if view.status(d.name) == lc.APPROVED:
+            state, detail = Eligibility.GRANTED, f"{product} is {lc.APPROVED}"
+        elif pstatus == lc.APPROVED:
+            state, detail = Eligibility.ELIGIBLE, f"{d.profile} is {lc.APPROVED}"
+        else:
+            state, detail = (
+                Eligibility.PENDING,
+                f"once {d.profile} is {lc.APPROVED} (now {pstatus or 'not created'})",
+            )
+        return ProductEligibility(d.profile, product, state, detail)
+
+    def refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        return f"{d.name} can never be granted: " + "; ".join(d.gaps) if d.gaps else None
+
+    def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
+        pstatus = view.status(d.profile)
+        if pstatus == lc.APPROVED:
+            return None
+        return Wait(
+            f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
+            [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],
+        )
+
+    def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return [ActionId(d.profile, Verb.ASSIGN)]
+
+    def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return [ActionId(d.profile, Verb.ASSIGN)]
