@@ -35,3 +35,9 @@ class ResourceKind(ABC):
     def owner(self, name: str) -> str:
         """The profile a resource of this kind belongs to (names are `<profile>[/<part>]`)."""
         return name.split("/", 1)[0]
+
+    def valid_name(self, name: str) -> bool:
+        """Whether `name` is shaped as this kind's names are. Names are unique across kinds
+        (the state keys resources by name alone), so each kind has a shape of its own."""
+        profile, _, part = name.partition("/")
+        return bool(profile) and bool(part) and "/" not in part

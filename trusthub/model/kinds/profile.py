@@ -20,6 +20,9 @@ class ProfileKind(ResourceKind):
     lifecycle = lifecycle.BUNDLE
     immutable_fields = ("type", "role", "primary")
 
+    def valid_name(self, name: str) -> bool:
+        return bool(name) and "/" not in name
+
     def resources(
         self, profile: str, data: Mapping[str, Any], path: str
     ) -> Iterable[DesiredResource]:
