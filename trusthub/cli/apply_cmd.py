@@ -16,9 +16,10 @@ from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
-from trusthub.cli.plan_cmd import SAVED_PLAN_KIND, render
+from trusthub.cli.plan_cmd import SAVED_PLAN_KIND
 from trusthub.errors import ApplyError, LoadError, PlanError
 from trusthub.plan.model import Action
+from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
 
@@ -108,7 +109,8 @@ def apply(
         if saved is not None and planfile is not None:
             _check_saved(saved, planned, planfile)
         else:
-            click.echo(render(planned, "text"), nl=False)
+            text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())
+            click.echo(text, nl=False)
         if plan.refused:
             raise PlanError(
                 f"the plan refuses {len(plan.refused)} change(s); nothing was applied",

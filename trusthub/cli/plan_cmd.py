@@ -14,39 +14,10 @@ from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
 from trusthub.errors import ExitCode
-from trusthub.report.plan_json import plan_data, render_json
-from trusthub.report.plan_markdown import render_markdown
-from trusthub.report.plan_text import render_text
-from trusthub.report.plan_view import build_view
+from trusthub.report.plan_json import plan_data
+from trusthub.report.plan_render import render_plan
 
 SAVED_PLAN_KIND = "trusthub-plan"
-
-
-def reveal_from(planned: Planned) -> Any:
-    def reveal(resource: str, path: tuple[str | int, ...]) -> Any:
-        value: Any = planned.desired[resource].attributes
-        for part in path:
-            try:
-                value = value[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return value
-
-    return reveal
-
-
-def render(planned: Planned, fmt: str, *, show_sensitive: bool = False) -> str:
-    if fmt == "json":
-        return render_json(planned.plan, planned.key)
-    view = build_view(
-        planned.plan,
-        planned.key,
-        show_sensitive=show_sensitive and fmt == "text",
-        reveal=reveal_from(planned),
-    )
-    if fmt == "markdown":
-        return render_markdown(view)
-    return render_text(view, colour=is_terminal())
 
 
 def saved_plan(planned: Planned, workspace: str) -> dict[str, Any]:
@@ -106,7 +77,15 @@ def plan(
                 err=True,
             )
         planned = make_plan(settings, session.store, workspace, options=session.plan_options())
-    click.echo(render(planned, fmt, show_sensitive=show_sensitive), nl=False)
+    text = render_plan(
+        planned.plan,
+        planned.key,
+        planned.desired,
+        fmt,
+        show_sensitive=show_sensitive,
+        colour=is_terminal(),
+    )
+    click.echo(text, nl=False)
     if out is not None:
         out.write_text(
             json.dumps(saved_plan(planned, settings.name), indent=2, sort_keys=True) + "\n",
