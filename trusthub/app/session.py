@@ -9,7 +9,6 @@ from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
-from trusthub.plan.engine import PlanOptions
 from trusthub.state import open_store
 from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
@@ -50,9 +49,6 @@ class Session:
             except ConfigError as e:
                 self._target_error = e
         return self._target
-
-    def plan_options(self) -> PlanOptions:
-        return PlanOptions(submit_primary_via_api=self.settings.target == "sandbox")
 
     @property
     def unreachable_reason(self) -> str | None:

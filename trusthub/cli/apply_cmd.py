@@ -104,7 +104,7 @@ def apply(
             from trusthub.app.refreshing import refresh_state
 
             refresh_state(session.store, target, actor=session.actor)
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+        planned = make_plan(settings, session.store, workspace)
         plan = planned.plan
         if saved is not None and planfile is not None:
             _check_saved(saved, planned, planfile)

@@ -76,7 +76,7 @@ def plan(
                 f"note: planning from the recorded state ({session.unreachable_reason})",
                 err=True,
             )
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+        planned = make_plan(settings, session.store, workspace)
     text = render_plan(
         planned.plan,
         planned.key,

@@ -20,7 +20,7 @@ def _rows(app: AppContext, refresh: bool) -> list[dict[str, Any]]:
     with Session(settings) as session:
         if refresh:
             session.refresh()
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+        planned = make_plan(settings, session.store, workspace)
         recorded = session.store.snapshot().by_name()
     rows = []
     for p in planned.plan.profiles:
