@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from trusthub import __version__
-from trusthub.app.planning import Planned, load_valid, make_plan
+from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
 from trusthub.errors import ExitCode
-from trusthub.report.plan_json import plan_data
 from trusthub.report.plan_render import render_plan
-
-SAVED_PLAN_KIND = "trusthub-plan"
-
-
-def saved_plan(planned: Planned, workspace: str) -> dict[str, Any]:
-    """The plan file: masked plan data plus what apply checks (lineage, serial, checksum).
-    It holds no personal data, so it can be kept as a CI artifact."""
-    return {
-        "kind": SAVED_PLAN_KIND,
-        "trusthub_version": __version__,
-        "workspace": workspace,
-        "plan": plan_data(planned.plan, planned.key),
-    }
 
 
 @click.command("plan")
@@ -87,10 +71,7 @@ def plan(
     )
     click.echo(text, nl=False)
     if out is not None:
-        out.write_text(
-            json.dumps(saved_plan(planned, settings.name), indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
+        write_saved_plan(out, planned, settings.name)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
     p = planned.plan
     if p.refused or (p.unsafe and not force):
