@@ -11,6 +11,7 @@ import click
 
 from trusthub.app.applying import apply_plan, plan_to_apply
 from trusthub.app.planning import Planned, load_valid
+from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
@@ -64,13 +65,9 @@ def apply(
         if saved is None:
             text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())
             click.echo(text, nl=False)
-        if plan.refused:
-            raise PlanError(
-                f"the plan refuses {len(plan.refused)} change(s); nothing was applied",
-                hint="resolve what the plan says is refused, then apply again",
-            )
-        if plan.unsafe and not force:
-            raise PlanError("; ".join(plan.unsafe))
+        refused = refusal(plan, force=force)
+        if refused is not None:
+            raise refused
         if not plan.has_changes:
             click.echo("Nothing to apply.")
             return

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
@@ -73,8 +74,8 @@ def plan(
     if out is not None:
         write_saved_plan(out, planned, settings.name)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
-    p = planned.plan
-    if p.refused or (p.unsafe and not force):
+    if refusal(planned.plan, force=force) is not None:
+        # The plan already says what is refused or unsafe; the exit code fails the check.
         raise click.exceptions.Exit(ExitCode.PROBLEMS)
-    if detailed_exitcode and p.has_changes:
+    if detailed_exitcode and planned.plan.has_changes:
         raise click.exceptions.Exit(ExitCode.CHANGES)
