@@ -14,10 +14,15 @@ from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
 
 
+def open_workspace_store(settings: Settings) -> StateStore:
+    """The state store of the workspace (its share of a shared database)."""
+    return open_store(settings.state, settings.name)
+
+
 class Session:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store: StateStore = open_store(settings.state, settings.name)
+        self.store: StateStore = open_workspace_store(settings)
         self._target: Target | None = None
         self._target_error: ConfigError | None = None
         self.actor = current_actor()
