@@ -47,7 +47,7 @@ def _apply(settings: Settings, parallelism: int) -> tuple[float, int, str]:
         target = session.target()
         counter = Counter(target.retrying.inner)
         target.retrying.inner = counter
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+        planned = make_plan(settings, session.store, workspace)
         start = time.perf_counter()
         outcome = apply_plan(
             planned,

@@ -31,7 +31,6 @@ from trusthub.config.settings import Settings, default_settings
 from trusthub.model.kinds import desired_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.model.requirements import number_facts
-from trusthub.plan.engine import PlanOptions
 from trusthub.state import open_store
 
 
@@ -68,9 +67,7 @@ def time_plan(settings: Settings, state: str) -> tuple[float, str]:
     start = time.perf_counter()
     workspace = load_valid(settings)
     with open_store(state, settings.name) as store:
-        planned = make_plan(
-            settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
-        )
+        planned = make_plan(settings, store, workspace)
     return time.perf_counter() - start, planned.plan.summary()
 
 

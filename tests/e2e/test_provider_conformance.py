@@ -14,7 +14,6 @@ from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
 from trusthub.config.settings import default_settings
-from trusthub.plan.engine import PlanOptions
 from trusthub.sandbox.conformance import CheckingHttpClient, Conformance, default_spec_dir
 from trusthub.state import open_store
 
@@ -38,9 +37,7 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
         workspace = load_valid(settings)
         with open_store(settings.state, settings.name) as store:
             refresh_state(store, target, actor="test")
-            planned = make_plan(
-                settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
-            )
+            planned = make_plan(settings, store, workspace)
             outcome = apply_plan(
                 planned, store, target, workspace=settings.name, actor="test", parallelism=4,
                 progress=lambda a, m: None, on_done=lambda a, e: None,
@@ -67,9 +64,7 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     (tmp_path / "profiles" / "greenfield-growers-coop.yaml").unlink()  # in review: refused
     workspace = load_valid(settings)
     with open_store(settings.state, settings.name) as store:
-        planned = make_plan(
-            settings, store, workspace, options=PlanOptions(submit_primary_via_api=True)
-        )
+        planned = make_plan(settings, store, workspace)
     assert {a.resource for a in planned.plan.refused} == {
         "thames-tea-partners",
         "greenfield-growers-coop",

@@ -74,9 +74,7 @@ def apply_until_converged(settings: Settings, seed: int, runs: Runs) -> None:
             target.retrying.policy = FAST_RETRIES
             try:
                 refresh_state(session.store, target, actor=session.actor)
-                planned = make_plan(
-                    settings, session.store, workspace, options=session.plan_options()
-                )
+                planned = make_plan(settings, session.store, workspace)
                 assert not planned.plan.refused, [a.reason for a in planned.plan.refused]
                 if not planned.plan.has_changes:
                     return

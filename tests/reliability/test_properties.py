@@ -155,9 +155,7 @@ class Loop:
 
     def plan(self) -> Planned:
         workspace = load_valid(self.settings)
-        return make_plan(
-            self.settings, self.session.store, workspace, options=self.session.plan_options()
-        )
+        return make_plan(self.settings, self.session.store, workspace)
 
     def statuses(self) -> dict[str, str | None]:
         return {r.name: r.status for r in self.session.store.snapshot()}

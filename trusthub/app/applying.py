@@ -7,7 +7,11 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from trusthub.app.planning import Planned
+from trusthub.app.loading import LoadedWorkspace
+from trusthub.app.planning import Planned, make_plan
+from trusthub.app.refreshing import refresh_state
+from trusthub.app.saved_plans import SavedPlan
+from trusthub.app.session import Session
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
@@ -111,6 +115,22 @@ class StoreRecorder:
             tx.delete_resource(
                 kind, name, action=action, actor=self.actor, plan_checksum=self.checksum
             )
+
+
+def plan_to_apply(
+    session: Session, workspace: LoadedWorkspace, *, saved: SavedPlan | None, refresh: bool
+) -> Planned:
+    """The plan an apply carries out; the caller holds the state lock. The target is opened
+    first, so an apply that cannot reach it fails before anything else. A saved plan is
+    checked against the state as recorded (a refresh would move the serial and make it
+    stale); otherwise the state is refreshed first, unless `refresh` is False."""
+    target = session.target()
+    if saved is None and refresh:
+        refresh_state(session.store, target, actor=session.actor)
+    planned = make_plan(session.settings, session.store, workspace)
+    if saved is not None:
+        saved.check(planned)
+    return planned
 
 
 def apply_plan(

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from trusthub.app.hash_cache import HashCache
 from trusthub.app.loading import LoadedWorkspace, load_workspace
+from trusthub.app.policy import plan_options
 from trusthub.config.settings import Settings
 from trusthub.errors import Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
-from trusthub.plan.engine import PlanOptions, compute_plan, specs_needed
+from trusthub.plan.engine import compute_plan, specs_needed
 from trusthub.plan.model import Plan
 from trusthub.plan.safety import unsafe_reasons
 from trusthub.state.base import StateStore
@@ -64,13 +65,9 @@ def _hashes(
     return hashes
 
 
-def make_plan(
-    settings: Settings,
-    store: StateStore,
-    workspace: LoadedWorkspace,
-    *,
-    options: PlanOptions,
-) -> Planned:
+def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace) -> Planned:
+    """The plan that turns the recorded state into `workspace`, with the options and the
+    safety valve of `settings` (see `trusthub.app.policy`)."""
     snapshot = store.snapshot()
     key = fingerprint_key(snapshot.lineage)
     recorded = snapshot.by_name()
@@ -87,7 +84,7 @@ def make_plan(
         lineage=snapshot.lineage,
         serial=snapshot.serial,
         hashes=hashes,
-        options=options,
+        options=plan_options(settings),
     )
     recorded_profiles = sum(1 for r in recorded.values() if r.kind == PROFILE)
     plan = plan.with_unsafe(unsafe_reasons(plan, recorded_profiles, settings.safety))

@@ -9,16 +9,20 @@ from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
-from trusthub.plan.engine import PlanOptions
 from trusthub.state import open_store
 from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
 
 
+def open_workspace_store(settings: Settings) -> StateStore:
+    """The state store of the workspace (its share of a shared database)."""
+    return open_store(settings.state, settings.name)
+
+
 class Session:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store: StateStore = open_store(settings.state, settings.name)
+        self.store: StateStore = open_workspace_store(settings)
         self._target: Target | None = None
         self._target_error: ConfigError | None = None
         self.actor = current_actor()
@@ -50,9 +54,6 @@ class Session:
             except ConfigError as e:
                 self._target_error = e
         return self._target
-
-    def plan_options(self) -> PlanOptions:
-        return PlanOptions(submit_primary_via_api=self.settings.target == "sandbox")
 
     @property
     def unreachable_reason(self) -> str | None:

@@ -3,61 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 
-from trusthub.app.applying import apply_plan
-from trusthub.app.planning import Planned, load_valid, make_plan
+from trusthub.app.applying import apply_plan, plan_to_apply
+from trusthub.app.planning import Planned, load_valid
+from trusthub.app.policy import refusal
+from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
-from trusthub.cli.plan_cmd import SAVED_PLAN_KIND, render
-from trusthub.errors import ApplyError, LoadError, PlanError
+from trusthub.errors import ApplyError, PlanError
 from trusthub.plan.model import Action
+from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
-
-
-def _read_saved(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise LoadError(f"cannot read the saved plan: {e}", location=None) from None
-    except json.JSONDecodeError as e:
-        raise LoadError(
-            f"{path}:{e.lineno}:{e.colno}: not a saved plan (invalid JSON: {e.msg})"
-        ) from None
-    if not isinstance(data, dict) or data.get("kind") != SAVED_PLAN_KIND:
-        raise LoadError(f"{path} is not a plan saved by `trusthub plan --out`")
-    return data
-
-
-def _check_saved(saved: dict[str, Any], planned: Planned, path: Path) -> None:
-    """Refuse a saved plan that no longer describes what would happen (Terraform's stale
-    plan guard plus octoDNS's checksum): the state moved, or the workspace changed."""
-    plan = planned.plan
-    old = saved.get("plan", {})
-    if old.get("lineage") != plan.lineage:
-        raise PlanError(
-            f"{path} was made for another state (lineage {old.get('lineage')}, this state is "
-            f"{plan.lineage})",
-            hint="run `trusthub plan --out FILE` again against this state",
-        )
-    if old.get("serial") != plan.serial:
-        raise PlanError(
-            f"{path} is stale: the state moved from serial {old.get('serial')} to "
-            f"{plan.serial} since the plan was made",
-            hint="run `trusthub plan --out FILE` again, review it, then apply it",
-        )
-    if old.get("checksum") != plan.checksum():
-        raise PlanError(
-            f"{path} no longer matches the workspace: the profiles changed since the plan was made",
-            hint="run `trusthub plan --out FILE` again, review it, then apply it",
-        )
 
 
 @click.command("apply")
@@ -88,7 +50,7 @@ def apply(
     `target: twilio`). With PLANFILE, apply exactly that saved plan or refuse if it is
     stale."""
     settings = app.settings
-    saved = _read_saved(planfile) if planfile else None
+    saved = read_saved_plan(planfile) if planfile else None
     workspace = load_valid(settings)
     with (
         Session(settings) as session,
@@ -98,24 +60,14 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
-        target = session.target()
-        if saved is None and not no_refresh:
-            from trusthub.app.refreshing import refresh_state
-
-            refresh_state(session.store, target, actor=session.actor)
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
+        planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
         plan = planned.plan
-        if saved is not None and planfile is not None:
-            _check_saved(saved, planned, planfile)
-        else:
-            click.echo(render(planned, "text"), nl=False)
-        if plan.refused:
-            raise PlanError(
-                f"the plan refuses {len(plan.refused)} change(s); nothing was applied",
-                hint="resolve what the plan says is refused, then apply again",
-            )
-        if plan.unsafe and not force:
-            raise PlanError("; ".join(plan.unsafe))
+        if saved is None:
+            text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())
+            click.echo(text, nl=False)
+        refused = refusal(plan, force=force)
+        if refused is not None:
+            raise refused
         if not plan.has_changes:
             click.echo("Nothing to apply.")
             return

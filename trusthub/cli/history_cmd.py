@@ -8,8 +8,9 @@ import json
 
 import click
 
+from trusthub.app.session import open_workspace_store
 from trusthub.cli.context import AppContext
-from trusthub.cli.state_cmd import FORMAT, open_workspace_store
+from trusthub.cli.options import text_or_json
 from trusthub.errors import StateError
 from trusthub.state.model import AuditEvent
 
@@ -40,12 +41,12 @@ def render_table(events: list[AuditEvent]) -> str:
 
 @click.command()
 @click.argument("name")
-@FORMAT
+@text_or_json
 @click.pass_obj
 def history(app: AppContext, name: str, fmt: str) -> None:
     """The audit log of NAME: a profile (with its trust products) or a trust product
     (`profile/product`). JSON output includes each event's detail."""
-    with open_workspace_store(app) as store:
+    with open_workspace_store(app.settings) as store:
         events = store.audit(name)
     if not events:
         raise StateError(

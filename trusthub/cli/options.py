@@ -14,6 +14,14 @@ output_format = click.option(
     show_default=True,
     help="text for people, json for programs, markdown for pull-request comments.",
 )
+text_or_json = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 no_refresh = click.option(
     "--no-refresh",
     is_flag=True,

@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from trusthub import __version__
-from trusthub.app.planning import Planned, load_valid, make_plan
+from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.policy import refusal
+from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
 from trusthub.errors import ExitCode
-from trusthub.report.plan_json import plan_data, render_json
-from trusthub.report.plan_markdown import render_markdown
-from trusthub.report.plan_text import render_text
-from trusthub.report.plan_view import build_view
-
-SAVED_PLAN_KIND = "trusthub-plan"
-
-
-def reveal_from(planned: Planned) -> Any:
-    def reveal(resource: str, path: tuple[str | int, ...]) -> Any:
-        value: Any = planned.desired[resource].attributes
-        for part in path:
-            try:
-                value = value[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return value
-
-    return reveal
-
-
-def render(planned: Planned, fmt: str, *, show_sensitive: bool = False) -> str:
-    if fmt == "json":
-        return render_json(planned.plan, planned.key)
-    view = build_view(
-        planned.plan,
-        planned.key,
-        show_sensitive=show_sensitive and fmt == "text",
-        reveal=reveal_from(planned),
-    )
-    if fmt == "markdown":
-        return render_markdown(view)
-    return render_text(view, colour=is_terminal())
-
-
-def saved_plan(planned: Planned, workspace: str) -> dict[str, Any]:
-    """The plan file: masked plan data plus what apply checks (lineage, serial, checksum).
-    It holds no personal data, so it can be kept as a CI artifact."""
-    return {
-        "kind": SAVED_PLAN_KIND,
-        "trusthub_version": __version__,
-        "workspace": workspace,
-        "plan": plan_data(planned.plan, planned.key),
-    }
+from trusthub.report.plan_render import render_plan
 
 
 @click.command("plan")
@@ -105,16 +61,21 @@ def plan(
                 f"note: planning from the recorded state ({session.unreachable_reason})",
                 err=True,
             )
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
-    click.echo(render(planned, fmt, show_sensitive=show_sensitive), nl=False)
+        planned = make_plan(settings, session.store, workspace)
+    text = render_plan(
+        planned.plan,
+        planned.key,
+        planned.desired,
+        fmt,
+        show_sensitive=show_sensitive,
+        colour=is_terminal(),
+    )
+    click.echo(text, nl=False)
     if out is not None:
-        out.write_text(
-            json.dumps(saved_plan(planned, settings.name), indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
+        write_saved_plan(out, planned, settings.name)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
-    p = planned.plan
-    if p.refused or (p.unsafe and not force):
+    if refusal(planned.plan, force=force) is not None:
+        # The plan already says what is refused or unsafe; the exit code fails the check.
         raise click.exceptions.Exit(ExitCode.PROBLEMS)
-    if detailed_exitcode and p.has_changes:
+    if detailed_exitcode and planned.plan.has_changes:
         raise click.exceptions.Exit(ExitCode.CHANGES)

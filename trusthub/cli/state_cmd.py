@@ -9,27 +9,17 @@ from typing import Any
 
 import click
 
+from trusthub.app.session import open_workspace_store
 from trusthub.cli.context import AppContext
+from trusthub.cli.options import text_or_json
 from trusthub.errors import StateError
 from trusthub.model.lifecycle import STATUSES
-from trusthub.state import StateStore, open_store
+from trusthub.state import StateStore
 from trusthub.state.actor import current_holder
 from trusthub.state.model import KINDS, LockInfo
 from trusthub.state.transfer import migrate_state, restore_state
 
 NOT_CREATED = "not-created"
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-
-
-def open_workspace_store(app: AppContext) -> StateStore:
-    return open_store(app.settings.state, app.settings.name)
 
 
 @click.group()
@@ -104,11 +94,11 @@ def _render(summary: dict[str, Any]) -> str:
 
 
 @state.command()
-@FORMAT
+@text_or_json
 @click.pass_obj
 def show(app: AppContext, fmt: str) -> None:
     """Lineage, serial, lock holder and resource counts by status."""
-    with open_workspace_store(app) as store:
+    with open_workspace_store(app.settings) as store:
         summary = _summary(store)
     click.echo(json.dumps(summary, indent=2) if fmt == "json" else _render(summary))
 
@@ -119,7 +109,7 @@ def show(app: AppContext, fmt: str) -> None:
 def unlock(app: AppContext, force: bool) -> None:
     """Clear a lock left by a run that is gone. A stale lock is always cleared; a live one
     (or one held from another host) only with --force."""
-    with open_workspace_store(app) as store:
+    with open_workspace_store(app.settings) as store:
         cleared = store.unlock(force=force)
     if cleared is None:
         click.echo("state is not locked")
@@ -137,7 +127,7 @@ def backup(app: AppContext, file: Path, force: bool) -> None:
     JSON export of this workspace)."""
     if file.exists() and not force:
         raise StateError(f"{file} exists", hint="pick another name, or pass --force")
-    with open_workspace_store(app) as store:
+    with open_workspace_store(app.settings) as store:
         meta = store.backup(file)
         location = store.location
     click.echo(f"backed up {location} (lineage {meta.lineage}, serial {meta.serial}) to {file}")
@@ -181,7 +171,7 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
 def migrate(app: AppContext, target: str) -> None:
     """Copy this workspace's state and history to another backend and verify the copy."""
     location = target if "://" in target else str(Path(target).resolve())
-    with open_workspace_store(app) as source:
+    with open_workspace_store(app.settings) as source:
         done = migrate_state(
             source, location, app.settings.name, holder=current_holder("state migrate")
         )

@@ -7,49 +7,9 @@ from typing import Any
 
 import click
 
-from trusthub.app.planning import load_valid, make_plan
-from trusthub.app.session import Session
+from trusthub.app.status import profile_statuses
 from trusthub.cli.context import AppContext
 from trusthub.model import mapping
-from trusthub.model.kinds import TRUST_PRODUCT
-
-
-def _rows(app: AppContext, refresh: bool) -> list[dict[str, Any]]:
-    settings = app.settings
-    workspace = load_valid(settings)
-    with Session(settings) as session:
-        if refresh:
-            session.refresh()
-        planned = make_plan(settings, session.store, workspace, options=session.plan_options())
-        recorded = session.store.snapshot().by_name()
-    rows = []
-    for p in planned.plan.profiles:
-        products = []
-        for e in planned.plan.eligibility:
-            if e.profile != p.name:
-                continue
-            r = recorded.get(f"{p.name}/{e.product}")
-            status = r.status if r is not None and r.kind == TRUST_PRODUCT else None
-            products.append(
-                {
-                    "product": e.product,
-                    "status": status,
-                    "eligibility": e.state.value,
-                    "detail": e.detail,
-                }
-            )
-        rows.append(
-            {
-                "profile": p.name,
-                "role": p.role,
-                "type": p.type,
-                "status": p.status,
-                "since": p.status_since,
-                "rejection_reasons": list(p.rejection_reasons),
-                "trust_products": products,
-            }
-        )
-    return rows
 
 
 def _products_cell(products: list[dict[str, Any]]) -> str:
@@ -69,7 +29,7 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
 def status(app: AppContext, fmt: str, refresh: bool) -> None:
     """A table of profiles: role, type, review status and since when, rejection reasons,
     and each trust product's status or eligibility."""
-    rows = _rows(app, refresh)
+    rows = profile_statuses(app.settings, refresh=refresh)
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "profiles": rows}, indent=2, sort_keys=True))
         return

@@ -25,6 +25,9 @@ class ResourceKind(ABC):
     # Object roles (`Recorder.sids` keys) that hold the resource's own SID, the one refresh
     # reads its status from.
     root_role: ClassVar[str] = "bundle"
+    # The REST collections (Twilio's paths, as its OpenAPI specs name them) the kind's
+    # applier works on; the sandbox answers each (tests/kinds checks it).
+    remote_paths: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def resources(

@@ -19,6 +19,16 @@ class ProfileKind(ResourceKind):
     name = "profile"
     lifecycle = lifecycle.BUNDLE
     immutable_fields = ("type", "role", "primary")
+    remote_paths = (
+        "/v1/CustomerProfiles",
+        "/v1/CustomerProfiles/{Bundle}/EntityAssignments",
+        "/v1/CustomerProfiles/{Bundle}/ChannelEndpointAssignments",
+        "/v1/CustomerProfiles/{Bundle}/Evaluations",
+        "/v1/EndUsers",
+        "/v1/SupportingDocuments",
+        "/2010-04-01/Accounts/{AccountSid}/Addresses.json",
+        "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json",
+    )
 
     def valid_name(self, name: str) -> bool:
         return bool(name) and "/" not in name

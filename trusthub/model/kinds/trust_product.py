@@ -15,6 +15,13 @@ class TrustProductKind(ResourceKind):
     name = "trust_product"
     lifecycle = lifecycle.BUNDLE
     immutable_fields = ("policy",)
+    remote_paths = (
+        "/v1/TrustProducts",
+        "/v1/TrustProducts/{Bundle}/EntityAssignments",
+        "/v1/TrustProducts/{Bundle}/ChannelEndpointAssignments",
+        "/v1/TrustProducts/{Bundle}/Evaluations",
+        "/v1/EndUsers",
+    )
 
     def resources(
         self, profile: str, data: Mapping[str, Any], path: str

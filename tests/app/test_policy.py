@@ -1,0 +1,91 @@
+"""The plan policy of `trusthub.app.policy`: the options a plan is made with come from the
+settings (no permissive default), and one refusal policy decides for plan and apply."""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.policy import plan_options, refusal
+from trusthub.config.settings import Settings, default_settings
+from trusthub.plan.model import Action, Plan, Verb
+from trusthub.state import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+PRIMARIES = {"acme-isv", "jordan-rivera"}  # the example workspace's primary profiles
+
+
+def _settings(tmp_path: Path, target: str) -> Settings:
+    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    return replace(default_settings(tmp_path), target=target)  # type: ignore[arg-type]
+
+
+def _plan(settings: Settings) -> Plan:
+    workspace = load_valid(settings)
+    with open_store(settings.state, settings.name) as store:
+        return make_plan(settings, store, workspace).plan
+
+
+def test_make_plan_takes_no_options_its_settings_decide() -> None:
+    assert list(inspect.signature(make_plan).parameters) == ["settings", "store", "workspace"]
+
+
+def test_on_twilio_a_primary_is_never_submitted(tmp_path: Path) -> None:
+    plan = _plan(_settings(tmp_path, "twilio"))
+    submitted = {a.resource for a in plan.actions if a.verb is Verb.SUBMIT}
+    assert submitted.isdisjoint(PRIMARIES)
+    waiting = {a.resource: a.reason for a in plan.actions if a.verb is Verb.WAITING}
+    for name in PRIMARIES:
+        assert "only in the Twilio Console" in waiting[name]
+
+
+def test_on_the_sandbox_primaries_are_submitted(tmp_path: Path) -> None:
+    plan = _plan(_settings(tmp_path, "sandbox"))
+    submitted = {a.resource for a in plan.actions if a.verb is Verb.SUBMIT}
+    assert PRIMARIES.issubset(submitted)
+
+
+@pytest.mark.parametrize(("target", "submits"), [("sandbox", True), ("twilio", False)])
+def test_plan_options_follow_the_target(tmp_path: Path, target: str, submits: bool) -> None:
+    settings = replace(default_settings(tmp_path), target=target)  # type: ignore[arg-type]
+    assert plan_options(settings).submit_primary_via_api is submits
+
+
+def test_a_target_the_policy_does_not_know_gets_the_safe_answer(tmp_path: Path) -> None:
+    settings = replace(default_settings(tmp_path), target="elsewhere")  # type: ignore[arg-type]
+    assert plan_options(settings).submit_primary_via_api is False
+
+
+def _with(*verbs: Verb, unsafe: tuple[str, ...] = ()) -> Plan:
+    actions = tuple(
+        Action(verb=v, kind="profile", resource=f"p{i}", profile=f"p{i}")
+        for i, v in enumerate(verbs)
+    )
+    return Plan(actions, (), (), "lineage", 1, unsafe)
+
+
+def test_a_plan_that_refuses_a_change_is_refused_even_with_force() -> None:
+    plan = _with(Verb.CREATE, Verb.REFUSED, Verb.REFUSED, unsafe=("too big",))
+    for force in (False, True):
+        error = refusal(plan, force=force)
+        assert error is not None
+        assert error.message == "the plan refuses 2 change(s); nothing was applied"
+        assert error.hint == "resolve what the plan says is refused, then apply again"
+
+
+def test_an_unsafe_plan_is_refused_unless_forced() -> None:
+    plan = _with(Verb.UPDATE, unsafe=("first reason", "second reason"))
+    error = refusal(plan, force=False)
+    assert error is not None
+    assert str(error) == "first reason; second reason"
+    assert refusal(plan, force=True) is None
+
+
+def test_a_plan_with_nothing_refused_or_unsafe_goes_ahead() -> None:
+    assert refusal(_with(Verb.CREATE, Verb.SUBMIT, Verb.WAITING), force=False) is None
+    assert refusal(_with(), force=False) is None

@@ -1,0 +1,92 @@
+"""Saved plans (`trusthub plan --out FILE`, `trusthub apply FILE`): the file format in one
+place. Writing it, reading it back, and checking it against a fresh plan.
+
+The file holds the masked plan data and what apply checks (lineage, serial, checksum). It
+has no personal data, so it can be kept as a CI artifact. It is still written privately
+(0600) and atomically, so a reader never sees half a plan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from trusthub import __version__
+from trusthub.app.planning import Planned
+from trusthub.errors import LoadError, PlanError
+from trusthub.report.plan_json import plan_data
+from trusthub.state.files import write_private
+
+SAVED_PLAN_KIND: Final = "trusthub-plan"
+
+
+def saved_plan_data(planned: Planned, workspace: str) -> dict[str, Any]:
+    """The content of a saved plan made in the workspace named `workspace`."""
+    return {
+        "kind": SAVED_PLAN_KIND,
+        "trusthub_version": __version__,
+        "workspace": workspace,
+        "plan": plan_data(planned.plan, planned.key),
+    }
+
+
+def write_saved_plan(path: Path, planned: Planned, workspace: str) -> None:
+    text = json.dumps(saved_plan_data(planned, workspace), indent=2, sort_keys=True) + "\n"
+    try:
+        write_private(path, text.encode("utf-8"))
+    except OSError as e:
+        raise PlanError(
+            f"cannot save the plan to {path}: {e.strerror or e}",
+            hint="pick a path in a directory you can write to",
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPlan:
+    path: Path
+    plan: Mapping[str, Any]  # the saved plan data (`plan_data`)
+
+    def check(self, planned: Planned) -> None:
+        """Refuse a saved plan that no longer describes what would happen (Terraform's
+        stale plan guard plus octoDNS's checksum): the state moved, or the workspace
+        changed."""
+        plan, old, path = planned.plan, self.plan, self.path
+        if old.get("lineage") != plan.lineage:
+            raise PlanError(
+                f"{path} was made for another state (lineage {old.get('lineage')}, this state "
+                f"is {plan.lineage})",
+                hint="run `trusthub plan --out FILE` again against this state",
+            )
+        if old.get("serial") != plan.serial:
+            raise PlanError(
+                f"{path} is stale: the state moved from serial {old.get('serial')} to "
+                f"{plan.serial} since the plan was made",
+                hint="run `trusthub plan --out FILE` again, review it, then apply it",
+            )
+        if old.get("checksum") != plan.checksum():
+            raise PlanError(
+                f"{path} no longer matches the workspace: the profiles changed since the plan "
+                "was made",
+                hint="run `trusthub plan --out FILE` again, review it, then apply it",
+            )
+
+
+def read_saved_plan(path: Path) -> SavedPlan:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise LoadError(f"cannot read the saved plan: {e}", location=None) from None
+    except json.JSONDecodeError as e:
+        raise LoadError(
+            f"{path}:{e.lineno}:{e.colno}: not a saved plan (invalid JSON: {e.msg})"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("kind") != SAVED_PLAN_KIND
+        or not isinstance(data.get("plan", {}), dict)
+    ):
+        raise LoadError(f"{path} is not a plan saved by `trusthub plan --out`")
+    return SavedPlan(path, data.get("plan", {}))

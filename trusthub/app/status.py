@@ -1,0 +1,50 @@
+"""`trusthub status`: every profile with its review status, and each trust product it asks
+for with its recorded status or its eligibility (what the plan says), as plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.session import Session
+from trusthub.config.settings import Settings
+from trusthub.model.kinds import TRUST_PRODUCT
+
+
+def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
+    """One row per profile (the `profiles` of `status --format json`). With `refresh`, Trust
+    Hub is read first when it can be reached."""
+    workspace = load_valid(settings)
+    with Session(settings) as session:
+        if refresh:
+            session.refresh()
+        planned = make_plan(settings, session.store, workspace)
+        recorded = session.store.snapshot().by_name()
+    rows = []
+    for p in planned.plan.profiles:
+        products = []
+        for e in planned.plan.eligibility:
+            if e.profile != p.name:
+                continue
+            r = recorded.get(f"{p.name}/{e.product}")
+            status = r.status if r is not None and r.kind == TRUST_PRODUCT else None
+            products.append(
+                {
+                    "product": e.product,
+                    "status": status,
+                    "eligibility": e.state.value,
+                    "detail": e.detail,
+                }
+            )
+        rows.append(
+            {
+                "profile": p.name,
+                "role": p.role,
+                "type": p.type,
+                "status": p.status,
+                "since": p.status_since,
+                "rejection_reasons": list(p.rejection_reasons),
+                "trust_products": products,
+            }
+        )
+    return rows
