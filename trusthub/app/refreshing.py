@@ -7,13 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import requests
-from twilio.base.exceptions import TwilioRestException
-
 from trusthub.app.target import Target
-from trusthub.apply.executor import describe_failure
 from trusthub.apply.objects import BUNDLE
 from trusthub.errors import ProviderError
+from trusthub.provider.errors import RemoteNotFound
 from trusthub.state.base import StateStore
 
 
@@ -24,16 +21,11 @@ class RefreshResult:
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
 
 
-def _failed(name: str, error: Exception) -> ProviderError:
-    """Trust Hub refused or could not be reached: the user's to fix, not a bug."""
-    if getattr(error, "status", None) in (401, 403):
-        hint = (
-            "check the credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or "
-            "TWILIO_API_KEY and TWILIO_API_SECRET)"
-        )
-    else:
-        hint = "check the connection to Trust Hub and try again"
-    return ProviderError(f"cannot refresh {name}: {describe_failure(error)}", hint=hint)
+def _failed(name: str, error: ProviderError) -> ProviderError:
+    """Trust Hub refused or could not be reached: the user's to fix, not a bug. The error's
+    own hint when it has one (AuthenticationFailed: which credentials to check)."""
+    hint = error.hint or "check the connection to Trust Hub and try again"
+    return ProviderError(f"cannot refresh {name}: {error.message}", hint=hint)
 
 
 def refresh_state(
@@ -50,13 +42,11 @@ def refresh_state(
             continue
         try:
             bundle = target.api.fetch_bundle(resource.kind, sid)
-        except TwilioRestException as e:
-            if e.status == 404:
-                result.missing.append(resource.name)
-                progress(f"{resource.name}: bundle {sid} no longer exists on Trust Hub")
-                continue
-            raise _failed(resource.name, e) from None
-        except requests.RequestException as e:  # the network, after the retries
+        except RemoteNotFound:
+            result.missing.append(resource.name)
+            progress(f"{resource.name}: bundle {sid} no longer exists on Trust Hub")
+            continue
+        except ProviderError as e:  # refused, unauthenticated, the network after the retries
             raise _failed(resource.name, e) from None
         result.read += 1
         reasons = bundle.errors
@@ -69,7 +59,7 @@ def refresh_state(
                 tx.set_status(
                     resource.kind,
                     resource.name,
-                    bundle.status,  # type: ignore[arg-type]
+                    bundle.status,
                     action="refresh",
                     reasons=reasons,
                     valid_until=bundle.valid_until,

@@ -20,15 +20,16 @@ from twilio.rest import Client
 
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
+from trusthub.provider.api import TrustHubProvider
 from trusthub.provider.retry import RetryingHttpClient
-from trusthub.provider.trusthub_api import TrustHubApi
+from trusthub.provider.twilio_sdk import TwilioSdkProvider
 
 BASE_URL_ENV = "TRUSTHUB_TWILIO_BASE_URL"
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    api: TrustHubApi
+    api: TrustHubProvider
     name: str  # "sandbox" or "twilio"
     provision_numbers: bool
     submit_primary_via_api: bool
@@ -75,10 +76,10 @@ def open_target(settings: Settings, *, environ: Mapping[str, str] | None = None)
     if settings.target == "twilio":
         http = RetryingHttpClient(_twilio_http(env))
         client = _twilio_client(env, http)
-        return Target(TrustHubApi(client), "twilio", False, False, http)
+        return Target(TwilioSdkProvider(client), "twilio", False, False, http)
     from trusthub.sandbox import Sandbox
 
     client = Sandbox.from_settings(settings).client()
     http = RetryingHttpClient(client.http_client)
     client.http_client = http
-    return Target(TrustHubApi(client), "sandbox", True, True, http)
+    return Target(TwilioSdkProvider(client), "sandbox", True, True, http)

@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twilio.base.exceptions import TwilioRestException
-
 from trusthub.apply import objects
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
@@ -25,15 +23,15 @@ from trusthub.model import mapping
 from trusthub.model.desired import PROFILE, DesiredResource, spec_hash
 from trusthub.model.privacy import fingerprint, seal
 from trusthub.plan.model import Action, Verb
-from trusthub.provider.retry import AmbiguousCreateError
-from trusthub.provider.trusthub_api import Remote, TrustHubApi
+from trusthub.provider.api import Remote, TrustHubProvider
+from trusthub.provider.errors import AmbiguousCreateError, RemoteNotFound, RemoteRefused
 
 NOT_FOUND = 20404
 
 
 @dataclass
 class Context:
-    api: TrustHubApi
+    api: TrustHubProvider
     recorder: Recorder
     workspace: str
     key: bytes
@@ -57,9 +55,8 @@ def pending_bundle_name(workspace: str, resource: str) -> str:
 def _ignore_missing(call: Callable[[], Any]) -> None:
     try:
         call()
-    except TwilioRestException as e:
-        if e.code != NOT_FOUND and e.status != 404:
-            raise
+    except RemoteNotFound:
+        return  # already gone
 
 
 class Converger:
@@ -341,7 +338,7 @@ class Converger:
             )
         try:
             submitted = self.api.submit(self.kind, sid)
-        except TwilioRestException as e:
+        except RemoteRefused as e:
             # A submit answered 500 after it took effect is retried, and the retry is refused
             # because the bundle is now under review: the submission happened.
             if e.code != lc.EDIT_REFUSED_CODE:
