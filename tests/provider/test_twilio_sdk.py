@@ -20,6 +20,7 @@ from trusthub.errors import ExitCode, ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.provider import retry
 from trusthub.provider.api import PROFILE, TrustHubProvider
+from trusthub.provider.connect import connect_client
 from trusthub.provider.errors import (
     CREDENTIALS_HINT,
     AmbiguousCreateError,
@@ -174,10 +175,10 @@ def test_a_dropped_connection_is_unreachable(provider: TwilioSdkProvider, sandbo
 def test_through_the_retries_a_dropped_connection_is_unreachable_or_an_ambiguous_create(
     sandbox: Sandbox,
 ) -> None:
-    client = sandbox.client()
-    client.http_client = retry.RetryingHttpClient(client.http_client, NO_WAIT)
+    connection = connect_client(sandbox.client())
+    connection.retrying.policy = NO_WAIT
     sandbox.set_faults(FaultSettings(drop_rate=1.0))
-    api: TrustHubProvider = TwilioSdkProvider(client)
+    api: TrustHubProvider = connection.api
     gone = raised(lambda: api.fetch_bundle(PROFILE, MISSING_BUNDLE))
     assert isinstance(gone, Unreachable)
     assert describe_failure(gone) == (
