@@ -11,6 +11,7 @@ from trusthub.app.planning import Planned
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
+from trusthub.model.lifecycle import Status
 from trusthub.plan.model import Action
 from trusthub.state.base import StateStore
 
@@ -52,7 +53,7 @@ class StoreRecorder:
         *,
         body: Mapping[str, Any],
         spec_hash: str,
-        status: str | None,
+        status: Status | None,
         policy_sid: str,
         action: str,
     ) -> None:
@@ -63,7 +64,7 @@ class StoreRecorder:
                 tx.set_status(
                     kind,
                     name,
-                    status,  # type: ignore[arg-type]
+                    status,
                     reasons=before.rejection_reasons if before else (),
                     actor=self.actor,
                     detail={"action": action},
@@ -75,7 +76,7 @@ class StoreRecorder:
         self,
         kind: str,
         name: str,
-        status: str,
+        status: Status,
         *,
         action: str,
         reasons: tuple[str, ...] = (),
@@ -91,7 +92,7 @@ class StoreRecorder:
             tx.set_status(
                 kind,
                 name,
-                status,  # type: ignore[arg-type]
+                status,
                 reasons=reasons,
                 actor=self.actor,
                 detail={"action": action},

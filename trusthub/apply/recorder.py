@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from trusthub.model.lifecycle import Status
+
 
 class Recorder(Protocol):
     def sids(self, kind: str, name: str) -> dict[str, str]:
@@ -30,7 +32,7 @@ class Recorder(Protocol):
         *,
         body: Mapping[str, Any],
         spec_hash: str,
-        status: str | None,
+        status: Status | None,
         policy_sid: str,
         action: str,
     ) -> None:
@@ -41,7 +43,7 @@ class Recorder(Protocol):
         self,
         kind: str,
         name: str,
-        status: str,
+        status: Status,
         *,
         action: str,
         reasons: tuple[str, ...] = (),
