@@ -19,7 +19,7 @@ from trusthub.model.kinds import KINDS, PROFILE, ResourceKind
 from trusthub.model.lifecycle import Lifecycle
 from trusthub.plan.kinds import PLANNERS, KindPlanner, PlanView
 from trusthub.plan.model import ActionId, Verb
-from trusthub.provider.trusthub_api import Remote
+from trusthub.provider.api import Remote
 
 MEMO = "memo"
 
@@ -39,6 +39,8 @@ class MemoKind(ResourceKind):
         review_outcome="FILED -> ACCEPTED | RETURNED",
     )
     immutable_fields = ("topic",)
+    root_role = "memo"
+    remote_paths = ("/v1/Memos",)  # served by the fake, not by the sandbox
 
     def resources(
         self, profile: str, data: Mapping[str, Any], path: str

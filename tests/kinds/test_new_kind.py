@@ -46,7 +46,7 @@ def test_the_sandbox_answers_every_path_a_kind_works_on() -> None:
     from trusthub.sandbox.resources import all_routes
 
     served = {path for path, _ in all_routes()}
-    for kind in KINDS:
+    for kind in KINDS:  # the built-in kinds (the memo kind is registered only in its test)
         assert kind.remote_paths, kind.name
         assert set(kind.remote_paths) <= served, (kind.name, set(kind.remote_paths) - served)
 

@@ -8,7 +8,7 @@ from tests.reliability.checks import check_world, read_sandbox
 from tests.reliability.conftest import MakeWorkspace, invoke, settings_of
 from trusthub.apply.converge import object_name, pending_bundle_name
 from trusthub.model import mapping
-from trusthub.provider.trusthub_api import TrustHubApi
+from trusthub.provider.twilio_sdk import TwilioSdkProvider
 from trusthub.sandbox import Sandbox
 
 BUSINESS = "end_user:customer_profile_business_information"
@@ -31,7 +31,7 @@ def test_the_world_check_catches_duplicates_orphans_and_drift(
         if r.data["friendly_name"] == name
     )
     with Sandbox.from_settings(settings) as sandbox:
-        api = TrustHubApi(sandbox.client())
+        api = TwilioSdkProvider(sandbox.client())
 
         # A second end user under the name the engine gave the first.
         copy = api.create_end_user(

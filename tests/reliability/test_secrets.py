@@ -28,7 +28,7 @@ from tests.reliability.checks import desired_of
 from tests.reliability.conftest import MakeWorkspace, invoke, run_cli, settings_of
 from tests.reliability.processes import Process
 from trusthub.model.privacy import is_sensitive
-from trusthub.provider.trusthub_api import TrustHubApi
+from trusthub.provider.twilio_sdk import TwilioSdkProvider
 from trusthub.sandbox import Sandbox
 
 # Recognisable fakes: the shapes of real Twilio credentials, never real ones.
@@ -93,7 +93,7 @@ def start_server(directory: Path, numbers: set[str]) -> Server:
     with Sandbox(
         directory / ".trusthub" / "sandbox.db", credentials=(ACCOUNT_SID, AUTH_TOKEN)
     ) as sb:
-        api = TrustHubApi(sb.client())
+        api = TwilioSdkProvider(sb.client())
         for number in sorted(numbers):
             api.provision_number(number)
     env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}

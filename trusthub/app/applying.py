@@ -67,7 +67,7 @@ class StoreRecorder:
                 tx.set_status(
                     kind,
                     name,
-                    status,  # type: ignore[arg-type]
+                    status,
                     reasons=before.rejection_reasons if before else (),
                     actor=self.actor,
                     detail={"action": action},
@@ -95,7 +95,7 @@ class StoreRecorder:
             tx.set_status(
                 kind,
                 name,
-                status,  # type: ignore[arg-type]
+                status,
                 reasons=reasons,
                 actor=self.actor,
                 detail={"action": action},

@@ -1,19 +1,18 @@
 """Refresh: read statuses, rejection reasons, evaluation results and valid_until from the
-target into the state. Twilio moves bundles through review on its own; these are
-observations to record (with an audit entry per transition), never drift to revert."""
+target into the state, each resource through its kind's applier (`observe`). Twilio moves
+resources through review on its own; these are observations to record (with an audit entry
+per transition), never drift to revert."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import requests
-from twilio.base.exceptions import TwilioRestException
-
 from trusthub.app.target import Target
-from trusthub.apply.executor import describe_failure
-from trusthub.apply.objects import BUNDLE
+from trusthub.apply.kinds import APPLIERS
 from trusthub.errors import ProviderError
+from trusthub.model.kinds import KINDS
+from trusthub.provider.errors import RemoteNotFound
 from trusthub.state.base import StateStore
 
 
@@ -24,16 +23,11 @@ class RefreshResult:
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
 
 
-def _failed(name: str, error: Exception) -> ProviderError:
-    """Trust Hub refused or could not be reached: the user's to fix, not a bug."""
-    if getattr(error, "status", None) in (401, 403):
-        hint = (
-            "check the credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or "
-            "TWILIO_API_KEY and TWILIO_API_SECRET)"
-        )
-    else:
-        hint = "check the connection to Trust Hub and try again"
-    return ProviderError(f"cannot refresh {name}: {describe_failure(error)}", hint=hint)
+def _failed(name: str, error: ProviderError) -> ProviderError:
+    """Trust Hub refused or could not be reached: the user's to fix, not a bug. The error's
+    own hint when it has one (AuthenticationFailed: which credentials to check)."""
+    hint = error.hint or "check the connection to Trust Hub and try again"
+    return ProviderError(f"cannot refresh {name}: {error.message}", hint=hint)
 
 
 def refresh_state(
@@ -45,38 +39,40 @@ def refresh_state(
 ) -> RefreshResult:
     result = RefreshResult()
     for resource in store.snapshot():
-        sid = store.sids(resource.kind, resource.name).get(BUNDLE)
+        kind = KINDS[resource.kind]
+        sids = store.sids(resource.kind, resource.name)
+        sid = sids.get(kind.root_role)
         if sid is None:
             continue
         try:
-            bundle = target.api.fetch_bundle(resource.kind, sid)
-        except TwilioRestException as e:
-            if e.status == 404:
-                result.missing.append(resource.name)
-                progress(f"{resource.name}: bundle {sid} no longer exists on Trust Hub")
-                continue
+            observed = APPLIERS[kind.name].observe(target.api, sids)
+        except RemoteNotFound:
+            result.missing.append(resource.name)
+            progress(f"{resource.name}: {kind.root_role} {sid} no longer exists on Trust Hub")
+            continue
+        except ProviderError as e:  # refused, unauthenticated, the network after the retries
             raise _failed(resource.name, e) from None
-        except requests.RequestException as e:  # the network, after the retries
-            raise _failed(resource.name, e) from None
+        if observed is None:
+            continue
         result.read += 1
-        reasons = bundle.errors
+        reasons = observed.reasons
         if (
-            bundle.status != resource.status
+            observed.status != resource.status
             or tuple(reasons) != tuple(resource.rejection_reasons)
-            or bundle.valid_until != resource.valid_until
+            or observed.valid_until != resource.valid_until
         ):
             with store.transaction() as tx:
                 tx.set_status(
                     resource.kind,
                     resource.name,
-                    bundle.status,  # type: ignore[arg-type]
+                    observed.status,
                     action="refresh",
                     reasons=reasons,
-                    valid_until=bundle.valid_until,
+                    valid_until=observed.valid_until,
                     actor=actor,
                     detail={"sid": sid},
                 )
-            if bundle.status != resource.status:
-                result.changed.append((resource.name, resource.status, bundle.status))
-                progress(f"{resource.name}: {resource.status} -> {bundle.status}")
+            if observed.status != resource.status:
+                result.changed.append((resource.name, resource.status, observed.status))
+                progress(f"{resource.name}: {resource.status} -> {observed.status}")
     return result

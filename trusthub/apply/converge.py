@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twilio.base.exceptions import TwilioRestException
-
 from trusthub.apply import objects
 from trusthub.apply.kinds import APPLIERS, KindApplier
 from trusthub.apply.recorder import Recorder
@@ -25,15 +23,13 @@ from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
-from trusthub.provider.retry import AmbiguousCreateError
-from trusthub.provider.trusthub_api import Remote, TrustHubApi
-
-NOT_FOUND = 20404
+from trusthub.provider.api import Remote, TrustHubProvider
+from trusthub.provider.errors import AmbiguousCreateError, RemoteNotFound
 
 
 @dataclass
 class Context:
-    api: TrustHubApi
+    api: TrustHubProvider
     recorder: Recorder
     workspace: str
     key: bytes
@@ -57,9 +53,8 @@ def pending_bundle_name(workspace: str, resource: str) -> str:
 def _ignore_missing(call: Callable[[], Any]) -> None:
     try:
         call()
-    except TwilioRestException as e:
-        if e.code != NOT_FOUND and e.status != 404:
-            raise
+    except RemoteNotFound:
+        return  # already gone
 
 
 class Converger:

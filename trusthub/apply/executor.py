@@ -24,13 +24,12 @@ class Outcome:
 
 
 def describe_failure(error: BaseException) -> str:
-    """One line for the user. Never a traceback, never a credential (the SDK's messages
-    carry the URL and Twilio's text, not the auth header)."""
+    """One line for the user. Never a traceback, never a credential. What Trust Hub
+    answered arrives as the provider's errors, whose messages are written for this
+    (`Twilio error 60711: ...`, `ConnectionError: ...`); anything else is a bug, named."""
     if isinstance(error, TrusthubError):
         return error.message
-    code = getattr(error, "code", None)
-    msg = getattr(error, "msg", None) or str(error) or type(error).__name__
-    return f"Twilio error {code}: {msg}" if code else f"{type(error).__name__}: {msg}"
+    return f"{type(error).__name__}: {str(error) or type(error).__name__}"
 
 
 def execute(

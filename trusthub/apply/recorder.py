@@ -1,5 +1,7 @@
 """What the apply steps need from recorded state. Every write is one short transaction, so a
-run killed at any point leaves the state describing exactly what happened up to there."""
+run killed at any point leaves the state describing exactly what happened up to there.
+Statuses are the kind's own (its lifecycle's); the state checks them against the kinds
+registry."""
 
 from __future__ import annotations
 

@@ -23,22 +23,17 @@ import requests
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
+from trusthub.provider.errors import AmbiguousCreateError, shown_url
+
+__all__ = [
+    "AmbiguousCreateError",
+    "RetryPolicy",
+    "RetryingHttpClient",
+    "is_create",
+    "shown_url",
+]
+
 _INSTANCE_URL = re.compile(r"/[A-Z]{2}[0-9a-f]{32}(\.json)?$")
-_ACCOUNT_IN_PATH = re.compile(r"/Accounts/AC[0-9a-fA-F]{32}")
-
-
-def shown_url(url: str) -> str:
-    """A URL for error messages: no query string, and no account SID (API 2010 paths hold
-    it), so an error pasted into a ticket or kept in a CI log does not carry it."""
-    return _ACCOUNT_IN_PATH.sub("/Accounts/{AccountSid}", url.split("?", 1)[0])
-
-
-class AmbiguousCreateError(Exception):
-    """A create request failed in a way that leaves unknown whether it took effect."""
-
-    def __init__(self, method: str, url: str, detail: str) -> None:
-        super().__init__(f"{method} {shown_url(url)}: {detail}")
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from trusthub.model.kinds import ResourceKind
 
 if TYPE_CHECKING:
     from trusthub.apply.converge import Converger
-    from trusthub.provider.trusthub_api import TrustHubApi
+    from trusthub.provider.api import TrustHubProvider
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class KindApplier(ABC):
         """Delete the resource's objects (each absent one is fine)."""
 
     @abstractmethod
-    def observe(self, api: TrustHubApi, sids: Mapping[str, str]) -> Observation | None:
+    def observe(self, api: TrustHubProvider, sids: Mapping[str, str]) -> Observation | None:
         """The resource's status on the target, from its recorded objects' SIDs; None when
         nothing was created for it yet. A resource gone from the target raises the
         provider's not-found error."""

@@ -6,19 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from twilio.base.exceptions import TwilioRestException
-
 from trusthub.apply import objects
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.errors import ApplyError
+from trusthub.provider.errors import RemoteRefused
 
 if TYPE_CHECKING:
     from trusthub.apply.converge import Converger
-    from trusthub.provider.trusthub_api import TrustHubApi
+    from trusthub.provider.api import TrustHubProvider
 
 
 class BundleApplier(KindApplier):
-    def observe(self, api: TrustHubApi, sids: Mapping[str, str]) -> Observation | None:
+    def observe(self, api: TrustHubProvider, sids: Mapping[str, str]) -> Observation | None:
         sid = sids.get(objects.BUNDLE)
         if sid is None:
             return None
@@ -48,7 +47,7 @@ class BundleApplier(KindApplier):
             )
         try:
             submitted = c.api.submit(kind, sid)
-        except TwilioRestException as e:
+        except RemoteRefused as e:
             # A submit answered 500 after it took effect is retried, and the retry is refused
             # because the bundle is now under review: the submission happened.
             if e.code != lifecycle.edit_refused_code:

@@ -1,63 +1,97 @@
-"""A small typed face on the official twilio SDK: exactly the Trust Hub, Addresses and
-IncomingPhoneNumbers calls apply and refresh make. Works the same against real Twilio and
-the sandbox, because both are reached through the same `twilio.rest.Client`."""
+"""The twilio SDK adapter: `TrustHubProvider` (see `provider.api`) on the official twilio
+SDK. Works the same against real Twilio and the sandbox, because both are reached through
+the same `twilio.rest.Client`.
+
+Every public method is `@translated`: whatever the SDK or `requests` raises leaves as one
+of the project's errors (`provider.errors`). Twilio's statuses are checked here, once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import functools
+import json
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import requests
+from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
-PROFILE = "profile"
+from trusthub.errors import ProviderError
+from trusthub.model import lifecycle as lc
+from trusthub.provider.api import PROFILE, Bundle, Evaluation, Remote
+from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@dataclass(frozen=True, slots=True)
-class Bundle:
-    sid: str
-    status: str
-    friendly_name: str
-    email: str
-    policy_sid: str
-    valid_until: str | None
-    errors: tuple[str, ...]
-    date_created: datetime | None
+def translated(call: Callable[P, R]) -> Callable[P, R]:
+    """`call`, raising the project's errors instead of the SDK's and `requests`'.
+
+    `AmbiguousCreateError` (raised by the retrying transport under the SDK) and every other
+    `ProviderError` pass as they are. The originals are not chained: their text may carry
+    the account SID."""
+
+    @functools.wraps(call)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return call(*args, **kwargs)
+        except TwilioException as e:
+            raise _from_sdk(e) from None
+        except (requests.RequestException, ConnectionError) as e:
+            # What is left once the retries gave up: the network, a timeout, 5xx or 429
+            # answers again and again.
+            raise Unreachable(type(e).__name__, str(e)) from None
+
+    return wrapper
 
 
-@dataclass(frozen=True, slots=True)
-class Remote:
-    """Any listed object: its SID, friendly name, type and creation time."""
+def _from_sdk(e: TwilioException) -> ProviderError:
+    # TwilioRestException (status, code, msg, method, uri) and, in newer SDKs,
+    # TwilioServiceException (status, code, detail, title, method, uri): an answer.
+    status = getattr(e, "status", None)
+    if isinstance(status, int):
+        detail = getattr(e, "msg", None) or getattr(e, "detail", None) or getattr(e, "title", None)
+        code = getattr(e, "code", None)
+        return remote_error(
+            status=status,
+            code=code if isinstance(code, int) else None,
+            detail=str(detail or ""),
+            method=str(getattr(e, "method", "") or ""),
+            url=str(getattr(e, "uri", "") or ""),
+        )
+    # A page of a list that failed: TwilioException("Unable to fetch page", response).
+    response = e.args[1] if len(e.args) == 2 else None
+    page_status = getattr(response, "status_code", None)
+    if isinstance(page_status, int):
+        body = _json_object(getattr(response, "text", ""))
+        code = body.get("code")
+        return remote_error(
+            status=page_status,
+            code=code if isinstance(code, int) else None,
+            detail=f"{e.args[0]}: {body.get('message') or f'HTTP {page_status}'}",
+        )
+    # Anything else the SDK refuses before a request is made.
+    return ProviderError(f"{type(e).__name__}: {scrub(str(e))}")
 
-    sid: str
-    friendly_name: str
-    type: str
-    date_created: datetime | None
+
+def _json_object(text: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    sid: str
-    status: str  # compliant | noncompliant
-    results: list[dict[str, Any]]
-
-    def failures(self) -> list[str]:
-        """Readable failures: '<requirement>: <field> <reason> (code)'."""
-        out = []
-        for result in self.results:
-            if result.get("passed"):
-                continue
-            name = result.get("requirement_friendly_name") or result.get("requirement_name", "?")
-            invalid = result.get("invalid") or []
-            if not invalid:
-                out.append(f"{name}: {result.get('failure_reason') or 'failed'}")
-            for item in invalid:
-                code = item.get("error_code")
-                field = item.get("object_field") or item.get("friendly_name") or ""
-                reason = item.get("failure_reason") or "invalid"
-                out.append(f"{name}: {field} {reason}" + (f" ({code})" if code else ""))
-        return out
+def _status(raw: Any, what: str) -> lc.Status:
+    for status in lc.STATUSES:
+        if raw == status:
+            return status
+    raise UnexpectedAnswer(
+        f"Trust Hub answered status {raw!r} for {what}, which is none of " + ", ".join(lc.STATUSES)
+    )
 
 
 def _errors(raw: Any) -> tuple[str, ...]:
@@ -81,7 +115,9 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
-class TrustHubApi:
+class TwilioSdkProvider:
+    """`TrustHubProvider` on a `twilio.rest.Client`."""
+
     def __init__(self, client: Client) -> None:
         self.client = client
         self.v1 = client.trusthub.v1
@@ -95,10 +131,11 @@ class TrustHubApi:
         return self._bundles(kind)(sid)
 
     @staticmethod
-    def _to_bundle(raw: Any) -> Bundle:
+    def _to_bundle(kind: str, raw: Any) -> Bundle:
+        what = f"customer profile {raw.sid}" if kind == PROFILE else f"trust product {raw.sid}"
         return Bundle(
             sid=raw.sid,
-            status=raw.status,
+            status=_status(raw.status, what),
             friendly_name=raw.friendly_name,
             email=raw.email,
             policy_sid=raw.policy_sid,
@@ -107,6 +144,7 @@ class TrustHubApi:
             date_created=raw.date_created,
         )
 
+    @translated
     def create_bundle(
         self,
         kind: str,
@@ -120,24 +158,29 @@ class TrustHubApi:
         raw = self._bundles(kind).create(
             friendly_name=friendly_name, email=email, policy_sid=policy_sid, **extra
         )
-        return self._to_bundle(raw)
+        return self._to_bundle(kind, raw)
 
+    @translated
     def fetch_bundle(self, kind: str, sid: str) -> Bundle:
-        return self._to_bundle(self._bundle(kind, sid).fetch())
+        return self._to_bundle(kind, self._bundle(kind, sid).fetch())
 
+    @translated
     def find_bundles(self, kind: str, *, friendly_name: str, policy_sid: str) -> list[Bundle]:
         raws = self._bundles(kind).list(friendly_name=friendly_name, policy_sid=policy_sid)
-        return [self._to_bundle(r) for r in raws]
+        return [self._to_bundle(kind, r) for r in raws]
 
+    @translated
     def update_bundle(
         self, kind: str, sid: str, *, friendly_name: str, email: str, status_callback: str | None
     ) -> None:
         extra = {"status_callback": status_callback} if status_callback else {}
         self._bundle(kind, sid).update(friendly_name=friendly_name, email=email, **extra)
 
+    @translated
     def submit(self, kind: str, sid: str) -> Bundle:
-        return self._to_bundle(self._bundle(kind, sid).update(status="pending-review"))
+        return self._to_bundle(kind, self._bundle(kind, sid).update(status=lc.PENDING_REVIEW))
 
+    @translated
     def delete_bundle(self, kind: str, sid: str) -> None:
         self._bundle(kind, sid).delete()
 
@@ -157,18 +200,22 @@ class TrustHubApi:
             else b.trust_products_channel_endpoint_assignment
         )
 
+    @translated
     def entity_assignments(self, kind: str, sid: str) -> dict[str, str]:
         """object SID -> assignment SID."""
         return {
             a.object_sid: a.sid for a in self._entity_assignments(kind, sid).list(page_size=1000)
         }
 
+    @translated
     def assign_entity(self, kind: str, sid: str, object_sid: str) -> str:
         return str(self._entity_assignments(kind, sid).create(object_sid=object_sid).sid)
 
+    @translated
     def unassign_entity(self, kind: str, sid: str, assignment_sid: str) -> None:
         self._entity_assignments(kind, sid)(assignment_sid).delete()
 
+    @translated
     def channel_assignments(self, kind: str, sid: str) -> dict[str, str]:
         """phone-number SID (PN...) -> assignment SID."""
         return {
@@ -176,15 +223,18 @@ class TrustHubApi:
             for a in self._channel_assignments(kind, sid).list(page_size=1000)
         }
 
+    @translated
     def assign_number(self, kind: str, sid: str, number_sid: str) -> str:
         created = self._channel_assignments(kind, sid).create(
             channel_endpoint_type="phone-number", channel_endpoint_sid=number_sid
         )
         return str(created.sid)
 
+    @translated
     def unassign_number(self, kind: str, sid: str, assignment_sid: str) -> None:
         self._channel_assignments(kind, sid)(assignment_sid).delete()
 
+    @translated
     def evaluate(self, kind: str, sid: str, policy_sid: str) -> Evaluation:
         b = self._bundle(kind, sid)
         evaluations = (
@@ -195,6 +245,7 @@ class TrustHubApi:
 
     # -- end users and supporting documents -------------------------------------------
 
+    @translated
     def create_end_user(
         self, *, type_: str, friendly_name: str, attributes: Mapping[str, Any]
     ) -> str:
@@ -203,14 +254,17 @@ class TrustHubApi:
         )
         return str(raw.sid)
 
+    @translated
     def update_end_user(
         self, sid: str, *, friendly_name: str, attributes: Mapping[str, Any]
     ) -> None:
         self.v1.end_users(sid).update(friendly_name=friendly_name, attributes=dict(attributes))
 
+    @translated
     def delete_end_user(self, sid: str) -> None:
         self.v1.end_users(sid).delete()
 
+    @translated
     def find_end_users(self, friendly_name: str) -> list[Remote]:
         return [
             Remote(r.sid, r.friendly_name, r.type, r.date_created)
@@ -218,6 +272,7 @@ class TrustHubApi:
             if r.friendly_name == friendly_name
         ]
 
+    @translated
     def create_document(
         self, *, type_: str, friendly_name: str, attributes: Mapping[str, Any]
     ) -> str:
@@ -226,16 +281,11 @@ class TrustHubApi:
         )
         return str(raw.sid)
 
-    def update_document(
-        self, sid: str, *, friendly_name: str, attributes: Mapping[str, Any]
-    ) -> None:
-        self.v1.supporting_documents(sid).update(
-            friendly_name=friendly_name, attributes=dict(attributes)
-        )
-
+    @translated
     def delete_document(self, sid: str) -> None:
         self.v1.supporting_documents(sid).delete()
 
+    @translated
     def find_documents(self, friendly_name: str) -> list[Remote]:
         return [
             Remote(r.sid, r.friendly_name, r.type, r.date_created)
@@ -245,27 +295,33 @@ class TrustHubApi:
 
     # -- API 2010: addresses and phone numbers ------------------------------------------
 
+    @translated
     def create_address(self, *, friendly_name: str, params: Mapping[str, str]) -> str:
         raw = self.client.addresses.create(friendly_name=friendly_name, **params)
         return str(raw.sid)
 
+    @translated
     def update_address(self, sid: str, *, friendly_name: str, params: Mapping[str, str]) -> None:
         fields = {k: v for k, v in params.items() if k != "iso_country"}  # not updatable
         self.client.addresses(sid).update(friendly_name=friendly_name, **fields)
 
+    @translated
     def delete_address(self, sid: str) -> None:
         self.client.addresses(sid).delete()
 
+    @translated
     def find_addresses(self, friendly_name: str) -> list[Remote]:
         return [
             Remote(r.sid, r.friendly_name, "address", None)
             for r in self.client.addresses.stream(friendly_name=friendly_name, page_size=1000)
         ]
 
+    @translated
     def number_sid(self, e164: str) -> str | None:
         found = self.client.incoming_phone_numbers.list(phone_number=e164, limit=1)
         return str(found[0].sid) if found else None
 
+    @translated
     def provision_number(self, e164: str) -> str:
         """Buy a number: only the sandbox target does this, so rehearsals need no setup."""
         return str(self.client.incoming_phone_numbers.create(phone_number=e164).sid)

@@ -1,0 +1,154 @@
+"""Apply and refresh against `TrustHubProvider`: the project's errors are what they catch.
+The sandbox target, with chosen calls failing the way Twilio fails them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from trusthub.app.applying import apply_plan
+from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.refreshing import refresh_state
+from trusthub.app.target import Target, open_target
+from trusthub.apply.executor import Outcome
+from trusthub.config.settings import Settings, default_settings
+from trusthub.errors import ProviderError
+from trusthub.model import lifecycle as lc
+from trusthub.provider.api import TrustHubProvider
+from trusthub.provider.errors import (
+    CREDENTIALS_HINT,
+    AuthenticationFailed,
+    RemoteNotFound,
+    RemoteRefused,
+    UnexpectedAnswer,
+    Unreachable,
+)
+from trusthub.state import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Faulty:
+    """A provider whose named calls are replaced; every other call goes to `inner`."""
+
+    def __init__(self, inner: TrustHubProvider, **calls: Callable[..., Any]) -> None:
+        self.inner = inner
+        self.calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        return self.calls.get(name) or getattr(self.inner, name)
+
+
+def faulty(target: Target, **calls: Callable[..., Any]) -> Target:
+    return replace(target, api=cast(TrustHubProvider, Faulty(target.api, **calls)))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    base = default_settings(tmp_path)
+    return replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
+
+
+def cycle(settings: Settings, target: Target) -> Outcome:
+    workspace = load_valid(settings)
+    with open_store(settings.state, settings.name) as store:
+        planned = make_plan(settings, store, workspace)
+        return apply_plan(
+            planned, store, target, workspace=settings.name, actor="test", parallelism=2,
+            progress=lambda a, m: None, on_done=lambda a, e: None,
+        )  # fmt: skip
+
+
+def refused(code: int) -> RemoteRefused:
+    return RemoteRefused(status=400, code=code, detail="Business status does not allow updates")
+
+
+def test_a_submit_refused_because_it_already_happened_counts_as_submitted(
+    settings: Settings,
+) -> None:
+    target = open_target(settings)
+
+    def submit_twice(kind: str, sid: str) -> Any:
+        target.api.submit(kind, sid)  # took effect, then the answer was lost: the retry
+        raise refused(lc.EDIT_REFUSED_CODE)
+
+    outcome = cycle(settings, faulty(target, submit=submit_twice))
+    assert outcome.ok, outcome.failed
+    with open_store(settings.state, settings.name) as store:
+        resource = store.resource("profile", "acme-isv")
+        assert resource is not None
+        assert resource.status in lc.UNDER_REVIEW  # the fetch after the refusal says so
+
+
+def test_another_refusal_of_a_submit_fails_the_action_with_twilio_s_words(
+    settings: Settings,
+) -> None:
+    target = open_target(settings)
+
+    def submit(kind: str, sid: str) -> Any:
+        raise refused(21000)
+
+    outcome = cycle(settings, faulty(target, submit=submit))
+    assert outcome.failed["acme-isv:submit"] == (
+        "Twilio error 21000: Business status does not allow updates"
+    )
+
+
+def test_objects_already_gone_are_not_an_error_when_deleting(settings: Settings) -> None:
+    target = open_target(settings)
+    assert cycle(settings, target).ok
+    (Path(settings.root) / "profiles" / "brightsmile-dental.yaml").unlink()
+
+    def gone(sid: str) -> None:
+        raise RemoteNotFound(status=404, code=20404, detail=f"The requested resource {sid}")
+
+    outcome = cycle(settings, faulty(target, delete_end_user=gone, delete_document=gone))
+    assert outcome.ok, outcome.failed
+    assert outcome.done == ["brightsmile-dental:delete"]
+
+
+def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settings) -> None:
+    target = open_target(settings)
+    assert cycle(settings, target).ok
+
+    def fetching(error: ProviderError) -> Target:
+        def fetch_bundle(kind: str, sid: str) -> Any:
+            raise error
+
+        return faulty(target, fetch_bundle=fetch_bundle)
+
+    with open_store(settings.state, settings.name) as store:
+        gone = RemoteNotFound(status=404, code=20404, detail="The requested resource")
+        result = refresh_state(store, fetching(gone), actor="test")
+        assert result.read == 0
+        assert "acme-isv" in result.missing
+
+        cases = [
+            (
+                AuthenticationFailed(status=401, code=20003, detail="Authentication Error"),
+                "Twilio error 20003: Authentication Error",
+                CREDENTIALS_HINT,
+            ),
+            (
+                Unreachable("ConnectionError", "GET https://x failed 6 times"),
+                "ConnectionError: GET https://x failed 6 times",
+                "check the connection to Trust Hub and try again",
+            ),
+            (
+                UnexpectedAnswer("Trust Hub answered status 'frozen'"),
+                "Trust Hub answered status 'frozen'",
+                "this version of trusthub does not know it: upgrade trusthub",
+            ),
+        ]
+        for error, message, hint in cases:
+            with pytest.raises(ProviderError) as failed:
+                refresh_state(store, fetching(error), actor="test")
+            assert failed.value.message.startswith("cannot refresh ")
+            assert failed.value.message.endswith(f": {message}")
+            assert failed.value.hint == hint

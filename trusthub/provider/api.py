@@ -1,0 +1,162 @@
+"""What apply and refresh need from Trust Hub: exactly the calls they make, and the values
+those calls return. `twilio_sdk.TwilioSdkProvider` implements it with the official twilio
+SDK, against real Twilio or the sandbox alike.
+
+Every method raises only the project's errors (`provider.errors`): `RemoteNotFound`,
+`RemoteRefused` (e.g. 60711), `AuthenticationFailed`, `Unreachable`,
+`AmbiguousCreateError` for a create that may or may not have happened, or another
+`ProviderError`. Nothing from the SDK or its HTTP library gets through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from trusthub.model.lifecycle import Status
+
+PROFILE = "profile"
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    sid: str
+    status: Status  # checked by the adapter: an unknown status is an UnexpectedAnswer
+    friendly_name: str
+    email: str
+    policy_sid: str
+    valid_until: str | None
+    errors: tuple[str, ...]
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """Any listed object: its SID, friendly name, type and creation time."""
+
+    sid: str
+    friendly_name: str
+    type: str
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    sid: str
+    status: str  # compliant | noncompliant
+    results: list[dict[str, Any]]
+
+    def failures(self) -> list[str]:
+        """Readable failures: '<requirement>: <field> <reason> (code)'."""
+        out = []
+        for result in self.results:
+            if result.get("passed"):
+                continue
+            name = result.get("requirement_friendly_name") or result.get("requirement_name", "?")
+            invalid = result.get("invalid") or []
+            if not invalid:
+                out.append(f"{name}: {result.get('failure_reason') or 'failed'}")
+            for item in invalid:
+                code = item.get("error_code")
+                field = item.get("object_field") or item.get("friendly_name") or ""
+                reason = item.get("failure_reason") or "invalid"
+                out.append(f"{name}: {field} {reason}" + (f" ({code})" if code else ""))
+        return out
+
+
+class TrustHubProvider(Protocol):
+    """Trust Hub bundles (customer profiles and trust products, `kind` is `PROFILE` or a
+    trust product kind), their end users and supporting documents, and the API 2010
+    addresses and phone numbers they lean on."""
+
+    # -- bundles -------------------------------------------------------------------------
+
+    def create_bundle(
+        self,
+        kind: str,
+        *,
+        friendly_name: str,
+        email: str,
+        policy_sid: str,
+        status_callback: str | None,
+    ) -> Bundle: ...
+
+    def fetch_bundle(self, kind: str, sid: str) -> Bundle: ...
+
+    def find_bundles(self, kind: str, *, friendly_name: str, policy_sid: str) -> list[Bundle]: ...
+
+    def update_bundle(
+        self, kind: str, sid: str, *, friendly_name: str, email: str, status_callback: str | None
+    ) -> None: ...
+
+    def submit(self, kind: str, sid: str) -> Bundle:
+        """Ask for review: `Status=pending-review`."""
+        ...
+
+    def delete_bundle(self, kind: str, sid: str) -> None: ...
+
+    def entity_assignments(self, kind: str, sid: str) -> dict[str, str]:
+        """object SID -> assignment SID."""
+        ...
+
+    def assign_entity(self, kind: str, sid: str, object_sid: str) -> str:
+        """The assignment's SID."""
+        ...
+
+    def unassign_entity(self, kind: str, sid: str, assignment_sid: str) -> None: ...
+
+    def channel_assignments(self, kind: str, sid: str) -> dict[str, str]:
+        """phone-number SID (PN...) -> assignment SID."""
+        ...
+
+    def assign_number(self, kind: str, sid: str, number_sid: str) -> str:
+        """The assignment's SID."""
+        ...
+
+    def unassign_number(self, kind: str, sid: str, assignment_sid: str) -> None: ...
+
+    def evaluate(self, kind: str, sid: str, policy_sid: str) -> Evaluation: ...
+
+    # -- end users and supporting documents ----------------------------------------------
+
+    def create_end_user(
+        self, *, type_: str, friendly_name: str, attributes: Mapping[str, Any]
+    ) -> str: ...
+
+    def update_end_user(
+        self, sid: str, *, friendly_name: str, attributes: Mapping[str, Any]
+    ) -> None: ...
+
+    def delete_end_user(self, sid: str) -> None: ...
+
+    def find_end_users(self, friendly_name: str) -> list[Remote]: ...
+
+    def create_document(
+        self, *, type_: str, friendly_name: str, attributes: Mapping[str, Any]
+    ) -> str: ...
+
+    def delete_document(self, sid: str) -> None: ...
+
+    def find_documents(self, friendly_name: str) -> list[Remote]: ...
+
+    # -- API 2010: addresses and phone numbers -------------------------------------------
+
+    def create_address(self, *, friendly_name: str, params: Mapping[str, str]) -> str: ...
+
+    def update_address(
+        self, sid: str, *, friendly_name: str, params: Mapping[str, str]
+    ) -> None: ...
+
+    def delete_address(self, sid: str) -> None: ...
+
+    def find_addresses(self, friendly_name: str) -> list[Remote]: ...
+
+    def number_sid(self, e164: str) -> str | None:
+        """The SID (PN...) of a number in the account, or None."""
+        ...
+
+    def provision_number(self, e164: str) -> str:
+        """Buy a number: only the sandbox target does this, so rehearsals need no setup."""
+        ...
