@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from trusthub.errors import StateError
-from trusthub.model.lifecycle import STATUSES, Status
 from trusthub.state.model import (
     CREATED,
     DELETED,
@@ -18,6 +17,7 @@ from trusthub.state.model import (
     AuditEvent,
     Keep,
     check_resource,
+    check_status,
     dump_json,
     utc_now,
 )
@@ -109,7 +109,7 @@ class SqlTransaction:
         self,
         kind: str,
         name: str,
-        status: Status,
+        status: str,
         *,
         action: str = "status",
         reasons: Sequence[str] = (),
@@ -120,8 +120,7 @@ class SqlTransaction:
         plan_checksum: str | None = None,
     ) -> AuditEvent:
         kind = check_resource(kind, name)
-        if status not in STATUSES:
-            raise StateError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        check_status(kind, status)
         old_status, old_since, old_reasons, old_eval, old_valid = self._status_row(kind, name)
         reasons_text = dump_json([str(r) for r in reasons])
         eval_text = (
