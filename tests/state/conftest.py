@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.pg_cluster import create_database, drop_database, pg_database, pg_server  # noqa: F401
+from tests.state.kinds import BrandKind
+from trusthub.model.kinds import KINDS
 from trusthub.state import StateStore, open_store
 
 WORKSPACE = "acme-compliance"
@@ -44,3 +46,15 @@ def location(new_location: Callable[[], str]) -> str:
 def store(location: str) -> Iterator[StateStore]:
     with open_store(location, WORKSPACE) as s:
         yield s
+
+
+@pytest.fixture
+def brand() -> Iterator[str]:
+    """Register the tests' brand registration kind (`tests.state.kinds`) for the test;
+    yields its name."""
+    KINDS.register(BrandKind())
+    try:
+        yield BrandKind.name
+    finally:
+        if BrandKind.name in KINDS:  # a test may have unregistered it itself
+            KINDS.unregister(BrandKind.name)

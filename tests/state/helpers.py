@@ -22,7 +22,7 @@ def add_profile(store: StateStore, name: str, *, status: str | None = "draft", *
     with store.transaction() as tx:
         tx.put_resource(kind, name, spec=spec or {"name": name}, spec_hash=f"hash-{name}")
         if status is not None:
-            tx.set_status(kind, name, status, action="create")  # type: ignore[arg-type]
+            tx.set_status(kind, name, status, action="create")
 
 
 class Worker:

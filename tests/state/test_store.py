@@ -179,7 +179,7 @@ def test_bad_writes_are_refused(store: StateStore) -> None:
         lambda tx: tx.put_resource("profile", "acme/cnam", spec={}, spec_hash="x"),
         lambda tx: tx.put_resource("trust_product", "acme", spec={}, spec_hash="x"),
         lambda tx: tx.put_resource("bundle", "acme", spec={}, spec_hash="x"),
-        lambda tx: tx.set_status("profile", "acme", "approved"),  # type: ignore[arg-type]
+        lambda tx: tx.set_status("profile", "acme", "approved"),
         lambda tx: tx.set_status("profile", "globex", "draft"),
         lambda tx: tx.delete_resource("profile", "globex"),
         lambda tx: tx.forget("profile", "acme", "bundle"),

@@ -16,7 +16,8 @@ from trusthub.errors import StateError
 from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore
 from trusthub.state.actor import current_holder
-from trusthub.state.model import KINDS, LockInfo
+from trusthub.state.model import KIND_NAMES as KINDS
+from trusthub.state.model import LockInfo
 from trusthub.state.transfer import migrate_state, restore_state
 
 NOT_CREATED = "not-created"

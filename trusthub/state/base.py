@@ -14,7 +14,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Literal, Protocol, Self
 
-from trusthub.model.lifecycle import Status
 from trusthub.state.model import (
     AuditEvent,
     Keep,
@@ -48,7 +47,7 @@ class StateTransaction(Protocol):
         self,
         kind: str,
         name: str,
-        status: Status,
+        status: str,
         *,
         action: str = "status",
         reasons: Sequence[str] = (),
@@ -58,9 +57,9 @@ class StateTransaction(Protocol):
         detail: Mapping[str, Any] | None = None,
         plan_checksum: str | None = None,
     ) -> AuditEvent:
-        """Record a status (and its rejection reasons) and append the audit event with
-        from/to. `status_since` moves only when the status does; `evaluation` and
-        `valid_until` are kept unless given."""
+        """Record a status, one of those the kind's lifecycle declares (and its rejection
+        reasons), and append the audit event with from/to. `status_since` moves only when
+        the status does; `evaluation` and `valid_until` are kept unless given."""
         ...
 
     def set_evaluation(

@@ -21,8 +21,17 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]  # run one by one: a trigger body holds semicolons
+    # SQLite: the step rebuilds tables (CREATE new_x, copy, DROP x, RENAME new_x TO x), as
+    # SQLite's documentation says to for changes ALTER TABLE cannot make. It runs with
+    # foreign keys off, which only works outside a transaction, so the store turns them off
+    # before the migration's transaction begins (with them on, dropping `resources` would
+    # cascade into `specs`) and checks them before it commits.
+    rebuilds_tables: bool = False
 
 
+# Used by step 1 only, which has shipped: leave them as they are. Since step 2 the state
+# holds any kind registered in `trusthub.model.kinds.KINDS`, with the statuses of its
+# lifecycle, and checks them in Python (`trusthub.state.model`), not in SQL.
 _KINDS = "('profile', 'trust_product')"
 _STATUSES = "('draft', 'pending-review', 'in-review', 'twilio-rejected', 'twilio-approved')"
 _REMOTE_STATES = "('intent', 'created', 'deleted')"
@@ -106,6 +115,82 @@ SQLITE: Final[tuple[Migration, ...]] = (
                 backend_pid INTEGER
             )""",
         ),
+    ),
+    Migration(
+        2,
+        "kinds and statuses are checked in Python: drop their CHECK lists",
+        (
+            """CREATE TABLE new_resources (
+                workspace         TEXT NOT NULL REFERENCES workspaces (workspace),
+                name              TEXT NOT NULL,
+                kind              TEXT NOT NULL,
+                status            TEXT,
+                status_since      TEXT,
+                spec_hash         TEXT NOT NULL,
+                rejection_reasons TEXT NOT NULL DEFAULT '[]',
+                evaluation        TEXT,
+                valid_until       TEXT,
+                policy_sid        TEXT,
+                updated_at        TEXT NOT NULL,
+                PRIMARY KEY (workspace, name)
+            ) WITHOUT ROWID""",
+            """INSERT INTO new_resources (workspace, name, kind, status, status_since,
+                   spec_hash, rejection_reasons, evaluation, valid_until, policy_sid, updated_at)
+               SELECT workspace, name, kind, status, status_since, spec_hash,
+                   rejection_reasons, evaluation, valid_until, policy_sid, updated_at
+               FROM resources""",
+            "DROP TABLE resources",
+            # `specs` names `resources` in its foreign key, so it points at the new table.
+            "ALTER TABLE new_resources RENAME TO resources",
+            """CREATE TABLE new_remote_objects (
+                workspace  TEXT NOT NULL REFERENCES workspaces (workspace),
+                name       TEXT NOT NULL,
+                role       TEXT NOT NULL,
+                kind       TEXT NOT NULL,
+                sid        TEXT,
+                state      TEXT NOT NULL CHECK (state IN ('intent', 'created', 'deleted')),
+                detail     TEXT NOT NULL DEFAULT '{}',
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (workspace, name, role),
+                CHECK (state <> 'created' OR sid IS NOT NULL)
+            )""",
+            """INSERT INTO new_remote_objects (workspace, name, role, kind, sid, state, detail,
+                   updated_at)
+               SELECT workspace, name, role, kind, sid, state, detail, updated_at
+               FROM remote_objects""",
+            "DROP TABLE remote_objects",
+            "ALTER TABLE new_remote_objects RENAME TO remote_objects",
+            "CREATE INDEX remote_objects_open ON remote_objects (workspace) WHERE state = 'intent'",
+            """CREATE TABLE new_audit (
+                workspace     TEXT NOT NULL REFERENCES workspaces (workspace),
+                id            INTEGER NOT NULL,
+                time          TEXT NOT NULL,
+                actor         TEXT NOT NULL,
+                kind          TEXT NOT NULL,
+                name          TEXT NOT NULL,
+                action        TEXT NOT NULL,
+                from_status   TEXT,
+                to_status     TEXT,
+                plan_checksum TEXT,
+                detail        TEXT NOT NULL DEFAULT '{}',
+                PRIMARY KEY (workspace, id)
+            )""",
+            # Copying reads the log; the append-only triggers stop only updates and deletes,
+            # and DROP TABLE fires none.
+            """INSERT INTO new_audit (workspace, id, time, actor, kind, name, action,
+                   from_status, to_status, plan_checksum, detail)
+               SELECT workspace, id, time, actor, kind, name, action, from_status, to_status,
+                   plan_checksum, detail
+               FROM audit""",
+            "DROP TABLE audit",
+            "ALTER TABLE new_audit RENAME TO audit",
+            "CREATE INDEX audit_by_name ON audit (workspace, name, id)",
+            """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+            """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        ),
+        rebuilds_tables=True,
     ),
 )
 
@@ -195,6 +280,19 @@ POSTGRES: Final[tuple[Migration, ...]] = (
                 since       text NOT NULL,
                 backend_pid integer
             )""",
+        ),
+    ),
+    Migration(
+        2,
+        "kinds and statuses are checked in Python: drop their CHECK lists",
+        (
+            # The names PostgreSQL gave step 1's column constraints (<table>_<column>_check).
+            (
+                "ALTER TABLE resources DROP CONSTRAINT resources_kind_check, "
+                "DROP CONSTRAINT resources_status_check"
+            ),
+            "ALTER TABLE remote_objects DROP CONSTRAINT remote_objects_kind_check",
+            "ALTER TABLE audit DROP CONSTRAINT audit_kind_check",
         ),
     ),
 )

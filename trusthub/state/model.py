@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal, NamedTuple, cast
+from typing import Any, Final, Literal, NamedTuple, TypeAlias, cast
 
 from trusthub.errors import StateError
-from trusthub.model.lifecycle import Status
+from trusthub.model.kinds import KINDS
 
-Kind = Literal["profile", "trust_product"]
-KINDS: Final[tuple[Kind, ...]] = ("profile", "trust_product")
+# The name of a kind registered in `trusthub.model.kinds.KINDS`. The state holds resources
+# of any registered kind, in the statuses of that kind's lifecycle; `check_resource` and
+# `check_status` are where both are checked (the schema has no lists of them).
+Kind: TypeAlias = str
 
 # intent: about to be created (recorded before the create call, so a crash can be adopted);
 # created: the SID is known; deleted: no longer tracked (kept for the record).
@@ -41,7 +43,7 @@ class Meta:
 
 
 class RecordedResource(NamedTuple):
-    """A profile or trust product as last applied, without its spec body.
+    """A resource (a profile, a trust product, ...) as last applied, without its spec body.
 
     A NamedTuple, not a frozen dataclass like the rest: a plan reads up to 50,000 of these,
     and a tuple is built about four times faster. For the same reason the evaluation stays
@@ -49,7 +51,7 @@ class RecordedResource(NamedTuple):
 
     kind: Kind
     name: str  # "acme" for a profile, "acme/a2p_messaging" for a trust product
-    status: Status | None  # None: not created on Trust Hub yet
+    status: str | None  # one of its kind's lifecycle statuses; None: not created yet
     status_since: str | None  # ISO-8601 UTC
     spec_hash: str
     rejection_reasons: tuple[str, ...]
@@ -159,16 +161,45 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+class _KindNames(Collection[str]):
+    """The names of the registered kinds, in planning order: a live view of `KINDS`, so a
+    kind registered later is in it too."""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS.names())
+
+    def __len__(self) -> int:
+        return len(KINDS.names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in KINDS
+
+    def __repr__(self) -> str:
+        return f"KIND_NAMES{KINDS.names()!r}"
+
+
+KIND_NAMES: Final = _KindNames()
+
+
 def check_resource(kind: str, name: str) -> Kind:
-    """Names are unique across kinds: a profile's has no '/', a trust product's is
-    `profile/product`. Rejecting anything else keeps the two from colliding."""
-    if kind == "profile":
-        if name and "/" not in name:
-            return "profile"
-    elif kind == "trust_product":
-        profile, _, product = name.partition("/")
-        if profile and product and "/" not in product:
-            return "trust_product"
-    else:
-        raise StateError(f"unknown resource kind {kind!r}; expected one of {', '.join(KINDS)}")
-    raise StateError(f"{name!r} is not a valid {kind} name")
+    """`kind`, if it is registered and `name` is shaped as its names are. Names are unique
+    across kinds (a profile's has no '/', a trust product's is `profile/product`): each
+    kind's shape keeps them from colliding, since the state keys resources by name."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise StateError(
+            f"unknown resource kind {kind!r}; expected one of {', '.join(KINDS.names())}"
+        )
+    if not isinstance(name, str) or not KINDS[kind].valid_name(name):
+        raise StateError(f"{name!r} is not a valid {kind} name")
+    return kind
+
+
+def check_status(kind: Kind, status: str) -> str:
+    """`status`, if it is one of the statuses of the (registered) kind's lifecycle."""
+    statuses = KINDS[kind].lifecycle.statuses
+    if not isinstance(status, str) or status not in statuses:
+        raise StateError(
+            f"unknown status {status!r} for a resource of kind {kind!r}; "
+            f"a {kind}'s statuses are {', '.join(statuses)}"
+        )
+    return status

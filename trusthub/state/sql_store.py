@@ -29,6 +29,8 @@ from trusthub.state.model import (
     RecordedResource,
     RemoteObject,
     Snapshot,
+    check_resource,
+    check_status,
     dump_json,
 )
 from trusthub.state.transaction import SqlTransaction
@@ -406,7 +408,13 @@ class SqlStore(abc.ABC):
                 "import only into an empty state"
             )
         with self._writing():
-            self._replace(data, audit=data["audit"], serial=data["serial"], rewrite=False)
+            self._replace(
+                data,
+                audit=data["audit"],
+                serial=data["serial"],
+                rewrite=False,
+                source="the imported state",
+            )
         return self.meta()
 
     def _read_sqlite_backup(self, path: Path) -> dict[str, Any]:
@@ -438,14 +446,27 @@ class SqlStore(abc.ABC):
         else:
             audit = data["audit"]
         with self._writing():
-            self._replace(data, audit=audit, serial=serial, rewrite=not same and not empty)
+            self._replace(
+                data,
+                audit=audit,
+                serial=serial,
+                rewrite=not same and not empty,
+                source=f"backup {path}",
+            )
         return self.meta()
 
     def _replace(
-        self, data: Mapping[str, Any], *, audit: list[dict[str, Any]], serial: int, rewrite: bool
+        self,
+        data: Mapping[str, Any],
+        *,
+        audit: list[dict[str, Any]],
+        serial: int,
+        rewrite: bool,
+        source: str,
     ) -> None:
         """Inside a write transaction: make this workspace hold `data`'s resources and
         remote objects, append `audit` (or, with `rewrite`, replace the log with it)."""
+        _check_kinds(data, audit, source)
         ws = self._workspace
         self.execute("DELETE FROM remote_objects WHERE workspace = ?", (ws,))
         self.execute("DELETE FROM resources WHERE workspace = ?", (ws,))  # specs cascade
@@ -478,6 +499,20 @@ class SqlStore(abc.ABC):
             "WHERE workspace = ?",
             (data["lineage"], serial, ws, ws),
         )
+
+
+def _check_kinds(data: Mapping[str, Any], audit: list[dict[str, Any]], source: str) -> None:
+    """What a transaction checks of each row it writes, for rows loaded whole: registered
+    kinds, names of their kind's shape, statuses of their kind's lifecycle."""
+    sections = (("resources", data["resources"]), ("remote_objects", data["remote_objects"]))
+    for key, rows in (*sections, ("audit", audit)):
+        for i, row in enumerate(rows):
+            try:
+                kind = check_resource(row["kind"], row["name"])
+                if key == "resources" and row["status"] is not None:
+                    check_status(kind, row["status"])
+            except StateError as e:
+                raise StateError(f"{source}: {key}[{i}]: {e.message}", hint=e.hint) from None
 
 
 def _dump_fields(row: Mapping[str, Any], columns: str) -> list[Any]:

@@ -97,22 +97,46 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection, label: str, *, fresh: bool = False) -> int:
-    """Apply the missing schema steps in one transaction; return the schema version."""
-    conn.execute("BEGIN IMMEDIATE")
+    """Apply the missing schema steps in one transaction; return the schema version.
+
+    A step that rebuilds tables runs with foreign keys off, as SQLite's procedure for
+    altering a table says: `PRAGMA foreign_keys` is a no-op inside a transaction, so they
+    are turned off before it begins (if the version read then needs such a step), checked
+    with `foreign_key_check` before the commit, and turned back on after it."""
+    peek = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    keys_off = any(s.rebuilds_tables for s in migrations.pending(migrations.SQLITE, peek))
+    if keys_off:
+        conn.execute("PRAGMA foreign_keys = OFF")
     try:
+        conn.execute("BEGIN IMMEDIATE")
         current = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if current == 0 and not fresh:
             raise StateError(f"{label} is a SQLite database but not a trusthub state")
         steps = migrations.pending(migrations.SQLITE, current)
         for step in steps:
+            # The version only grows, so the steps pending at the peek cover these.
+            if step.rebuilds_tables and not keys_off:
+                raise RuntimeError(f"schema step {step.version} needs foreign keys off")
             for statement in step.statements:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {int(step.version)}")
+        if keys_off:
+            broken = conn.execute("PRAGMA foreign_key_check").fetchmany(3)
+            if broken:
+                raise StateError(
+                    f"{label}: the schema migration would break foreign keys "
+                    f"({'; '.join(map(str, broken))}); nothing was changed"
+                )
         conn.execute("COMMIT")
     except BaseException:
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
+        if keys_off:
+            with suppress(sqlite3.Error):
+                conn.execute("PRAGMA foreign_keys = ON")
         raise
+    if keys_off:
+        conn.execute("PRAGMA foreign_keys = ON")
     return steps[-1].version if steps else current
 
 

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from trusthub.errors import StateError
-from trusthub.model.lifecycle import STATUSES, Status
 from trusthub.state.model import (
     CREATED,
     DELETED,
@@ -18,6 +17,7 @@ from trusthub.state.model import (
     AuditEvent,
     Keep,
     check_resource,
+    check_status,
     dump_json,
     utc_now,
 )
@@ -31,6 +31,12 @@ def _same_json(old: str | None, new: str | None) -> bool:
     if old is None or new is None:
         return old is new
     return old == new or json.loads(old) == json.loads(new)
+
+
+def _same_kind(recorded: str, kind: str, name: str) -> None:
+    """Names are unique across kinds: a name recorded for one kind is not another's."""
+    if recorded != kind:
+        raise StateError(f"{name!r} is recorded as a {recorded}, not a {kind}")
 
 
 class SqlTransaction:
@@ -70,11 +76,13 @@ class SqlTransaction:
         spec_text = dump_json(dict(spec))
         now = utc_now()
         row = self._x(
-            "SELECT r.spec_hash, r.policy_sid, s.spec FROM resources r "
+            "SELECT r.spec_hash, r.policy_sid, s.spec, r.kind FROM resources r "
             "JOIN specs s ON s.workspace = r.workspace AND s.name = r.name "
             "WHERE r.workspace = ? AND r.name = ?",
             (self._ws, name),
         ).fetchone()
+        if row is not None:
+            _same_kind(row[3], kind, name)
         if row is None:
             self._x(
                 "INSERT INTO resources (workspace, name, kind, spec_hash, policy_sid, "
@@ -87,7 +95,7 @@ class SqlTransaction:
             )
             self.changed = True
             return True
-        old_hash, old_policy, old_spec = row
+        old_hash, old_policy, old_spec, _ = row
         new_policy = old_policy if policy_sid is KEEP else policy_sid
         same_spec = _same_json(old_spec, spec_text)
         if old_hash == spec_hash and old_policy == new_policy and same_spec:
@@ -109,7 +117,7 @@ class SqlTransaction:
         self,
         kind: str,
         name: str,
-        status: Status,
+        status: str,
         *,
         action: str = "status",
         reasons: Sequence[str] = (),
@@ -120,8 +128,7 @@ class SqlTransaction:
         plan_checksum: str | None = None,
     ) -> AuditEvent:
         kind = check_resource(kind, name)
-        if status not in STATUSES:
-            raise StateError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        check_status(kind, status)
         old_status, old_since, old_reasons, old_eval, old_valid = self._status_row(kind, name)
         reasons_text = dump_json([str(r) for r in reasons])
         eval_text = (
@@ -226,16 +233,19 @@ class SqlTransaction:
 
     # -- remote objects ------------------------------------------------------------------
 
-    def _remote(self, name: str, role: str) -> tuple[str | None, str, str] | None:
+    def _remote(self, kind: str, name: str, role: str) -> tuple[str | None, str, str] | None:
         """(sid, state, detail) of the object recorded for `role`."""
         if not role:
             raise StateError(f"{name}: a remote object needs a role")
         row = self._x(
-            "SELECT sid, state, detail FROM remote_objects "
+            "SELECT sid, state, detail, kind FROM remote_objects "
             "WHERE workspace = ? AND name = ? AND role = ?",
             (self._ws, name, role),
         ).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
+        if row is None:
+            return None
+        _same_kind(row[3], kind, name)
+        return row[0], row[1], row[2]
 
     def _upsert_remote(
         self, kind: str, name: str, role: str, sid: str | None, state: str, detail: str
@@ -254,7 +264,7 @@ class SqlTransaction:
         self, kind: str, name: str, role: str, detail: Mapping[str, Any] | None = None
     ) -> None:
         kind = check_resource(kind, name)
-        current = self._remote(name, role)
+        current = self._remote(kind, name, role)
         if current is not None and current[1] == CREATED:
             raise StateError(
                 f"{name}: {role} is already created as {current[0]}; "
@@ -266,7 +276,7 @@ class SqlTransaction:
         kind = check_resource(kind, name)
         if not sid:
             raise StateError(f"{name}: confirming {role} needs its SID")
-        current = self._remote(name, role)
+        current = self._remote(kind, name, role)
         if current is not None and current[1] == CREATED:
             if current[0] == sid:
                 return
@@ -279,7 +289,7 @@ class SqlTransaction:
 
     def forget(self, kind: str, name: str, role: str) -> None:
         check_resource(kind, name)
-        current = self._remote(name, role)
+        current = self._remote(kind, name, role)
         if current is None:
             raise StateError(f"{name}: no {role} is recorded")
         if current[1] == DELETED:
