@@ -51,7 +51,7 @@ def record_applied(workspace: Path, status: str) -> None:
                     spec=resource.sealed(key).to_data(),
                     spec_hash=resource.spec_hash(key),
                 )
-                tx.set_status(resource.kind, name, status)  # type: ignore[arg-type]
+                tx.set_status(resource.kind, name, status)
     finally:
         store.close()
 
