@@ -27,7 +27,6 @@ from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, JsonPath, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
-from trusthub.report.problems import sort_problems
 from trusthub.rules import workspace_problems
 from trusthub.rules.file_checks import (
     FileResult,
@@ -108,7 +107,7 @@ def load_workspace(
             profiles.setdefault(doc.name, doc)
     # A rejected symlink was looked at too: it counts as a file checked.
     rejected = {p.location.path for p in (selected.problems if selected else [])}
-    return LoadedWorkspace(profiles, sort_problems(problems), len(chosen | rejected))
+    return LoadedWorkspace(profiles, sorted(problems), len(chosen | rejected))
 
 
 def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[SourceFile]:
