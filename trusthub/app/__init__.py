@@ -3,5 +3,5 @@ refresh, scaffold. The only place that combines the stages and the shell; the CL
 these.
 
 May import: every stage below it (`apply`, `report`, `provider`, `state`, `plan`, `config`,
-`rules`, `load`, `model`) and the sandbox (the default target).
+`rules`, `load`, `model`, `common`) and the sandbox (the default target).
 """

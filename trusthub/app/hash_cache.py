@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from trusthub import __version__
+from trusthub.common.files import write_private
 
 CACHE_NAME = "spec-hashes.json"
 FORMAT = 1
@@ -63,18 +62,4 @@ class HashCache:
             return
         data = json.dumps({"stamp": self.stamp, "files": entries}, separators=(",", ":"))
         with contextlib.suppress(OSError):
-            # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
-            umask = os.umask(0o077)
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-            finally:
-                os.umask(umask)
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(data)
-                os.replace(temp, self.directory / CACHE_NAME)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            write_private(self.directory / CACHE_NAME, data.encode(), durable=False)

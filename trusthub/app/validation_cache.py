@@ -19,14 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from trusthub import __version__
+from trusthub.common.files import write_private
 from trusthub.errors import Location, Problem
 from trusthub.rules.file_checks import FileResult
 
@@ -86,21 +85,7 @@ def save_cache(directory: Path, stamp: str, results: Mapping[str, FileResult]) -
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
     data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):
-        # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
-        umask = os.umask(0o077)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        finally:
-            os.umask(umask)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")  # 0600
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(temp, directory / CACHE_NAME)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_private(directory / CACHE_NAME, data, durable=False)
 
 
 def _encode(result: FileResult) -> list[Any]:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from trusthub.common.files import write_private
 from trusthub.errors import StateError
-from trusthub.state.files import write_private
 from trusthub.state.model import dump_json
 
 FORMAT: Final = "trusthub-state"
