@@ -57,7 +57,7 @@ def _twilio_http(env: Mapping[str, str]) -> HttpClient:
     base_url = env.get(BASE_URL_ENV)
     if not base_url:
         return TwilioHttpClient(timeout=30)
-    from trusthub.sandbox.server import is_loopback
+    from trusthub.common.net import is_loopback
     from trusthub.sandbox.transport import LoopbackHttpClient
 
     parts = urlsplit(base_url)

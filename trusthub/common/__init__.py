@@ -1,5 +1,5 @@
 """Small helpers every stage shares, one of each, so that two stages never disagree on
-what they do: private atomic file writes (`files`).
+what they do: private atomic file writes (`files`), loopback hosts (`net`).
 
 May import: `errors` only.
 """
