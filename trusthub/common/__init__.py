@@ -1,5 +1,6 @@
 """Small helpers every stage shares, one of each, so that two stages never disagree on
-what they do: private atomic file writes (`files`), loopback hosts (`net`).
+what they do: private atomic file writes (`files`), loopback hosts (`net`), canonical JSON
+(`canonical`).
 
 May import: `errors` only.
 """

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from trusthub.common.canonical import canonical_json
 from trusthub.model import mapping
 from trusthub.model.requirements import product_numbers, requirement_gaps
 
@@ -52,10 +52,6 @@ class DesiredResource:
     def body(self) -> dict[str, Any]:
         """What is recorded (sealed) and hashed: attributes and numbers."""
         return {"attributes": dict(self.attributes), "numbers": list(self.numbers)}
-
-
-def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def spec_hash(body: Mapping[str, Any], key: bytes) -> str:

@@ -154,11 +154,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def dump_json(value: Any) -> str:
-    """Canonical JSON: equal values give equal text (so a no-op write is seen as one)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def check_resource(kind: str, name: str) -> Kind:
     """Names are unique across kinds: a profile's has no '/', a trust product's is
     `profile/product`. Rejecting anything else keeps the two from colliding."""
