@@ -18,8 +18,9 @@ from typing import Any, Final
 
 import jsonschema_rs
 
+from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
-from trusthub.load.documents import Document, JsonPath, format_json_path
+from trusthub.load.documents import Document
 from trusthub.model.privacy import is_sensitive
 
 RULE: Final = "schema"
@@ -72,7 +73,7 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
     # What is inside a key that must not be there at all is noise: one message suffices.
     forbidden = [tuple(e.instance_path) for e in errors if e.kind.name in ("not", "falseSchema")]
     problems: list[Problem] = []
-    seen_values: set[tuple[str | int, ...]] = set()
+    seen_values: set[JsonPath] = set()
     for error in errors:
         path = tuple(error.instance_path)
         kind = error.kind.name
@@ -89,7 +90,7 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
 
 
 def _explain(
-    error: Any, kind: str, path: tuple[str | int, ...], root: Mapping[str, Any]
+    error: Any, kind: str, path: JsonPath, root: Mapping[str, Any]
 ) -> Iterator[tuple[JsonPath, str, bool]]:
     """(json path, message, point at the key) for one jsonschema-rs error."""
     details: dict[str, Any] = error.kind.as_dict()
