@@ -24,8 +24,9 @@ from trusthub.load.documents import Document
 from trusthub.model.privacy import is_sensitive
 
 RULE: Final = "schema"
-PROFILE: Final = "profile"
-WORKSPACE: Final = "workspace"
+# The shipped schemas, by name (schemas/<name>.schema.json).
+PROFILE_SCHEMA: Final = "profile"
+WORKSPACE_SCHEMA: Final = "workspace"
 
 # Value-level errors: one message per value is enough (a bad URL fails format and pattern).
 _VALUE_KINDS: Final = frozenset(

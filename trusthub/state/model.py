@@ -7,13 +7,14 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal, NamedTuple, cast
+from typing import Any, Final, Literal, NamedTuple, cast, get_args
 
 from trusthub.errors import StateError
+from trusthub.model.desired import Kind
 from trusthub.model.lifecycle import Status
 
-Kind = Literal["profile", "trust_product"]
-KINDS: Final[tuple[Kind, ...]] = ("profile", "trust_product")
+# The kinds of resource are the desired resources' (trusthub.model.desired).
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
 # intent: about to be created (recorded before the create call, so a crash can be adopted);
 # created: the SID is known; deleted: no longer tracked (kept for the record).
