@@ -2,7 +2,10 @@
 
 A resource's hash is a function of its file's bytes, the state's fingerprint key and
 trusthub's code, so a second plan over unchanged files reuses them instead of serialising
-every profile again (about half of a warm plan's time at 10,000 profiles). One JSON file
+every profile again (about half of a warm plan's time at 10,000 profiles). The cache is
+stamped with the key and the fingerprint of trusthub's own source and data files
+(`trusthub.common.fingerprint`): an edit to `desired.py` or `mapping.py` changes how a
+profile maps to a spec, and must not leave a stale hash that hides an update. One JSON file
 in `.trusthub/cache/` (0600 in a 0700 directory), written atomically; anything unexpected
 in it means an empty cache.
 """
@@ -15,16 +18,16 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from trusthub import __version__
 from trusthub.common.files import write_private
+from trusthub.common.fingerprint import code_fingerprint
 
 CACHE_NAME = "spec-hashes.json"
 FORMAT = 1
 
 
 def _stamp(key: bytes) -> str:
-    # The key binds entries to one state lineage; the version to the code that made them.
-    return hashlib.sha256(key + f"|{FORMAT}|{__version__}".encode()).hexdigest()[:32]
+    # The key binds entries to one state lineage; the fingerprint to the code that made them.
+    return hashlib.sha256(key + f"|{FORMAT}|{code_fingerprint()}".encode()).hexdigest()[:32]
 
 
 class HashCache:
