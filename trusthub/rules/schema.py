@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import jsonschema_rs
 
+from trusthub.common.canonical import canonical_text
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
@@ -183,7 +184,7 @@ def _not_allowed(value: Any, shown: str, options: Sequence[str]) -> str:
 def _first_duplicate(items: Sequence[Any]) -> tuple[int, int]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        canonical = json.dumps(item, sort_keys=True)
+        canonical = canonical_text(item)
         if canonical in seen:
             return seen[canonical], index
         seen[canonical] = index
