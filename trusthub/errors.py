@@ -8,6 +8,7 @@ exactly one place (`trusthub.cli.main.TrusthubGroup`).
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -22,13 +23,27 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True)
 class Location:
-    """Where something is: a file, and 1-based line and column when known."""
+    """Where something is: a file, and 1-based line and column when known.
+
+    Ordered by file, line, column, a missing line (or column) before line (or column) 1,
+    so that any mix of locations sorts: file-level ones first in each file."""
 
     path: str
     line: int | None = None
     column: int | None = None
+
+    def sort_key(self) -> tuple[str, bool, int, bool, int]:
+        # (known, value) pairs: None before every number, and equal keys iff equal fields.
+        line, column = self.line, self.column
+        return (self.path, line is not None, line or 0, column is not None, column or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         if self.line is None:
@@ -43,7 +58,9 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
-    """A finding in user input. Sorted by file, line, column, then rule."""
+    """A finding in user input. Ordered by its fields in turn: location (file, line,
+    column), rule, message, severity, JSON path; so plain `sorted()` lists problems as
+    they are reported."""
 
     location: Location
     rule: str  # stable kebab-case id, e.g. "registration-number-format"

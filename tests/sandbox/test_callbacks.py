@@ -12,6 +12,7 @@ from twilio.rest import Client
 
 from tests.sandbox import builders as b
 from tests.sandbox.conftest import Receiver
+from trusthub.common.net import resolves_to_loopback
 from trusthub.sandbox import Sandbox
 from trusthub.sandbox import callbacks as cb
 
@@ -121,8 +122,8 @@ def test_delivery_policy(
 
 
 def test_localhost_is_loopback() -> None:
-    assert cb.is_loopback_host("127.0.0.5")
-    assert cb.is_loopback_host("[::1]")
-    assert cb.is_loopback_host("localhost")
-    assert not cb.is_loopback_host("10.0.0.1")
-    assert not cb.is_loopback_host("localhost.example.com")
+    assert resolves_to_loopback("127.0.0.5")
+    assert resolves_to_loopback("[::1]")
+    assert resolves_to_loopback("localhost")
+    assert not resolves_to_loopback("10.0.0.1")
+    assert not resolves_to_loopback("localhost.example.com")

@@ -10,12 +10,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trusthub.common.json_path import format_json_path
 from trusthub.errors import Location
 from trusthub.load.documents import (
     Document,
     DocumentError,
     decode,
-    format_json_path,
     load_document,
     parse,
     read_limited,

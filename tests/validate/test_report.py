@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from trusthub.errors import Location, Problem
-from trusthub.report.problems import format_github, format_json, format_text, sort_problems, summary
+from trusthub.report.problems import format_github, format_json, format_text, summary
 
 ERROR = Problem(
     Location("profiles/a,b:c.yaml", 3, 5), "schema", "100% wrong\r\nsecond line", json_path="$.x"
@@ -77,4 +77,4 @@ def test_summary_counts() -> None:
 
 def test_sorting_by_file_then_line_tolerates_missing_lines() -> None:
     later = Problem(Location("profiles/a.yaml", 9, 1), "x", "m")
-    assert sort_problems([later, WARNING, FILE_LEVEL]) == [FILE_LEVEL, WARNING, later]
+    assert sorted([later, WARNING, FILE_LEVEL]) == [FILE_LEVEL, WARNING, later]

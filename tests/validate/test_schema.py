@@ -9,7 +9,9 @@ from jsonschema import Draft202012Validator
 
 from tests.validate.conftest import PRIMARY, REPO
 from trusthub.load.documents import parse
-from trusthub.rules.schema import PROFILE, WORKSPACE, load_schema, schema_problems, validator
+from trusthub.rules.schema import PROFILE_SCHEMA as PROFILE
+from trusthub.rules.schema import WORKSPACE_SCHEMA as WORKSPACE
+from trusthub.rules.schema import load_schema, schema_problems, validator
 
 
 @pytest.mark.parametrize("name", ["profile", "workspace"])

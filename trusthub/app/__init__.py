@@ -4,5 +4,5 @@ plan is made with, what a plan may go ahead with). The only place that combines 
 and the shell; the CLI calls these.
 
 May import: every stage below it (`apply`, `report`, `provider`, `state`, `plan`, `config`,
-`rules`, `load`, `model`) and the sandbox (the default target).
+`rules`, `load`, `model`, `common`) and the sandbox (the default target).
 """

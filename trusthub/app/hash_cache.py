@@ -2,7 +2,10 @@
 
 A resource's hash is a function of its file's bytes, the state's fingerprint key and
 trusthub's code, so a second plan over unchanged files reuses them instead of serialising
-every profile again (about half of a warm plan's time at 10,000 profiles). One JSON file
+every profile again (about half of a warm plan's time at 10,000 profiles). The cache is
+stamped with the key and the fingerprint of trusthub's own source and data files
+(`trusthub.common.fingerprint`): an edit to `desired.py` or `mapping.py` changes how a
+profile maps to a spec, and must not leave a stale hash that hides an update. One JSON file
 in `.trusthub/cache/` (0600 in a 0700 directory), written atomically; anything unexpected
 in it means an empty cache.
 """
@@ -12,20 +15,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from trusthub import __version__
+from trusthub.common.files import write_private
+from trusthub.common.fingerprint import code_fingerprint
 
 CACHE_NAME = "spec-hashes.json"
 FORMAT = 1
 
 
 def _stamp(key: bytes) -> str:
-    # The key binds entries to one state lineage; the version to the code that made them.
-    return hashlib.sha256(key + f"|{FORMAT}|{__version__}".encode()).hexdigest()[:32]
+    # The key binds entries to one state lineage; the fingerprint to the code that made them.
+    return hashlib.sha256(key + f"|{FORMAT}|{code_fingerprint()}".encode()).hexdigest()[:32]
 
 
 class HashCache:
@@ -63,18 +65,4 @@ class HashCache:
             return
         data = json.dumps({"stamp": self.stamp, "files": entries}, separators=(",", ":"))
         with contextlib.suppress(OSError):
-            # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
-            umask = os.umask(0o077)
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-            finally:
-                os.umask(umask)
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(data)
-                os.replace(temp, self.directory / CACHE_NAME)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            write_private(self.directory / CACHE_NAME, data.encode(), durable=False)

@@ -25,9 +25,8 @@ from trusthub.app.validation_cache import fingerprint, load_cache, save_cache
 from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SourceFile, discover, display_path
-from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, JsonPath, read_limited
+from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
-from trusthub.report.problems import sort_problems
 from trusthub.rules import workspace_problems
 from trusthub.rules.file_checks import (
     FileResult,
@@ -53,7 +52,7 @@ class LoadedWorkspace:
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
-    def locate(self, name: str, json_path: JsonPath) -> Location:
+    def locate(self, name: str, json_path: Sequence[str | int]) -> Location:
         """Where `json_path` of profile `name` is written (for later reporting)."""
         return self.profiles[name].locate(json_path)
 
@@ -108,7 +107,7 @@ def load_workspace(
             profiles.setdefault(doc.name, doc)
     # A rejected symlink was looked at too: it counts as a file checked.
     rejected = {p.location.path for p in (selected.problems if selected else [])}
-    return LoadedWorkspace(profiles, sort_problems(problems), len(chosen | rejected))
+    return LoadedWorkspace(profiles, sorted(problems), len(chosen | rejected))
 
 
 def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[SourceFile]:

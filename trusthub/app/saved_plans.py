@@ -16,9 +16,9 @@ from typing import Any, Final
 
 from trusthub import __version__
 from trusthub.app.planning import Planned
+from trusthub.common.files import write_private
 from trusthub.errors import LoadError, PlanError
 from trusthub.report.plan_json import plan_data
-from trusthub.state.files import write_private
 
 SAVED_PLAN_KIND: Final = "trusthub-plan"
 

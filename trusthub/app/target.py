@@ -41,7 +41,7 @@ def _loopback_transport(env: Mapping[str, str]) -> LoopbackHttpClient | None:
     base_url = env.get(BASE_URL_ENV)
     if not base_url:
         return None
-    from trusthub.sandbox.server import is_loopback
+    from trusthub.common.net import is_loopback
     from trusthub.sandbox.transport import LoopbackHttpClient
 
     parts = urlsplit(base_url)

@@ -8,10 +8,12 @@ reading and hashing a profile costs about 10 us, a twentieth of parsing it.
 
 The whole cache is one JSON file (no pickle: nothing in it can run code), written
 atomically (temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and
-stamped with a fingerprint of everything that could change a result: the cache format,
-trusthub's version, the schema, the phonenumbers metadata version, the size limit and the
-size and mtime of the checking code's modules. Anything unexpected when reading it (another
-fingerprint, bad JSON, a wrong shape) means an empty cache, silently rebuilt.
+stamped with a fingerprint of everything that could change a result: the cache format, the
+size limit, the versions of PyYAML (and whether libyaml is in use) and of phonenumbers'
+metadata, and the fingerprint of trusthub's own source, schemas and templates
+(`trusthub.common.fingerprint`: any change to the package, not a list of the modules
+thought to matter). Anything unexpected when reading it (another fingerprint, bad JSON, a
+wrong shape) means an empty cache, silently rebuilt.
 """
 
 from __future__ import annotations
@@ -19,50 +21,30 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from trusthub import __version__
+from trusthub.common.files import write_private
+from trusthub.common.fingerprint import code_fingerprint
 from trusthub.errors import Location, Problem
 from trusthub.rules.file_checks import FileResult
 
 CACHE_FORMAT: Final = 1
 CACHE_NAME: Final = "profile-checks.json"
 
-# Modules whose code decides a file's result.
-_CODE_MODULES: Final = (
-    "trusthub.load.documents",
-    "trusthub.load.yaml_safe",
-    "trusthub.rules.schema",
-    "trusthub.rules.file_checks",
-    "trusthub.load.profile_document",
-    "trusthub.model.requirements",
-    "trusthub.model.mapping",
-    "trusthub.model.privacy",
-    "trusthub.rules",
-)
-
 
 def fingerprint(max_bytes: int) -> str:
     import phonenumbers
+    import yaml
 
-    from trusthub.rules.schema import load_schema
-
-    parts: list[str] = [str(CACHE_FORMAT), __version__, phonenumbers.__version__, str(max_bytes)]
-    parts.append(json.dumps(load_schema("profile"), sort_keys=True))
-    for name in _CODE_MODULES:
-        module = sys.modules.get(name)
-        source = getattr(module, "__file__", None)
-        paths = [Path(source)] if source else []
-        if paths and paths[0].name == "__init__.py":  # a package: every module in it
-            paths = sorted(paths[0].parent.glob("*.py"))
-        for path in paths:
-            info = path.stat()
-            parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    parts = [
+        str(CACHE_FORMAT),
+        str(max_bytes),
+        code_fingerprint(),
+        f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+        f"phonenumbers {phonenumbers.__version__}",
+    ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -86,21 +68,7 @@ def save_cache(directory: Path, stamp: str, results: Mapping[str, FileResult]) -
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
     data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):
-        # umask, not mode=: mkdir gives the parents it makes (.trusthub) default modes.
-        umask = os.umask(0o077)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        finally:
-            os.umask(umask)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")  # 0600
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(temp, directory / CACHE_NAME)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_private(directory / CACHE_NAME, data, durable=False)
 
 
 def _encode(result: FileResult) -> list[Any]:

@@ -17,7 +17,7 @@ from trusthub.cli.context import AppContext
 from trusthub.config.settings import SETTINGS_FILE, Settings, default_settings
 from trusthub.config.settings_file import apply_settings, settings_problems
 from trusthub.errors import ExitCode, Problem
-from trusthub.report.problems import FORMATS, render, sort_problems
+from trusthub.report.problems import FORMATS, render
 
 
 @click.command()
@@ -46,7 +46,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str | None, no_cache
             raise click.BadParameter(f"{given} does not exist", param_hint="PATH")
     settings, problems, files = _settings(root)
     loaded = load_workspace(settings, targets or None, use_cache=not no_cache)
-    problems = sort_problems([*problems, *loaded.problems])
+    problems = sorted([*problems, *loaded.problems])
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = fmt == "text" and "NO_COLOR" not in os.environ and _stdout_is_terminal()
     output = render(

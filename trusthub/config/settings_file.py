@@ -23,7 +23,7 @@ from trusthub.config.settings import (
 )
 from trusthub.errors import ConfigError, Problem
 from trusthub.load.documents import DocumentError, load_document
-from trusthub.rules.schema import WORKSPACE, schema_problems
+from trusthub.rules.schema import WORKSPACE_SCHEMA, schema_problems
 
 
 def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str, Any] | None]:
@@ -34,7 +34,7 @@ def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str
         return [e.to_problem()], None
     if document.data is None:
         return [], {}
-    problems = schema_problems(document, WORKSPACE)
+    problems = schema_problems(document, WORKSPACE_SCHEMA)
     state = document.data.get("state")
     if not problems and isinstance(state, str) and "://" in state and _has_password(state):
         problems.append(

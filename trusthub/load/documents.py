@@ -40,14 +40,11 @@ from trusthub.load.yaml_safe import (
 
 MAX_FILE_BYTES: Final = 1 << 20
 
-JsonPath = Sequence[str | int]
-
 # Characters YAML 1.2 does not allow in a stream (c-printable), as they would come from a
 # bad copy-paste. Surrogates cannot occur after strict UTF-8 decoding.
 _FORBIDDEN: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # In values, escapes may still produce tab, line feed and carriage return.
 _ESCAPED_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SIMPLE_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class DocumentError(LoadError):
@@ -74,7 +71,7 @@ class Document:
         self.data = data
         self._root: Node | None = None
 
-    def locate(self, json_path: JsonPath, *, key: bool = False) -> Location:
+    def locate(self, json_path: Sequence[str | int], *, key: bool = False) -> Location:
         """Where the value at `json_path` is written. Falls back to the deepest node found
         (a missing key: its parent). A scalar points at its value; a mapping or list, and
         with `key=True` anything, points at its key."""
@@ -120,19 +117,6 @@ def _has_visible_value(node: Node) -> bool:
     # An empty plain scalar (`website:`) has no position of its own worth showing. (libyaml
     # gives plain scalars the style "", the pure-Python parser None.)
     return isinstance(node, ScalarNode) and not (node.value == "" and not node.style)
-
-
-def format_json_path(parts: JsonPath) -> str:
-    """`$.business.registration.number`, `$.phone_numbers[1]`, `$['odd key']`."""
-    out = ["$"]
-    for part in parts:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        elif _SIMPLE_KEY.fullmatch(part):
-            out.append(f".{part}")
-        else:
-            out.append("[" + repr(part) + "]")
-    return "".join(out)
 
 
 def read_limited(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:

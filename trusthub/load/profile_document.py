@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trusthub.common.json_path import format_json_path
 from trusthub.errors import Location, Problem, Severity
-from trusthub.load.documents import (
-    Document,
-    DocumentError,
-    JsonPath,
-    decode,
-    format_json_path,
-    read_limited,
-)
+from trusthub.load.documents import Document, DocumentError, decode, read_limited
 
 
 class SourceLocator:
@@ -32,7 +27,7 @@ class SourceLocator:
     def __reduce__(self) -> tuple[type[SourceLocator], tuple[str, Path | None]]:
         return (SourceLocator, (self.display, self.source))
 
-    def locate(self, json_path: JsonPath, *, key: bool = False) -> Location:
+    def locate(self, json_path: Sequence[str | int], *, key: bool = False) -> Location:
         if self._document is None:
             if self.source is None:
                 return Location(self.display, 1, 1)
@@ -59,12 +54,12 @@ class ProfileDoc:
     locator: SourceLocator = field(compare=False, repr=False)
     digest: str = field(default="", compare=False, repr=False)  # BLAKE2b of the file's bytes
 
-    def locate(self, json_path: JsonPath, *, key: bool = False) -> Location:
+    def locate(self, json_path: Sequence[str | int], *, key: bool = False) -> Location:
         return self.locator.locate(json_path, key=key)
 
     def problem(
         self,
-        json_path: JsonPath,
+        json_path: Sequence[str | int],
         rule: str,
         message: str,
         *,

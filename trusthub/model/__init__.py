@@ -2,5 +2,5 @@
 requires (`requirements`), review lifecycles, the desired resources built from the YAML,
 what is personal data (`privacy`). Pure data and functions.
 
-May import: `errors` only.
+May import: `common`, `errors` only.
 """

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trusthub.common.canonical import canonical_json
 from trusthub.model.privacy import fingerprint, seal
-
-
-def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def spec_hash(body: Mapping[str, Any], key: bytes) -> str:

@@ -23,17 +23,6 @@ APPROVED: Final = "twilio-approved"
 
 STATUSES: Final[tuple[Status, ...]] = (DRAFT, PENDING_REVIEW, IN_REVIEW, REJECTED, APPROVED)
 
-# Transitions Twilio makes on its own; a plan never proposes them, only expects them.
-REVIEW_TRANSITIONS: Final[frozenset[tuple[str, str]]] = frozenset(
-    {
-        (PENDING_REVIEW, IN_REVIEW),
-        (PENDING_REVIEW, APPROVED),
-        (PENDING_REVIEW, REJECTED),
-        (IN_REVIEW, APPROVED),
-        (IN_REVIEW, REJECTED),
-    }
-)
-
 # The only transitions a client may request: submit and resubmit.
 CLIENT_TRANSITIONS: Final[frozenset[tuple[str, str]]] = frozenset(
     {(DRAFT, PENDING_REVIEW), (REJECTED, PENDING_REVIEW)}

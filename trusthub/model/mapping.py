@@ -143,7 +143,6 @@ TRUST_PRODUCT_LABELS: Final = {
     "cnam": "CNAM",
     "voice_integrity": "Voice Integrity",
 }
-TRUST_PRODUCTS: Final = tuple(TRUST_PRODUCT_POLICY)
 
 
 def profile_policy_sid(role: str, type_: str) -> str:

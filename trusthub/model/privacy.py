@@ -14,6 +14,8 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from trusthub.common.json_path import JsonPath
+
 # Leaf keys that hold personal data wherever they appear in a profile.
 SENSITIVE_KEYS: Final = frozenset(
     {
@@ -35,8 +37,6 @@ SENSITIVE_PATHS: Final = frozenset({("business", "registration", "number")})
 
 FINGERPRINT_PREFIX: Final = "fp:"
 
-Path = Sequence[str | int]
-
 
 def fingerprint_key(lineage: str) -> bytes:
     return hashlib.sha256(f"trusthub-fingerprint:{lineage}".encode()).digest()
@@ -47,7 +47,7 @@ def fingerprint(key: bytes, value: Any) -> str:
     return FINGERPRINT_PREFIX + digest[:24]
 
 
-def is_sensitive(path: Path) -> bool:
+def is_sensitive(path: Sequence[str | int]) -> bool:
     """Whether the value at `path` (keys and list indexes) is personal data."""
     keys = tuple(p for p in path if isinstance(p, str))
     if not keys:
@@ -55,7 +55,7 @@ def is_sensitive(path: Path) -> bool:
     return keys[-1] in SENSITIVE_KEYS or keys in SENSITIVE_PATHS
 
 
-def seal(data: Any, key: bytes, path: tuple[str | int, ...] = ()) -> Any:
+def seal(data: Any, key: bytes, path: JsonPath = ()) -> Any:
     """A copy of `data` with every sensitive leaf replaced by its fingerprint."""
     if isinstance(data, Mapping):
         return {k: seal(v, key, (*path, k)) for k, v in data.items()}
@@ -73,7 +73,9 @@ def mask(value: Any, key: bytes) -> str:
     return f"<sensitive:{fingerprint(key, value)[len(FINGERPRINT_PREFIX) :][:4]}>"
 
 
-def display(path: Path, value: Any, key: bytes, *, show_sensitive: bool = False) -> Any:
+def display(
+    path: Sequence[str | int], value: Any, key: bytes, *, show_sensitive: bool = False
+) -> Any:
     """`value` as it may appear in output: masked when sensitive unless asked otherwise.
     Containers are masked leaf by leaf."""
     if isinstance(value, Mapping):

@@ -1,4 +1,5 @@
 """The plan: a pure function of (desired workspace, recorded state) -> Plan.
 
-May import: `config` (plain settings), `rules`, `load`, `model`, `errors`; never the shell.
+May import: `config` (plain settings), `rules`, `load`, `model`, `common`, `errors`; never the
+shell.
 """

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from trusthub.common.json_path import JsonPath
+
 _MISSING: Any = object()  # an absent key; shown as None on its side
 
-Path = tuple[str | int, ...]
 
-
-def diff(old: Any, new: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
+def diff(old: Any, new: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, Any, Any]]:
     """Yield (path, old, new) for every leaf that differs, in a stable order."""
     if old is not _MISSING and new is not _MISSING and old == new:
         return

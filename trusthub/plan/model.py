@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trusthub.model.desired import canonical_json
+from trusthub.common.canonical import canonical_json
 
 PLAN_FORMAT_VERSION = 1
 

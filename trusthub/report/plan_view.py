@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
 from trusthub.model.privacy import display, mask
 from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
@@ -31,7 +32,7 @@ ELIGIBILITY_SYMBOLS: Mapping[Eligibility, str] = {
 }
 
 # Reveals the desired value at a path of a resource (for --show-sensitive), if known.
-Revealer = Callable[[str, tuple[str | int, ...]], Any]
+Revealer = Callable[[str, JsonPath], Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from trusthub.errors import Problem
@@ -26,20 +26,6 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _COLORS: Final = {"error": "\x1b[31m", "warning": "\x1b[33m"}
 _BOLD: Final = "\x1b[1m"
 _RESET: Final = "\x1b[0m"
-
-
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """By file, line, column, then rule and message (a missing line sorts first)."""
-    return sorted(
-        problems,
-        key=lambda p: (
-            p.location.path,
-            p.location.line or 0,
-            p.location.column or 0,
-            p.rule,
-            p.message,
-        ),
-    )
 
 
 def summary(problems: Sequence[Problem], *, profiles_checked: int) -> str:

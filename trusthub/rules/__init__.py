@@ -15,7 +15,7 @@ The registry is explicit: adding a rule means adding its module to a tuple below
 `schema` validates against the JSON Schemas; `file_checks` runs load, schema and the
 per-profile rules on one file (in worker processes too).
 
-May import: `load`, `model`, `errors`.
+May import: `load`, `model`, `common`, `errors`.
 """
 
 from __future__ import annotations

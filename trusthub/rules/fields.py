@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-Path = tuple[str | int, ...]
+from trusthub.common.json_path import JsonPath
 
 
-def _listed(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[Path, str]]:
+def _listed(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[JsonPath, str]]:
     """Each string of the list at `keys`, with its path."""
     node: Any = data
     for key in keys:
@@ -18,7 +18,7 @@ def _listed(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[Path, str]]:
             yield (*keys, index), value
 
 
-def _single(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[Path, str]]:
+def _single(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[JsonPath, str]]:
     node: Any = data
     for key in keys:
         node = node.get(key) if isinstance(node, Mapping) else None
@@ -26,14 +26,14 @@ def _single(data: Mapping[str, Any], *keys: str) -> Iterator[tuple[Path, str]]:
         yield keys, node
 
 
-def _representatives(data: Mapping[str, Any], field: str) -> Iterator[tuple[Path, str]]:
+def _representatives(data: Mapping[str, Any], field: str) -> Iterator[tuple[JsonPath, str]]:
     for index, rep in enumerate(data.get("authorized_representatives", [])):
         value = rep.get(field)
         if isinstance(value, str):
             yield ("authorized_representatives", index, field), value
 
 
-def phone_numbers(data: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
+def phone_numbers(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     """Every phone number written in the profile: the person's, the representatives', the
     profile's own numbers and those listed for trust products."""
     yield from _single(data, "individual", "phone")
@@ -43,14 +43,14 @@ def phone_numbers(data: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
         yield from _listed(data, "trust_products", product, "numbers")
 
 
-def emails(data: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
+def emails(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     yield from _single(data, "individual", "email")
     yield from _representatives(data, "email")
     yield from _single(data, "notifications", "email")
     yield from _single(data, "trust_products", "a2p_messaging", "brand_contact_email")
 
 
-def urls(data: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
+def urls(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     """Every URL of the profile except the status callback (see status_callback_https)."""
     yield from _single(data, "business", "website")
     yield from _listed(data, "business", "social_media_profile_urls")

@@ -14,7 +14,7 @@ from trusthub.errors import Problem
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import document_problems
-from trusthub.rules.schema import PROFILE, schema_problems
+from trusthub.rules.schema import PROFILE_SCHEMA, schema_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def check_profile_file(
         document = parse(decode(raw, display), display)
     except DocumentError as e:
         return FileResult(display, digest, None, (e.to_problem(),))
-    problems = schema_problems(document, PROFILE)
+    problems = schema_problems(document, PROFILE_SCHEMA)
     if problems:  # rules assume schema-valid input
         return FileResult(display, digest, None, tuple(problems))
     data: dict[str, Any] = document.data

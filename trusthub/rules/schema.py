@@ -18,13 +18,16 @@ from typing import Any, Final
 
 import jsonschema_rs
 
+from trusthub.common.canonical import canonical_text
+from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
-from trusthub.load.documents import Document, JsonPath, format_json_path
+from trusthub.load.documents import Document
 from trusthub.model.privacy import is_sensitive
 
 RULE: Final = "schema"
-PROFILE: Final = "profile"
-WORKSPACE: Final = "workspace"
+# The shipped schemas, by name (schemas/<name>.schema.json).
+PROFILE_SCHEMA: Final = "profile"
+WORKSPACE_SCHEMA: Final = "workspace"
 
 # Value-level errors: one message per value is enough (a bad URL fails format and pattern).
 _VALUE_KINDS: Final = frozenset(
@@ -72,7 +75,7 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
     # What is inside a key that must not be there at all is noise: one message suffices.
     forbidden = [tuple(e.instance_path) for e in errors if e.kind.name in ("not", "falseSchema")]
     problems: list[Problem] = []
-    seen_values: set[tuple[str | int, ...]] = set()
+    seen_values: set[JsonPath] = set()
     for error in errors:
         path = tuple(error.instance_path)
         kind = error.kind.name
@@ -89,7 +92,7 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
 
 
 def _explain(
-    error: Any, kind: str, path: tuple[str | int, ...], root: Mapping[str, Any]
+    error: Any, kind: str, path: JsonPath, root: Mapping[str, Any]
 ) -> Iterator[tuple[JsonPath, str, bool]]:
     """(json path, message, point at the key) for one jsonschema-rs error."""
     details: dict[str, Any] = error.kind.as_dict()
@@ -181,7 +184,7 @@ def _not_allowed(value: Any, shown: str, options: Sequence[str]) -> str:
 def _first_duplicate(items: Sequence[Any]) -> tuple[int, int]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        canonical = json.dumps(item, sort_keys=True)
+        canonical = canonical_text(item)
         if canonical in seen:
             return seen[canonical], index
         seen[canonical] = index

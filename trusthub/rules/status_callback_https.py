@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from typing import Final
 from urllib.parse import urlsplit
 
+from trusthub.common.net import is_loopback
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
-from trusthub.rules.url_format import is_loopback, url_issue
+from trusthub.rules.url_format import url_issue
 
 ID: Final = "status-callback-https"
 

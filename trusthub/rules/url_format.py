@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
+from trusthub.common.net import is_loopback
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules.fields import urls
@@ -57,15 +58,6 @@ def url_issue(url: str, *, allow_loopback: bool = False) -> str | None:
     if not address.is_global:
         return "points at a private or local address that Twilio cannot reach"
     return None
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check(doc: ProfileDoc) -> Iterator[Problem]:

@@ -17,9 +17,7 @@ the API call that caused it.
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from twilio.request_validator import RequestValidator
 
+from trusthub.common.net import resolves_to_loopback
 from trusthub.sandbox.store import Store, Tx
 
 Delivery = Literal["loopback", "all", "none"]
@@ -53,27 +52,13 @@ class Callback:
     attempted: float | None
 
 
-def is_loopback_host(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        pass
-    if host.lower() != "localhost":
-        return False
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
-
-
 def _routing(url: str, delivery: Delivery) -> tuple[State, str | None]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "failed", "not an http(s) URL"
     if delivery == "none":
         return "outbox", "delivery is off (callbacks: none)"
-    if delivery == "loopback" and not is_loopback_host(parts.hostname):
+    if delivery == "loopback" and not resolves_to_loopback(parts.hostname):
         return "outbox", "not a loopback host (callbacks: loopback)"
     return "pending", None
 

@@ -36,7 +36,6 @@ REGISTRATION_IDENTIFIERS: Final = (
     "EIN", "CBN", "CN", "ACN", "CIN", "VAT", "VATRN", "RN", "Other", "DUNS",
 )  # fmt: skip
 REGIONS: Final = ("AFRICA", "ASIA", "EUROPE", "LATIN_AMERICA", "USA_AND_CANADA", "AUSTRALIA")
-JOB_POSITIONS: Final = ("Director", "GM", "VP", "CEO", "CFO", "General Counsel", "Other")
 COMPANY_TYPES: Final = ("public", "private", "non_profit", "government")
 VERTICALS: Final = (
     "AGRICULTURE", "COMMUNICATION", "CONSTRUCTION", "EDUCATION", "ENERGY", "ENTERTAINMENT",
@@ -45,6 +44,7 @@ VERTICALS: Final = (
     "REAL_ESTATE", "RETAIL", "TECHNOLOGY", "TRANSPORTATION",
 )  # fmt: skip
 # Twilio's own enum values, shared with the profile mapping: one list, not two.
+JOB_POSITIONS: Final = mapping.JOB_POSITIONS
 STOCK_EXCHANGES: Final = mapping.STOCK_EXCHANGES
 TOLL_FREE_USE_CASES: Final = mapping.TOLL_FREE_USE_CASES
 TOLL_FREE_OPT_IN_TYPES: Final = mapping.TOLL_FREE_OPT_IN_TYPES

@@ -265,9 +265,6 @@ POLICIES: Final[tuple[Policy, ...]] = (
 )
 
 POLICY_BY_SID: Final[Mapping[str, Policy]] = {p.sid: p for p in POLICIES}
-PROFILE_TYPE_POLICY: Final[Mapping[str, Policy]] = {
-    p.object_type: p for p in POLICIES if p.object_type is not None
-}
 
 
 def requirements_json(policy: Policy) -> dict[str, object]:

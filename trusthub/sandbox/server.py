@@ -9,7 +9,6 @@ pair the sandbox generated and keeps in its database.
 from __future__ import annotations
 
 import io
-import ipaddress
 import socket
 import struct
 import threading
@@ -19,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
+from trusthub.common.net import is_loopback
 from trusthub.sandbox.core import Sandbox, SandboxError
 from trusthub.sandbox.protocol import ConnectionDropped
 
@@ -26,15 +26,6 @@ from trusthub.sandbox.protocol import ConnectionDropped
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str] | None:
     sid, token = environ.get("TWILIO_ACCOUNT_SID"), environ.get("TWILIO_AUTH_TOKEN")
     return (sid, token) if sid and token else None
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from trusthub.common.files import make_private_dir
 from trusthub.errors import StateError
 
 SCHEMA_VERSION: Final = 1
@@ -243,11 +244,7 @@ class Store:
 
     def _create_file(self) -> None:
         try:
-            umask = os.umask(0o077)  # a .trusthub it makes is private (0700), like the state's
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            finally:
-                os.umask(umask)
+            make_private_dir(self.path.parent)  # a .trusthub it makes is 0700, like the state's
             # Created 0600 up front: SQLite gives the -wal and -shm files the same mode.
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             os.close(fd)

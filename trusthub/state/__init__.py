@@ -1,7 +1,7 @@
 """The recorded state: what was applied, the Trust Hub objects made for it, and the audit
 log of every change, in SQLite (a file in the workspace) or PostgreSQL (shared).
 
-May import: `model`, `errors`.
+May import: `model`, `common`, `errors`.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from trusthub.common.canonical import canonical_text
+from trusthub.common.files import write_private
 from trusthub.errors import StateError
-from trusthub.state.files import write_private
-from trusthub.state.model import dump_json
 
 FORMAT: Final = "trusthub-state"
 FORMAT_VERSION: Final = 1
@@ -50,7 +50,7 @@ _HASHED: Final = ("lineage", "serial", "resources", "remote_objects", "audit")
 
 def content_hash(data: Mapping[str, Any]) -> str:
     content = {key: data[key] for key in _HASHED}
-    return "sha256:" + hashlib.sha256(dump_json(content).encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_text(content).encode()).hexdigest()
 
 
 def build_export(

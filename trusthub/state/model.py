@@ -156,11 +156,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def dump_json(value: Any) -> str:
-    """Canonical JSON: equal values give equal text (so a no-op write is seen as one)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 class _KindNames(Collection[str]):
     """The names of the registered kinds, in planning order: a live view of `KINDS`, so a
     kind registered later is in it too."""

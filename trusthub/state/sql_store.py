@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+from trusthub.common.canonical import canonical_text
 from trusthub.errors import StateError
 from trusthub.state.actor import current_actor
 from trusthub.state.base import Backend
@@ -31,7 +32,6 @@ from trusthub.state.model import (
     Snapshot,
     check_resource,
     check_status,
-    dump_json,
 )
 from trusthub.state.transaction import SqlTransaction
 
@@ -481,7 +481,7 @@ class SqlStore(abc.ABC):
         )
         self._executemany(
             "INSERT INTO specs (workspace, name, spec) VALUES (?, ?, ?)",
-            [(ws, r["name"], dump_json(r["spec"])) for r in data["resources"]],
+            [(ws, r["name"], canonical_text(r["spec"])) for r in data["resources"]],
         )
         self._executemany(
             f"INSERT INTO remote_objects (workspace, {_REMOTE_COLUMNS}) "
@@ -518,6 +518,6 @@ def _check_kinds(data: Mapping[str, Any], audit: list[dict[str, Any]], source: s
 def _dump_fields(row: Mapping[str, Any], columns: str) -> list[Any]:
     """A row of an export as column values: JSON columns as canonical text."""
     return [
-        dump_json(row[key]) if key in _JSON_COLUMNS and row[key] is not None else row[key]
+        canonical_text(row[key]) if key in _JSON_COLUMNS and row[key] is not None else row[key]
         for key in columns.split(", ")
     ]

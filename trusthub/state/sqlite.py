@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from trusthub.common.files import fsync_dir, make_private_dir, private_umask, temp_sibling
 from trusthub.errors import StateError
 from trusthub.state.exchange import verify_export
-from trusthub.state.files import fsync_dir, make_private_dir, private_umask, temp_sibling
 from trusthub.state.locking import holder_alive, live_lock_error
 from trusthub.state.model import LockHolder, LockInfo, Meta, utc_now
 from trusthub.state.sql_store import SqlStore

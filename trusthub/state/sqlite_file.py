@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from trusthub.common.files import fsync_dir, make_private_dir, private_umask, temp_sibling
 from trusthub.errors import StateError
 from trusthub.state import migrations
 from trusthub.state.exchange import SQLITE_HEADER
-from trusthub.state.files import fsync_dir, make_private_dir, private_umask, temp_sibling
 from trusthub.state.model import utc_now
 
 BUSY_TIMEOUT: Final = 10.0  # seconds a writer waits for another process's write to end

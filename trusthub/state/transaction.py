@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from trusthub.common.canonical import canonical_text
 from trusthub.errors import StateError
 from trusthub.state.model import (
     CREATED,
@@ -18,7 +19,6 @@ from trusthub.state.model import (
     Keep,
     check_resource,
     check_status,
-    dump_json,
     utc_now,
 )
 
@@ -73,7 +73,7 @@ class SqlTransaction:
         policy_sid: str | Keep | None = KEEP,
     ) -> bool:
         kind = check_resource(kind, name)
-        spec_text = dump_json(dict(spec))
+        spec_text = canonical_text(dict(spec))
         now = utc_now()
         row = self._x(
             "SELECT r.spec_hash, r.policy_sid, s.spec, r.kind FROM resources r "
@@ -130,13 +130,13 @@ class SqlTransaction:
         kind = check_resource(kind, name)
         check_status(kind, status)
         old_status, old_since, old_reasons, old_eval, old_valid = self._status_row(kind, name)
-        reasons_text = dump_json([str(r) for r in reasons])
+        reasons_text = canonical_text([str(r) for r in reasons])
         eval_text = (
             old_eval
             if evaluation is KEEP
             else None
             if evaluation is None
-            else dump_json(dict(evaluation))
+            else canonical_text(dict(evaluation))
         )
         new_valid = old_valid if valid_until is KEEP else valid_until
         now = utc_now()
@@ -182,7 +182,7 @@ class SqlTransaction:
     ) -> AuditEvent:
         kind = check_resource(kind, name)
         status, _, _, old_eval, _ = self._status_row(kind, name)
-        eval_text = dump_json(dict(evaluation))
+        eval_text = canonical_text(dict(evaluation))
         if not _same_json(old_eval, eval_text):
             self._x(
                 "UPDATE resources SET evaluation = ?, updated_at = ? "
@@ -270,7 +270,7 @@ class SqlTransaction:
                 f"{name}: {role} is already created as {current[0]}; "
                 "forget it before recording another create"
             )
-        self._upsert_remote(kind, name, role, None, INTENT, dump_json(dict(detail or {})))
+        self._upsert_remote(kind, name, role, None, INTENT, canonical_text(dict(detail or {})))
 
     def confirm(self, kind: str, name: str, role: str, sid: str) -> None:
         kind = check_resource(kind, name)
@@ -349,7 +349,7 @@ class SqlTransaction:
                 event.from_status,
                 event.to_status,
                 event.plan_checksum,
-                dump_json(event.detail),
+                canonical_text(event.detail),
             ),
         )
         return event

@@ -1,5 +1,6 @@
-"""Private files: state, backups and exports hold what was applied (sealed, but still the
-shape of a company's compliance records), so only their owner may read them."""
+"""Private files: state, backups, exports and caches hold what was applied (sealed, but
+still the shape of a company's compliance records) or parsed profiles, so only their owner
+may read them: files 0600, directories 0700."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def private_umask() -> Iterator[None]:
 
 
 def make_private_dir(path: Path) -> None:
+    """`path` and the parents it needs, made 0700 (umask, not mode=: mkdir gives the
+    parents it makes default modes)."""
     if path.is_dir():
         return
     with private_umask():
@@ -41,19 +44,22 @@ def temp_sibling(path: Path, tag: str) -> Path:
     return path.with_name(f".{path.name}.{tag}-{os.getpid()}-{os.urandom(4).hex()}")
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` (mode 0600) atomically: a reader sees the old file or the
-    new one, never half of it."""
+def write_private(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `path` (mode 0600, its directory 0700) atomically: a reader sees the
+    old file or the new one, never half of it. `durable=False` skips the two fsyncs, for a
+    cache that may be lost in a crash (a lost cache is rebuilt; a torn one cannot happen)."""
     make_private_dir(path.parent)
     tmp = temp_sibling(path, "new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
