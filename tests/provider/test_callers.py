@@ -19,7 +19,7 @@ from trusthub.apply.executor import Outcome
 from trusthub.config.settings import Settings, default_settings
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
-from trusthub.provider.api import TrustHubProvider
+from trusthub.provider.api import BundleFamily, TrustHubProvider
 from trusthub.provider.errors import (
     CREDENTIALS_HINT,
     AuthenticationFailed,
@@ -74,8 +74,8 @@ def test_a_submit_refused_because_it_already_happened_counts_as_submitted(
 ) -> None:
     target = open_target(settings)
 
-    def submit_twice(kind: str, sid: str) -> Any:
-        target.api.submit(kind, sid)  # took effect, then the answer was lost: the retry
+    def submit_twice(family: BundleFamily, sid: str) -> Any:
+        target.api.submit(family, sid)  # took effect, then the answer was lost: the retry
         raise refused(lc.EDIT_REFUSED_CODE)
 
     outcome = cycle(settings, faulty(target, submit=submit_twice))

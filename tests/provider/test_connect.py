@@ -8,7 +8,7 @@ import pytest
 from twilio.http.http_client import TwilioHttpClient
 
 from trusthub.errors import ConfigError
-from trusthub.provider.api import PROFILE
+from trusthub.provider.api import CUSTOMER_PROFILES as PROFILE
 from trusthub.provider.connect import TIMEOUT, connect_client, connect_twilio
 from trusthub.provider.twilio_sdk import TwilioSdkProvider
 from trusthub.sandbox import Sandbox, policies

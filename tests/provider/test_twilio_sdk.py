@@ -19,7 +19,8 @@ from trusthub.apply.executor import describe_failure
 from trusthub.errors import ExitCode, ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.provider import retry
-from trusthub.provider.api import PROFILE, TrustHubProvider
+from trusthub.provider.api import CUSTOMER_PROFILES as PROFILE
+from trusthub.provider.api import TrustHubProvider
 from trusthub.provider.connect import connect_client
 from trusthub.provider.errors import (
     CREDENTIALS_HINT,

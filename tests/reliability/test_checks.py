@@ -58,7 +58,7 @@ def test_the_world_check_catches_duplicates_orphans_and_drift(
             check_world(settings)
         api.delete_address(orphan)
         pending = api.create_bundle(
-            "profile",
+            "CustomerProfiles",
             friendly_name=pending_bundle_name(settings.name, "maple-leaf-freight"),
             email="x@example.com",
             policy_sid=mapping.profile_policy_sid("secondary", "business"),
@@ -66,7 +66,7 @@ def test_the_world_check_catches_duplicates_orphans_and_drift(
         )
         with pytest.raises(AssertionError, match="left under a pending name"):
             check_world(settings)
-        api.delete_bundle("profile", pending.sid)
+        api.delete_bundle("CustomerProfiles", pending.sid)
 
         # Drift: an attribute that is not what the profile says.
         api.update_end_user(

@@ -23,7 +23,7 @@ from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
-from trusthub.provider.api import Remote, TrustHubProvider
+from trusthub.provider.api import BundleFamily, Remote, TrustHubProvider
 from trusthub.provider.errors import AmbiguousCreateError, RemoteNotFound
 
 
@@ -160,14 +160,20 @@ class Converger:
         return sid
 
     def ensure_bundle(
-        self, *, friendly_name: str, email: str, policy_sid: str, callback: str | None
+        self,
+        family: BundleFamily,
+        *,
+        friendly_name: str,
+        email: str,
+        policy_sid: str,
+        callback: str | None,
     ) -> str:
         pending = pending_bundle_name(self.ctx.workspace, self.name)
         sid, new = self.ensure(
             objects.BUNDLE,
             create=lambda: (
                 self.api.create_bundle(
-                    self.kind,
+                    family,
                     friendly_name=pending,
                     email=email,
                     policy_sid=policy_sid,
@@ -175,25 +181,25 @@ class Converger:
                 ).sid
             ),
             find=lambda: [
-                Remote(b.sid, b.friendly_name, self.kind, b.date_created)
-                for b in self.api.find_bundles(
-                    self.kind, friendly_name=pending, policy_sid=policy_sid
-                )
+                Remote(b.sid, b.friendly_name, family, b.date_created)
+                for b in self.api.find_bundles(family, friendly_name=pending, policy_sid=policy_sid)
             ],
-            delete=lambda s: self.api.delete_bundle(self.kind, s),
+            delete=lambda s: self.api.delete_bundle(family, s),
         )
-        bundle = self.api.fetch_bundle(self.kind, sid) if not new else None
+        bundle = self.api.fetch_bundle(family, sid) if not new else None
         if new or (bundle is not None and bundle.friendly_name == pending):
             self.api.update_bundle(
-                self.kind, sid, friendly_name=friendly_name, email=email, status_callback=callback
+                family, sid, friendly_name=friendly_name, email=email, status_callback=callback
             )
         return sid
 
-    def ensure_assigned(self, bundle: str, object_sids: Sequence[str]) -> None:
-        present = self.api.entity_assignments(self.kind, bundle)
+    def ensure_assigned(
+        self, family: BundleFamily, bundle: str, object_sids: Sequence[str]
+    ) -> None:
+        present = self.api.entity_assignments(family, bundle)
         for object_sid in object_sids:
             if object_sid not in present:
-                self.api.assign_entity(self.kind, bundle, object_sid)
+                self.api.assign_entity(family, bundle, object_sid)
                 self.say(f"assigned {object_sid}")
 
     def number_sid(self, e164: str) -> str:
@@ -212,14 +218,14 @@ class Converger:
         self.rec.confirm(self.kind, self.name, role, sid)
         return sid
 
-    def ensure_numbers(self, bundle: str, numbers: Sequence[str]) -> None:
+    def ensure_numbers(self, family: BundleFamily, bundle: str, numbers: Sequence[str]) -> None:
         wanted = {self.number_sid(n) for n in numbers}
-        present = self.api.channel_assignments(self.kind, bundle)
+        present = self.api.channel_assignments(family, bundle)
         for pn in sorted(wanted - present.keys()):
-            self.api.assign_number(self.kind, bundle, pn)
+            self.api.assign_number(family, bundle, pn)
             self.say(f"assigned number {pn}")
         for pn in sorted(present.keys() - wanted):
-            _ignore_missing(lambda ra=present[pn]: self.api.unassign_number(self.kind, bundle, ra))  # type: ignore[misc]
+            _ignore_missing(lambda ra=present[pn]: self.api.unassign_number(family, bundle, ra))  # type: ignore[misc]
             self.say(f"unassigned number {pn}")
 
     # -- actions -------------------------------------------------------------------------

@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from trusthub.model.lifecycle import Status
 
-PROFILE = "profile"
+# Trust Hub's two bundle collections, as its REST paths name them (/v1/CustomerProfiles,
+# /v1/TrustProducts). The appliers say which one a kind lives in.
+BundleFamily = Literal["CustomerProfiles", "TrustProducts"]
+CUSTOMER_PROFILES: Final = "CustomerProfiles"
+TRUST_PRODUCTS: Final = "TrustProducts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +71,15 @@ class Evaluation:
 
 
 class TrustHubProvider(Protocol):
-    """Trust Hub bundles (customer profiles and trust products, `kind` is `PROFILE` or a
-    trust product kind), their end users and supporting documents, and the API 2010
+    """Trust Hub bundles (customer profiles and trust products: `family` says which), their
+    end users and supporting documents, and the API 2010
     addresses and phone numbers they lean on."""
 
     # -- bundles -------------------------------------------------------------------------
 
     def create_bundle(
         self,
-        kind: str,
+        family: BundleFamily,
         *,
         friendly_name: str,
         email: str,
@@ -83,41 +87,49 @@ class TrustHubProvider(Protocol):
         status_callback: str | None,
     ) -> Bundle: ...
 
-    def fetch_bundle(self, kind: str, sid: str) -> Bundle: ...
+    def fetch_bundle(self, family: BundleFamily, sid: str) -> Bundle: ...
 
-    def find_bundles(self, kind: str, *, friendly_name: str, policy_sid: str) -> list[Bundle]: ...
+    def find_bundles(
+        self, family: BundleFamily, *, friendly_name: str, policy_sid: str
+    ) -> list[Bundle]: ...
 
     def update_bundle(
-        self, kind: str, sid: str, *, friendly_name: str, email: str, status_callback: str | None
+        self,
+        family: BundleFamily,
+        sid: str,
+        *,
+        friendly_name: str,
+        email: str,
+        status_callback: str | None,
     ) -> None: ...
 
-    def submit(self, kind: str, sid: str) -> Bundle:
+    def submit(self, family: BundleFamily, sid: str) -> Bundle:
         """Ask for review: `Status=pending-review`."""
         ...
 
-    def delete_bundle(self, kind: str, sid: str) -> None: ...
+    def delete_bundle(self, family: BundleFamily, sid: str) -> None: ...
 
-    def entity_assignments(self, kind: str, sid: str) -> dict[str, str]:
+    def entity_assignments(self, family: BundleFamily, sid: str) -> dict[str, str]:
         """object SID -> assignment SID."""
         ...
 
-    def assign_entity(self, kind: str, sid: str, object_sid: str) -> str:
+    def assign_entity(self, family: BundleFamily, sid: str, object_sid: str) -> str:
         """The assignment's SID."""
         ...
 
-    def unassign_entity(self, kind: str, sid: str, assignment_sid: str) -> None: ...
+    def unassign_entity(self, family: BundleFamily, sid: str, assignment_sid: str) -> None: ...
 
-    def channel_assignments(self, kind: str, sid: str) -> dict[str, str]:
+    def channel_assignments(self, family: BundleFamily, sid: str) -> dict[str, str]:
         """phone-number SID (PN...) -> assignment SID."""
         ...
 
-    def assign_number(self, kind: str, sid: str, number_sid: str) -> str:
+    def assign_number(self, family: BundleFamily, sid: str, number_sid: str) -> str:
         """The assignment's SID."""
         ...
 
-    def unassign_number(self, kind: str, sid: str, assignment_sid: str) -> None: ...
+    def unassign_number(self, family: BundleFamily, sid: str, assignment_sid: str) -> None: ...
 
-    def evaluate(self, kind: str, sid: str, policy_sid: str) -> Evaluation: ...
+    def evaluate(self, family: BundleFamily, sid: str, policy_sid: str) -> Evaluation: ...
 
     # -- end users and supporting documents ----------------------------------------------
 

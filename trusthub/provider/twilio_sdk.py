@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Final, ParamSpec, TypeVar
 
 import requests
 from twilio.base.exceptions import TwilioException
@@ -20,7 +21,7 @@ from twilio.rest import Client
 
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
-from trusthub.provider.api import PROFILE, Bundle, Evaluation, Remote
+from trusthub.provider.api import Bundle, BundleFamily, Evaluation, Remote
 from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
 
 P = ParamSpec("P")
@@ -115,6 +116,35 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """Where the SDK keeps one bundle collection and its sub-resources."""
+
+    collection: str
+    entity_assignments: str
+    channel_assignments: str
+    evaluations: str
+    label: str  # for messages
+
+
+_FAMILIES: Final[Mapping[BundleFamily, _Family]] = {
+    "CustomerProfiles": _Family(
+        "customer_profiles",
+        "customer_profiles_entity_assignments",
+        "customer_profiles_channel_endpoint_assignment",
+        "customer_profiles_evaluations",
+        "customer profile",
+    ),
+    "TrustProducts": _Family(
+        "trust_products",
+        "trust_products_entity_assignments",
+        "trust_products_channel_endpoint_assignment",
+        "trust_products_evaluations",
+        "trust product",
+    ),
+}
+
+
 class TwilioSdkProvider:
     """`TrustHubProvider` on a `twilio.rest.Client`."""
 
@@ -124,15 +154,15 @@ class TwilioSdkProvider:
 
     # -- bundles (customer profiles and trust products) --------------------------------
 
-    def _bundles(self, kind: str) -> Any:
-        return self.v1.customer_profiles if kind == PROFILE else self.v1.trust_products
+    def _bundles(self, family: BundleFamily) -> Any:
+        return getattr(self.v1, _FAMILIES[family].collection)
 
-    def _bundle(self, kind: str, sid: str) -> Any:
-        return self._bundles(kind)(sid)
+    def _bundle(self, family: BundleFamily, sid: str) -> Any:
+        return self._bundles(family)(sid)
 
     @staticmethod
-    def _to_bundle(kind: str, raw: Any) -> Bundle:
-        what = f"customer profile {raw.sid}" if kind == PROFILE else f"trust product {raw.sid}"
+    def _to_bundle(family: BundleFamily, raw: Any) -> Bundle:
+        what = f"{_FAMILIES[family].label} {raw.sid}"
         return Bundle(
             sid=raw.sid,
             status=_status(raw.status, what),
@@ -147,7 +177,7 @@ class TwilioSdkProvider:
     @translated
     def create_bundle(
         self,
-        kind: str,
+        family: BundleFamily,
         *,
         friendly_name: str,
         email: str,
@@ -155,91 +185,86 @@ class TwilioSdkProvider:
         status_callback: str | None,
     ) -> Bundle:
         extra = {"status_callback": status_callback} if status_callback else {}
-        raw = self._bundles(kind).create(
+        raw = self._bundles(family).create(
             friendly_name=friendly_name, email=email, policy_sid=policy_sid, **extra
         )
-        return self._to_bundle(kind, raw)
+        return self._to_bundle(family, raw)
 
     @translated
-    def fetch_bundle(self, kind: str, sid: str) -> Bundle:
-        return self._to_bundle(kind, self._bundle(kind, sid).fetch())
+    def fetch_bundle(self, family: BundleFamily, sid: str) -> Bundle:
+        return self._to_bundle(family, self._bundle(family, sid).fetch())
 
     @translated
-    def find_bundles(self, kind: str, *, friendly_name: str, policy_sid: str) -> list[Bundle]:
-        raws = self._bundles(kind).list(friendly_name=friendly_name, policy_sid=policy_sid)
-        return [self._to_bundle(kind, r) for r in raws]
+    def find_bundles(
+        self, family: BundleFamily, *, friendly_name: str, policy_sid: str
+    ) -> list[Bundle]:
+        raws = self._bundles(family).list(friendly_name=friendly_name, policy_sid=policy_sid)
+        return [self._to_bundle(family, r) for r in raws]
 
     @translated
     def update_bundle(
-        self, kind: str, sid: str, *, friendly_name: str, email: str, status_callback: str | None
+        self,
+        family: BundleFamily,
+        sid: str,
+        *,
+        friendly_name: str,
+        email: str,
+        status_callback: str | None,
     ) -> None:
         extra = {"status_callback": status_callback} if status_callback else {}
-        self._bundle(kind, sid).update(friendly_name=friendly_name, email=email, **extra)
+        self._bundle(family, sid).update(friendly_name=friendly_name, email=email, **extra)
 
     @translated
-    def submit(self, kind: str, sid: str) -> Bundle:
-        return self._to_bundle(kind, self._bundle(kind, sid).update(status=lc.PENDING_REVIEW))
+    def submit(self, family: BundleFamily, sid: str) -> Bundle:
+        return self._to_bundle(family, self._bundle(family, sid).update(status=lc.PENDING_REVIEW))
 
     @translated
-    def delete_bundle(self, kind: str, sid: str) -> None:
-        self._bundle(kind, sid).delete()
+    def delete_bundle(self, family: BundleFamily, sid: str) -> None:
+        self._bundle(family, sid).delete()
 
-    def _entity_assignments(self, kind: str, sid: str) -> Any:
-        b = self._bundle(kind, sid)
-        return (
-            b.customer_profiles_entity_assignments
-            if kind == PROFILE
-            else b.trust_products_entity_assignments
-        )
+    def _entity_assignments(self, family: BundleFamily, sid: str) -> Any:
+        return getattr(self._bundle(family, sid), _FAMILIES[family].entity_assignments)
 
-    def _channel_assignments(self, kind: str, sid: str) -> Any:
-        b = self._bundle(kind, sid)
-        return (
-            b.customer_profiles_channel_endpoint_assignment
-            if kind == PROFILE
-            else b.trust_products_channel_endpoint_assignment
-        )
+    def _channel_assignments(self, family: BundleFamily, sid: str) -> Any:
+        return getattr(self._bundle(family, sid), _FAMILIES[family].channel_assignments)
 
     @translated
-    def entity_assignments(self, kind: str, sid: str) -> dict[str, str]:
+    def entity_assignments(self, family: BundleFamily, sid: str) -> dict[str, str]:
         """object SID -> assignment SID."""
         return {
-            a.object_sid: a.sid for a in self._entity_assignments(kind, sid).list(page_size=1000)
+            a.object_sid: a.sid for a in self._entity_assignments(family, sid).list(page_size=1000)
         }
 
     @translated
-    def assign_entity(self, kind: str, sid: str, object_sid: str) -> str:
-        return str(self._entity_assignments(kind, sid).create(object_sid=object_sid).sid)
+    def assign_entity(self, family: BundleFamily, sid: str, object_sid: str) -> str:
+        return str(self._entity_assignments(family, sid).create(object_sid=object_sid).sid)
 
     @translated
-    def unassign_entity(self, kind: str, sid: str, assignment_sid: str) -> None:
-        self._entity_assignments(kind, sid)(assignment_sid).delete()
+    def unassign_entity(self, family: BundleFamily, sid: str, assignment_sid: str) -> None:
+        self._entity_assignments(family, sid)(assignment_sid).delete()
 
     @translated
-    def channel_assignments(self, kind: str, sid: str) -> dict[str, str]:
+    def channel_assignments(self, family: BundleFamily, sid: str) -> dict[str, str]:
         """phone-number SID (PN...) -> assignment SID."""
         return {
             a.channel_endpoint_sid: a.sid
-            for a in self._channel_assignments(kind, sid).list(page_size=1000)
+            for a in self._channel_assignments(family, sid).list(page_size=1000)
         }
 
     @translated
-    def assign_number(self, kind: str, sid: str, number_sid: str) -> str:
-        created = self._channel_assignments(kind, sid).create(
+    def assign_number(self, family: BundleFamily, sid: str, number_sid: str) -> str:
+        created = self._channel_assignments(family, sid).create(
             channel_endpoint_type="phone-number", channel_endpoint_sid=number_sid
         )
         return str(created.sid)
 
     @translated
-    def unassign_number(self, kind: str, sid: str, assignment_sid: str) -> None:
-        self._channel_assignments(kind, sid)(assignment_sid).delete()
+    def unassign_number(self, family: BundleFamily, sid: str, assignment_sid: str) -> None:
+        self._channel_assignments(family, sid)(assignment_sid).delete()
 
     @translated
-    def evaluate(self, kind: str, sid: str, policy_sid: str) -> Evaluation:
-        b = self._bundle(kind, sid)
-        evaluations = (
-            b.customer_profiles_evaluations if kind == PROFILE else b.trust_products_evaluations
-        )
+    def evaluate(self, family: BundleFamily, sid: str, policy_sid: str) -> Evaluation:
+        evaluations = getattr(self._bundle(family, sid), _FAMILIES[family].evaluations)
         raw = evaluations.create(policy_sid=policy_sid)
         return Evaluation(sid=raw.sid, status=raw.status, results=list(raw.results or []))
 

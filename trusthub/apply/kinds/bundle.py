@@ -4,11 +4,12 @@ after a passing evaluation, deleted with the objects made for them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from trusthub.apply import objects
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.errors import ApplyError
+from trusthub.provider.api import BundleFamily
 from trusthub.provider.errors import RemoteRefused
 
 if TYPE_CHECKING:
@@ -17,23 +18,25 @@ if TYPE_CHECKING:
 
 
 class BundleApplier(KindApplier):
+    family: ClassVar[BundleFamily]  # the Trust Hub collection the kind's bundles live in
+
     def observe(self, api: TrustHubProvider, sids: Mapping[str, str]) -> Observation | None:
         sid = sids.get(objects.BUNDLE)
         if sid is None:
             return None
-        bundle = api.fetch_bundle(self.kind.name, sid)
+        bundle = api.fetch_bundle(self.family, sid)
         return Observation(bundle.status, bundle.errors, bundle.valid_until, bundle.policy_sid)
 
     def submit(self, c: Converger) -> None:
         lifecycle = self.kind.lifecycle
         kind = self.kind.name
         sid = c.rec.sids(kind, c.name)[objects.BUNDLE]
-        bundle = c.api.fetch_bundle(kind, sid)
+        bundle = c.api.fetch_bundle(self.family, sid)
         if not lifecycle.can_submit(bundle.status):
             c.say(f"already {bundle.status}")  # a crashed run got this far
             c.rec.status(kind, c.name, bundle.status, action=c.action.verb.value)
             return
-        evaluation = c.api.evaluate(kind, sid, bundle.policy_sid)
+        evaluation = c.api.evaluate(self.family, sid, bundle.policy_sid)
         result = {
             "sid": evaluation.sid,
             "status": evaluation.status,
@@ -46,13 +49,13 @@ class BundleApplier(KindApplier):
                 + "; ".join(evaluation.failures())
             )
         try:
-            submitted = c.api.submit(kind, sid)
+            submitted = c.api.submit(self.family, sid)
         except RemoteRefused as e:
             # A submit answered 500 after it took effect is retried, and the retry is refused
             # because the bundle is now under review: the submission happened.
             if e.code != lifecycle.edit_refused_code:
                 raise
-            submitted = c.api.fetch_bundle(kind, sid)
+            submitted = c.api.fetch_bundle(self.family, sid)
             if lifecycle.can_submit(submitted.status):
                 raise
         c.say(f"submitted: {bundle.status} -> {submitted.status}")
@@ -63,7 +66,7 @@ class BundleApplier(KindApplier):
         sids = c.rec.sids(kind, c.name)
         bundle = sids.get(objects.BUNDLE)
         if bundle is not None:
-            c.ignore_missing(lambda: c.api.delete_bundle(kind, bundle))
+            c.ignore_missing(lambda: c.api.delete_bundle(self.family, bundle))
             c.say(f"deleted bundle {bundle}")
         for role, sid in sorted(sids.items()):
             if role.startswith("end_user:"):

@@ -12,6 +12,7 @@ from trusthub.errors import ApplyError
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE
+from trusthub.provider.api import CUSTOMER_PROFILES
 
 if TYPE_CHECKING:
     from trusthub.apply.converge import Converger
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 class ProfileApplier(BundleApplier):
     kind = KINDS[PROFILE]
+    family = CUSTOMER_PROFILES
 
     def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:
         attrs = d.attributes
@@ -36,6 +38,7 @@ class ProfileApplier(BundleApplier):
             assign.append(primary)
         notifications = attrs["notifications"]
         bundle = c.ensure_bundle(
+            self.family,
             friendly_name=objects.bundle_friendly_name(attrs),
             email=notifications["email"],
             policy_sid=mapping.profile_policy_sid(attrs["role"], attrs["type"]),
@@ -43,24 +46,23 @@ class ProfileApplier(BundleApplier):
         )
         if touched & {"friendly_name", "notifications", "business", "individual"}:
             c.api.update_bundle(
-                PROFILE,
+                self.family,
                 bundle,
                 friendly_name=objects.bundle_friendly_name(attrs),
                 email=notifications["email"],
                 status_callback=notifications.get("status_callback"),
             )
-        c.ensure_assigned(bundle, assign)
-        c.ensure_numbers(bundle, d.numbers)
+        c.ensure_assigned(self.family, bundle, assign)
+        c.ensure_numbers(self.family, bundle, d.numbers)
 
-    @staticmethod
-    def _drop_stale_end_users(c: Converger, wanted: set[str]) -> None:
+    def _drop_stale_end_users(self, c: Converger, wanted: set[str]) -> None:
         for role, sid in c.rec.sids(PROFILE, c.name).items():
             if role.startswith("end_user:") and role not in wanted:
                 bundle = c.rec.sids(PROFILE, c.name).get(objects.BUNDLE)
                 if bundle is not None:
-                    assignment = c.api.entity_assignments(PROFILE, bundle).get(sid)
+                    assignment = c.api.entity_assignments(self.family, bundle).get(sid)
                     if assignment is not None:
-                        c.api.unassign_entity(PROFILE, bundle, assignment)
+                        c.api.unassign_entity(self.family, bundle, assignment)
                 c.ignore_missing(lambda s=sid: c.api.delete_end_user(s))  # type: ignore[misc]
                 c.rec.forget(PROFILE, c.name, role)
                 c.say(f"removed {role}")

@@ -10,6 +10,7 @@ from trusthub.apply.kinds.bundle import BundleApplier
 from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE, TRUST_PRODUCT
+from trusthub.provider.api import TRUST_PRODUCTS
 
 if TYPE_CHECKING:
     from trusthub.apply.converge import Converger
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 class TrustProductApplier(BundleApplier):
     kind = KINDS[TRUST_PRODUCT]
+    family = TRUST_PRODUCTS
 
     def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:
         profile = c.ctx.desired[d.profile]
@@ -34,10 +36,11 @@ class TrustProductApplier(BundleApplier):
         assign.append(profile_bundle)
         notifications = profile.attributes["notifications"]
         bundle = c.ensure_bundle(
+            self.family,
             friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
             email=notifications["email"],
             policy_sid=str(d.attributes["policy"]),
             callback=notifications.get("status_callback"),
         )
-        c.ensure_assigned(bundle, assign)
-        c.ensure_numbers(bundle, d.numbers)
+        c.ensure_assigned(self.family, bundle, assign)
+        c.ensure_numbers(self.family, bundle, d.numbers)
