@@ -60,3 +60,21 @@ def test_only_the_provider_and_the_sandbox_import_twilio_or_requests() -> None:
     assert offenders == [], "\n".join(offenders)
     # The check sees them where they belong.
     assert "twilio.rest" in _imported(ast.parse((package / "provider" / "connect.py").read_text()))
+
+
+def test_the_readme_layout_names_every_package_and_no_gone_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :]
+    block = layout[layout.index("```") : layout.index("```", layout.index("```") + 3)]
+    package = ROOT / "trusthub"
+    for init in sorted(package.rglob("__init__.py")):
+        folder = init.parent
+        if folder == package:
+            continue
+        assert f"{folder.name}/" in block, f"README layout does not name {folder.name}/"
+    for module in sorted(package.glob("*.py")):
+        if module.name not in ("__init__.py", "__main__.py"):
+            assert module.name in block, f"README layout does not name {module.name}"
+    # Names of modules that moved away must not linger in the layout.
+    for gone in ("loader.py", "profiles.py", "desired.py ", "mapping.py", "workspace.py"):
+        assert gone not in block, f"README layout still names {gone}"
