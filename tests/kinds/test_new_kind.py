@@ -13,6 +13,7 @@ import pytest
 from tests.kinds.memo import MEMO, FakeMemoService, memo_kind_registered
 from tests.plan.scenario import example_profiles
 from trusthub.app.applying import StoreRecorder
+from trusthub.app.planning import plan_against_state
 from trusthub.app.refreshing import refresh_state
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import execute
@@ -24,8 +25,6 @@ from trusthub.plan.engine import (
     PlanOptions,
     UnknownDependencyError,
     compute_plan,
-    desired_hashes,
-    specs_needed,
 )
 from trusthub.plan.kinds import PLANNERS, KindPlanner, PlanView
 from trusthub.plan.model import ActionId, Plan, Verb
@@ -68,21 +67,7 @@ def _record_profiles_approved(store: StateStore, desired: dict[str, DesiredResou
 
 
 def _plan(store: StateStore, desired: dict[str, DesiredResource]) -> Plan:
-    snapshot = store.snapshot()
-    key = fingerprint_key(snapshot.lineage)
-    recorded = snapshot.by_name()
-    hashes = desired_hashes(desired, key)
-    bodies = store.specs(specs_needed(hashes, recorded))
-    return compute_plan(
-        desired,
-        recorded,
-        bodies,
-        key=key,
-        lineage=snapshot.lineage,
-        serial=snapshot.serial,
-        options=OPTIONS,
-        hashes=hashes,
-    )
+    return plan_against_state(store, desired, options=OPTIONS)[0]
 
 
 def _apply(store: StateStore, desired: dict[str, DesiredResource], plan: Plan) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from trusthub.app.hash_cache import HashCache
@@ -12,7 +13,7 @@ from trusthub.errors import Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
-from trusthub.plan.engine import compute_plan, specs_needed
+from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
 from trusthub.plan.model import Plan
 from trusthub.plan.safety import unsafe_reasons
 from trusthub.state.base import StateStore
@@ -65,17 +66,21 @@ def _hashes(
     return hashes
 
 
-def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace) -> Planned:
-    """The plan that turns the recorded state into `workspace`, with the options and the
-    safety valve of `settings` (see `trusthub.app.policy`)."""
+def plan_against_state(
+    store: StateStore,
+    desired: Mapping[str, DesiredResource],
+    *,
+    options: PlanOptions,
+    hashes: Callable[[bytes], Mapping[str, str]] | None = None,
+) -> tuple[Plan, bytes, int]:
+    """The plan from the recorded state of `store` to `desired`, the state's fingerprint
+    key, and how many profiles the state records. `hashes(key)` gives the desired spec
+    hashes when they are cached."""
     snapshot = store.snapshot()
     key = fingerprint_key(snapshot.lineage)
     recorded = snapshot.by_name()
-    desired = desired_resources(
-        (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
-    )
-    hashes = _hashes(settings, workspace, desired, key)
-    bodies = store.specs(specs_needed(hashes, recorded))
+    spec_hashes = hashes(key) if hashes is not None else desired_hashes(desired, key)
+    bodies = store.specs(specs_needed(spec_hashes, recorded))
     plan = compute_plan(
         desired,
         recorded,
@@ -83,9 +88,23 @@ def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace)
         key=key,
         lineage=snapshot.lineage,
         serial=snapshot.serial,
-        hashes=hashes,
-        options=plan_options(settings),
+        hashes=spec_hashes,
+        options=options,
     )
-    recorded_profiles = sum(1 for r in recorded.values() if r.kind == PROFILE)
+    return plan, key, sum(1 for r in recorded.values() if r.kind == PROFILE)
+
+
+def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace) -> Planned:
+    """The plan that turns the recorded state into `workspace`, with the options and the
+    safety valve of `settings` (see `trusthub.app.policy`)."""
+    desired = desired_resources(
+        (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
+    )
+    plan, key, recorded_profiles = plan_against_state(
+        store,
+        desired,
+        options=plan_options(settings),
+        hashes=lambda key: _hashes(settings, workspace, desired, key),
+    )
     plan = plan.with_unsafe(unsafe_reasons(plan, recorded_profiles, settings.safety))
     return Planned(plan, key, desired, workspace)

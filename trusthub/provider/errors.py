@@ -9,7 +9,7 @@ Twilio's code and text, never a credential or the account SID.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import ClassVar, Final
 
 from trusthub.errors import ProviderError
 
@@ -55,6 +55,8 @@ class RemoteError(ProviderError):
     its text. Used as is for answers no subclass names (a 5xx or a 429 that reached the
     adapter without the retrying transport)."""
 
+    default_hint: ClassVar[str] = ""
+
     def __init__(
         self,
         *,
@@ -68,7 +70,7 @@ class RemoteError(ProviderError):
         detail = scrub(detail) or f"HTTP {status} error"
         # The wording users have always seen: Twilio's code first when there is one.
         message = f"Twilio error {code}: {detail}" if code else f"TwilioRestException: {detail}"
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint or self.default_hint)
         self.status = status
         self.code = code
         self.detail = detail
@@ -89,17 +91,7 @@ class AuthenticationFailed(RemoteError):
     """Twilio did not accept the credentials, or they may not do this (HTTP 401 or 403,
     e.g. error 20003)."""
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: int | None,
-        detail: str,
-        method: str = "",
-        url: str = "",
-        hint: str = CREDENTIALS_HINT,
-    ) -> None:
-        super().__init__(status=status, code=code, detail=detail, method=method, url=url, hint=hint)
+    default_hint = CREDENTIALS_HINT
 
 
 def remote_error(
