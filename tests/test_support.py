@@ -1,4 +1,5 @@
-"""The test support itself: the CLI runner keeps the caller's environment out of the runs."""
+"""The test support itself: golden files are never written unless asked, and the CLI
+runner keeps the caller's environment out of the runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,29 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import SCRUBBED, run_cli
+from tests.support.golden import check_golden
+
+
+def test_a_missing_golden_file_fails_and_says_how_to_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "golden" / "out.txt"
+    with pytest.raises(pytest.fail.Exception, match=r"is missing.*--update-goldens"):
+        check_golden("output\n", path, update=False)
+    assert not path.exists()
+
+
+def test_a_different_golden_file_fails_and_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    path.write_text("old\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"differs.*--update-goldens"):
+        check_golden("new\n", path, update=False)
+    assert path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_golden_files_are_written_only_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "golden" / "out.txt"
+    check_golden("output\n", path, update=True)
+    assert path.read_text(encoding="utf-8") == "output\n"
+    check_golden("output\n", path, update=False)
 
 
 def test_the_cli_runner_scrubs_the_callers_settings(

@@ -1,5 +1,5 @@
 """Helpers for the validate tests: workspaces in tmp_path and the CLI. (Golden files use
-the `golden` fixture of tests/conftest.py: TRUSTHUB_UPDATE_GOLDEN=1 rewrites them.)"""
+the `golden` fixture of tests/conftest.py: `--update-goldens` rewrites them.)"""
 
 from __future__ import annotations
 
