@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a clean clone: installs what it needs (PostgreSQL from Debian
-# packages, Python packages into ./.venv), then runs ruff, mypy, pytest and a benchmark
-# smoke run. .ci/run calls this.
+# packages, Python packages into ./.venv), then runs ruff, mypy, pytest (measuring branch
+# coverage, printed as a total) and a benchmark smoke run. .ci/run calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,9 @@ echo "== import contracts (.importlinter)"
 .venv/bin/lint-imports --no-cache
 echo "== trusthub validate (the example workspace)"
 .venv/bin/trusthub validate
-echo "== pytest"
-.venv/bin/pytest -n 2 -p no:cacheprovider "$@"
+echo "== pytest (with branch coverage of trusthub/, subprocesses included)"
+.venv/bin/pytest -n 2 -p no:cacheprovider --cov --cov-report= "$@"
+echo "branch coverage of trusthub/: $(.venv/bin/coverage report --format=total)%" \
+  "(per file: .venv/bin/coverage report --skip-covered --sort=cover)"
 echo "== benchmark smoke"
 .venv/bin/python bench/run.py --smoke

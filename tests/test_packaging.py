@@ -3,6 +3,7 @@ package through symlinks; these checks keep the wheel from silently leaving any 
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import importlib.resources
 import tomllib
@@ -40,3 +41,26 @@ def test_every_schema_and_template_is_package_data() -> None:
 def test_schemas_are_read_through_importlib_resources() -> None:
     found = sorted(p.name for p in (importlib.resources.files("trusthub") / "schemas").iterdir())
     assert found == ["profile.schema.json", "workspace.schema.json"]
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_test_support_stays_out_of_the_package() -> None:
+    """The OpenAPI checker (and jsonschema, which only it and the tests use) is test support:
+    nothing in the package imports it, and the specs it reads travel with the repository,
+    licence included."""
+    for path in sorted((REPO / "trusthub").rglob("*.py")):
+        for name in _imported_modules(path):
+            top = name.split(".")[0]
+            assert top not in ("tests", "jsonschema"), f"{path} imports {name}"
+    assert not (REPO / "trusthub" / "sandbox" / "conformance.py").exists()
+    specs = {p.name for p in (REPO / "tests" / "support" / "openapi").iterdir()}
+    assert {"LICENSE", "README.md", "twilio_trusthub_v1.json"} <= specs

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
-from trusthub.cli.main import cli
+from tests.support.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,13 +29,11 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    # Also for what the tests do in-process beside the CLI (opening the state).
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
     def invoke(*args: str, code: int | None = 0) -> Result:
-        result = CliRunner().invoke(cli, ["-C", str(workspace), *args], catch_exceptions=False)
-        if code is not None:
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-        return result
+        return run_cli(*args, workspace=workspace, code=code, catch_exceptions=False)
 
     return invoke

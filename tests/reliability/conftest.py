@@ -15,27 +15,28 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from bench.bench_validate import generate_workspace
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
-from trusthub.cli.main import cli
+from tests.support.cli import COMMAND, SCRUBBED
+from tests.support.cli import run_cli as run_in_process
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 FULL_ENV = "TRUSTHUB_FULL_RELIABILITY"
-TRUSTHUB = (sys.executable, "-m", "trusthub")
+TRUSTHUB = COMMAND
 TIMEOUT = 120.0  # seconds any one command may take before the test fails
 
-# Variables that would change what a command does, dropped from every child's environment.
-_SCRUBBED = ("TRUSTHUB_STATE", "TRUSTHUB_TWILIO_BASE_URL", "GITHUB_ACTIONS")
+# Variables that would change what a command does, dropped from every child's environment
+# (as tests.support.cli drops them from in-process runs).
+_SCRUBBED = SCRUBBED
 
 
 def full_reliability(config: pytest.Config) -> bool:
@@ -92,12 +93,7 @@ def invoke(
 ) -> Result:
     """`trusthub -C ws ARGS` in this process (quicker, for looking at what the real
     processes left), with the same environment rules as `run_cli`."""
-    environ: dict[str, str | None] = dict.fromkeys(_SCRUBBED)
-    environ.update(env or {})
-    result = CliRunner().invoke(cli, ["-C", str(ws), *args], env=environ)
-    if code is not None:
-        assert result.exit_code == code, (args, result.exit_code, result.output[-3000:])
-    return result
+    return run_in_process(*args, workspace=ws, env=env, code=code)
 
 
 def write_settings(ws: Path, **sandbox: object) -> None:

@@ -45,8 +45,9 @@ class Process:
         return self.proc.pid
 
     def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            self._queue.put(line.rstrip("\n"))
+        with stream:  # closed once the process has closed its end
+            for line in stream:
+                self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
     def next_line(self, timeout: float = TIMEOUT) -> str | None:
@@ -105,4 +106,5 @@ class Process:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=TIMEOUT)
+        self._reader.join(TIMEOUT)  # it closes stdout
         self._stderr.close()

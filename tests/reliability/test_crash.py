@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -18,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.checks import check_world
-from tests.reliability.conftest import MakeWorkspace, invoke, run_cli, settings_of
+from tests.reliability.conftest import TIMEOUT, MakeWorkspace, invoke, run_cli, settings_of
 from tests.reliability.processes import Process
+from trusthub.state.model import LockHolder, LockInfo
 from trusthub.state.sqlite import SqliteStore
 
 PROGRESS = ("  ", "✓")  # per-step lines of an apply, after its plan
+HELD_TRIES = 10  # applies started, at most, to catch one holding the lock
 
 
 @dataclass
@@ -30,13 +33,92 @@ class Kills:
     killed: int = 0
     mid_apply: int = 0  # killed after the first step of the apply had been reported
     completed: int = 0  # runs that ended before their kill point
-    took_over: int = 0  # later runs that took over the lock a killed run left
+    left_locked: int = 0  # kills that left the state locked by the killed (dead) run
+    took_over: int = 0  # later runs that took over the stale lock a killed run left
+
+
+def _lock_key(lock: LockInfo | None) -> tuple[LockHolder, str] | None:
+    return None if lock is None else (lock.holder, lock.since)
+
+
+def _record(
+    kills: Kills, pid: int, code: int, stderr: str, before: LockInfo | None, after: LockInfo | None
+) -> None:
+    """Count a run of apply from the lock row before and after it (the state's own record,
+    whatever the timing). A stale lock whose row changed was taken over: only an apply does
+    that. A run that ended normally says whose lock it took over."""
+    if before is not None and _lock_key(after) != _lock_key(before):
+        kills.took_over += 1
+        if code == 0:
+            note = f"note: took over a stale lock held by {before.describe()}"
+            assert note in stderr, (note, stderr)
+    if code == -signal.SIGKILL:
+        kills.killed += 1
+        kills.left_locked += after is not None and after.holder.pid == pid
+
+
+def _lock_pid(state: Path, workspace: str) -> int | None:
+    """The pid the state's lock row names, read without waiting on anyone: a reader of a
+    WAL-mode database never waits for a writer, even a stopped one. None before the state
+    and its lock table exist, or when SQLite is busy for a moment (look again)."""
+    if not state.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=1.0)
+        try:
+            row = conn.execute("SELECT pid FROM locks WHERE workspace = ?", (workspace,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else int(row[0])
+
+
+def kill_once_it_holds_the_lock(run: Process, ws: Path) -> bool:
+    """SIGKILL `run` at a moment it is known to hold the state's lock: stop it (SIGSTOP; a
+    stopped process releases nothing), read the lock row, and kill it if the row names it;
+    otherwise let it go on for a moment and look again. False when it ended first."""
+    settings = settings_of(ws)
+    state = Path(settings.state)
+    deadline = time.monotonic() + TIMEOUT
+    while run.proc.poll() is None:
+        assert time.monotonic() < deadline, f"{run.args}: still running after {TIMEOUT} s"
+        os.kill(run.pid, signal.SIGSTOP)
+        if _lock_pid(state, settings.name) == run.pid:
+            run.kill()  # SIGKILL ends a stopped process too
+            return True
+        os.kill(run.pid, signal.SIGCONT)
+        time.sleep(0.002)
+    return False
+
+
+def kill_holding_the_lock(ws: Path, kills: Kills, log: Path) -> None:
+    """Start applies until one is SIGKILLed while it holds the lock, so that the round
+    leaves a stale lock for a later run to take over, however the random kills fall. (A
+    run can end before it is caught: its lock is held for a fraction of a second.)"""
+    for _ in range(HELD_TRIES):
+        before = lock_of(ws)
+        with Process(ws, "apply", "--auto-approve", log=log) as run:
+            caught = kill_once_it_holds_the_lock(run, ws)
+            code = run.finish()
+        after = assert_state_sound(ws)
+        _record(kills, run.pid, code, run.stderr, before, after)
+        if caught:
+            assert code == -signal.SIGKILL, (code, run.stdout[-2000:], run.stderr)
+            assert after is not None
+            assert after.holder.pid == run.pid, after  # and stale, as checked above
+            kills.mid_apply += _stepped(run.lines)
+            return
+        assert code == 0, (code, run.stdout[-2000:], run.stderr)
+        kills.completed += 1
+    pytest.fail(f"no apply was caught holding the lock in {HELD_TRIES} runs")
 
 
 def apply_and_kill(ws: Path, rng: random.Random, kills: Kills, log: Path) -> bool:
     """Start `apply --auto-approve` and SIGKILL it: after a random time (30%), or a
     random number of progress lines into the apply plus a few random milliseconds.
     Returns False when the run ended first with nothing to apply (the round is over)."""
+    before = lock_of(ws)
     with Process(ws, "apply", "--auto-approve", log=log) as run:
         if rng.random() < 0.3:
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -49,8 +131,9 @@ def apply_and_kill(ws: Path, rng: random.Random, kills: Kills, log: Path) -> boo
             time.sleep(rng.uniform(0.0, 0.02))
         run.kill()
         code = run.finish()
+    after = assert_state_sound(ws)
+    _record(kills, run.pid, code, run.stderr, before, after)
     if code == -signal.SIGKILL:
-        kills.killed += 1
         kills.mid_apply += _stepped(run.lines)
         return True
     assert code == 0, (code, run.stdout[-2000:], run.stderr)
@@ -64,13 +147,26 @@ def _stepped(lines: list[str]) -> bool:
     return plan_end is not None and any(line.startswith(PROGRESS) for line in lines[plan_end + 1 :])
 
 
-def assert_state_sound(ws: Path) -> None:
+def lock_of(ws: Path) -> LockInfo | None:
+    """The lock recorded in the state (None: unlocked, or no state yet)."""
+    settings = settings_of(ws)
+    path = Path(settings.state)
+    if not path.exists():
+        return None
+    store = SqliteStore.open(path, settings.name, create=False)
+    try:
+        return store.lock_info()
+    finally:
+        store.close()
+
+
+def assert_state_sound(ws: Path) -> LockInfo | None:
     """The state a kill left opens cleanly, passes SQLite's full integrity check, and any
-    lock in it is seen to be stale (its holder is dead)."""
+    lock in it is seen to be stale (its holder is dead). Returns that lock."""
     settings = settings_of(ws)
     path = Path(settings.state)
     if not path.exists():  # killed before the state was first created
-        return
+        return None
     store = SqliteStore.open(path, settings.name, create=False)
     try:
         store.check_integrity()
@@ -80,13 +176,18 @@ def assert_state_sound(ws: Path) -> None:
         store.close()
     shown = invoke(ws, "state", "show", "--format", "json")
     assert json.loads(shown.stdout)["workspace"] == settings.name
+    return lock
 
 
 def converge(ws: Path, kills: Kills) -> None:
-    """Rerun apply (never killed) until it has nothing to do. Every rerun succeeds."""
+    """Rerun apply (never killed) until it has nothing to do. Every rerun succeeds; the
+    first takes over the stale lock if the kills left one."""
     for _ in range(8):
+        before = lock_of(ws)
         done = run_cli(ws, "apply", "--auto-approve")
-        kills.took_over += "took over a stale lock" in done.stderr
+        after = lock_of(ws)
+        assert after is None, after  # released
+        _record(kills, 0, done.returncode, done.stderr, before, after)
         if "Nothing to apply." in done.stdout:
             break
     else:
@@ -101,8 +202,12 @@ def converge(ws: Path, kills: Kills) -> None:
 def run_crash_scenario(
     make_workspace: MakeWorkspace, *, kills: int, per_round: int, profiles: int | None, seed: int
 ) -> Kills:
-    """Rounds on fresh workspaces until `kills` runs were killed: up to `per_round` killed
-    applies in a row (the state checked after each), then apply until converged."""
+    """Rounds on fresh workspaces until `kills` runs were killed: an apply killed while it
+    holds the lock, then up to `per_round - 1` randomly killed applies in a row (the state
+    checked after each), then apply until converged.
+
+    Every lock a kill leaves is taken over by a later run, since a round ends unlocked:
+    `took_over == left_locked`, at least one per round."""
     rng = random.Random(seed)
     done = Kills()
     rounds = 0
@@ -110,15 +215,16 @@ def run_crash_scenario(
         # Reviews are decided at the next read: the applies of a round create, submit,
         # then create and submit trust products, so kills land in every kind of step.
         ws = make_workspace(f"crash{rounds}", profiles=profiles, review_delay=0)
-        for _ in range(per_round):
-            more = apply_and_kill(ws, rng, done, ws.parent / f"crash{rounds}.err")
-            assert_state_sound(ws)
-            if not more:
+        log = ws.parent / f"crash{rounds}.err"
+        kill_holding_the_lock(ws, done, log)
+        for _ in range(per_round - 1):
+            if not apply_and_kill(ws, rng, done, log):
                 break
         converge(ws, done)
         rounds += 1
     assert done.mid_apply >= done.killed // 3, done
-    assert done.took_over > 0, done
+    assert done.left_locked >= rounds, done
+    assert done.took_over == done.left_locked, done
     print(f"{rounds} rounds: {done}")
     return done
 

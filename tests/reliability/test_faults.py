@@ -15,16 +15,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.reliability.checks import check_world
-from tests.reliability.conftest import MakeWorkspace, settings_of
+from tests.reliability.conftest import MakeWorkspace, invoke, settings_of
 from tests.reliability.traffic import FaultCounter, sandbox_of
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.session import Session
-from trusthub.cli.main import cli
 from trusthub.config.settings import Settings
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
@@ -100,14 +98,11 @@ def apply_until_converged(settings: Settings, seed: int, runs: Runs) -> None:
 
 def cli_converged(ws: Path) -> None:
     """What a user would run next: nothing to plan, nothing to apply."""
-    runner = CliRunner()
-    plan = runner.invoke(cli, ["-C", str(ws), "plan", "--detailed-exitcode", "--no-refresh"])
-    assert plan.exit_code == 0, plan.output
+    plan = invoke(ws, "plan", "--detailed-exitcode", "--no-refresh")
     assert "0 to create, 0 to update, 0 to submit, 0 to resubmit, 0 to delete. 0 refused" in (
         plan.stdout
     )
-    apply = runner.invoke(cli, ["-C", str(ws), "apply", "--auto-approve"])
-    assert apply.exit_code == 0, apply.output
+    apply = invoke(ws, "apply", "--auto-approve")
     assert "Nothing to apply." in apply.stdout
 
 

@@ -10,27 +10,20 @@ from urllib.parse import parse_qs
 import pytest
 from twilio.rest import Client
 
+from tests.support.conformance import CheckingHttpClient, Conformance
 from trusthub.sandbox import Sandbox
-from trusthub.sandbox.conformance import SPEC_FILES, CheckingHttpClient, Conformance
 from trusthub.sandbox.server import SandboxServer
 from trusthub.sandbox.transport import server_client
 
-# CI lays out the clone and /work/shared side by side: <root>/../shared/reference/openapi.
-SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "openapi"
-
 
 @pytest.fixture(scope="session")
-def conformance() -> Conformance | None:
-    """The OpenAPI checker, or None when the specs are not beside the repository."""
-    if not all((SPEC_DIR / f).is_file() for f in SPEC_FILES):
-        return None
-    return Conformance(SPEC_DIR)
+def conformance() -> Conformance:
+    """The OpenAPI checker, on the specs vendored in tests/support/openapi/."""
+    return Conformance()
 
 
 @pytest.fixture
-def spec_checker(conformance: Conformance | None) -> Conformance:
-    if conformance is None:
-        pytest.skip(f"Twilio OpenAPI specs not found in {SPEC_DIR}")
+def spec_checker(conformance: Conformance) -> Conformance:
     return conformance
 
 
@@ -47,15 +40,11 @@ def bad_requests() -> None:
 
 
 def _checked(
-    client: Client, conformance: Conformance | None, request: pytest.FixtureRequest
+    client: Client, conformance: Conformance, request: pytest.FixtureRequest
 ) -> Iterator[Client]:
-    checker = None
-    if conformance is not None:
-        checker = CheckingHttpClient(client.http_client, conformance)
-        client.http_client = checker
+    checker = CheckingHttpClient(client.http_client, conformance)
+    client.http_client = checker
     yield client
-    if checker is None:
-        return
     assert checker.response_drifts == [], "responses drift from the OpenAPI spec:\n" + (
         "\n".join(checker.response_drifts)
     )
@@ -67,7 +56,7 @@ def _checked(
 
 @pytest.fixture
 def client(
-    sandbox: Sandbox, conformance: Conformance | None, request: pytest.FixtureRequest
+    sandbox: Sandbox, conformance: Conformance, request: pytest.FixtureRequest
 ) -> Iterator[Client]:
     """A stock twilio Client answered in-process; every request and response is checked
     against the OpenAPI specs and the test fails on any drift."""
@@ -84,7 +73,7 @@ def server(sandbox: Sandbox) -> Iterator[SandboxServer]:
 def http_client(
     server: SandboxServer,
     sandbox: Sandbox,
-    conformance: Conformance | None,
+    conformance: Conformance,
     request: pytest.FixtureRequest,
 ) -> Iterator[Client]:
     """A stock twilio Client talking to the sandbox over real loopback HTTP."""

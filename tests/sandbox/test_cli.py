@@ -6,20 +6,17 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from tests.sandbox import builders as b
-from trusthub.cli.main import cli
+from tests.support.cli import COMMAND, run_cli
 from trusthub.config.settings import default_settings
 from trusthub.sandbox import Sandbox
 from trusthub.sandbox.transport import server_client
 
 
 def _run(workspace: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["-C", str(workspace), "sandbox", *args], input=stdin)
+    result = run_cli("sandbox", *args, workspace=workspace, input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -99,7 +96,7 @@ def test_reset_asks_first(tmp_path: Path) -> None:
 def test_serve_command_answers_the_sdk(tmp_path: Path) -> None:
     sid, token = "AC" + "c" * 32, "env-token"
     env = {**os.environ, "TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token}
-    command = [sys.executable, "-m", "trusthub", "-C", str(tmp_path), "sandbox", "serve"]
+    command = [*COMMAND, "-C", str(tmp_path), "sandbox", "serve"]
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout is not None

@@ -7,8 +7,8 @@ import json
 import pytest
 from twilio.rest import Client
 
+from tests.support.conformance import CheckingHttpClient, Conformance, ConformanceError
 from trusthub.sandbox import Sandbox
-from trusthub.sandbox.conformance import CheckingHttpClient, Conformance, ConformanceError
 
 TH = "https://trusthub.twilio.com"
 BU = "BU" + "a" * 32

@@ -43,8 +43,9 @@ class Worker:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        for text in self.proc.stdout:
-            self._lines.put(text.strip())
+        with self.proc.stdout as stream:  # closed once the worker has closed its end
+            for text in stream:
+                self._lines.put(text.strip())
         self._lines.put(None)  # it exited
 
     @property
@@ -76,15 +77,21 @@ class Worker:
         rest = []
         while (text := self._lines.get(timeout=10)) is not None:
             rest.append(text)
+        self._close_pipes()
         return rest
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+        self._close_pipes()
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.kill()
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        """Our ends of stdin and stderr (stdout is the reader thread's, closed at its end)."""
         for stream in (self.proc.stdin, self.proc.stderr):
             if stream is not None and not stream.closed:
                 stream.close()

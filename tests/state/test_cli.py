@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from tests.state.helpers import Worker, add_profile
-from trusthub.cli.main import cli
+from tests.support.cli import run_cli
 from trusthub.errors import ExitCode
 from trusthub.state import open_store
 from trusthub.state.actor import current_holder
@@ -24,7 +24,7 @@ class Workspace:
     env: dict[str, str]
 
     def run(self, *args: str) -> Result:
-        return CliRunner(env=self.env).invoke(cli, ["-C", str(self.root), *args])
+        return run_cli(*args, workspace=self.root, env=self.env)
 
 
 @pytest.fixture

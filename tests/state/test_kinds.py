@@ -224,20 +224,14 @@ def test_an_import_is_checked_as_writes_are(
         assert copy.export()["resources"] == []
 
 
-def test_state_show_counts_the_registered_kinds(
-    brand: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from click.testing import CliRunner
+def test_state_show_counts_the_registered_kinds(brand: str, tmp_path: Path) -> None:
+    from tests.support.cli import run_cli
 
-    from trusthub.cli.main import cli
-
-    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     root = tmp_path / "compliance"
     (root / "profiles").mkdir(parents=True)
     with open_store(str(root / ".trusthub" / "state.db"), root.name) as store:
         _record_brand(store, brand)
-    shown = CliRunner().invoke(cli, ["-C", str(root), "state", "show", "--format", "json"])
-    assert shown.exit_code == 0, shown.output
+    shown = run_cli("state", "show", "--format", "json", workspace=root, code=0)
     counts = json.loads(shown.output)["resources"]
     assert counts["total"] == 2
     assert counts["by_kind"] == {"profile": 1, "trust_product": 0, brand: 1}

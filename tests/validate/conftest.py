@@ -1,5 +1,5 @@
 """Helpers for the validate tests: workspaces in tmp_path and the CLI. (Golden files use
-the `golden` fixture of tests/conftest.py: TRUSTHUB_UPDATE_GOLDEN=1 rewrites them.)"""
+the `golden` fixture of tests/conftest.py: `--update-goldens` rewrites them.)"""
 
 from __future__ import annotations
 
@@ -7,24 +7,20 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from trusthub.cli.main import cli
+from tests.support.cli import run_cli as run_trusthub
 
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
 CASES = HERE / "cases"
 PRIMARY = CASES / "clean" / "profiles" / "acme-isv.yaml"
 
-# The environment the CLI sees: no CI auto-detection, no colour switch from the caller.
-CLEAN_ENV: Mapping[str, str | None] = {"GITHUB_ACTIONS": None, "NO_COLOR": None}
-
 
 def run_cli(workspace: Path, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
-    runner = CliRunner()
-    return runner.invoke(
-        cli, ["-C", str(workspace), "validate", *args], env={**CLEAN_ENV, **(env or {})}
-    )
+    """`trusthub -C workspace validate ARGS` (no CI auto-detection, no colour switch from
+    the caller: see tests.support.cli)."""
+    return run_trusthub("validate", *args, workspace=workspace, env=env)
 
 
 def make_workspace(root: Path, files: Mapping[str, str | bytes], *, primary: bool = False) -> Path:

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from tests.support.cli import run_cli
 from trusthub.app.planning import load_valid
 from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import desired_resources
@@ -25,11 +26,9 @@ VENV_BIN = Path(sys.executable).parent  # trusthub, python and the dev tools liv
 
 
 def run(workspace: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    from trusthub.cli.main import cli
-
-    # The developer's own settings must not leak into the runs (None unsets a variable).
-    clean: dict[str, str | None] = {"TRUSTHUB_STATE": None, "GITHUB_ACTIONS": None}
-    return CliRunner().invoke(cli, ["-C", str(workspace), *args], env={**clean, **(env or {})})
+    """`trusthub -C workspace ARGS`; the developer's own settings do not leak into the runs
+    (see tests.support.cli)."""
+    return run_cli(*args, workspace=workspace, env=env)
 
 
 def record_applied(workspace: Path, status: str) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from trusthub.cli.main import cli
+from tests.support.cli import run_cli
 
 
 @pytest.mark.parametrize(
@@ -17,26 +16,24 @@ from trusthub.cli.main import cli
     ],
 )
 def test_completion_prints_the_script(shell: str, marker: str) -> None:
-    result = CliRunner().invoke(cli, ["completion", shell], catch_exceptions=False)
+    result = run_cli("completion", shell, catch_exceptions=False)
     assert result.exit_code == 0
     assert "_TRUSTHUB_COMPLETE" in result.stdout
     assert marker in result.stdout
     # The same script as click's own entry point prints.
-    direct = CliRunner().invoke(
-        cli, [], env={"_TRUSTHUB_COMPLETE": f"{shell}_source"}, prog_name="trusthub"
-    )
+    direct = run_cli(env={"_TRUSTHUB_COMPLETE": f"{shell}_source"}, prog_name="trusthub")
     assert direct.stdout.strip() == result.stdout.strip()
 
 
 def test_completion_rejects_other_shells() -> None:
-    result = CliRunner().invoke(cli, ["completion", "powershell"])
+    result = run_cli("completion", "powershell")
     assert result.exit_code == 2
     assert "'powershell' is not one of 'bash', 'zsh', 'fish'" in result.stderr
 
 
 def complete(words: str, cword: int) -> list[str]:
     env = {"_TRUSTHUB_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
-    result = CliRunner().invoke(cli, [], env=env, prog_name="trusthub")
+    result = run_cli(env=env, prog_name="trusthub")
     assert result.exit_code == 0
     return result.stdout.splitlines()
 

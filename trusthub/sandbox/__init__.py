@@ -11,7 +11,8 @@ Use it in-process through a stock twilio SDK client
   attribute checks.
 * `evaluation`: Evaluations; `review`/`reviewer`: the simulated review and its rules.
 * `callbacks`: signed status callbacks and the outbox; `faults`: fault injection.
-* `transport`/`server`: the two ways to reach the app; `conformance`: OpenAPI checks.
+* `transport`/`server`: the two ways to reach the app. (The OpenAPI conformance checker
+  that the tests hold the sandbox to is test support: `tests/support/conformance.py`.)
 
 May import: `model`, `common` and `errors` only: the sandbox emulates Twilio, and shares
 nothing with the client it answers but the vocabulary and a few small helpers.

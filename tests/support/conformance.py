@@ -1,5 +1,6 @@
 """Conformance to Twilio's OpenAPI specs: each request and response is checked against
-`twilio_trusthub_v1.json` and `twilio_api_v2010_addresses_numbers.json`.
+`twilio_trusthub_v1.json` and `twilio_api_v2010_addresses_numbers.json`, vendored in
+`tests/support/openapi/` (see its README). Test support only: nothing in `trusthub/` uses it.
 
 `Conformance.check_request(method, url, query, form)` and `check_response(method, url,
 status, body)` return drift messages (empty: conforms). A path, method, query or form
@@ -16,7 +17,6 @@ must have Twilio's error body with a matching `status`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +31,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
+SPEC_DIR: Final = Path(__file__).resolve().parent / "openapi"
 SPEC_FILES: Final = ("twilio_trusthub_v1.json", "twilio_api_v2010_addresses_numbers.json")
 
 ERROR_SCHEMA: Final[dict[str, Any]] = {
@@ -102,19 +103,6 @@ def _country(value: object) -> bool:
 
 class ConformanceError(AssertionError):
     """Raised by a strict CheckingHttpClient at the first drift."""
-
-
-def default_spec_dir() -> Path | None:
-    """`$TRUSTHUB_OPENAPI_DIR`, else `shared/reference/openapi` beside the repository (as CI
-    lays it out: the clone and `shared/` side by side). None when neither exists."""
-    env = os.environ.get("TRUSTHUB_OPENAPI_DIR")
-    candidates = [Path(env)] if env else []
-    repo = Path(__file__).resolve().parents[2]
-    candidates.append(repo.parent / "shared" / "reference" / "openapi")
-    for candidate in candidates:
-        if all((candidate / f).is_file() for f in SPEC_FILES):
-            return candidate
-    return None
 
 
 def _to_json_schema(node: Any, components: Mapping[str, Any], *, strict: bool) -> Any:
@@ -232,14 +220,8 @@ def _coerce(value: str, schema: Mapping[str, Any]) -> Any:
 
 
 class Conformance:
-    def __init__(self, spec_dir: Path | None = None) -> None:
-        found = spec_dir or default_spec_dir()
-        if found is None:
-            raise FileNotFoundError(
-                "Twilio OpenAPI specs not found; set TRUSTHUB_OPENAPI_DIR or place "
-                "shared/reference/openapi beside the repository"
-            )
-        self.operations = _load_operations(found)
+    def __init__(self, spec_dir: Path = SPEC_DIR) -> None:
+        self.operations = _load_operations(spec_dir)
         self._validators: dict[int, Draft202012Validator] = {}
         self._lock = threading.Lock()
 
