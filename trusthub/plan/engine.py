@@ -398,7 +398,10 @@ class _Planner:
                 Verb.ASSIGN,
                 numbers_added=tuple(sorted(new_numbers - old_numbers)),
                 numbers_removed=tuple(sorted(old_numbers - new_numbers)),
-                depends_on=planner.assign_after(d, self),
+                # An update and an assignment of one resource both converge its objects:
+                # run at once, both would add what is missing (a duplicate assignment, a
+                # number bought twice). The assignment goes second.
+                depends_on=[ActionId(name, Verb.UPDATE), *planner.assign_after(d, self)],
             )
         return bool(changes)
 
