@@ -102,9 +102,9 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
     assert "CHECK (kind IN" in _table_sql(path)["resources"]
 
     with open_store(str(path), WORKSPACE) as store:
-        assert store.meta().schema_version == LATEST == 2
+        assert store.meta().schema_version == LATEST
         after = store.export()
-        assert after["schema_version"] == 2
+        assert after["schema_version"] == LATEST
         # Every row and the whole audit log, byte for byte; the hash leaves out only the
         # schema version.
         for key in ("lineage", "serial", "resources", "remote_objects", "audit"):
@@ -142,8 +142,18 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         assert store.resource(brand, BRAND).status == "PENDING"  # type: ignore[union-attr]
         assert store.audit(BRAND)[-1].kind == brand
 
-    # Only the kind and status lists went: columns, keys, indexes, triggers are as they were.
-    assert _sqlite_schema(path) == v1_schema
+    # Only the kind and status lists went (step 2), and step 3 added the binding columns to
+    # `workspaces`: otherwise columns, keys, indexes, triggers are as they were.
+    schema = _sqlite_schema(path)
+    v1_columns = len(v1_schema["workspaces"]["columns"])
+    added = schema["workspaces"]["columns"][v1_columns:]
+    assert [c[1] for c in added] == [
+        "bound_target",
+        "bound_account_shown",
+        "bound_account_fingerprint",
+    ]
+    schema["workspaces"]["columns"] = schema["workspaces"]["columns"][:v1_columns]
+    assert schema == v1_schema
     tables = _table_sql(path)
     assert not any(f"CHECK ({col} IN" in tables[t] for t in tables for col in ("kind", "status"))
     assert "CHECK (state IN ('intent', 'created', 'deleted'))" in tables["remote_objects"]
@@ -223,7 +233,7 @@ def test_a_schema_1_postgresql_state_migrates_keeping_everything(
         v1 = [conn.execute(q).fetchall() for q in (constraints, triggers, indexes)]
 
     with open_store(pg_database, WORKSPACE) as store:
-        assert store.meta().schema_version == 2
+        assert store.meta().schema_version == LATEST
         after = store.export()
         for key in ("lineage", "serial", "resources", "remote_objects", "audit"):
             assert after[key] == before[key], key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from trusthub.app.binding import check_binding
 from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.config.settings import Settings
@@ -42,17 +43,27 @@ class Session:
         self.store.close()
 
     def target(self) -> Target:
+        """The target, once the state is known to belong to it (`trusthub.app.binding`)."""
         if self._target is None:
-            self._target = open_target(self.settings)
+            target = open_target(self.settings)
+            check_binding(self.store, target)
+            self._target = target
         return self._target
+
+    def unchecked_target(self) -> Target:
+        """The target, whatever account the state belongs to (for `state rebind`)."""
+        return open_target(self.settings)
 
     def reachable_target(self) -> Target | None:
         """The target, or None when it cannot be reached (no credentials)."""
         if self._target is None and self._target_error is None:
             try:
-                self._target = open_target(self.settings)
+                target = open_target(self.settings)
             except ConfigError as e:
                 self._target_error = e
+            else:
+                check_binding(self.store, target)
+                self._target = target
         return self._target
 
     @property

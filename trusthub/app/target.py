@@ -34,6 +34,7 @@ class Target:
     provision_numbers: bool
     submit_primary_via_api: bool
     retrying: RetryingHttpClient
+    account_sid: str = ""  # the account the credentials name; never shown in full
 
 
 def _loopback_transport(env: Mapping[str, str]) -> LoopbackHttpClient | None:
@@ -59,8 +60,10 @@ def open_target(settings: Settings, *, environ: Mapping[str, str] | None = None)
     connection: Connection
     if settings.target == "twilio":
         connection = connect_twilio(env, transport=_loopback_transport(env))
-        return Target(connection.api, "twilio", False, False, connection.retrying)
+        account = env.get("TWILIO_ACCOUNT_SID", "")
+        return Target(connection.api, "twilio", False, False, connection.retrying, account)
     from trusthub.sandbox import Sandbox
 
-    connection = connect_client(Sandbox.from_settings(settings).client())
-    return Target(connection.api, "sandbox", True, True, connection.retrying)
+    sandbox = Sandbox.from_settings(settings)
+    connection = connect_client(sandbox.client())
+    return Target(connection.api, "sandbox", True, True, connection.retrying, sandbox.account_sid)

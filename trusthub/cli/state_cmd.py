@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from trusthub.app.session import open_workspace_store
+from trusthub.app.binding import describe, rebind
+from trusthub.app.session import Session, open_workspace_store
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 from trusthub.errors import StateError
@@ -26,7 +27,7 @@ NOT_CREATED = "not-created"
 @click.group()
 def state() -> None:
     """Look at the recorded state and look after it: show, backup, restore, unlock,
-    migrate."""
+    migrate, rebind."""
 
 
 def _lock_data(info: LockInfo | None) -> dict[str, Any] | None:
@@ -55,6 +56,7 @@ def _summary(store: StateStore) -> dict[str, Any]:
         "lineage": snap.lineage,
         "serial": snap.serial,
         "schema_version": store.meta().schema_version,
+        "bound_to": describe(b) if (b := store.binding()) is not None else None,
         "lock": _lock_data(store.lock_info()),
         "resources": {
             "total": len(snap),
@@ -86,6 +88,7 @@ def _render(summary: dict[str, Any]) -> str:
         f"lineage:      {summary['lineage']}",
         f"serial:       {summary['serial']}",
         f"schema:       version {summary['schema_version']}",
+        f"bound to:     {summary['bound_to'] or 'no target yet'}",
         f"lock:         {_lock_text(summary['lock'])}",
         f"open intents: {summary['open_intents']}",
         f"resources:    {res['total']} ({kinds})",
@@ -182,3 +185,28 @@ def migrate(app: AppContext, target: str) -> None:
         f"to {done.target_location}\nverified: the copy's content hash is {done.content_hash}"
     )
     click.echo("to use it, point `state:` in trusthub.yaml (or TRUSTHUB_STATE) at the new location")
+
+
+@state.command(name="rebind")
+@click.option("--lock-timeout", type=float, default=0.0, show_default=True, metavar="SECONDS")
+@click.pass_obj
+def rebind_cmd(app: AppContext, lock_timeout: float) -> None:
+    """Bind the state to the configured target and account (after switching `target:` or
+    credentials). What was recorded on the old account is forgotten, never deleted on
+    either account: the next plan creates it on the new one."""
+    with Session(app.settings) as session:
+        target = session.unchecked_target()
+        with session.store.lock(current_holder("state rebind"), timeout=lock_timeout):
+            done = rebind(session.store, target, actor=session.actor)
+    if done.old is not None and done.old.same_account(done.new):
+        click.echo(f"the state already belongs to {describe(done.new)}; nothing to do")
+        return
+    if done.old is not None:
+        names = ", ".join(done.forgotten) if done.forgotten else "nothing was recorded"
+        click.echo(
+            f"forgot {len(done.forgotten)} resource(s) recorded on {describe(done.old)} "
+            f"(nothing deleted there): {names}"
+        )
+    click.echo(f"the state now belongs to {describe(done.new)}")
+    if done.forgotten:
+        click.echo("the next `trusthub plan` shows what will be made on it")

@@ -44,6 +44,12 @@ def shown_url(url: str) -> str:
     return _ACCOUNT_IN_PATH.sub("/Accounts/{AccountSid}", url.split("?", 1)[0])
 
 
+def shown_account(sid: str) -> str:
+    """An account SID for messages: its prefix and last four characters (`AC…1234`), never
+    the whole SID."""
+    return f"{sid[:2]}…{sid[-4:]}" if len(sid) > 8 else "AC…"
+
+
 def scrub(text: str) -> str:
     """Text from Twilio or the network for a message: account SIDs replaced, wherever
     they are (Twilio's 404 text names the resource's path, which holds one)."""

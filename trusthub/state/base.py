@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol, Self
 
 from trusthub.state.model import (
     AuditEvent,
+    Binding,
     Keep,
     LockHolder,
     LockInfo,
@@ -96,6 +97,10 @@ class StateTransaction(Protocol):
         create call, so a run killed in between leaves an intent to adopt."""
         ...
 
+    def bind(self, binding: Binding) -> None:
+        """Bind the state to `binding` (does not move the serial by itself)."""
+        ...
+
     def confirm(self, kind: str, name: str, role: str, sid: str) -> None:
         """The object for `role` exists as `sid` (after a create, an adoption, or a find)."""
         ...
@@ -135,6 +140,10 @@ class StateStore(Protocol):
     # -- reads ---------------------------------------------------------------------------
 
     def meta(self) -> Meta: ...
+
+    def binding(self) -> Binding | None:
+        """The target and account the state is bound to; None until first bound."""
+        ...
 
     def snapshot(self) -> Snapshot:
         """Every resource without its spec body, with the lineage and serial they belong to."""

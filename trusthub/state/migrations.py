@@ -192,6 +192,18 @@ SQLITE: Final[tuple[Migration, ...]] = (
         ),
         rebuilds_tables=True,
     ),
+    Migration(
+        3,
+        "the state is bound to the target and account it was made on",
+        (
+            # NULL until a command first reaches the target; `trusthub state rebind` moves
+            # them. The account SID itself is never stored: its masked form (AC…1234) for
+            # messages, and a keyed fingerprint to compare with.
+            "ALTER TABLE workspaces ADD COLUMN bound_target TEXT",
+            "ALTER TABLE workspaces ADD COLUMN bound_account_shown TEXT",
+            "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint TEXT",
+        ),
+    ),
 )
 
 POSTGRES: Final[tuple[Migration, ...]] = (
@@ -293,6 +305,15 @@ POSTGRES: Final[tuple[Migration, ...]] = (
             ),
             "ALTER TABLE remote_objects DROP CONSTRAINT remote_objects_kind_check",
             "ALTER TABLE audit DROP CONSTRAINT audit_kind_check",
+        ),
+    ),
+    Migration(
+        3,
+        "the state is bound to the target and account it was made on",
+        (
+            "ALTER TABLE workspaces ADD COLUMN bound_target text",
+            "ALTER TABLE workspaces ADD COLUMN bound_account_shown text",
+            "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint text",
         ),
     ),
 )

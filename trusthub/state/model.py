@@ -42,6 +42,22 @@ class Meta:
     schema_version: int
 
 
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """The target and account a state belongs to: its SIDs name objects of that account
+    only. Recorded the first time a command reaches the target."""
+
+    target: str  # "sandbox" or "twilio"
+    account_shown: str  # the account SID masked (AC…1234); the SID itself is never stored
+    account_fingerprint: str  # keyed by the state's lineage (`trusthub.model.privacy`)
+
+    def same_account(self, other: Binding) -> bool:
+        return (self.target, self.account_fingerprint) == (
+            other.target,
+            other.account_fingerprint,
+        )
+
+
 class RecordedResource(NamedTuple):
     """A resource (a profile, a trust product, ...) as last applied, without its spec body.
 

@@ -24,6 +24,7 @@ from trusthub.state.model import (
     CREATED,
     INTENT,
     AuditEvent,
+    Binding,
     LockHolder,
     LockInfo,
     Meta,
@@ -221,6 +222,17 @@ class SqlStore(abc.ABC):
         with self._reading():
             lineage, serial = self._meta_row()
         return Meta(self._workspace, lineage, serial, self._schema_version)
+
+    def binding(self) -> Binding | None:
+        with self._reading():
+            row = self.execute(
+                "SELECT bound_target, bound_account_shown, bound_account_fingerprint "
+                "FROM workspaces WHERE workspace = ?",
+                (self._workspace,),
+            ).fetchone()
+        if row is None or None in tuple(row):
+            return None
+        return Binding(str(row[0]), str(row[1]), str(row[2]))
 
     def snapshot(self) -> Snapshot:
         with self._reading(consistent=True):

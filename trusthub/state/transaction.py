@@ -16,6 +16,7 @@ from trusthub.state.model import (
     INTENT,
     KEEP,
     AuditEvent,
+    Binding,
     Keep,
     check_resource,
     check_status,
@@ -271,6 +272,14 @@ class SqlTransaction:
                 "forget it before recording another create"
             )
         self._upsert_remote(kind, name, role, None, INTENT, canonical_text(dict(detail or {})))
+
+    def bind(self, binding: Binding) -> None:
+        # Not a change of resources: the serial stays (a saved plan stays applicable).
+        self._x(
+            "UPDATE workspaces SET bound_target = ?, bound_account_shown = ?, "
+            "bound_account_fingerprint = ? WHERE workspace = ?",
+            (binding.target, binding.account_shown, binding.account_fingerprint, self._ws),
+        )
 
     def confirm(self, kind: str, name: str, role: str, sid: str) -> None:
         kind = check_resource(kind, name)
