@@ -86,6 +86,24 @@ def test_a_submit_refused_because_it_already_happened_counts_as_submitted(
         assert resource.status in lc.UNDER_REVIEW  # the fetch after the refusal says so
 
 
+@pytest.mark.parametrize("code", [22204, 21000])
+def test_a_refused_retry_is_recognised_by_the_status_whatever_the_code(
+    settings: Settings, code: int
+) -> None:
+    target = open_target(settings)
+
+    def submit_twice(family: BundleFamily, sid: str) -> Any:
+        target.api.submit(family, sid)
+        raise refused(code)
+
+    outcome = cycle(settings, faulty(target, submit=submit_twice))
+    assert outcome.ok, outcome.failed
+    with open_store(settings.state, settings.name) as store:
+        resource = store.resource("profile", "acme-isv")
+        assert resource is not None
+        assert resource.status in lc.UNDER_REVIEW
+
+
 def test_another_refusal_of_a_submit_fails_the_action_with_twilio_s_words(
     settings: Settings,
 ) -> None:

@@ -42,7 +42,7 @@ def test_delete_allowed_in_draft_and_rejected_only(client: Client) -> None:
     primary = b.approved_primary(client)
     with pytest.raises(TwilioRestException) as refused:
         th.customer_profiles(primary.sid).delete()
-    assert (refused.value.status, refused.value.code) == (400, 60711)
+    assert (refused.value.status, refused.value.code) == (400, 70002)
     assert "only draft or twilio-rejected bundles can be deleted" in refused.value.msg
 
     rejected = b.profile(client, policy=b.PRIMARY, info=b.business_info(website_url=""))
@@ -57,7 +57,7 @@ def test_objects_of_an_approved_bundle_cannot_be_deleted(client: Client) -> None
     primary = b.approved_primary(client)
     with pytest.raises(TwilioRestException) as refused:
         th.end_users(primary.end_users["customer_profile_business_information"]).delete()
-    assert refused.value.code == 60711
+    assert refused.value.code == 70002
     with pytest.raises(TwilioRestException):
         th.customer_profiles(primary.sid).customer_profiles_entity_assignments(
             th.customer_profiles(primary.sid).customer_profiles_entity_assignments.list()[0].sid

@@ -50,11 +50,10 @@ class BundleApplier(KindApplier):
             )
         try:
             submitted = c.api.submit(self.family, sid)
-        except RemoteRefused as e:
+        except RemoteRefused:
             # A submit answered 500 after it took effect is retried, and the retry is refused
-            # because the bundle is now under review: the submission happened.
-            if e.code != lifecycle.edit_refused_code:
-                raise
+            # because the bundle is now under review. Whatever code the refusal carries, the
+            # bundle's status says whether the submission happened.
             submitted = c.api.fetch_bundle(self.family, sid)
             if lifecycle.can_submit(submitted.status):
                 raise
