@@ -170,3 +170,30 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
             assert failed.value.message.startswith("cannot refresh ")
             assert failed.value.message.endswith(f": {message}")
             assert failed.value.hint == hint
+
+
+def test_shaken_stir_is_submitted_without_an_evaluation(settings: Settings) -> None:
+    """Twilio's SHAKEN/STIR onboarding has no evaluation step; the other products have one
+    (declared per product in trusthub.model.requirements.NEEDS)."""
+    settings = replace(settings, sandbox=replace(settings.sandbox, review_delay=0.0))
+    target = open_target(settings)
+    evaluated: list[str] = []
+
+    def evaluate(family: BundleFamily, sid: str, policy_sid: str) -> Any:
+        evaluated.append(policy_sid)
+        return target.api.evaluate(family, sid, policy_sid)
+
+    assert cycle(settings, faulty(target, evaluate=evaluate)).ok  # the profiles
+    with open_store(settings.state, settings.name) as store:
+        refresh_state(store, target, actor="test")  # approved
+    assert cycle(settings, faulty(target, evaluate=evaluate)).ok  # then their products
+    with open_store(settings.state, settings.name) as store:
+        shaken = store.resource("trust_product", "acme-isv/shaken_stir")
+        cnam = store.resource("trust_product", "acme-isv/cnam")
+    assert shaken is not None
+    assert shaken.status is not None
+    assert shaken.evaluation is None
+    assert cnam is not None
+    assert cnam.evaluation is not None
+    assert "RN7a97559effdf62d00f4298208492a5ea" not in evaluated
+    assert "RNf3db3cd1fe25fcfd3c3ded065c8fea53" in evaluated

@@ -153,7 +153,7 @@ _TABLE: Final = (
     TwilioCode(
         CNAM_REQUIREMENTS,
         "CNAM does not meet the requirements (US local numbers only, display-name rules)",
-        "cover only US local numbers (no toll-free, no Canadian) with a valid display name",
+        "cover only US local numbers (no toll-free, no Canadian ones)",
     ),
     TwilioCode(
         SUPPORTING_ITEM,
