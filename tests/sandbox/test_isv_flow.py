@@ -109,7 +109,7 @@ def test_rejection_fix_and_resubmission(client: Client, sandbox: Sandbox) -> Non
     rejected = bundle.fetch()
     assert rejected.status == "twilio-rejected"
     assert rejected.errors == [
-        {"code": 18601, "message": "[email] - Email is a suspected disposable address."}
+        {"code": 18604, "message": "[email] - Email is a suspected disposable address."}
     ]
     assert sandbox.bundle(secondary.sid).failure_reason == (
         "[email] - Email is a suspected disposable address."
