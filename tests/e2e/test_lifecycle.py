@@ -67,7 +67,7 @@ def test_review_lifecycle_end_to_end(run: Run, workspace: Path) -> None:
     )
     result = run("plan", "--no-refresh", code=1)
     assert (
-        "acme-isv is twilio-approved: Trust Hub does not allow edits (error 60711)" in result.stdout
+        "acme-isv is twilio-approved: Trust Hub does not allow edits (error 70002)" in result.stdout
     )
     result = run("apply", "--auto-approve", "--no-refresh", code=1)
     assert "nothing was applied" in result.stderr

@@ -186,7 +186,7 @@ def test_refusal_names_the_way_out() -> None:
     plan, _ = _plan("edit-approved-refused")
     (refused,) = plan.refused
     assert refused.reason == (
-        "acme-isv is twilio-approved: Trust Hub does not allow edits (error 60711). "
+        "acme-isv is twilio-approved: Trust Hub does not allow edits (error 70002). "
         "Revert business.website, or create a new profile."
     )
 

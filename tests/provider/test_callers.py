@@ -86,6 +86,24 @@ def test_a_submit_refused_because_it_already_happened_counts_as_submitted(
         assert resource.status in lc.UNDER_REVIEW  # the fetch after the refusal says so
 
 
+@pytest.mark.parametrize("code", [22204, 21000])
+def test_a_refused_retry_is_recognised_by_the_status_whatever_the_code(
+    settings: Settings, code: int
+) -> None:
+    target = open_target(settings)
+
+    def submit_twice(family: BundleFamily, sid: str) -> Any:
+        target.api.submit(family, sid)
+        raise refused(code)
+
+    outcome = cycle(settings, faulty(target, submit=submit_twice))
+    assert outcome.ok, outcome.failed
+    with open_store(settings.state, settings.name) as store:
+        resource = store.resource("profile", "acme-isv")
+        assert resource is not None
+        assert resource.status in lc.UNDER_REVIEW
+
+
 def test_another_refusal_of_a_submit_fails_the_action_with_twilio_s_words(
     settings: Settings,
 ) -> None:
@@ -152,3 +170,30 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
             assert failed.value.message.startswith("cannot refresh ")
             assert failed.value.message.endswith(f": {message}")
             assert failed.value.hint == hint
+
+
+def test_shaken_stir_is_submitted_without_an_evaluation(settings: Settings) -> None:
+    """Twilio's SHAKEN/STIR onboarding has no evaluation step; the other products have one
+    (declared per product in trusthub.model.requirements.NEEDS)."""
+    settings = replace(settings, sandbox=replace(settings.sandbox, review_delay=0.0))
+    target = open_target(settings)
+    evaluated: list[str] = []
+
+    def evaluate(family: BundleFamily, sid: str, policy_sid: str) -> Any:
+        evaluated.append(policy_sid)
+        return target.api.evaluate(family, sid, policy_sid)
+
+    assert cycle(settings, faulty(target, evaluate=evaluate)).ok  # the profiles
+    with open_store(settings.state, settings.name) as store:
+        refresh_state(store, target, actor="test")  # approved
+    assert cycle(settings, faulty(target, evaluate=evaluate)).ok  # then their products
+    with open_store(settings.state, settings.name) as store:
+        shaken = store.resource("trust_product", "acme-isv/shaken_stir")
+        cnam = store.resource("trust_product", "acme-isv/cnam")
+    assert shaken is not None
+    assert shaken.status is not None
+    assert shaken.evaluation is None
+    assert cnam is not None
+    assert cnam.evaluation is not None
+    assert "RN7a97559effdf62d00f4298208492a5ea" not in evaluated
+    assert "RNf3db3cd1fe25fcfd3c3ded065c8fea53" in evaluated

@@ -125,8 +125,8 @@ def test_an_edit_refused_during_review_is_remote_refused_with_twilio_s_code(
     error = raised(edit)
     assert isinstance(error, RemoteRefused)
     assert (error.status, error.code) == (400, lc.EDIT_REFUSED_CODE)
-    assert error.message.startswith("Twilio error 60711: ")
-    assert "Business status does not allow updates" in error.message
+    assert error.message.startswith("Twilio error 70002: ")
+    assert "immutable" in error.message
     bare = sdk_error(
         lambda: client.trusthub.v1.customer_profiles(approved.sid).update(friendly_name="renamed")
     )
@@ -227,7 +227,7 @@ def test_answers_are_classified_by_code_then_status() -> None:
     assert kind(400, 20404) is RemoteNotFound
     assert kind(401, 20003) is AuthenticationFailed
     assert kind(403, 20403) is AuthenticationFailed
-    assert kind(400, 60711) is RemoteRefused
+    assert kind(400, 70002) is RemoteRefused
     assert kind(409, None) is RemoteRefused
     assert kind(429, 20429) is RemoteError
     assert kind(503, None) is RemoteError

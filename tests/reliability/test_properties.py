@@ -6,7 +6,7 @@ through the Sandbox API), refreshes and applies:
 * the sandbox then holds exactly the workspace, as the state says (`check_world`);
 * no forbidden request is ever sent: no status other than pending-review is requested,
   a submission is only ever sent for a draft or rejected bundle, and no request is
-  answered 60711 (an edit of a bundle under review or approved) or fails at all;
+  answered 70002 (an edit of a bundle under review or approved) or fails at all;
 * an edit the lifecycle forbids is refused by the plan, and only then.
 """
 
@@ -265,7 +265,7 @@ class Loop:
             assert submission.requested == lc.PENDING_REVIEW, submission
             assert submission.before in (lc.DRAFT, lc.REJECTED), submission
         errors = self.guard.errors()
-        assert errors == [], errors  # no 60711, nor any other refusal or failure
+        assert errors == [], errors  # no 70002, nor any other refusal or failure
         self.guard.submissions.clear()
         self.guard.exchanges.clear()
 

@@ -68,7 +68,7 @@ def test_noncompliant_evaluation_names_each_gap(client: Client) -> None:
     assert by_name["primary_customer_profile"]["error_code"] == 22216
 
 
-def test_edits_after_submit_are_refused_with_60711(client: Client) -> None:
+def test_edits_after_submit_are_refused_with_70002(client: Client) -> None:
     th = client.trusthub.v1
     primary = b.approved_primary(client)
     secondary = b.profile(client, primary=primary.sid)
@@ -86,11 +86,11 @@ def test_edits_after_submit_are_refused_with_60711(client: Client) -> None:
     for edit in edits:
         with pytest.raises(TwilioRestException) as refused:
             edit()
-        assert (refused.value.status, refused.value.code) == (400, 60711)
+        assert (refused.value.status, refused.value.code) == (400, 70002)
     assert bundle.fetch().status == "twilio-approved"
     with pytest.raises(TwilioRestException) as refused:
         bundle.update(email="new@brightsmile-dental.example.com")
-    assert refused.value.code == 60711
+    assert refused.value.code == 70002
     assert "twilio-approved" in refused.value.msg
 
 
@@ -109,7 +109,7 @@ def test_rejection_fix_and_resubmission(client: Client, sandbox: Sandbox) -> Non
     rejected = bundle.fetch()
     assert rejected.status == "twilio-rejected"
     assert rejected.errors == [
-        {"code": 18601, "message": "[email] - Email is a suspected disposable address."}
+        {"code": 18604, "message": "[email] - Email is a suspected disposable address."}
     ]
     assert sandbox.bundle(secondary.sid).failure_reason == (
         "[email] - Email is a suspected disposable address."

@@ -42,7 +42,7 @@ def test_delete_allowed_in_draft_and_rejected_only(client: Client) -> None:
     primary = b.approved_primary(client)
     with pytest.raises(TwilioRestException) as refused:
         th.customer_profiles(primary.sid).delete()
-    assert (refused.value.status, refused.value.code) == (400, 60711)
+    assert (refused.value.status, refused.value.code) == (400, 70002)
     assert "only draft or twilio-rejected bundles can be deleted" in refused.value.msg
 
     rejected = b.profile(client, policy=b.PRIMARY, info=b.business_info(website_url=""))
@@ -57,7 +57,7 @@ def test_objects_of_an_approved_bundle_cannot_be_deleted(client: Client) -> None
     primary = b.approved_primary(client)
     with pytest.raises(TwilioRestException) as refused:
         th.end_users(primary.end_users["customer_profile_business_information"]).delete()
-    assert refused.value.code == 60711
+    assert refused.value.code == 70002
     with pytest.raises(TwilioRestException):
         th.customer_profiles(primary.sid).customer_profiles_entity_assignments(
             th.customer_profiles(primary.sid).customer_profiles_entity_assignments.list()[0].sid
@@ -65,14 +65,16 @@ def test_objects_of_an_approved_bundle_cannot_be_deleted(client: Client) -> None
 
 
 @pytest.mark.parametrize(
-    ("changes", "reason"),
+    ("changes", "code", "reason"),
     [
         (
             {"street": "P.O. Box 1234"},
+            18603,
             "[address_sids] - PO Box addresses are not accepted for business profiles.",
         ),
         (
             {"info": b.business_info(business_registration_number="00-0000000")},
+            18602,
             (
                 "[business_registration_number] - The registration number is a published "
                 "test number and cannot be verified."
@@ -80,16 +82,19 @@ def test_objects_of_an_approved_bundle_cannot_be_deleted(client: Client) -> None
         ),
         (
             {"email": "owner@yopmail.com"},
+            18606,
             "[email] - Email is a suspected disposable address.",
         ),
     ],
 )
-def test_reviewer_rejections(client: Client, changes: dict[str, object], reason: str) -> None:
+def test_reviewer_rejections(
+    client: Client, changes: dict[str, object], code: int, reason: str
+) -> None:
     primary = b.approved_primary(client)
     built = b.profile(client, primary=primary.sid, **changes)  # type: ignore[arg-type]
     assert _submit(client, built.sid) == "twilio-rejected"
     errors = client.trusthub.v1.customer_profiles(built.sid).fetch().errors
-    assert errors == [{"code": 18601, "message": reason}]
+    assert errors == [{"code": code, "message": reason}]
 
 
 def test_documentation_ein_is_not_a_test_number(client: Client) -> None:

@@ -26,7 +26,7 @@ def test_onboarding_over_http(http_client: Client, server: SandboxServer) -> Non
     assert bundle.fetch().status == "twilio-approved"
     with pytest.raises(TwilioRestException) as locked:
         bundle.update(friendly_name="renamed")
-    assert locked.value.code == 60711
+    assert locked.value.code == 70002
 
 
 def test_paging_follows_the_servers_urls(http_client: Client, server: SandboxServer) -> None:

@@ -85,7 +85,9 @@ def test_cnam_needs_an_ein_or_duns_profile(client: Client) -> None:
     bundle.update(status="pending-review")
     rejected = bundle.fetch()
     assert rejected.status == "twilio-rejected"
-    assert "[business_registration_identifier] - CNAM needs" in rejected.errors[0]["message"]
+    assert rejected.errors == [
+        {"code": 18609, "message": "cnam needs an EIN or DUNS registration; this profile has CBN."}
+    ]
 
 
 def test_numbers_may_join_an_approved_product(client: Client) -> None:

@@ -26,7 +26,7 @@ class Outcome:
 def describe_failure(error: BaseException) -> str:
     """One line for the user. Never a traceback, never a credential. What Trust Hub
     answered arrives as the provider's errors, whose messages are written for this
-    (`Twilio error 60711: ...`, `ConnectionError: ...`); anything else is a bug, named."""
+    (`Twilio error 70002: ...`, `ConnectionError: ...`); anything else is a bug, named."""
     if isinstance(error, TrusthubError):
         return error.message
     return f"{type(error).__name__}: {str(error) or type(error).__name__}"

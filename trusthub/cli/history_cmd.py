@@ -12,6 +12,7 @@ from trusthub.app.session import open_workspace_store
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 from trusthub.errors import StateError
+from trusthub.model import twilio_codes
 from trusthub.state.model import AuditEvent
 
 _HEADER = ("ID", "TIME", "RESOURCE", "ACTION", "FROM", "TO", "ACTOR", "PLAN")
@@ -31,12 +32,17 @@ def _cells(e: AuditEvent) -> tuple[str, ...]:
 
 
 def render_table(events: list[AuditEvent]) -> str:
+    """The events, one a line; under an event that recorded rejection reasons, each with
+    Twilio's code, its meaning and what to fix."""
     rows = [_HEADER, *map(_cells, events)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        reasons = events[index - 1].detail.get("reasons") if index else None
+        for reason in reasons or ():
+            lines.append(f"    rejected: {twilio_codes.explain(str(reason))}")
+    return "\n".join(lines)
 
 
 @click.command()

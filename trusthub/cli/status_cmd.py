@@ -9,7 +9,7 @@ import click
 
 from trusthub.app.status import profile_statuses
 from trusthub.cli.context import AppContext
-from trusthub.model import mapping
+from trusthub.model import mapping, twilio_codes
 
 
 def _products_cell(products: list[dict[str, Any]]) -> str:
@@ -42,7 +42,7 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
                 r["type"],
                 r["status"] or "not created",
                 (r["since"] or "-")[:10],
-                "; ".join(r["rejection_reasons"]) or "-",
+                "; ".join(map(twilio_codes.explain, r["rejection_reasons"])) or "-",
                 _products_cell(r["trust_products"]),
             )
         )

@@ -4,14 +4,16 @@
 A bundle (customer profile or trust product) is created as `draft`. The only transition a
 client may request is submit: `Status=pending-review`, from `draft` or (after a fix) from
 `twilio-rejected`. Twilio moves it on to `in-review` and decides `twilio-approved` or
-`twilio-rejected`. Bundles in review or approved cannot be edited (error 60711); only
-draft or rejected ones can be deleted.
+`twilio-rejected`. Bundles in review or approved cannot be edited (error 70002, see
+`twilio_codes`); only draft or rejected ones can be deleted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from trusthub.model import twilio_codes
 
 Status = Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"]
 
@@ -33,7 +35,7 @@ _DELETABLE: Final = frozenset({DRAFT, REJECTED})
 _SUBMITTABLE: Final = frozenset({DRAFT, REJECTED})
 UNDER_REVIEW: Final = frozenset({PENDING_REVIEW, IN_REVIEW})
 
-EDIT_REFUSED_CODE: Final = 60711
+EDIT_REFUSED_CODE: Final = twilio_codes.EDIT_LOCKED
 
 
 def is_allowed_client_transition(from_status: str, to_status: str) -> bool:

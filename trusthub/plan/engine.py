@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from trusthub.errors import ExitCode, TrusthubError
+from trusthub.model import twilio_codes
 from trusthub.model.desired import EMPTY_BODY, DesiredResource, SealedBody
 from trusthub.model.kinds import KINDS, Kinds, ResourceKind
 from trusthub.model.privacy import fingerprint, is_sensitive, seal
@@ -330,7 +331,7 @@ class _Planner:
                     Verb.WAITING,
                     reason=(
                         f"{name} is {lifecycle.rejected}"
-                        + (f" ({'; '.join(reasons)})" if reasons else "")
+                        + (f" ({'; '.join(map(twilio_codes.explain, reasons))})" if reasons else "")
                         + ": fix what the review found and plan will resubmit it"
                     ),
                 )

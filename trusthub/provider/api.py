@@ -3,7 +3,7 @@ those calls return. `twilio_sdk.TwilioSdkProvider` implements it with the offici
 SDK, against real Twilio or the sandbox alike.
 
 Every method raises only the project's errors (`provider.errors`): `RemoteNotFound`,
-`RemoteRefused` (e.g. 60711), `AuthenticationFailed`, `Unreachable`,
+`RemoteRefused` (e.g. 70002), `AuthenticationFailed`, `Unreachable`,
 `AmbiguousCreateError` for a create that may or may not have happened, or another
 `ProviderError`. Nothing from the SDK or its HTTP library gets through.
 """

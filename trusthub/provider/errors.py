@@ -89,7 +89,7 @@ class RemoteNotFound(RemoteError):
 
 
 class RemoteRefused(RemoteError):
-    """Twilio refused the request (a 4xx other than 401, 403, 404 and 429), e.g. 60711: the
+    """Twilio refused the request (a 4xx other than 401, 403, 404 and 429), e.g. 70002: the
     bundle's status does not allow the change."""
 
 

@@ -21,6 +21,7 @@ from twilio.rest import Client
 
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
+from trusthub.model import twilio_codes
 from trusthub.provider.api import Bundle, BundleFamily, Evaluation, Remote
 from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
 
@@ -101,8 +102,15 @@ def _errors(raw: Any) -> tuple[str, ...]:
     out = []
     for item in raw:
         if isinstance(item, Mapping):
-            text = item.get("message") or item.get("failure_reason") or item.get("code")
-            out.append(str(text))
+            # Recorded as "CODE: message" (twilio_codes.reason_text): both can be shown.
+            code = item.get("code")
+            text = item.get("message") or item.get("failure_reason")
+            out.append(
+                twilio_codes.reason_text(
+                    int(code) if isinstance(code, int | str) and str(code).isdigit() else None,
+                    None if text is None else str(text),
+                )
+            )
         else:
             out.append(str(item))
     return tuple(out)

@@ -1,26 +1,29 @@
-"""The CNAM display name (the caller name shown on calls) follows the carriers' rules: at
-most 15 characters (checked by the schema), starting with a letter, using only letters,
-digits, periods, commas and spaces. What CNAM needs from the profile (a business with an
-EIN or DUNS, US numbers) is checked by trust-product-requirements.
+"""The CNAM display name (the caller name shown on calls) follows Twilio's rules, declared
+in `trusthub.model.requirements` and shared with the sandbox's reviewer: at most 15
+characters (checked by the schema), starting with a letter, using only letters, digits,
+periods, commas and spaces (Twilio error 11009), and not a generic name ("UNKNOWN CALLER",
+"WIRELESS CALLER", "PRIVATE", ...) or a US state's name (11008). What CNAM needs from the
+profile (a business with an EIN or DUNS, US local numbers) is checked by
+trust-product-requirements.
 
 Fails::
 
     cnam:
       display_name: "1st Dental!"   # starts with a digit; '!' is not allowed
+    cnam:
+      display_name: WIRELESS CALLER   # generic
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Final
 
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
+from trusthub.model.requirements import display_name_gaps
 
 ID: Final = "cnam-display-name"
-
-_ALLOWED: Final = re.compile(r"[A-Za-z0-9., ]*")
 
 
 def check(doc: ProfileDoc) -> Iterator[Problem]:
@@ -28,14 +31,5 @@ def check(doc: ProfileDoc) -> Iterator[Problem]:
     if not isinstance(name, str):
         return
     path = ("trust_products", "cnam", "display_name")
-    if not ("A" <= name[:1].upper() <= "Z"):
-        yield doc.problem(path, ID, "CNAM display name must start with a letter (A-Z)")
-    bad = sorted({c for c in name if not _ALLOWED.fullmatch(c)})
-    if bad:
-        shown = ", ".join(repr(c) for c in bad)
-        yield doc.problem(
-            path,
-            ID,
-            f"CNAM display name may use only letters A-Z, digits, periods, commas and spaces; "
-            f"remove {shown}",
-        )
+    for gap in display_name_gaps(name):
+        yield doc.problem(path, ID, gap.text())

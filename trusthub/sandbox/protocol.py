@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urlencode
 
+from trusthub.model import twilio_codes
+
 # Codes used by the sandbox (https://www.twilio.com/docs/errors/<code>).
 BAD_PARAMETER: Final = 20001  # a missing or invalid parameter; the message names it
 AUTHENTICATION: Final = 20003
@@ -18,7 +20,7 @@ METHOD_NOT_ALLOWED: Final = 20004
 NOT_FOUND: Final = 20404
 TOO_MANY_REQUESTS: Final = 20429
 INTERNAL: Final = 20500
-STATUS_FORBIDS_CHANGE: Final = 60711  # "Business status does not allow updates"
+STATUS_FORBIDS_CHANGE: Final = twilio_codes.EDIT_LOCKED  # a locked bundle holds it
 NUMBER_INVALID: Final = 21421
 NUMBER_UNAVAILABLE: Final = 21422
 
@@ -56,7 +58,7 @@ def status_forbids(what: str, status: str) -> ApiError:
     return ApiError(
         400,
         STATUS_FORBIDS_CHANGE,
-        f"Business status does not allow updates: {what} is {status}",
+        f"{what} can't be updated: it is {status} and immutable",
     )
 
 

@@ -31,7 +31,7 @@ PENDING: Final = "pending-review"
 IN_REVIEW: Final = "in-review"
 APPROVED: Final = "twilio-approved"
 REJECTED: Final = "twilio-rejected"
-LOCKED: Final = frozenset({PENDING, IN_REVIEW, APPROVED})  # no edits (error 60711)
+LOCKED: Final = frozenset({PENDING, IN_REVIEW, APPROVED})  # no edits (error 70002)
 VALID_FOR: Final = 365 * 24 * 3600.0
 
 _DOCUMENT_STATUS: Final = {

@@ -5,20 +5,27 @@ in Trust Hub's `FailureReason` style (`[field] - reason.`):
 
 1. A fresh Evaluation against the bundle's policy is noncompliant
    (`Evaluation noncompliant: ...`, with the first failing requirement's error code).
-2. An email (the bundle's, or any end user's `*email*` attribute) uses a disposable domain:
+2. An email uses a disposable domain: the bundle's (18606, the email's domain cannot be
+   trusted) or an authorized representative's (18604, 18605):
    `[email] - Email is a suspected disposable address.` Domains: `DISPOSABLE_DOMAINS`.
-3. A business profile's address is a PO box (`P.O. Box`, `PO Box`, `Post Office Box`...):
-   `[address_sids] - PO Box addresses are not accepted for business profiles.`
+3. A business profile's address is a PO box (`P.O. Box`, `PO Box`, `Post Office Box`...),
+   18603: `[address_sids] - PO Box addresses are not accepted for business profiles.`
 4. The business registration number is on the published test list
-   `TEST_REGISTRATION_NUMBERS`: EINs `00-0000000`, `11-1111111`, `99-9999999` and DUNS
-   `000000000`. (`12-3456789`, used in documentation examples, is deliberately *not* on
-   it.)
-5. A secondary (or starter) profile whose primary profile is not `twilio-approved`.
-6. A trust product whose supporting customer profile is not `twilio-approved`.
-7. A CNAM product whose customer profile is not registered with an EIN or DUNS number.
+   `TEST_REGISTRATION_NUMBERS` (18602): EINs `00-0000000`, `11-1111111`, `99-9999999`
+   and DUNS `000000000`. (`12-3456789`, used in documentation examples, is deliberately
+   *not* on it.)
+5. A secondary (or starter) profile whose primary profile is not `twilio-approved` (22216).
+6. A trust product whose supporting customer profile is not `twilio-approved` (11005 for
+   Voice Integrity, 11006 otherwise).
+7. A voice trust product whose profile lacks what the product needs, judged by
+   `trusthub.model.requirements` exactly as validation and the plan judge it: EIN or DUNS
+   (18609), a US address (11003), a representative with a US phone (11002); CNAM on a
+   number that is not US local (11009) or with a display name against the rules (11009,
+   11008).
 
-Review findings other than the evaluation carry error code 18601, the only bundle
-rejection code the public spec shows (UNCONFIRMED as to its meaning).
+Codes and their meanings are `trusthub.model.twilio_codes`; errors are recorded as
+`{"code": N, "message": ...}` (the shape Twilio's spec shows, with the message). A forced
+rejection (`trusthub sandbox reject`) and an unknown policy carry `REJECTION_CODE`.
 """
 
 from __future__ import annotations
@@ -27,11 +34,18 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from trusthub.model import mapping, requirements
+from trusthub.model import twilio_codes as tc
 from trusthub.sandbox import evaluation as ev
 from trusthub.sandbox import policies as cat
 from trusthub.sandbox.store import Row, Tx
 
-REJECTION_CODE: Final = 18601
+REJECTION_CODE: Final = tc.BUSINESS_NAME_WEBSITE
+_PRODUCT_BY_POLICY: Final = {sid: name for name, sid in mapping.TRUST_PRODUCT_POLICY.items()}
+_REPRESENTATIVES: Final = {
+    "authorized_representative_1": tc.REPRESENTATIVE_1,
+    "authorized_representative_2": tc.REPRESENTATIVE_2,
+}
 APPROVED: Final = "twilio-approved"
 
 DISPOSABLE_DOMAINS: Final = frozenset(
@@ -68,12 +82,14 @@ def is_po_box(street: str) -> bool:
     return bool(_PO_BOX.search(street))
 
 
-def _emails(bundle: Row, assigned: ev.Assigned) -> list[str]:
-    found = [str(bundle.data.get("email") or "")]
-    for users in assigned.end_users.values():
+def _emails(bundle: Row, assigned: ev.Assigned) -> list[tuple[int, str]]:
+    """Every email of the bundle with the code that rejects it."""
+    found = [(tc.EMAIL_DOMAIN, str(bundle.data.get("email") or ""))]
+    for type_, users in assigned.end_users.items():
+        code = _REPRESENTATIVES.get(type_, tc.EMAIL_DOMAIN)
         for user in users:
             attributes: dict[str, Any] = user.data.get("attributes") or {}
-            found += [str(v) for k, v in attributes.items() if "email" in k and v]
+            found += [(code, str(v)) for k, v in attributes.items() if "email" in k and v]
     return found
 
 
@@ -126,8 +142,8 @@ def findings(tx: Tx, bundle: Row) -> list[Finding]:
     if evaluated is not None:
         out.append(evaluated)
     assigned = ev.collect(tx, bundle.sid)
-    if any(_is_disposable(e) for e in _emails(bundle, assigned)):
-        out.append(Finding(REJECTION_CODE, "[email] - Email is a suspected disposable address."))
+    codes = sorted({code for code, e in _emails(bundle, assigned) if _is_disposable(e)})
+    out += [Finding(c, "[email] - Email is a suspected disposable address.") for c in codes]
     if policy.business:
         streets = [
             f"{a.data.get('street') or ''} {a.data.get('street_secondary') or ''}"
@@ -136,7 +152,7 @@ def findings(tx: Tx, bundle: Row) -> list[Finding]:
         if any(is_po_box(s) for s in streets):
             out.append(
                 Finding(
-                    REJECTION_CODE,
+                    tc.ADDRESS,
                     "[address_sids] - PO Box addresses are not accepted for business profiles.",
                 )
             )
@@ -144,41 +160,81 @@ def findings(tx: Tx, bundle: Row) -> list[Finding]:
         if number in TEST_REGISTRATION_NUMBERS:
             out.append(
                 Finding(
-                    REJECTION_CODE,
+                    tc.BUSINESS_ID,
                     "[business_registration_number] - The registration number is a published "
                     "test number and cannot be verified.",
                 )
             )
+    product = _PRODUCT_BY_POLICY.get(policy.sid)
     for need in policy.profiles:
         for profile in assigned.profiles:
             if ev.profile_type(profile) not in need.accepted:
                 continue
             status = profile.data["status"]
             if status != APPROVED:
-                label = (
-                    "primary customer profile"
-                    if need.name.startswith("primary")
-                    else ("supporting customer profile")
+                primary = need.name.startswith("primary")
+                label = "primary customer profile" if primary else "supporting customer profile"
+                code = (
+                    tc.SUPPORTING_ITEM
+                    if primary or product is None
+                    else requirements.not_approved_code(product)
                 )
                 out.append(
                     Finding(
-                        REJECTION_CODE,
+                        code,
                         f"[{need.name}] - The {label} {profile.sid} is not approved "
                         f"(it is {status}).",
                     )
                 )
-    if policy.sid == cat.CNAM:
-        for profile in ev.supporting_profiles(policy, assigned):
-            info = _business_info(ev.collect(tx, profile.sid))
-            if info.get("business_registration_identifier") not in ("EIN", "DUNS"):
-                out.append(
-                    Finding(
-                        REJECTION_CODE,
-                        "[business_registration_identifier] - CNAM needs a business profile "
-                        "registered with an EIN or DUNS number.",
-                    )
-                )
+    if product is not None:
+        out += _product_findings(tx, policy, product, assigned)
     return out
+
+
+def _facts(tx: Tx, profile: Row) -> requirements.ProfileFacts:
+    assigned = ev.collect(tx, profile.sid)
+    info = _business_info(assigned)
+    phones = [
+        str((u.data.get("attributes") or {}).get("phone_number", ""))
+        for type_ in _REPRESENTATIVES
+        for u in assigned.end_users.get(type_) or []
+    ]
+    return requirements.ProfileFacts(
+        business=bool(info),
+        registration=info.get("business_registration_identifier"),
+        countries=tuple(str(a.data.get("iso_country") or "") for a in _addresses(tx, assigned)),
+        representative_phones=tuple(phones),
+    )
+
+
+def _product_findings(
+    tx: Tx, policy: cat.Policy, product: str, assigned: ev.Assigned
+) -> list[Finding]:
+    """What `trusthub.model.requirements` finds wrong with a trust product and its profile."""
+    gaps: list[requirements.Gap] = []
+    for profile in ev.supporting_profiles(policy, assigned):
+        facts = _facts(tx, profile)
+        if facts.business:
+            gaps += requirements.profile_gaps(product, facts)
+    numbers = [
+        str(row.data["phone_number"])
+        for sid in assigned.number_sids
+        if (row := tx.get(sid, "phone_number")) is not None
+    ]
+    if numbers:
+        gaps += requirements.number_gaps(product, numbers, explicit=True)
+    for user in assigned.end_users.get("cnam_information") or []:
+        name = (user.data.get("attributes") or {}).get("cnam_display_name")
+        if isinstance(name, str):
+            gaps += requirements.display_name_gaps(name)
+    seen: list[Finding] = []
+    for gap in gaps:
+        if gap.code is None:
+            continue
+        finding = Finding(gap.code, f"{gap.message}.")
+        if finding not in seen:
+            seen.append(finding)
+    return seen
 
 
 def dependencies(tx: Tx, bundle: Row) -> list[str]:

@@ -4,7 +4,7 @@ after a passing evaluation, deleted with the objects made for them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from trusthub.apply import objects
 from trusthub.apply.kinds.base import KindApplier, Observation
@@ -36,25 +36,27 @@ class BundleApplier(KindApplier):
             c.say(f"already {bundle.status}")  # a crashed run got this far
             c.rec.status(kind, c.name, bundle.status, action=c.action.verb.value)
             return
-        evaluation = c.api.evaluate(self.family, sid, bundle.policy_sid)
-        result = {
-            "sid": evaluation.sid,
-            "status": evaluation.status,
-            "failures": evaluation.failures(),
-        }
-        c.rec.evaluation(kind, c.name, result)
-        if evaluation.status != "compliant":
-            raise ApplyError(
-                f"{c.name}: evaluation is {evaluation.status}; not submitted: "
-                + "; ".join(evaluation.failures())
-            )
+        result: dict[str, Any] | None = None
+        desired = c.ctx.desired.get(c.name)
+        if desired is None or self.kind.evaluated(desired):
+            evaluation = c.api.evaluate(self.family, sid, bundle.policy_sid)
+            result = {
+                "sid": evaluation.sid,
+                "status": evaluation.status,
+                "failures": evaluation.failures(),
+            }
+            c.rec.evaluation(kind, c.name, result)
+            if evaluation.status != "compliant":
+                raise ApplyError(
+                    f"{c.name}: evaluation is {evaluation.status}; not submitted: "
+                    + "; ".join(evaluation.failures())
+                )
         try:
             submitted = c.api.submit(self.family, sid)
-        except RemoteRefused as e:
+        except RemoteRefused:
             # A submit answered 500 after it took effect is retried, and the retry is refused
-            # because the bundle is now under review: the submission happened.
-            if e.code != lifecycle.edit_refused_code:
-                raise
+            # because the bundle is now under review. Whatever code the refusal carries, the
+            # bundle's status says whether the submission happened.
             submitted = c.api.fetch_bundle(self.family, sid)
             if lifecycle.can_submit(submitted.status):
                 raise

@@ -27,7 +27,7 @@ class TrustProductApplier(BundleApplier):
             raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
         # As for profiles: only fields the plan changes are written. An `assign` (numbers
         # only) may run on a product under review or approved, where an end-user update
-        # would be refused (60711).
+        # would be refused (70002).
         touched = c.touched() if update else set()
         assign = []
         spec = objects.product_end_user(d)

@@ -35,6 +35,11 @@ class ResourceKind(ABC):
     ) -> Iterable[DesiredResource]:
         """The resources of this kind that the (schema-valid) profile document asks for."""
 
+    def evaluated(self, d: DesiredResource) -> bool:
+        """Whether apply runs an Evaluation against the policy before submitting `d` (Trust
+        Hub's bundles: yes, unless a product's onboarding has no evaluation step)."""
+        return True
+
     def owner(self, name: str) -> str:
         """The profile a resource of this kind belongs to (names are `<profile>[/<part>]`)."""
         return name.split("/", 1)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from trusthub.model import lifecycle, mapping
+from trusthub.model import lifecycle, mapping, requirements
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.requirements import product_numbers, requirement_gaps
@@ -22,6 +22,10 @@ class TrustProductKind(ResourceKind):
         "/v1/TrustProducts/{Bundle}/Evaluations",
         "/v1/EndUsers",
     )
+
+    def evaluated(self, d: DesiredResource) -> bool:
+        """Declared per product in `requirements.NEEDS` (SHAKEN/STIR has no evaluation)."""
+        return requirements.evaluated(d.product or "")
 
     def resources(
         self, profile: str, data: Mapping[str, Any], path: str

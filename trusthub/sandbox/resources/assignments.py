@@ -1,7 +1,7 @@
 """EntityAssignments (BV...) and ChannelEndpointAssignments (RA...) of both bundle kinds.
 
 Entity assignments (end users, documents, supporting customer profiles) are edits: refused
-with 60711 while the bundle is under review or approved. Phone numbers may join or leave a
+with 70002 while the bundle is under review or approved. Phone numbers may join or leave a
 bundle in any status, because Trust Hub lets numbers be added to an approved profile or
 product (reference §9: SHAKEN/STIR numbers are assigned "before or after submitting").
 Assigning the same object twice is refused, so a retried create cannot duplicate it.

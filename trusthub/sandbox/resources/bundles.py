@@ -1,9 +1,9 @@
 """CustomerProfiles and TrustProducts ("bundles", SIDs BU...).
 
 New bundles are `draft`. The only status a client may set is `pending-review`, from
-`draft` or `twilio-rejected`; edits are refused with 60711 while a bundle is pending-review,
+`draft` or `twilio-rejected`; edits are refused with 70002 while a bundle is pending-review,
 in-review or twilio-approved. DELETE works only on `draft` and `twilio-rejected` bundles
-(UNCONFIRMED rule, answered with 60711 too).
+(UNCONFIRMED rule, answered with 70002 too).
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from trusthub.sandbox import callbacks, review
 from trusthub.sandbox.policies import POLICY_BY_SID
-from trusthub.sandbox.protocol import ApiError, Reply, Request, bad_parameter
+from trusthub.sandbox.protocol import (
+    STATUS_FORBIDS_CHANGE,
+    ApiError,
+    Reply,
+    Request,
+    bad_parameter,
+)
 from trusthub.sandbox.resources import common
 from trusthub.sandbox.resources.common import BundleSpec
 from trusthub.sandbox.resources.paging import filter_echo, list_stored
@@ -134,7 +140,7 @@ def delete(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
         if status not in DELETABLE:
             raise ApiError(
                 400,
-                60711,
+                STATUS_FORBIDS_CHANGE,
                 f"{spec.label} {row.sid} cannot be deleted while it is {status}: only draft "
                 "or twilio-rejected bundles can be deleted",
             )

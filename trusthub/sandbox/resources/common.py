@@ -10,7 +10,14 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
-from trusthub.sandbox.protocol import ApiError, Request, bad_parameter, not_found, status_forbids
+from trusthub.sandbox.protocol import (
+    STATUS_FORBIDS_CHANGE,
+    ApiError,
+    Request,
+    bad_parameter,
+    not_found,
+    status_forbids,
+)
 from trusthub.sandbox.review import LOCKED
 from trusthub.sandbox.sids import is_sid
 from trusthub.sandbox.store import Filter, Row, Tx
@@ -97,16 +104,16 @@ def ensure_editable(bundle: Row) -> None:
 
 
 def ensure_free(tx: Tx, object_sid: str, what: str) -> list[Row]:
-    """The assignments of an object; refused (60711) when any of its bundles is locked."""
+    """The assignments of an object; refused (70002) when any of its bundles is locked."""
     assignments = tx.find("entity_assignment", where=[Filter("object_sid", object_sid)])
     for assignment in assignments:
         bundle = tx.get(assignment.parent or "", BUNDLE_KINDS)
         if bundle is not None and bundle.data["status"] in LOCKED:
             raise ApiError(
                 400,
-                60711,
-                f"Business status does not allow updates: {what} is assigned to "
-                f"{BUNDLE_LABEL[bundle.kind]} {bundle.sid}, which is {bundle.data['status']}",
+                STATUS_FORBIDS_CHANGE,
+                f"{what} can't be updated: a bundle it belongs to is immutable "
+                f"({BUNDLE_LABEL[bundle.kind]} {bundle.sid} is {bundle.data['status']})",
             )
     return assignments
 

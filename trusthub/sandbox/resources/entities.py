@@ -2,7 +2,7 @@
 
 `Attributes` is a JSON object sent as one form field (what twilio-python sends). An update
 replaces the whole attribute object, as Trust Hub's docs ask. Objects assigned to a bundle
-under review or approved cannot be updated or deleted (60711); deleting one assigned only to
+under review or approved cannot be updated or deleted (70002); deleting one assigned only to
 editable bundles removes those assignments too (UNCONFIRMED: Twilio may refuse instead).
 """
 

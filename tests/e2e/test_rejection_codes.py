@@ -1,0 +1,60 @@
+"""A rejection's Twilio code reaches the user with its meaning and its fix: the sandbox's
+reviewer rejects a profile whose representative uses a disposable email (18604), and
+`status` and `history` show it (golden files, times and actors normalised)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import run_cli
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _normalise(text: str) -> str:
+    text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z", "<time>", text)
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "<date>", text)
+    text = re.sub(r"\b[0-9a-f]{12}\b", "<plan>", text)
+    return re.sub(r"\S+@\S+(?=\s)", "<actor>", text)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "profiles", ws / "profiles")
+    (ws / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n",
+        encoding="utf-8",
+    )
+    path = ws / "profiles" / "brightsmile-dental.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("priya.raman@brightsmile-dental.example.com", "priya@mailinator.com"),
+        encoding="utf-8",
+    )
+    return ws
+
+
+def test_status_and_history_show_the_rejection_code_its_meaning_and_the_fix(
+    workspace: Path, golden: Callable[[str, Path], None]
+) -> None:
+    def run(*args: str) -> str:
+        return run_cli(*args, workspace=workspace, code=None, catch_exceptions=False).stdout
+
+    for _ in range(2):  # the primary is approved, then the secondary is submitted
+        run("apply", "--auto-approve")
+        run("refresh")
+    status = run("status")
+    assert "error 18604, authorized representative 1 could not be verified" in status
+    golden(_normalise(status), GOLDEN / "rejection-status.txt")
+    history = run("history", "brightsmile-dental")
+    assert "rejected: error 18604" in history
+    golden(_normalise(history), GOLDEN / "rejection-history.txt")
