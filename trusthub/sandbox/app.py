@@ -151,15 +151,27 @@ class SandboxApp:
                 f"An internal server error has occurred (sandbox bug: {type(e).__name__})"
             )
 
+    def refusal(self, authorization: str) -> Reply | None:
+        """The 401 reply for an `Authorization` header without this sandbox's credentials,
+        or None: for the HTTP server to check a request before it reads the body."""
+        try:
+            self._check_credentials(_basic_auth(authorization))
+        except ApiError as e:
+            return error_reply(e)
+        return None
+
     def _authenticate(self, request: Request) -> None:
-        if request.auth is None:
+        self._check_credentials(request.auth)
+
+    def _check_credentials(self, auth: tuple[str, str] | None) -> None:
+        if auth is None:
             raise ApiError(
                 401,
                 AUTHENTICATION,
                 "Authentication Error - No credentials provided",
                 {"WWW-Authenticate": 'Basic realm="Twilio API"'},
             )
-        user, password = request.auth
+        user, password = auth
         good = hmac.compare_digest(user.encode(), self.sandbox.account_sid.encode())
         good &= hmac.compare_digest(password.encode(), self.sandbox.auth_token.encode())
         if not good:
