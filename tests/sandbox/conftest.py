@@ -86,6 +86,7 @@ class Receiver:
     url: str
     received: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
     status: int = 204
+    headers: dict[str, str] = field(default_factory=dict)  # sent with each answer
     event: threading.Event = field(default_factory=threading.Event)
 
 
@@ -99,6 +100,8 @@ def receiver() -> Iterator[Receiver]:
             params = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
             box.received.append((self.path, params, dict(self.headers.items())))
             self.send_response(box.status)
+            for name, value in box.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", "0")
             self.end_headers()
             box.event.set()

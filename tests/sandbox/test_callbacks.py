@@ -127,3 +127,25 @@ def test_localhost_is_loopback() -> None:
     assert resolves_to_loopback("localhost")
     assert not resolves_to_loopback("10.0.0.1")
     assert not resolves_to_loopback("localhost.example.com")
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed(
+    client: Client, sandbox: Sandbox, receiver: Receiver, code: int
+) -> None:
+    # Where the redirect points: a listening socket that must never see a connection (it
+    # stands for any host; following the redirect would carry the signed request there).
+    with socket.socket() as elsewhere:
+        elsewhere.bind(("127.0.0.1", 0))
+        elsewhere.listen()
+        elsewhere.setblocking(False)
+        receiver.status = code
+        receiver.headers = {"Location": f"http://127.0.0.1:{elsewhere.getsockname()[1]}/x"}
+        primary = b.profile(client, policy=b.PRIMARY, callback=receiver.url)
+        client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
+        assert [p["Status"] for _, p, _ in receiver.received] == ["pending-review"]
+        with pytest.raises(BlockingIOError):
+            elsewhere.accept()
+    assert [(c.state, c.detail) for c in sandbox.callbacks()] == [
+        ("failed", f"HTTP {code} (a redirect, not followed)")
+    ]

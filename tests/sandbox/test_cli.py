@@ -106,7 +106,9 @@ def test_serve_command_answers_the_sdk(tmp_path: Path) -> None:
             assert len(client.trusthub.v1.policies.list()) >= 15
         finally:
             process.send_signal(signal.SIGTERM)
-            out, _ = process.communicate(timeout=10)
+            process.wait(timeout=10)
+            # Not communicate(): it reads the pipe itself and misses what readline() buffered.
+            out = process.stdout.read() if process.stdout is not None else ""
     assert process.returncode == 0
     assert "auth token   from TWILIO_AUTH_TOKEN" in out
     assert out.rstrip().endswith("stopped")

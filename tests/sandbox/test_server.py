@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -105,3 +109,34 @@ def test_dropped_connection_over_http(server: SandboxServer, sandbox: Sandbox) -
         client.trusthub.v1.end_users.create(friendly_name="x", type="business")
     sandbox.set_faults(FaultSettings())
     assert client.trusthub.v1.end_users.list() == []  # nothing was created
+
+
+def test_past_the_connection_limit_clients_wait_until_slow_ones_time_out(
+    sandbox: Sandbox,
+) -> None:
+    with SandboxServer(sandbox, connection_limit=3, timeout=1.0).start() as server:
+        host, port = server.server_address
+        silent = [socket.create_connection((host, port), timeout=5) for _ in range(3)]
+        try:
+            client = server_client(server.url, sandbox.account_sid, sandbox.auth_token)
+            started = time.monotonic()
+            assert len(client.trusthub.v1.policies.list()) >= 15  # waits for a free slot
+            assert time.monotonic() - started < 4
+            for sock in silent:  # cut off after the timeout
+                assert sock.recv(1) == b""
+        finally:
+            for sock in silent:
+                sock.close()
+
+
+def test_stop_ends_every_thread_and_closes_the_port(sandbox: Sandbox) -> None:
+    before = set(threading.enumerate())
+    server = SandboxServer(sandbox, threads=3).start()
+    host, port = server.server_address
+    client = server_client(server.url, sandbox.account_sid, sandbox.auth_token)
+    assert len(client.trusthub.v1.policies.list()) >= 15
+    assert len(set(threading.enumerate()) - before) == 4  # the loop and three workers
+    server.stop()
+    assert set(threading.enumerate()) - before == set()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((host, port), timeout=5)

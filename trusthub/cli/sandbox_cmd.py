@@ -104,6 +104,29 @@ def sandbox() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault draws.")
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
+# The bounds' defaults are trusthub.sandbox.server's THREADS, CONNECTION_LIMIT, TIMEOUT (not
+# imported here: the server module loads waitress, which other commands do not need).
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Workers answering requests.",
+)
+@click.option(
+    "--connection-limit",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Open connections at most; more wait to be accepted.",
+)
+@click.option(
+    "--client-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a client has to send a request; idle connections close then.",
+)
 @click.pass_obj
 def serve(
     app: AppContext,
@@ -114,6 +137,9 @@ def serve(
     seed: int,
     allow_remote: bool,
     verbose: bool,
+    threads: int,
+    connection_limit: int,
+    client_timeout: float,
 ) -> None:
     """Serve the sandbox over HTTP until interrupted."""
     from trusthub.sandbox.server import SandboxServer, credentials_from_env
@@ -123,7 +149,16 @@ def serve(
     fault_settings = _fault_settings(faults, seed, settings.latency if latency is None else latency)
     sb = _open(app, credentials=credentials, faults=fault_settings)
     try:
-        server = SandboxServer(sb, host, port, allow_remote=allow_remote, verbose=verbose)
+        server = SandboxServer(
+            sb,
+            host,
+            port,
+            allow_remote=allow_remote,
+            verbose=verbose,
+            threads=threads,
+            connection_limit=connection_limit,
+            timeout=client_timeout,
+        )
         click.echo(f"Trust Hub sandbox listening on {server.url}")
         click.echo(f"  database     {app.settings.relative(settings.database)}")
         click.echo(f"  account SID  {sb.account_sid}")

@@ -21,12 +21,14 @@ from urllib.parse import parse_qs
 from trusthub.sandbox.protocol import (
     AUTHENTICATION,
     INTERNAL,
+    MAX_FIELDS,
     METHOD_NOT_ALLOWED,
     TOO_MANY_REQUESTS,
     ApiError,
     ConnectionDropped,
     Reply,
     Request,
+    bad_request,
     error_reply,
     not_found,
 )
@@ -52,18 +54,42 @@ def _compile(template: str) -> re.Pattern[str]:
 
 
 def parse_request(environ: dict[str, Any]) -> Request:
+    """The request, or a 400 `ApiError` when its body or query is not UTF-8 form data."""
     method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length).decode() if length else ""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise bad_request("Content-Length is not a number") from None
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
     return Request(
         method=method,
         path=str(environ.get("PATH_INFO") or "/"),
-        query=parse_qs(str(environ.get("QUERY_STRING") or ""), keep_blank_values=True),
-        form=parse_qs(body, keep_blank_values=True) if method == "POST" else {},
+        query=_form(_wsgi_bytes(str(environ.get("QUERY_STRING") or ""))),
+        form=_form(body) if method == "POST" else {},
         origin=f"{environ.get('wsgi.url_scheme', 'http')}://{host}",
         auth=_basic_auth(str(environ.get("HTTP_AUTHORIZATION") or "")),
     )
+
+
+def _wsgi_bytes(text: str) -> bytes:
+    # A WSGI string holds bytes as latin-1 (the HTTP server's); the in-process transport's
+    # may be any text.
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode()
+
+
+def _form(raw: bytes) -> dict[str, list[str]]:
+    """Form-encoded UTF-8 (percent-escapes included), at most `MAX_FIELDS` fields."""
+    try:
+        text = raw.decode()
+        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError:
+        raise bad_request("the body or query is not UTF-8 form data") from None
+    except ValueError:  # parse_qs: "Max number of fields exceeded"
+        raise bad_request(f"more than {MAX_FIELDS} parameters") from None
 
 
 def _basic_auth(header: str) -> tuple[str, str] | None:
@@ -91,7 +117,10 @@ class SandboxApp:
         return [body]
 
     def respond(self, environ: dict[str, Any]) -> Reply:
-        request = parse_request(environ)
+        try:
+            request = parse_request(environ)
+        except ApiError as e:
+            return error_reply(e)
         fault = self.sandbox.faults.decide(request.method, request.path)
         if fault.delay > 0:
             time.sleep(fault.delay)  # outside every lock: concurrent requests overlap
@@ -122,15 +151,27 @@ class SandboxApp:
                 f"An internal server error has occurred (sandbox bug: {type(e).__name__})"
             )
 
+    def refusal(self, authorization: str) -> Reply | None:
+        """The 401 reply for an `Authorization` header without this sandbox's credentials,
+        or None: for the HTTP server to check a request before it reads the body."""
+        try:
+            self._check_credentials(_basic_auth(authorization))
+        except ApiError as e:
+            return error_reply(e)
+        return None
+
     def _authenticate(self, request: Request) -> None:
-        if request.auth is None:
+        self._check_credentials(request.auth)
+
+    def _check_credentials(self, auth: tuple[str, str] | None) -> None:
+        if auth is None:
             raise ApiError(
                 401,
                 AUTHENTICATION,
                 "Authentication Error - No credentials provided",
                 {"WWW-Authenticate": 'Basic realm="Twilio API"'},
             )
-        user, password = request.auth
+        user, password = auth
         good = hmac.compare_digest(user.encode(), self.sandbox.account_sid.encode())
         good &= hmac.compare_digest(password.encode(), self.sandbox.auth_token.encode())
         if not good:

@@ -10,6 +10,10 @@ Delivery policy (`SandboxSettings.callbacks`):
 * `all`: delivered anywhere (an explicit opt-in).
 * `none`: everything goes to the outbox.
 
+A delivery is one POST to the URL the bundle names, and nothing more: a redirect is never
+followed (it could lead to any host, past the loopback rule) and counts as a failed
+delivery, recorded with its status.
+
 A callback is recorded in the same transaction as the status change and delivered after
 the commit, never under a lock. Failures are recorded on the callback, never raised into
 the API call that caused it.
@@ -35,8 +39,18 @@ Delivery = Literal["loopback", "all", "none"]
 State = Literal["pending", "delivered", "failed", "outbox"]
 
 TIMEOUT: Final = 3.0
-# The opener ignores *_proxy variables: a loopback callback must not detour via a proxy.
-_OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses every redirect: the 3xx then surfaces as an `HTTPError`."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# The opener ignores *_proxy variables (a loopback callback must not detour via a proxy)
+# and follows no redirect.
+_OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +113,8 @@ def _post(url: str, params: Mapping[str, str], signature: str) -> tuple[State, s
         with _OPENER.open(request, timeout=TIMEOUT) as response:
             return "delivered", f"HTTP {response.status}"
     except urllib.error.HTTPError as e:
+        if 300 <= e.code < 400:
+            return "failed", f"HTTP {e.code} (a redirect, not followed)"
         return "failed", f"HTTP {e.code}"
     except (OSError, ValueError) as e:
         return "failed", f"{type(e).__name__}: {e}"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.protocol import (
+    MAX_JSON_DEPTH,
     STATUS_FORBIDS_CHANGE,
     ApiError,
     Request,
@@ -85,9 +86,27 @@ def json_object(req: Request, name: str) -> dict[str, Any]:
         value = json.loads(raw)
     except ValueError:
         raise bad_parameter(name, "must be a JSON object") from None
+    except RecursionError:
+        value = None  # nested past what the parser handles: refused just below
     if not isinstance(value, dict):
         raise bad_parameter(name, "must be a JSON object")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise bad_parameter(name, f"nested more than {MAX_JSON_DEPTH} levels deep")
     return value
+
+
+def _depth(value: object) -> int:
+    """How deeply `value` nests objects and arrays (a scalar is 0), without recursion."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level + 1)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            todo.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def load_bundle(tx: Tx, spec: BundleSpec, sid: str, req: Request) -> Row:
