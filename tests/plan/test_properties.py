@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model import lifecycle as lc
-from trusthub.model.kinds import PROFILE
-from trusthub.plan.model import ActionId, Plan, Verb
+from trusthub.model.kinds import A2P_BRAND, PROFILE
+from trusthub.model.kinds import a2p_brand as brand
+from trusthub.plan.model import Action, ActionId, Plan, Verb
 
 BASE = example_profiles()
 RESOURCES = sorted(
@@ -71,6 +72,9 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], Recorded]:
 
 def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
     for action in plan.actions:
+        if action.kind == A2P_BRAND:
+            _check_brand(plan, recorded, action)
+            continue
         rec = recorded.records.get(action.resource)
         status = rec.status if rec else None
         if action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
@@ -92,6 +96,29 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             ("(none)", lc.DRAFT),
             *((s, "(deleted)") for s in ("(none)", lc.DRAFT, lc.REJECTED)),
         }, action
+
+
+def _check_brand(plan: Plan, recorded: Recorded, action: Action) -> None:
+    """A brand follows its own lifecycle: created once its profile and trust product are
+    submitted (or are submitted in this plan), never deleted, resubmitted only FAILED."""
+    rec = recorded.records.get(action.resource)
+    status = rec.status if rec else None
+    ids = {a.id for a in plan.actions}
+    assert action.verb is not Verb.DELETE, action
+    if action.verb is Verb.CREATE:
+        assert status is None, action
+        assert action.fees, action
+        for upstream in (action.profile, f"{action.profile}/a2p_messaging"):
+            up = recorded.records.get(upstream)
+            submitted = up is not None and up.status in lc.UNDER_REVIEW | {lc.APPROVED}
+            sends = {ActionId(upstream, Verb.SUBMIT), ActionId(upstream, Verb.RESUBMIT)}
+            assert submitted or sends & set(action.depends_on), action
+        assert action.transitions == (("(none)", brand.PENDING),), action
+    if action.verb is Verb.RESUBMIT:
+        assert status == brand.FAILED, action
+        assert action.transitions == ((brand.FAILED, brand.PENDING),), action
+    for dep in action.depends_on:
+        assert dep in ids, (action, dep)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -39,7 +39,13 @@ from trusthub.state import AuditEvent, StateStore, open_store
 
 BUNDLE_KINDS = {PROFILE: "customer_profile", TRUST_PRODUCT: "trust_product"}
 NAMED_KINDS = ("customer_profile", "trust_product", "end_user", "supporting_document", "address")
-SANDBOX_KINDS = (*NAMED_KINDS, "phone_number", "entity_assignment", "channel_assignment")
+SANDBOX_KINDS = (
+    *NAMED_KINDS,
+    "phone_number",
+    "entity_assignment",
+    "channel_assignment",
+    "brand_registration",  # A2P brands: no friendly name; unique by their two bundles
+)
 SUBMITTED = (lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED, lc.REJECTED)
 
 
@@ -240,8 +246,15 @@ class _Checker:
             pending = [n for n in names if n.startswith("trusthub pending")]
             if pending:
                 self.fail(f"{kind} left under a pending name: {pending}")
+        pairs = Counter(
+            (r.data["customer_profile_bundle_sid"], r.data["a2p_profile_bundle_sid"])
+            for r in self.sb.rows["brand_registration"]
+        )
+        twice = {p: c for p, c in pairs.items() if c > 1}
+        if twice:  # each one a second registration fee
+            self.fail(f"duplicate brand registrations for the same bundles: {twice}")
         for kind in SANDBOX_KINDS:
-            if kind == "phone_number":
+            if kind in ("phone_number", "brand_registration"):
                 continue
             if self.sb.count(kind) != self.expected[kind]:
                 self.fail(

@@ -14,6 +14,7 @@ from trusthub.errors import ProviderError
 from trusthub.model.kinds import KINDS
 from trusthub.provider.errors import RemoteNotFound
 from trusthub.state.base import StateStore
+from trusthub.state.model import KEEP
 
 
 @dataclass
@@ -56,10 +57,15 @@ def refresh_state(
             continue
         result.read += 1
         reasons = observed.reasons
+        # A kind's own detail (a brand's TCR id) replaces the recorded one when it moved.
+        detail_moved = observed.detail is not None and dict(observed.detail) != (
+            resource.evaluation or {}
+        )
         if (
             observed.status != resource.status
             or tuple(reasons) != tuple(resource.rejection_reasons)
             or observed.valid_until != resource.valid_until
+            or detail_moved
         ):
             with store.transaction() as tx:
                 tx.set_status(
@@ -71,6 +77,7 @@ def refresh_state(
                     valid_until=observed.valid_until,
                     actor=actor,
                     detail={"sid": sid},
+                    evaluation=dict(observed.detail) if observed.detail is not None else KEEP,
                 )
             if observed.status != resource.status:
                 result.changed.append((resource.name, resource.status, observed.status))

@@ -8,7 +8,8 @@ from typing import Any
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
-from trusthub.model.kinds import TRUST_PRODUCT
+from trusthub.model.kinds import A2P_BRAND, TRUST_PRODUCT
+from trusthub.model.kinds import a2p_brand as brand
 
 
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
@@ -28,14 +29,25 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                 continue
             r = recorded.get(f"{p.name}/{e.product}")
             status = r.status if r is not None and r.kind == TRUST_PRODUCT else None
-            products.append(
-                {
-                    "product": e.product,
-                    "status": status,
-                    "eligibility": e.state.value,
-                    "detail": e.detail,
+            row: dict[str, Any] = {
+                "product": e.product,
+                "status": status,
+                "eligibility": e.state.value,
+                "detail": e.detail,
+            }
+            b = recorded.get(brand.brand_name(p.name))
+            if e.product == brand.PRODUCT and (
+                brand.brand_name(p.name) in planned.desired or b is not None
+            ):
+                detail = (b.evaluation or {}) if b is not None and b.kind == A2P_BRAND else {}
+                row["brand"] = {
+                    "status": b.status if b is not None else None,
+                    "tcr_id": detail.get("tcr_id"),
+                    "identity_status": detail.get("identity_status"),
+                    "errors": list(b.rejection_reasons) if b is not None else [],
+                    "resubmissions": detail.get("resubmissions", 0),
                 }
-            )
+            products.append(row)
         rows.append(
             {
                 "profile": p.name,

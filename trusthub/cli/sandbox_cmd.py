@@ -21,15 +21,19 @@ _FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
 
 
 def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
-    """The bundle SID (BU...) for a SID, or for a profile or trust product name
-    (`acme`, `acme/cnam`) looked up in the recorded state."""
-    if is_sid(name_or_sid, "BU"):
+    """The bundle SID (BU...) or brand SID (BN...) for a SID, or for a profile, trust
+    product or brand name (`acme`, `acme/cnam`, `acme/a2p-brand`) looked up in the
+    recorded state."""
+    if is_sid(name_or_sid, "BU") or is_sid(name_or_sid, "BN"):
         return name_or_sid
+    from trusthub.model.kinds import A2P_BRAND, KINDS
     from trusthub.state import open_store
 
     kind = "trust_product" if "/" in name_or_sid else "profile"
+    if KINDS[A2P_BRAND].valid_name(name_or_sid):
+        kind = A2P_BRAND
     with open_store(app.settings.state, app.settings.name) as store:
-        sid = store.sids(kind, name_or_sid).get("bundle")
+        sid = store.sids(kind, name_or_sid).get(KINDS[kind].root_role)
     if sid is None:
         raise ConfigError(
             f"no bundle is recorded for {name_or_sid!r} in this workspace's state",
@@ -190,7 +194,7 @@ def serve(
 @click.argument("name_or_sid")
 @click.pass_obj
 def approve(app: AppContext, name_or_sid: str) -> None:
-    """Approve a submitted profile or trust product now."""
+    """Approve a submitted profile, trust product or A2P brand now."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.approve(sid)))
@@ -203,7 +207,7 @@ def approve(app: AppContext, name_or_sid: str) -> None:
 )
 @click.pass_obj
 def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
-    """Reject a submitted profile or trust product now."""
+    """Reject a submitted profile or trust product (or fail an A2P brand) now."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.reject(sid, reason)))

@@ -16,7 +16,13 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
     parts = []
     for p in products:
         label = mapping.TRUST_PRODUCT_LABELS[p["product"]]
-        parts.append(f"{label}: {p['status'] or p['eligibility']}")
+        text = f"{label}: {p['status'] or p['eligibility']}"
+        if "brand" in p:  # the A2P 10DLC brand registered for it
+            b = p["brand"]
+            text += f", brand {b['status'] or 'not created'}"
+            if b["errors"]:
+                text += f" ({'; '.join(b['errors'])})"
+        parts.append(text)
     return "; ".join(parts) or "-"
 
 

@@ -171,6 +171,13 @@ class _Planner:
     def action(self, action_id: ActionId) -> Action | None:
         return self.by_id.get(action_id)
 
+    def recorded_detail(self, name: str) -> Mapping[str, Any]:
+        r = self.recorded.get(name)
+        # The store's records carry it (RecordedResource.evaluation); simpler recorded
+        # views (tests) may not.
+        detail = getattr(r, "evaluation", None) if r is not None else None
+        return detail if isinstance(detail, Mapping) else {}
+
     def _index(self, key: str) -> dict[str, dict[Any, list[str]]]:
         index = self._referring.get(key)
         if index is None:
@@ -295,7 +302,12 @@ class _Planner:
                 name,
                 Verb.CREATE,
                 transitions=((NONE, lifecycle.draft),),
+                # A kind whose objects are created straight into review (no draft).
+                expected=(
+                    (lifecycle.review_outcome,) if lifecycle.draft in lifecycle.under_review else ()
+                ),
                 depends_on=planner.create_after(d, self),
+                fees=tuple(planner.fees(d, Verb.CREATE, self)),
             )
             self._maybe_submit(d, planner, lifecycle.draft, edited=False)
             return
@@ -316,13 +328,19 @@ class _Planner:
             *planner.submit_after(d, self),
         ]
         if status == lifecycle.rejected:
-            if edited:
+            # Fixes elsewhere (a brand's are its profile's and trust product's) count too.
+            fixes = list(planner.resubmit_after(d, self))
+            if edited or fixes:
+                if (why := planner.resubmit_refusal(d, self)) is not None:
+                    self._act(name, Verb.REFUSED, reason=why)
+                    return
                 self._act(
                     name,
                     Verb.RESUBMIT,
                     transitions=((lifecycle.rejected, lifecycle.submitted),),
                     expected=(lifecycle.review_outcome,),
-                    depends_on=prior,
+                    depends_on=[*prior, *fixes],
+                    fees=tuple(planner.fees(d, Verb.RESUBMIT, self)),
                 )
             else:
                 reasons = self.recorded[name].rejection_reasons
@@ -412,13 +430,15 @@ class _Planner:
         status = self.status(name)
         lifecycle = planner.kind.lifecycle
         if not lifecycle.can_delete(status):
+            why = (
+                f"Trust Hub deletes only {lifecycle.draft} or {lifecycle.rejected} bundles"
+                if lifecycle.deletable
+                else "Twilio's API cannot delete it"
+            )
             self._act(
                 name,
                 Verb.REFUSED,
-                reason=(
-                    f"{name} is {status}: Trust Hub deletes only {lifecycle.draft} or "
-                    f"{lifecycle.rejected} bundles. Put its file back to keep managing it."
-                ),
+                reason=f"{name} is {status}: {why}. Put its file back to keep managing it.",
             )
             return
         blockers = planner.delete_blockers(name, self)

@@ -107,12 +107,21 @@ class Action:
     reason: str = ""  # refused / waiting: why, and the way out
     desired_hash: str = ""  # binds the action to the exact desired content
     path: str = field(default="", compare=False)
+    # The kinds of fee Twilio charges for this action (e.g. "brand registration"); empty:
+    # free. A fee-bearing request is never retried blindly (see trusthub.apply).
+    fees: tuple[str, ...] = ()
 
     @property
     def id(self) -> ActionId:
         return ActionId(self.resource, self.verb)
 
     def to_data(self) -> dict[str, Any]:
+        data = self._data()
+        if self.fees:  # only on fee-bearing actions: plans without fees read as before
+            data["fees"] = list(self.fees)
+        return data
+
+    def _data(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "verb": self.verb.value,

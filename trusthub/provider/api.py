@@ -70,6 +70,22 @@ class Evaluation:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class BrandRegistration:
+    """An A2P 10DLC brand registration (messaging API, `BN...`)."""
+
+    sid: str
+    status: str  # checked by the adapter: one of the brand lifecycle's statuses
+    customer_profile_bundle_sid: str
+    a2p_profile_bundle_sid: str
+    brand_type: str
+    tcr_id: str | None
+    identity_status: str | None
+    errors: tuple[str, ...]  # "<error_code> [fields]: description"
+    failure_reason: str | None  # deprecated by Twilio in favour of errors
+    date_created: datetime | None
+
+
 class TrustHubProvider(Protocol):
     """Trust Hub bundles (customer profiles and trust products: `family` says which), their
     end users and supporting documents, and the API 2010
@@ -171,4 +187,27 @@ class TrustHubProvider(Protocol):
 
     def provision_number(self, e164: str) -> str:
         """Buy a number: only the sandbox target does this, so rehearsals need no setup."""
+        ...
+
+    # -- messaging: A2P 10DLC brand registrations ------------------------------------------
+
+    def create_brand(
+        self,
+        *,
+        customer_profile_sid: str,
+        a2p_profile_sid: str,
+        brand_type: str,
+        skip_automatic_sec_vet: bool,
+        mock: bool,
+    ) -> BrandRegistration:
+        """Register a brand: fee-bearing, so never retried here (an ambiguous failure raises
+        `AmbiguousCreateError`; the caller lists before trying again)."""
+        ...
+
+    def fetch_brand(self, sid: str) -> BrandRegistration: ...
+
+    def list_brands(self) -> list[BrandRegistration]: ...
+
+    def resubmit_brand(self, sid: str) -> BrandRegistration:
+        """Send a FAILED brand back to TCR (`POST .../BrandRegistrations/{BN}`, 202)."""
         ...

@@ -22,7 +22,8 @@ from twilio.rest import Client
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.model import twilio_codes
-from trusthub.provider.api import Bundle, BundleFamily, Evaluation, Remote
+from trusthub.model.kinds import a2p_brand
+from trusthub.provider.api import BrandRegistration, Bundle, BundleFamily, Evaluation, Remote
 from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
 
 P = ParamSpec("P")
@@ -114,6 +115,40 @@ def _errors(raw: Any) -> tuple[str, ...]:
         else:
             out.append(str(item))
     return tuple(out)
+
+
+def _brand_errors(raw: Any) -> tuple[str, ...]:
+    """A brand's `errors[]` ({error_code, description, fields[], url}) as readable lines."""
+    out = []
+    for item in raw or ():
+        if isinstance(item, Mapping):
+            fields = item.get("fields") or []
+            where = f" [{', '.join(str(f) for f in fields)}]" if fields else ""
+            text = item.get("description") or item.get("message") or "failed"
+            out.append(f"{item.get('error_code') or item.get('code') or '?'}{where}: {text}")
+        else:
+            out.append(str(item))
+    return tuple(out)
+
+
+def _to_brand(raw: Any) -> BrandRegistration:
+    if raw.status not in a2p_brand.STATUSES:
+        raise UnexpectedAnswer(
+            f"Twilio answered status {raw.status!r} for brand {raw.sid}, which is none of "
+            + ", ".join(a2p_brand.STATUSES)
+        )
+    return BrandRegistration(
+        sid=raw.sid,
+        status=raw.status,
+        customer_profile_bundle_sid=raw.customer_profile_bundle_sid or "",
+        a2p_profile_bundle_sid=raw.a2p_profile_bundle_sid or "",
+        brand_type=raw.brand_type or "",
+        tcr_id=raw.tcr_id,
+        identity_status=raw.identity_status,
+        errors=_brand_errors(raw.errors),
+        failure_reason=raw.failure_reason,
+        date_created=raw.date_created,
+    )
 
 
 def _iso(value: Any) -> str | None:
@@ -358,3 +393,37 @@ class TwilioSdkProvider:
     def provision_number(self, e164: str) -> str:
         """Buy a number: only the sandbox target does this, so rehearsals need no setup."""
         return str(self.client.incoming_phone_numbers.create(phone_number=e164).sid)
+
+    # -- messaging: A2P 10DLC brand registrations ----------------------------------------
+
+    @translated
+    def create_brand(
+        self,
+        *,
+        customer_profile_sid: str,
+        a2p_profile_sid: str,
+        brand_type: str,
+        skip_automatic_sec_vet: bool,
+        mock: bool,
+    ) -> BrandRegistration:
+        raw = self.client.messaging.v1.brand_registrations.create(
+            customer_profile_bundle_sid=customer_profile_sid,
+            a2p_profile_bundle_sid=a2p_profile_sid,
+            brand_type=brand_type,
+            skip_automatic_sec_vet=skip_automatic_sec_vet,
+            mock=mock,
+        )
+        return _to_brand(raw)
+
+    @translated
+    def fetch_brand(self, sid: str) -> BrandRegistration:
+        return _to_brand(self.client.messaging.v1.brand_registrations(sid).fetch())
+
+    @translated
+    def list_brands(self) -> list[BrandRegistration]:
+        brands = self.client.messaging.v1.brand_registrations.stream(page_size=1000)
+        return [_to_brand(r) for r in brands]
+
+    @translated
+    def resubmit_brand(self, sid: str) -> BrandRegistration:
+        return _to_brand(self.client.messaging.v1.brand_registrations(sid).update())

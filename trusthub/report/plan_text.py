@@ -41,6 +41,8 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
                 out.append(f"      {action.reason}")
             if action.expected:
                 out.append(f"      then Trust Hub: {action.expected}")
+            if action.fees:
+                out.append(f"      $ fee-bearing: {action.fees}")
         for e in profile.eligibility:
             out.append(f"  {e.symbol} {e.label}: {e.state}, {e.detail}")
         if not profile.actions and not profile.eligibility:

@@ -10,6 +10,7 @@ from typing import Any
 
 from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
+from trusthub.model.kinds import KINDS
 from trusthub.model.privacy import display, mask
 from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
 
@@ -53,6 +54,7 @@ class ActionView:
     reason: str
     changes: tuple[ChangeLine, ...]
     depends_on: str
+    fees: str = ""  # the kinds of fee Twilio charges for it, comma-separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +121,17 @@ def _action_view(
         symbol=SYMBOLS[action.verb],
         verb=action.verb.value,
         resource=action.resource,
-        label=mapping.TRUST_PRODUCT_LABELS.get(product, "profile"),
+        label=(
+            mapping.TRUST_PRODUCT_LABELS.get(product)
+            or (KINDS[action.kind].label if action.kind in KINDS else "")
+            or "profile"
+        ),
         transitions=", ".join(f"{a} -> {b}" for a, b in action.transitions),
         expected=", ".join(action.expected),
         reason=action.reason,
         changes=tuple(lines),
         depends_on=", ".join(str(d) for d in action.depends_on),
+        fees=", ".join(action.fees),
     )
 
 

@@ -12,11 +12,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
+from trusthub.sandbox import brand_review, review
 from trusthub.sandbox import callbacks as cb
-from trusthub.sandbox import review
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.faults import FaultInjector, FaultSettings
-from trusthub.sandbox.sids import iso, new_sid
+from trusthub.sandbox.sids import is_sid, iso, new_sid
 from trusthub.sandbox.store import Row, Store
 
 if TYPE_CHECKING:
@@ -160,6 +160,16 @@ class Sandbox:
         return self._force(sid, reason.strip())
 
     def _force(self, sid: str, reason: str | None) -> BundleSummary:
+        if is_sid(sid, "BN"):  # an A2P brand: TCR's decision, not Trust Hub's
+            try:
+                row = brand_review.force(self.store, sid, self.clock(), reason=reason)
+            except brand_review.ForceError as e:
+                raise SandboxError(str(e)) from None
+            d = row.data
+            return BundleSummary(
+                row.sid, row.kind, f"{d['brand_type']} brand", d["status"],
+                d.get("failure_reason"), None,
+            )  # fmt: skip
         try:
             row = review.force(self.reviewing, sid, reason=reason)
         except review.ForceError as e:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from trusthub.apply.kinds.a2p_brand import A2PBrandApplier
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.apply.kinds.profile import ProfileApplier
 from trusthub.apply.kinds.trust_product import TrustProductApplier
 
 APPLIERS: Final[dict[str, KindApplier]] = {
-    applier.kind.name: applier for applier in (ProfileApplier(), TrustProductApplier())
+    applier.kind.name: applier
+    for applier in (ProfileApplier(), TrustProductApplier(), A2PBrandApplier())
 }
 
 __all__ = ["APPLIERS", "KindApplier", "Observation"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
@@ -25,6 +25,9 @@ class Observation:
     reasons: tuple[str, ...]
     valid_until: str | None
     policy_sid: str = ""
+    # A kind's own detail beyond the status (a brand's TCR id, identity status, how often
+    # it was resubmitted): recorded where bundles keep their last evaluation. None: keep.
+    detail: Mapping[str, Any] | None = None
 
 
 class KindApplier(ABC):

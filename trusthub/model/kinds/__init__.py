@@ -12,12 +12,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds.a2p_brand import A2PBrandKind
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.kinds.profile import ProfileKind
 from trusthub.model.kinds.trust_product import TrustProductKind
 
 PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
+A2P_BRAND: Final = A2PBrandKind.name
 
 
 class UnknownKindError(KeyError):
@@ -58,7 +60,7 @@ class Kinds:
         return self.names().index(name)
 
 
-KINDS: Final = Kinds([ProfileKind(), TrustProductKind()])
+KINDS: Final = Kinds([ProfileKind(), TrustProductKind(), A2PBrandKind()])
 
 
 def desired_resources(
@@ -75,6 +77,7 @@ def desired_resources(
 
 
 __all__ = [
+    "A2P_BRAND",
     "KINDS",
     "PROFILE",
     "TRUST_PRODUCT",

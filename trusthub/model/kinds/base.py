@@ -28,6 +28,9 @@ class ResourceKind(ABC):
     # The REST collections (Twilio's paths, as its OpenAPI specs name them) the kind's
     # applier works on; the sandbox answers each (tests/kinds checks it).
     remote_paths: ClassVar[tuple[str, ...]] = ()
+    # How plans name a resource of the kind ("" for profiles and trust products, which are
+    # named by their product).
+    label: ClassVar[str] = ""
 
     @abstractmethod
     def resources(

@@ -38,7 +38,8 @@ class TrustProductKind(ResourceKind):
                 profile=profile,
                 attributes={
                     "policy": mapping.TRUST_PRODUCT_POLICY[product],
-                    **{k: v for k, v in spec.items() if k != "numbers"},
+                    # The A2P brand is a kind of its own (`a2p_brand`), not the product's.
+                    **{k: v for k, v in spec.items() if k not in ("numbers", "brand")},
                 },
                 numbers=tuple(sorted(product_numbers(data, product))),
                 submit=submit,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from trusthub.plan.kinds.a2p_brand import A2PBrandPlanner
 from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
 from trusthub.plan.kinds.profile import ProfilePlanner
 from trusthub.plan.kinds.trust_product import TrustProductPlanner
 
 PLANNERS: Final[dict[str, KindPlanner]] = {
-    planner.kind.name: planner for planner in (ProfilePlanner(), TrustProductPlanner())
+    planner.kind.name: planner
+    for planner in (ProfilePlanner(), TrustProductPlanner(), A2PBrandPlanner())
 }
 
 __all__ = ["PLANNERS", "KindPlanner", "PlanOptions", "PlanView", "Wait"]

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
-from trusthub.plan.model import Action, ActionId, ProductEligibility
+from trusthub.plan.model import Action, ActionId, ProductEligibility, Verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,11 @@ class PlanView(Protocol):
         """An action planned so far."""
         ...
 
+    def recorded_detail(self, name: str) -> Mapping[str, Any]:
+        """What apply and refresh recorded of the resource beyond its status (its last
+        evaluation, or a kind's own detail such as a brand's TCR id); empty if nothing."""
+        ...
+
 
 class KindPlanner:
     kind: ClassVar[ResourceKind]
@@ -98,6 +103,19 @@ class KindPlanner:
     def submit_wait(self, d: DesiredResource, view: PlanView) -> str | None:
         """Why `d` cannot be submitted in this apply ("waits for ..."), or None."""
         return None
+
+    def resubmit_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        """Actions of this plan, on other resources, whose fix a rejected `d` is resubmitted
+        to pick up (besides its own edits); the resubmission follows them."""
+        return ()
+
+    def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why Twilio would refuse the resubmission of a rejected `d` (a cap, a missing id)."""
+        return None
+
+    def fees(self, d: DesiredResource, verb: Verb, view: PlanView) -> Sequence[str]:
+        """The kinds of fee Twilio charges for the action `verb` on `d` (empty: free)."""
+        return ()
 
     def delete_blockers(self, name: str, view: PlanView) -> Sequence[str]:
         """Why a resource that left the workspace cannot be deleted, beyond its status."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, TRUST_PRODUCT
+from trusthub.model.kinds import a2p_brand as brand
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
 from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
 
@@ -20,7 +21,25 @@ class TrustProductPlanner(KindPlanner):
         if d.gaps:
             return ProductEligibility(d.profile, product, Eligibility.NEVER, "; ".join(d.gaps))
         pstatus = view.status(d.profile)
-        if view.status(d.name) == lc.APPROVED:
+        if view.status(d.name) == lc.APPROVED and product == brand.PRODUCT:
+            # An approved A2P trust product sends nothing yet: TCR must approve the brand.
+            # Campaigns come next: then `granted` once a campaign is VERIFIED.
+            name = brand.brand_name(d.profile)
+            bstatus = view.status(name)
+            if bstatus == brand.APPROVED:
+                state, detail = Eligibility.GRANTED, f"{product} and {name} are approved"
+            elif view.desired(name) is None:
+                state = Eligibility.PENDING
+                detail = (
+                    f"{product} is {lc.APPROVED}; declare its brand "
+                    "(trust_products.a2p_messaging.brand) and have it APPROVED"
+                )
+            else:
+                state, detail = (
+                    Eligibility.PENDING,
+                    f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
+                )
+        elif view.status(d.name) == lc.APPROVED:
             state, detail = Eligibility.GRANTED, f"{product} is {lc.APPROVED}"
         elif pstatus == lc.APPROVED:
             state, detail = Eligibility.ELIGIBLE, f"{d.profile} is {lc.APPROVED}"

@@ -1,0 +1,181 @@
+"""The a2p_brand kind end to end against the sandbox, through the stock twilio SDK: planned
+(fee-bearing, after its profile's and trust product's submission), applied, refreshed; an
+ambiguous create is matched by listing, never re-POSTed; the fourth resubmission is
+refused in the plan."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.plan.scenario import example_profiles
+from trusthub.app.applying import apply_plan
+from trusthub.app.planning import load_valid, make_plan, plan_against_state
+from trusthub.app.refreshing import refresh_state
+from trusthub.app.status import profile_statuses
+from trusthub.app.target import Target, open_target
+from trusthub.config.settings import Settings, default_settings
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import A2P_BRAND, PROFILE, TRUST_PRODUCT, desired_resources
+from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.privacy import fingerprint_key
+from trusthub.plan.engine import PlanOptions
+from trusthub.plan.model import ActionId, Plan, Verb
+from trusthub.sandbox import FaultSettings, Sandbox
+from trusthub.state import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+BRAND = "brightsmile-dental/a2p-brand"
+
+
+def _workspace(tmp_path: Path) -> tuple[Settings, Target, Sandbox]:
+    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    base = default_settings(tmp_path)
+    settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
+    target = open_target(settings)
+    return settings, target, target.retrying.inner.sandbox
+
+
+def _cycle(settings: Settings, target: Target) -> Plan:
+    workspace = load_valid(settings)
+    with open_store(settings.state, settings.name) as store:
+        refresh_state(store, target, actor="test")
+        planned = make_plan(settings, store, workspace)
+        outcome = apply_plan(
+            planned, store, target, workspace=settings.name, actor="test", parallelism=2,
+            progress=lambda a, m: None, on_done=lambda a, e: None,
+        )  # fmt: skip
+        assert outcome.ok, outcome.failed
+    return planned.plan
+
+
+def _sid(settings: Settings, kind: str, name: str, role: str = "bundle") -> str:
+    with open_store(settings.state, settings.name) as store:
+        return store.sids(kind, name)[role]
+
+
+def _to_brand(settings: Settings, target: Target, sandbox: Sandbox) -> Plan:
+    """Run the example workspace until brightsmile-dental's brand is planned and created."""
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
+    return _cycle(settings, target)
+
+
+def test_a_brand_is_planned_applied_and_refreshed_through_the_sdk(tmp_path: Path) -> None:
+    settings, target, sandbox = _workspace(tmp_path)
+    plan = _to_brand(settings, target, sandbox)
+    create = next(a for a in plan.actions if a.id == ActionId(BRAND, Verb.CREATE))
+    # Twilio's order: after the trust product's submission, not its approval.
+    assert ActionId("brightsmile-dental/a2p_messaging", Verb.SUBMIT) in create.depends_on
+    assert create.fees == ("brand registration", "secondary vetting")
+    assert create.transitions == (("(none)", "PENDING"),)
+    assert create.to_data()["fees"] == ["brand registration", "secondary vetting"]
+
+    with open_store(settings.state, settings.name) as store:
+        result = refresh_state(store, target, actor="test")
+        recorded = store.resource(A2P_BRAND, BRAND)
+        assert recorded is not None
+        assert recorded.status == brand.APPROVED, result
+        assert (recorded.evaluation or {})["tcr_id"]
+        assert (recorded.evaluation or {})["identity_status"] == "VETTED_VERIFIED"
+    rows = {r["profile"]: r for r in profile_statuses(settings, refresh=False)}
+    a2p = next(
+        p for p in rows["brightsmile-dental"]["trust_products"] if p["product"] == "a2p_messaging"
+    )
+    assert a2p["brand"]["status"] == brand.APPROVED
+    # Nothing left to do for the brand; the next plan does not touch it.
+    again = _cycle(settings, target)
+    assert [a for a in again.actions if a.kind == A2P_BRAND] == []
+
+
+def test_a_tcr_failure_is_recorded_with_twilios_code(tmp_path: Path) -> None:
+    settings, target, sandbox = _workspace(tmp_path)
+    _to_brand(settings, target, sandbox)
+    sid = _sid(settings, A2P_BRAND, BRAND, "brand")
+    sandbox.reject(sid, "Tax ID mismatch.")
+    with open_store(settings.state, settings.name) as store:
+        refresh_state(store, target, actor="test")
+        recorded = store.resource(A2P_BRAND, BRAND)
+        assert recorded is not None
+        assert recorded.status == brand.FAILED
+        assert recorded.rejection_reasons == ("30701: Tax ID mismatch.",)
+
+
+def test_an_ambiguous_brand_create_is_matched_by_listing_not_posted_again(
+    tmp_path: Path,
+) -> None:
+    settings, target, sandbox = _workspace(tmp_path)
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
+    # Every brand create takes effect and then answers 500: the ambiguous failure.
+    sandbox.set_faults(
+        FaultSettings(error_after_commit_rate=1.0, only=r"^POST /v1/a2p/BrandRegistrations$")
+    )
+    _cycle(settings, target)
+    assert sandbox.faults.count == 1  # one POST, then a listing found the brand
+    with sandbox.store.read() as tx:
+        brands = tx.find("brand_registration")
+    assert len(brands) == 1
+    assert _sid(settings, A2P_BRAND, BRAND, "brand") == brands[0].sid
+
+
+OPTIONS = PlanOptions(submit_primary_via_api=True)
+
+
+def _failed_brand_plan(tmp_path: Path, resubmissions: int) -> Plan:
+    """A FAILED brand (with a TCR id, resubmitted `resubmissions` times) whose rejected
+    profile was fixed: the plan resubmits the profile and then the brand."""
+    profiles = example_profiles()
+    desired = desired_resources((n, d, f"profiles/{n}.yaml") for n, d in sorted(profiles.items()))
+    desired = {n: d for n, d in desired.items() if d.profile == "brightsmile-dental"}
+    desired.update(desired_resources([("acme-isv", profiles["acme-isv"], "")]))
+    with open_store(str(tmp_path / "state.db"), "ws") as store:
+        key = fingerprint_key(store.snapshot().lineage)
+        with store.transaction() as tx:
+            for name, d in desired.items():
+                body = d
+                if name == "brightsmile-dental":  # recorded before its fix
+                    business = {**d.attributes["business"], "website": "https://old.example.com"}
+                    body = DesiredResource(
+                        d.kind, d.name, d.profile, {**d.attributes, "business": business},
+                        d.numbers, d.submit,
+                    )  # fmt: skip
+                tx.put_resource(
+                    d.kind, name, spec=body.sealed(key).to_data(), spec_hash=body.spec_hash(key)
+                )
+                status = {
+                    PROFILE: "twilio-approved",
+                    TRUST_PRODUCT: "twilio-approved",
+                    A2P_BRAND: brand.FAILED,
+                }[d.kind]
+                if name == "brightsmile-dental":
+                    status = "twilio-rejected"
+                tx.set_status(
+                    d.kind, name, status,
+                    evaluation={"tcr_id": "BABC123", "resubmissions": resubmissions}
+                    if d.kind == A2P_BRAND else None,
+                )  # fmt: skip
+        return plan_against_state(store, desired, options=OPTIONS)[0]
+
+
+def test_a_fixed_failed_brand_is_resubmitted_after_its_profile(tmp_path: Path) -> None:
+    plan = _failed_brand_plan(tmp_path, resubmissions=2)
+    resubmit = next(a for a in plan.actions if a.id == ActionId(BRAND, Verb.RESUBMIT))
+    assert resubmit.transitions == ((brand.FAILED, brand.PENDING),)
+    assert ActionId("brightsmile-dental", Verb.RESUBMIT) in resubmit.depends_on
+    assert resubmit.fees == ()  # within the three free resubmissions
+
+
+@pytest.mark.parametrize("done", [3, 4])
+def test_the_fourth_resubmission_is_refused_in_the_plan(tmp_path: Path, done: int) -> None:
+    plan = _failed_brand_plan(tmp_path, resubmissions=done)
+    refused = {a.resource: a.reason for a in plan.refused}
+    assert "21724" in refused[BRAND]
+    assert ActionId(BRAND, Verb.RESUBMIT) not in {a.id for a in plan.actions}

@@ -1,0 +1,110 @@
+"""A2P 10DLC brand registrations: the business registered with The Campaign Registry (TCR)
+through Twilio's `POST /v1/a2p/BrandRegistrations` (messaging API), built on a secondary
+customer profile and its A2P messaging trust product.
+
+Twilio's rules (reference section D.3): creating a brand *is* its submission (it starts
+`PENDING`, goes to TCR, maybe `IN_REVIEW`, and ends `APPROVED` or `FAILED`; TCR or the
+carriers may later make it `SUSPENDED`). Nothing of a brand can be edited through the API
+and there is no DELETE: a `FAILED` brand with a `tcr_id` is fixed upstream (the customer
+profile or the trust product) and resubmitted (`POST .../BrandRegistrations/{BN}`), three
+times for free; the fourth is refused (21724). A brand that is not `FAILED` cannot be
+resubmitted (21725). Each registration costs a fee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds.base import ResourceKind
+from trusthub.model.lifecycle import Lifecycle
+
+PENDING: Final = "PENDING"
+IN_REVIEW: Final = "IN_REVIEW"
+APPROVED: Final = "APPROVED"
+FAILED: Final = "FAILED"
+SUSPENDED: Final = "SUSPENDED"
+STATUSES: Final = (PENDING, IN_REVIEW, APPROVED, FAILED, SUSPENDED)
+
+NAME_SUFFIX: Final = "a2p-brand"  # "<profile>/a2p-brand"
+PRODUCT: Final = "a2p_messaging"  # the trust product (and profile section) it hangs on
+
+RESUBMISSION_CAP: Final = 3  # free resubmissions; the next one is refused
+RESUBMISSION_REFUSED_CODE: Final = 21724
+NOT_FAILED_CODE: Final = 21725  # a resubmission of a brand that is not FAILED
+SUSPENDED_CODE: Final = 21731
+
+# The profile's brand `type` -> Twilio's BrandType and SkipAutomaticSecVet (section D.1).
+BRAND_TYPES: Final[Mapping[str, tuple[str, bool]]] = {
+    "standard": ("STANDARD", False),
+    "low_volume_standard": ("STANDARD", True),
+    "sole_proprietor": ("SOLE_PROPRIETOR", False),
+}
+
+BRAND: Final = Lifecycle(
+    draft=PENDING,  # created straight into TCR's queue: there is no draft brand
+    submitted=PENDING,  # a resubmission sends it back to TCR
+    approved=APPROVED,
+    rejected=FAILED,
+    statuses=STATUSES,
+    # Only a FAILED brand may be resubmitted; none of its own fields can change (they are
+    # all immutable_fields), so "editable" means what its resubmission picks up upstream.
+    editable=frozenset({FAILED}),
+    deletable=frozenset(),  # no DELETE in the API; 30710 with campaigns; support only
+    submittable=frozenset({FAILED}),
+    under_review=frozenset({PENDING, IN_REVIEW}),
+    review_outcome=f"{PENDING} -> {IN_REVIEW} -> {APPROVED} | {FAILED}",
+    resubmission_cap=RESUBMISSION_CAP,
+)
+
+
+def brand_name(profile: str) -> str:
+    return f"{profile}/{NAME_SUFFIX}"
+
+
+def brand_params(attributes: Mapping[str, Any]) -> tuple[str, bool, bool]:
+    """(BrandType, SkipAutomaticSecVet, Mock) of a brand's desired attributes."""
+    return (
+        str(attributes["brand_type"]),
+        bool(attributes["skip_automatic_sec_vet"]),
+        bool(attributes["mock"]),
+    )
+
+
+class A2PBrandKind(ResourceKind):
+    name = "a2p_brand"
+    lifecycle = BRAND
+    # Twilio offers no edit of a brand: a different type means a new brand (a new fee).
+    immutable_fields = ("type", "brand_type", "skip_automatic_sec_vet", "mock")
+    root_role = "brand"
+    label = "A2P 10DLC brand"
+    remote_paths = ("/v1/a2p/BrandRegistrations", "/v1/a2p/BrandRegistrations/{Sid}")
+
+    def valid_name(self, name: str) -> bool:
+        profile, _, part = name.partition("/")
+        return bool(profile) and part == NAME_SUFFIX
+
+    def resources(
+        self, profile: str, data: Mapping[str, Any], path: str
+    ) -> Iterable[DesiredResource]:
+        a2p = (data.get("trust_products") or {}).get(PRODUCT) or {}
+        brand = a2p.get("brand")
+        if not brand:
+            return
+        brand_type, skip = BRAND_TYPES[brand["type"]]
+        yield DesiredResource(
+            kind=self.name,
+            name=brand_name(profile),
+            profile=profile,
+            attributes={
+                "type": brand["type"],
+                "brand_type": brand_type,
+                "skip_automatic_sec_vet": bool(brand.get("skip_automatic_sec_vet", skip)),
+                "mock": bool(brand.get("mock", False)),
+            },
+            numbers=(),
+            # Creating a brand submits it to TCR: there is no separate submission.
+            submit=False,
+            path=path,
+        )

@@ -1,0 +1,200 @@
+"""The sandbox's deterministic TCR review of A2P 10DLC brands (a module of its own, beside
+the bundle review in `review` and `reviewer`).
+
+A new or resubmitted brand is `PENDING`, due `review_delay` seconds later; brands advance
+lazily when read (as bundles do): the first read at or after the due time decides. A brand
+is `APPROVED` (with a `tcr_id`; `VETTED_VERIFIED` when standard secondary vetting runs,
+else `VERIFIED`) unless one of TCR's classic findings applies, which makes it `FAILED`
+with Twilio's code in `errors[]` (reference D.3, L):
+
+* 30793: a connected bundle fails validation: the customer profile or the A2P trust product
+  was never submitted, or was rejected, or the two SIDs are swapped. TCR never saw it, so
+  the brand has no `tcr_id` (and cannot be resubmitted: 21725).
+* 30795: tax ID mismatch: the EIN is registered to another business in the sandbox's
+  registry (`REGISTERED_EINS`), e.g. the documentation example `12-3456789`.
+* 30701: invalid brand input: a US or Canadian address whose region is not a 2-letter code.
+
+`force` (the CLI's `approve` and `reject`) decides a brand now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from trusthub.sandbox import evaluation as ev
+from trusthub.sandbox.store import Filter, Row, Store, Tx
+
+KIND: Final = "brand_registration"
+PENDING: Final = "PENDING"
+IN_REVIEW: Final = "IN_REVIEW"
+APPROVED: Final = "APPROVED"
+FAILED: Final = "FAILED"
+SUSPENDED: Final = "SUSPENDED"
+FORCED_CODE: Final = 30701  # `trusthub sandbox reject` of a brand: "brand input invalid"
+
+# Bundle statuses in which TCR can read the bundle (submitted at least).
+_SUBMITTED: Final = frozenset({"pending-review", "in-review", "twilio-approved"})
+
+# EIN -> the legal name the sandbox's registry holds for it (a stand-in for the IRS record
+# TCR checks). A brand whose EIN is listed under another name fails with 30795.
+REGISTERED_EINS: Final = {"12-3456789": "Example Holdings Inc"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: int
+    description: str
+    fields: tuple[str, ...] = ()
+    registered: bool = True  # TCR saw the brand (it gets a tcr_id)
+
+    def error(self) -> dict[str, Any]:
+        return {
+            "error_code": self.code,
+            "description": self.description,
+            "fields": list(self.fields),
+            "url": f"https://www.twilio.com/docs/api/errors/{self.code}",
+        }
+
+
+def tcr_id(sid: str) -> str:
+    """TCR's brand id: "B" and six characters, stable for a brand."""
+    return "B" + hashlib.sha1(sid.encode()).hexdigest()[:6].upper()
+
+
+def _business(tx: Tx, profile_sid: str) -> dict[str, Any]:
+    for user in ev.collect(tx, profile_sid).end_users.get(
+        "customer_profile_business_information", []
+    ):
+        return dict(user.data.get("attributes") or {})
+    return {}
+
+
+def _addresses(tx: Tx, profile_sid: str) -> list[Row]:
+    found = []
+    for docs in ev.collect(tx, profile_sid).documents.values():
+        for doc in docs:
+            for sid in ev.address_sids((doc.data.get("attributes") or {}).get("address_sids", "")):
+                address = tx.get(sid, "address")
+                if address is not None:
+                    found.append(address)
+    return found
+
+
+def findings(tx: Tx, brand: Row) -> list[Finding]:
+    """What TCR objects to; empty means approval."""
+    d = brand.data
+    profile = tx.get(d["customer_profile_bundle_sid"], "customer_profile")
+    product = tx.get(d["a2p_profile_bundle_sid"], "trust_product")
+    if profile is None or product is None:
+        return [
+            Finding(
+                30793,
+                "Connected bundle validation failed: CustomerProfileBundleSid must be a customer "
+                "profile and A2PProfileBundleSid an A2P trust product (are they swapped?).",
+                ("customer_profile_bundle_sid", "a2p_profile_bundle_sid"),
+                registered=False,
+            )
+        ]
+    for label, bundle in (("customer profile", profile), ("A2P trust product", product)):
+        if bundle.data["status"] not in _SUBMITTED:
+            return [
+                Finding(
+                    30793,
+                    f"Connected bundle validation failed: the {label} {bundle.sid} is "
+                    f"{bundle.data['status']}; submit it (again) first.",
+                    registered=False,
+                )
+            ]
+    out = []
+    business = _business(tx, profile.sid)
+    number = str(business.get("business_registration_number", "")).strip()
+    holder = REGISTERED_EINS.get(number)
+    name = str(business.get("business_name", "")).strip()
+    if holder is not None and holder.casefold() != name.casefold():
+        out.append(
+            Finding(
+                30795,
+                f"Tax ID mismatch: the EIN {number} is registered to another business name; "
+                "the legal name must match the IRS record exactly.",
+                ("ein", "company_name"),
+            )
+        )
+    for address in _addresses(tx, profile.sid):
+        region = str(address.data.get("region") or "")
+        if address.data.get("iso_country") in ("US", "CA") and not (
+            len(region) == 2 and region.isalpha()
+        ):
+            out.append(
+                Finding(
+                    30701,
+                    "Invalid State/Region/Province. please check the input field value [Max "
+                    "length 20, For The United States, please use 2 character codes. E.g. "
+                    "'CA' for California] and retry.",
+                    ("region",),
+                )
+            )
+    return out
+
+
+def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
+    d = brand.data
+    if found:
+        registered = all(f.registered for f in found)
+        d.update(
+            status=FAILED,
+            errors=[f.error() for f in found],
+            failure_reason="; ".join(f.description for f in found),
+            identity_status="UNVERIFIED",
+            tcr_id=(d.get("tcr_id") or tcr_id(brand.sid)) if registered else d.get("tcr_id"),
+        )
+    else:
+        vetted = d["brand_type"] == "STANDARD" and not d["skip_automatic_sec_vet"]
+        d.update(
+            status=APPROVED,
+            errors=[],
+            failure_reason=None,
+            identity_status="VETTED_VERIFIED" if vetted else "VERIFIED",
+            tcr_id=d.get("tcr_id") or tcr_id(brand.sid),
+            brand_score=75 if vetted else None,
+        )
+    d.update(review_due=None, date_updated=now)
+    tx.save(brand)
+
+
+def settle(store: Store, clock: Callable[[], float]) -> None:
+    """Decide every brand whose review is due; called before brands are read."""
+    now = clock()
+    with store.read() as tx:
+        due = [r.sid for r in tx.find(KIND, where=[Filter("status", PENDING)])]
+    if not due:
+        return
+    with store.write() as tx:
+        for sid in due:
+            brand = tx.get(sid, KIND)
+            if brand is None or brand.data.get("review_due") is None:
+                continue
+            if brand.data["review_due"] <= now:
+                decide(tx, brand, findings(tx, brand), now)
+
+
+def start_data(data: dict[str, Any], now: float, delay: float) -> None:
+    """A new or resubmitted brand (its stored data) goes to TCR."""
+    data.update(status=PENDING, review_due=now + delay, date_updated=now)
+
+
+class ForceError(Exception):
+    """The brand cannot be forced (unknown)."""
+
+
+def force(store: Store, sid: str, now: float, *, reason: str | None) -> Row:
+    """Approve (`reason` None) or fail a brand now, whatever TCR would say."""
+    with store.write() as tx:
+        brand = tx.get(sid, KIND)
+        if brand is None:
+            raise ForceError(f"the sandbox has no brand registration {sid}")
+        found = [] if reason is None else [Finding(FORCED_CODE, reason)]
+        decide(tx, brand, found, now)
+    return brand

@@ -1,0 +1,153 @@
+"""Messaging v1: A2P 10DLC BrandRegistrations (`BN...`), on `messaging.twilio.com`.
+
+`POST /v1/a2p/BrandRegistrations` (201) registers a brand for a customer profile and an
+A2P trust product (both `BU...`, required); it starts `PENDING` and is decided by the
+sandbox's TCR review (`brand_review`). `GET` lists them (key `data`) and fetches one;
+`POST /v1/a2p/BrandRegistrations/{BN}` with no body resubmits a FAILED brand (202): only
+with a `tcr_id` (else 21725), three times (the fourth: 21724). There is no DELETE.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from trusthub.sandbox import brand_review as tcr
+from trusthub.sandbox.protocol import ApiError, Reply, Request, bad_parameter, not_found
+from trusthub.sandbox.resources.common import sid_param
+from trusthub.sandbox.resources.paging import list_stored
+from trusthub.sandbox.sids import is_sid, iso, new_sid
+
+if TYPE_CHECKING:
+    from trusthub.sandbox.core import Sandbox
+
+BRAND_TYPES: Final = ("STANDARD", "SOLE_PROPRIETOR")
+FREE_RESUBMISSIONS: Final = 3
+LIMIT_EXCEEDED: Final = 21724
+NOT_FAILED: Final = 21725
+
+
+def render(req: Request, row: Any) -> dict[str, Any]:
+    d = row.data
+    url = f"{req.origin}/v1/a2p/BrandRegistrations/{row.sid}"
+    return {
+        "sid": row.sid,
+        "account_sid": d["account_sid"],
+        "customer_profile_bundle_sid": d["customer_profile_bundle_sid"],
+        "a2p_profile_bundle_sid": d["a2p_profile_bundle_sid"],
+        "date_created": iso(d["date_created"]),
+        "date_updated": iso(d["date_updated"]),
+        "brand_type": d["brand_type"],
+        "status": d["status"],
+        "tcr_id": d.get("tcr_id"),
+        "failure_reason": d.get("failure_reason"),
+        "errors": list(d.get("errors") or []),
+        "url": url,
+        "brand_score": d.get("brand_score"),
+        "brand_feedback": None,
+        "identity_status": d["identity_status"],
+        "russell_3000": False,
+        "government_entity": False,
+        "tax_exempt_status": None,
+        "skip_automatic_sec_vet": d["skip_automatic_sec_vet"],
+        "mock": d["mock"],
+        "links": {
+            "brand_vettings": f"{url}/Vettings",
+            "brand_registration_otps": f"{url}/SmsOtp",
+        },
+    }
+
+
+def _bool(req: Request, name: str) -> bool:
+    raw = req.get(name)
+    if raw is None or raw == "":
+        return False
+    if raw.lower() not in ("true", "false"):
+        raise bad_parameter(name, "must be true or false")
+    return raw.lower() == "true"
+
+
+def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    profile = sid_param(req, "CustomerProfileBundleSid")
+    product = sid_param(req, "A2PProfileBundleSid")
+    for name, value in (("CustomerProfileBundleSid", profile), ("A2PProfileBundleSid", product)):
+        if not is_sid(value, "BU"):
+            raise bad_parameter(name, f"{value!r} is not a bundle SID (BU...)")
+    brand_type = req.get("BrandType") or "STANDARD"
+    if brand_type not in BRAND_TYPES:
+        raise bad_parameter("BrandType", f"must be one of {', '.join(BRAND_TYPES)}")
+    now = sb.clock()
+    data: dict[str, Any] = {
+        "account_sid": sb.account_sid,
+        "customer_profile_bundle_sid": profile,
+        "a2p_profile_bundle_sid": product,
+        "brand_type": brand_type,
+        "skip_automatic_sec_vet": _bool(req, "SkipAutomaticSecVet"),
+        "mock": _bool(req, "Mock"),
+        "tcr_id": None,
+        "identity_status": "UNVERIFIED",
+        "errors": [],
+        "failure_reason": None,
+        "brand_score": None,
+        "resubmissions": 0,
+        "date_created": now,
+        "date_updated": now,
+    }
+    tcr.start_data(data, now, sb.review_delay)
+    with sb.store.write() as tx:
+        row = tx.insert(tcr.KIND, new_sid("BN"), None, data)
+    return Reply(201, render(req, row))
+
+
+def _settle(sb: Sandbox) -> None:
+    tcr.settle(sb.store, sb.clock)
+
+
+def listing(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    return list_stored(
+        sb.store, req, kind=tcr.KIND, key="data", render=lambda row: render(req, row)
+    )
+
+
+def fetch(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    with sb.store.read() as tx:
+        row = tx.get(args["Sid"], tcr.KIND)
+    if row is None:
+        raise not_found(req.path)
+    return Reply(200, render(req, row))
+
+
+def resubmit(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    now = sb.clock()
+    with sb.store.write() as tx:
+        row = tx.get(args["Sid"], tcr.KIND)
+        if row is None:
+            raise not_found(req.path)
+        d = row.data
+        if d["status"] != tcr.FAILED or not d.get("tcr_id"):
+            raise ApiError(
+                400,
+                NOT_FAILED,
+                f"Brand {row.sid} can be updated only while it is FAILED with a TCR id "
+                f"(it is {d['status']}, tcr_id {d.get('tcr_id')})",
+            )
+        if int(d.get("resubmissions") or 0) >= FREE_RESUBMISSIONS:
+            raise ApiError(
+                400,
+                LIMIT_EXCEEDED,
+                f"Brand {row.sid} has been resubmitted {FREE_RESUBMISSIONS} times: the brand "
+                "update limit is exceeded",
+            )
+        d["resubmissions"] = int(d.get("resubmissions") or 0) + 1
+        tcr.start_data(d, now, sb.review_delay)
+        tx.save(row)
+    return Reply(202, render(req, row))
+
+
+def routes() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("/v1/a2p/BrandRegistrations", {"POST": create, "GET": listing}),
+        ("/v1/a2p/BrandRegistrations/{Sid}", {"GET": fetch, "POST": resubmit}),
+    ]
