@@ -1,5 +1,6 @@
 """Conformance to Twilio's OpenAPI specs: each request and response is checked against
-`twilio_trusthub_v1.json` and `twilio_api_v2010_addresses_numbers.json`, vendored in
+`twilio_trusthub_v1.json`, `twilio_api_v2010_addresses_numbers.json` and (toll-free
+verifications) `twilio_messaging_v1_compliance.json`, vendored in
 `tests/support/openapi/` (see its README). Test support only: nothing in `trusthub/` uses it.
 
 `Conformance.check_request(method, url, query, form)` and `check_response(method, url,
@@ -32,7 +33,11 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 
 SPEC_DIR: Final = Path(__file__).resolve().parent / "openapi"
-SPEC_FILES: Final = ("twilio_trusthub_v1.json", "twilio_api_v2010_addresses_numbers.json")
+SPEC_FILES: Final = (
+    "twilio_trusthub_v1.json",
+    "twilio_api_v2010_addresses_numbers.json",
+    "twilio_messaging_v1_compliance.json",
+)
 
 ERROR_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
@@ -181,6 +186,8 @@ def _load_operations(spec_dir: Path) -> list[Operation]:
                     urlsplit(server).hostname or "", template, method.upper(), re.compile(regex)
                 )
                 for p in op.get("parameters", []):
+                    if "$ref" in p:  # "#/components/parameters/NAME"
+                        p = doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]
                     schema = _to_json_schema(p.get("schema", {}), components, strict=False)
                     if p["in"] == "path":
                         o.path_params[p["name"]] = schema
@@ -293,7 +300,8 @@ class Conformance:
             if schema is None:
                 drifts.append(f"{op.name}: form parameter {name} not in the spec")
                 continue
-            if schema.get("type") == "array":
+            types = schema.get("type")
+            if "array" in (types if isinstance(types, list) else [types]):
                 drifts += self._errors(
                     schema,
                     [_coerce(v, schema.get("items", {})) for v in values],

@@ -22,14 +22,17 @@ _FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
 
 def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
     """The bundle SID (BU...) for a SID, or for a profile or trust product name
-    (`acme`, `acme/cnam`) looked up in the recorded state."""
-    if is_sid(name_or_sid, "BU"):
+    (`acme`, `acme/cnam`) looked up in the recorded state; or the SID (HH...) of a toll-free
+    verification, by SID or name (`acme/tollfree-0142`)."""
+    if is_sid(name_or_sid, "BU") or is_sid(name_or_sid, "HH"):
         return name_or_sid
     from trusthub.state import open_store
 
-    kind = "trust_product" if "/" in name_or_sid else "profile"
+    kind, role = "trust_product" if "/" in name_or_sid else "profile", "bundle"
+    if name_or_sid.partition("/")[2].startswith("tollfree-"):
+        kind, role = "tollfree_verification", "verification"
     with open_store(app.settings.state, app.settings.name) as store:
-        sid = store.sids(kind, name_or_sid).get("bundle")
+        sid = store.sids(kind, name_or_sid).get(role)
     if sid is None:
         raise ConfigError(
             f"no bundle is recorded for {name_or_sid!r} in this workspace's state",
@@ -155,7 +158,7 @@ def serve(
 @click.argument("name_or_sid")
 @click.pass_obj
 def approve(app: AppContext, name_or_sid: str) -> None:
-    """Approve a submitted profile or trust product now."""
+    """Approve a submitted profile, trust product or toll-free verification now."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.approve(sid)))
@@ -168,7 +171,8 @@ def approve(app: AppContext, name_or_sid: str) -> None:
 )
 @click.pass_obj
 def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
-    """Reject a submitted profile or trust product now."""
+    """Reject a submitted profile, trust product or toll-free verification now (a
+    toll-free reason may start with Twilio's code: "30513: ...")."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.reject(sid, reason)))

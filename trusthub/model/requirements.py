@@ -37,8 +37,6 @@ def product_numbers(profile: Mapping[str, Any], product: str) -> list[str]:
     if explicit is not None:
         return list(explicit)
     numbers: list[str] = list(profile.get("phone_numbers", []))
-    if product == "toll_free":
-        return [n for n in numbers if number_facts(n)[2]]
     if product == "cnam":
         return [n for n in numbers if _us_local(n)]
     return numbers
@@ -64,6 +62,4 @@ def requirement_gaps(profile: Mapping[str, Any], product: str) -> list[str]:
             gaps.append(f"cnam needs an EIN or DUNS registration; this profile has {reg_type}")
         if not any(_us_local(n) for n in numbers):
             gaps.append("cnam needs at least one US number that is not toll-free")
-    if product == "toll_free" and not any(number_facts(n)[2] for n in numbers):
-        gaps.append("toll_free verification needs a toll-free number on the profile")
     return gaps

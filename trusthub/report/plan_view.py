@@ -10,6 +10,7 @@ from typing import Any
 
 from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
+from trusthub.model.kinds import TOLLFREE_VERIFICATION
 from trusthub.model.privacy import display, mask
 from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
 
@@ -119,7 +120,11 @@ def _action_view(
         symbol=SYMBOLS[action.verb],
         verb=action.verb.value,
         resource=action.resource,
-        label=mapping.TRUST_PRODUCT_LABELS.get(product, "profile"),
+        label=(
+            "Toll-free verification"
+            if action.kind == TOLLFREE_VERIFICATION
+            else mapping.TRUST_PRODUCT_LABELS.get(product, "profile")
+        ),
         transitions=", ".join(f"{a} -> {b}" for a, b in action.transitions),
         expected=", ".join(action.expected),
         reason=action.reason,

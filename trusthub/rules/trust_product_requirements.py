@@ -3,8 +3,10 @@ as written (the same judgement the plan's eligibility report uses):
 
 * A2P 10DLC, SHAKEN/STIR, CNAM and Voice Integrity need a business profile;
 * SHAKEN/STIR, CNAM and Voice Integrity need at least one phone number;
-* CNAM needs an EIN or DUNS registration and a US number that is not toll-free;
-* toll-free verification needs a toll-free number.
+* CNAM needs an EIN or DUNS registration and a US number that is not toll-free.
+
+(Toll-free verification is not a trust product: see `toll_free_verifications` and the rule
+tollfree-number.)
 
 Fails::
 

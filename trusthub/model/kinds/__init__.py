@@ -14,10 +14,12 @@ from typing import Any, Final
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.kinds.profile import ProfileKind
+from trusthub.model.kinds.tollfree_verification import TollfreeVerificationKind
 from trusthub.model.kinds.trust_product import TrustProductKind
 
 PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
+TOLLFREE_VERIFICATION: Final = TollfreeVerificationKind.name
 
 
 class UnknownKindError(KeyError):
@@ -58,7 +60,7 @@ class Kinds:
         return self.names().index(name)
 
 
-KINDS: Final = Kinds([ProfileKind(), TrustProductKind()])
+KINDS: Final = Kinds([ProfileKind(), TrustProductKind(), TollfreeVerificationKind()])
 
 
 def desired_resources(
@@ -77,6 +79,7 @@ def desired_resources(
 __all__ = [
     "KINDS",
     "PROFILE",
+    "TOLLFREE_VERIFICATION",
     "TRUST_PRODUCT",
     "Kinds",
     "ResourceKind",

@@ -11,6 +11,7 @@ from trusthub.sandbox.resources import (
     catalogue,
     entities,
     evaluations,
+    messaging_tollfree,
     numbers,
 )
 from trusthub.sandbox.resources.common import PRODUCTS, PROFILES
@@ -23,4 +24,5 @@ def all_routes() -> list[tuple[str, dict[str, Any]]]:
         out += bundles.routes(spec) + assignments.routes(spec) + evaluations.routes(spec)
     for entity in (entities.END_USERS, entities.DOCUMENTS):
         out += entities.routes(entity)
+    out += messaging_tollfree.routes()
     return out + catalogue.routes() + addresses.routes() + numbers.routes()
