@@ -114,10 +114,12 @@ def profile_text(index: int, rng: random.Random, numbers: Numbers) -> str:
         products += "  shaken_stir: {}\n"
     if rng.random() < 0.6:
         products += "  a2p_messaging:\n    company_type: private\n"
+    tollfree = ""
     if rng.random() < 0.3:
         own.append(numbers.draw(TOLL_FREE))
-        products += (
-            f"  toll_free:\n    use_case_categories: [{rng.choice(USE_CASES)}]\n"
+        tollfree = (
+            f'toll_free_verifications:\n  - number: "{own[-1]}"\n'
+            f"    use_case_categories: [{rng.choice(USE_CASES)}]\n"
             "    use_case_summary: Reminders and updates for customers who opted in.\n"
             f'    message_sample: "{trade} {index}: your visit is confirmed. STOP to opt out."\n'
             "    opt_in_type: WEB_FORM\n"
@@ -144,7 +146,9 @@ def profile_text(index: int, rng: random.Random, numbers: Numbers) -> str:
         f"notifications:\n  email: compliance@{domain}\n"
         "  status_callback: https://hooks.acme-messaging.example.com/twilio/trusthub\n"
         "terms_of_service_accepted: true\n"
-        f"phone_numbers: [{quoted}]\n" + (f"trust_products:\n{products}" if products else "")
+        f"phone_numbers: [{quoted}]\n"
+        + (f"trust_products:\n{products}" if products else "")
+        + tollfree
     )
 
 

@@ -30,6 +30,7 @@ class Rec:
     spec_hash: str | None
     rejection_reasons: tuple[str, ...] = ()
     status_since: str | None = "2026-11-20T10:00:00Z"
+    valid_until: str | None = None
 
 
 def example_profiles() -> dict[str, dict[str, Any]]:

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model import lifecycle as lc
-from trusthub.model.kinds import A2P_BRAND, PROFILE
+from trusthub.model.kinds import A2P_BRAND, KINDS, PROFILE
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import tollfree_verification as tfv
 from trusthub.plan.model import Action, ActionId, Plan, Verb
 
 BASE = example_profiles()
@@ -21,8 +22,10 @@ RESOURCES = sorted(
         for name, data in BASE.items()
         for product in data.get("trust_products", {})
     ]
+    + [f"{name}/{part}" for name, data in BASE.items() for part, _ in tfv.verifications(data)]
 )
 STATUS = st.sampled_from([None, *lc.STATUSES])
+TFV_STATUS = st.sampled_from([None, *tfv.STATUSES])
 
 EDITS = st.sampled_from(
     [
@@ -55,7 +58,7 @@ def _apply_edit(profiles: dict[str, dict[str, Any]], name: str, edit: tuple[Any,
 def cases(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], Recorded]:
     statuses: dict[str, str] = {}
     for name in RESOURCES:
-        status = draw(STATUS)
+        status = draw(TFV_STATUS if "/tollfree-" in name else STATUS)
         profile = name.split("/")[0]
         if status is not None and (profile == name or statuses.get(profile)):
             statuses[name] = status
@@ -77,24 +80,29 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             continue
         rec = recorded.records.get(action.resource)
         status = rec.status if rec else None
+        life = KINDS[action.kind].lifecycle
+        replaced = any(str(a.id) == f"{action.resource}:delete" for a in plan.actions)
         if action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
             for before, after in action.transitions:
-                assert lc.is_allowed_client_transition(before, after), action
+                assert before in (life.draft, life.rejected), action
+                assert after == life.submitted, action
             created_now = any(str(a.id) == f"{action.resource}:create" for a in plan.actions)
-            assert created_now or lc.BUNDLE.can_submit(status), action
+            assert created_now or life.can_submit(status) or status == life.rejected, action
         if action.verb is Verb.UPDATE:
-            assert lc.BUNDLE.can_edit(status), action
+            assert life.can_edit(status), action
         if action.verb is Verb.DELETE:
-            assert lc.BUNDLE.can_delete(status), action
+            assert life.can_delete(status) or action.transitions[-1][1] == "(forgotten)", action
         if action.verb is Verb.CREATE:
-            assert status is None, action
+            assert status is None or replaced, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
             assert recorded.records[action.profile].status == lc.APPROVED, action
         for dep in action.depends_on:
             assert any(a.id == dep for a in plan.actions), (action, dep)
-        assert set(action.transitions) <= lc.CLIENT_TRANSITIONS | {
-            ("(none)", lc.DRAFT),
-            *((s, "(deleted)") for s in ("(none)", lc.DRAFT, lc.REJECTED)),
+        assert set(action.transitions) <= {
+            (life.draft, life.submitted),
+            (life.rejected, life.submitted),
+            ("(none)", life.draft),
+            *((s, "(deleted)") for s in ("(none)", *life.deletable)),
         }, action
 
 

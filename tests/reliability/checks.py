@@ -28,11 +28,12 @@ from typing import Any
 from trusthub.app.loading import load_workspace
 from trusthub.apply import objects
 from trusthub.apply.converge import object_name
+from trusthub.apply.kinds.tollfree_verification import VERIFICATION, external_reference_id
 from trusthub.config.settings import Settings
 from trusthub.model import lifecycle as lc
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import PROFILE, TRUST_PRODUCT, desired_resources
+from trusthub.model.kinds import PROFILE, TOLLFREE_VERIFICATION, TRUST_PRODUCT, desired_resources
 from trusthub.model.privacy import fingerprint, fingerprint_key
 from trusthub.sandbox.store import Row, Store
 from trusthub.state import AuditEvent, StateStore, open_store
@@ -45,6 +46,7 @@ SANDBOX_KINDS = (
     "entity_assignment",
     "channel_assignment",
     "brand_registration",  # A2P brands: no friendly name; unique by their two bundles
+    "tollfree_verification",
 )
 SUBMITTED = (lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED, lc.REJECTED)
 
@@ -235,6 +237,20 @@ class _Checker:
             assigned=[s for s in assigned if s is not None],
         )
 
+    def tollfree(self, d: DesiredResource, sids: Mapping[str, str]) -> None:
+        """One toll-free verification per declared number, found by trusthub's key."""
+        self.expected["tollfree_verification"] += 1
+        where = f"{d.name} verification"
+        row = self.row(where, sids.get(VERIFICATION), "tollfree_verification")
+        if row is None:
+            return
+        ref = external_reference_id(self.settings.name, d.name)
+        self.same(f"{where} external reference", row.data["external_reference_id"], ref)
+        self.same(f"{where} number", row.data["tollfree_phone_number"], d.numbers[0])
+        sample = row.data["production_message_sample"]
+        self.same(f"{where} sample", sample, d.attributes["message_sample"])
+        self.statuses[d.name] = row.data["status"]
+
     # -- the whole sandbox -----------------------------------------------------------------
 
     def no_duplicates(self) -> None:
@@ -347,6 +363,9 @@ def check_world(settings: Settings, *, audit_submits: bool = True) -> World:
             if d.kind == PROFILE:
                 checker.profile(d, desired)
                 created.add(d.name)
+            elif d.kind == TOLLFREE_VERIFICATION:
+                if store.sids(d.kind, d.name).get(VERIFICATION):
+                    checker.tollfree(d, store.sids(d.kind, d.name))
             elif store.sids(TRUST_PRODUCT, d.name).get(objects.BUNDLE):
                 checker.product(d, desired)
                 created.add(d.name)

@@ -36,18 +36,24 @@ def _record_brand(store: StateStore, kind: str) -> None:
 
 
 def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
-    assert list(KIND_NAMES) == ["profile", "trust_product", "a2p_brand", brand]
+    assert list(KIND_NAMES) == [
+        "profile",
+        "trust_product",
+        "a2p_brand",
+        "tollfree_verification",
+        brand,
+    ]
     assert brand in KIND_NAMES
     assert check_resource(brand, BRAND) == brand
     with pytest.raises(StateError, match=r"'acme/cnam' is not a valid test_brand_registration"):
         check_resource(brand, "acme/cnam")
     KINDS.unregister(brand)
-    assert list(KIND_NAMES) == ["profile", "trust_product", "a2p_brand"]
+    assert list(KIND_NAMES) == ["profile", "trust_product", "a2p_brand", "tollfree_verification"]
     with pytest.raises(StateError) as refused:
         check_resource(brand, BRAND)
     assert refused.value.message == (
         "unknown resource kind 'test_brand_registration'; expected one of profile, trust_product, "
-        "a2p_brand"
+        "a2p_brand, tollfree_verification"
     )
 
 
@@ -235,4 +241,10 @@ def test_state_show_counts_the_registered_kinds(brand: str, tmp_path: Path) -> N
     shown = run_cli("state", "show", "--format", "json", workspace=root, code=0)
     counts = json.loads(shown.output)["resources"]
     assert counts["total"] == 2
-    assert counts["by_kind"] == {"profile": 1, "trust_product": 0, "a2p_brand": 0, brand: 1}
+    assert counts["by_kind"] == {
+        "profile": 1,
+        "trust_product": 0,
+        "a2p_brand": 0,
+        "tollfree_verification": 0,
+        brand: 1,
+    }

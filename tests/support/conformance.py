@@ -1,6 +1,6 @@
 """Conformance to Twilio's OpenAPI specs: each request and response is checked against
 `twilio_trusthub_v1.json`, `twilio_api_v2010_addresses_numbers.json` and
-`twilio_messaging_v1_compliance.json`, vendored in
+`twilio_messaging_v1_compliance.json` (A2P brands, toll-free verifications), vendored in
 `tests/support/openapi/` (see its README). Test support only: nothing in `trusthub/` uses it.
 
 `Conformance.check_request(method, url, query, form)` and `check_response(method, url,
@@ -302,7 +302,8 @@ class Conformance:
             if schema is None:
                 drifts.append(f"{op.name}: form parameter {name} not in the spec")
                 continue
-            if schema.get("type") == "array":
+            types = schema.get("type")
+            if "array" in (types if isinstance(types, list) else [types]):
                 drifts += self._errors(
                     schema,
                     [_coerce(v, schema.get("items", {})) for v in values],

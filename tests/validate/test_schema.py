@@ -52,7 +52,7 @@ def problems_of(edit: tuple[str, str]) -> list[tuple[str, str, str]]:
                     "unknown key 'zzz'; allowed keys: address, apiVersion, "
                     "authorized_representatives, business, friendly_name, individual, kind, "
                     "name, notifications, phone_numbers, primary, role, submit, "
-                    "terms_of_service_accepted, trust_products, type"
+                    "terms_of_service_accepted, toll_free_verifications, trust_products, type"
                 ),
             ),
         ),

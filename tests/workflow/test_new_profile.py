@@ -63,7 +63,12 @@ def applicable_paths(type_: str, role: str) -> set[str]:
     excluded = ["individual"] if type_ == "business" else ["business", "authorized_representatives"]
     excluded += [] if role == "secondary" else ["primary"]
     if type_ == "individual":
-        excluded += [f"trust_products.{p}" for p in BUSINESS_ONLY_PRODUCTS]
+        # Every trust product needs a business profile (toll-free verification, which an
+        # individual may have, is not one: toll_free_verifications).
+        assert set(BUSINESS_ONLY_PRODUCTS) >= set(
+            load_schema("profile")["properties"]["trust_products"]["properties"]
+        )
+        excluded += ["trust_products"]
     return {
         p
         for p in walk(load_schema("profile"), "")

@@ -21,17 +21,18 @@ _FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
 
 
 def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
-    """The bundle SID (BU...) or brand SID (BN...) for a SID, or for a profile, trust
-    product or brand name (`acme`, `acme/cnam`, `acme/a2p-brand`) looked up in the
-    recorded state."""
-    if is_sid(name_or_sid, "BU") or is_sid(name_or_sid, "BN"):
+    """The SID for a SID, or for a name looked up in the recorded state: the bundle (BU...)
+    of a profile or trust product (`acme`, `acme/cnam`), an A2P brand (BN..., `acme/a2p-brand`)
+    or a toll-free verification (HH..., `acme/tollfree-0142`)."""
+    if any(is_sid(name_or_sid, prefix) for prefix in ("BU", "BN", "HH")):
         return name_or_sid
-    from trusthub.model.kinds import A2P_BRAND, KINDS
+    from trusthub.model.kinds import A2P_BRAND, KINDS, TOLLFREE_VERIFICATION
     from trusthub.state import open_store
 
     kind = "trust_product" if "/" in name_or_sid else "profile"
-    if KINDS[A2P_BRAND].valid_name(name_or_sid):
-        kind = A2P_BRAND
+    for special in (A2P_BRAND, TOLLFREE_VERIFICATION):
+        if KINDS[special].valid_name(name_or_sid):
+            kind = special
     with open_store(app.settings.state, app.settings.name) as store:
         sid = store.sids(kind, name_or_sid).get(KINDS[kind].root_role)
     if sid is None:
@@ -194,7 +195,7 @@ def serve(
 @click.argument("name_or_sid")
 @click.pass_obj
 def approve(app: AppContext, name_or_sid: str) -> None:
-    """Approve a submitted profile, trust product or A2P brand now."""
+    """Approve a submitted profile, trust product, A2P brand or toll-free verification now."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.approve(sid)))
@@ -207,7 +208,8 @@ def approve(app: AppContext, name_or_sid: str) -> None:
 )
 @click.pass_obj
 def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
-    """Reject a submitted profile or trust product (or fail an A2P brand) now."""
+    """Reject a submitted profile, trust product or toll-free verification (or fail an A2P
+    brand) now (a toll-free reason may start with Twilio's code: "30513: ...")."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.reject(sid, reason)))

@@ -121,7 +121,6 @@ POLICY_PRIMARY_INDIVIDUAL: Final = "RNffcb02a20420c81caf596ffc44f69712"  # UNCON
 
 TRUST_PRODUCT_POLICY: Final = {
     "a2p_messaging": "RNb0d4771c2c98518d916a3d4cd70a8f8b",
-    "toll_free": "RNa282dd7f3dbef8586501ca2e045e764c",  # UNCONFIRMED
     "shaken_stir": "RN7a97559effdf62d00f4298208492a5ea",
     "cnam": "RNf3db3cd1fe25fcfd3c3ded065c8fea53",
     "voice_integrity": "RN5b3660f9598883b1df4e77f77acefba0",  # UNCONFIRMED
@@ -130,7 +129,6 @@ TRUST_PRODUCT_POLICY: Final = {
 # The end-user type each trust product carries (None: the product has no end user).
 TRUST_PRODUCT_END_USER_TYPE: Final[Mapping[str, str | None]] = {
     "a2p_messaging": "us_a2p_messaging_profile_information",
-    "toll_free": "toll_free_information",  # UNCONFIRMED: no public type name found
     "shaken_stir": None,
     "cnam": "cnam_information",
     "voice_integrity": "voice_integrity_information",
@@ -138,7 +136,6 @@ TRUST_PRODUCT_END_USER_TYPE: Final[Mapping[str, str | None]] = {
 
 TRUST_PRODUCT_LABELS: Final = {
     "a2p_messaging": "A2P 10DLC messaging",
-    "toll_free": "Toll-free verification",
     "shaken_stir": "SHAKEN/STIR",
     "cnam": "CNAM",
     "voice_integrity": "Voice Integrity",
@@ -236,13 +233,4 @@ def trust_product_attributes(product: str, spec: Mapping[str, Any]) -> dict[str,
         if spec.get("notes"):
             attrs["notes"] = spec["notes"]
         return attrs
-    if product == "toll_free":
-        return {
-            "use_case_categories": ",".join(spec["use_case_categories"]),
-            "use_case_summary": spec["use_case_summary"],
-            "production_message_sample": spec["message_sample"],
-            "opt_in_type": spec["opt_in_type"],
-            "opt_in_image_urls": ",".join(spec["opt_in_image_urls"]),
-            "message_volume": spec["message_volume"],
-        }
     return {}

@@ -23,6 +23,7 @@ SENSITIVE_KEYS: Final = frozenset(
         "last_name",
         "email",
         "brand_contact_email",
+        "notification_email",
         "phone",
         "phone_numbers",
         "numbers",

@@ -25,7 +25,7 @@ from trusthub.model import twilio_codes as tc
 
 VOICE_PRODUCTS = ("shaken_stir", "cnam", "voice_integrity")
 
-NumberRule = Literal["any", "us_local", "toll_free"]
+NumberRule = Literal["any", "us_local"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,6 @@ _EIN_OR_DUNS: Final = ("EIN", "DUNS")
 
 NEEDS: Final[Mapping[str, ProductNeeds]] = {
     "a2p_messaging": ProductNeeds(),
-    "toll_free": ProductNeeds(business=False, number_rule="toll_free"),
     # SHAKEN/STIR: no end user and no evaluation step in Twilio's guide; only the profile
     # and its numbers (channel-endpoint assignments on the profile and on the product).
     "shaken_stir": ProductNeeds(
@@ -133,8 +132,6 @@ def covers(product: str, e164: str) -> bool:
     rule = NEEDS[product].number_rule if product in NEEDS else "any"
     if rule == "us_local":
         return _us_local(e164)
-    if rule == "toll_free":
-        return number_facts(e164)[2]
     return True
 
 
@@ -239,8 +236,6 @@ def number_gaps(product: str, numbers: Sequence[str], *, explicit: bool) -> list
                 )
         if not any(_us_local(n) for n in numbers):
             gaps.append(Gap(needs.number_code, f"{product} needs at least one US local number"))
-    if needs.number_rule == "toll_free" and not any(number_facts(n)[2] for n in numbers):
-        gaps.append(Gap(None, "toll_free verification needs a toll-free number on the profile"))
     return gaps
 
 

@@ -32,8 +32,9 @@ from trusthub.plan.model import (
 
 NONE = "(none)"
 DELETED = "(deleted)"
+FORGOTTEN = "(forgotten)"  # the state lets go of it; the target keeps it
 
-__all__ = ["PlanOptions", "UnknownDependencyError", "compute_plan", "specs_needed"]
+__all__ = ["FORGOTTEN", "PlanOptions", "UnknownDependencyError", "compute_plan", "specs_needed"]
 
 
 class UnknownDependencyError(TrusthubError):
@@ -58,6 +59,8 @@ class Recorded(Protocol):
     def rejection_reasons(self) -> Sequence[str]: ...
     @property
     def status_since(self) -> str | None: ...
+    @property
+    def valid_until(self) -> str | None: ...
 
 
 def desired_hashes(desired: Mapping[str, DesiredResource], key: bytes) -> dict[str, str]:
@@ -151,6 +154,10 @@ class _Planner:
     def status(self, name: str) -> str | None:
         r = self.recorded.get(name)
         return r.status if r is not None else None
+
+    def valid_until(self, name: str) -> str | None:
+        r = self.recorded.get(name)
+        return r.valid_until if r is not None else None
 
     def recorded_attributes(self, name: str) -> Mapping[str, Any]:
         return self.bodies.get(name, EMPTY_BODY).attributes
@@ -370,7 +377,8 @@ class _Planner:
 
     def _changes(self, d: DesiredResource, planner: KindPlanner, status: str) -> bool | None:
         """Plan the update and number assignments of an existing object. Returns whether its
-        attributes are edited, or None when the edit is refused."""
+        attributes are edited, or None when the edit is refused or made by deleting the
+        object and creating it anew (the kind's `replacement`)."""
         name = d.name
         kind = planner.kind
         r = self.recorded[name]
@@ -395,6 +403,40 @@ class _Planner:
                 ),
             )
             return None
+        new_numbers = {fingerprint(self.key, n) for n in d.numbers}
+        old_numbers = set(old.numbers)
+        replace = planner.replacement(
+            d,
+            self,
+            status,
+            attributes_changed=bool(changes),
+            numbers_changed=new_numbers != old_numbers,
+        )
+        if replace is not None:
+            wait = planner.create_wait(d, self)
+            if wait is not None:  # deleted only once it can be created again
+                self._act(
+                    name,
+                    Verb.WAITING,
+                    reason=f"{replace}; {wait.reason}",
+                    depends_on=wait.depends_on,
+                )
+                return None
+            self._act(
+                name,
+                Verb.DELETE,
+                transitions=((status, DELETED),),
+                reason=replace,
+            )
+            self._act(
+                name,
+                Verb.CREATE,
+                transitions=((NONE, kind.lifecycle.draft),),
+                changes=changes,
+                depends_on=[ActionId(name, Verb.DELETE), *planner.create_after(d, self)],
+                reason=replace,
+            )
+            return None
         if changes and not kind.lifecycle.can_edit(status):
             fields = ", ".join(c.dotted for c in changes)
             self._act(
@@ -408,9 +450,8 @@ class _Planner:
             )
             return None
         if changes:
-            self._act(name, Verb.UPDATE, changes=changes)
-        new_numbers = {fingerprint(self.key, n) for n in d.numbers}
-        old_numbers = set(old.numbers)
+            note = planner.update_note(d, self, status)
+            self._act(name, Verb.UPDATE, changes=changes, reason=note)
         if new_numbers != old_numbers:
             self._act(
                 name,
@@ -429,6 +470,10 @@ class _Planner:
     def _delete(self, name: str, planner: KindPlanner) -> None:
         status = self.status(name)
         lifecycle = planner.kind.lifecycle
+        forget = planner.forget(name, self)
+        if forget is not None:
+            self._act(name, Verb.DELETE, transitions=((status or NONE, FORGOTTEN),), reason=forget)
+            return
         if not lifecycle.can_delete(status):
             why = (
                 f"Trust Hub deletes only {lifecycle.draft} or {lifecycle.rejected} bundles"
@@ -456,4 +501,5 @@ class _Planner:
             Verb.DELETE,
             transitions=((status or NONE, DELETED),),
             depends_on=sorted(deps, key=str),
+            reason=planner.delete_note(name, self),
         )

@@ -86,6 +86,19 @@ class BrandRegistration:
     date_created: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class TollfreeVerification:
+    """A toll-free verification (messaging v1, HH...) as Twilio reports it."""
+
+    sid: str
+    status: str  # checked by the adapter: PENDING_REVIEW | IN_REVIEW | TWILIO_APPROVED | ...
+    external_reference_id: str | None
+    rejection_reasons: tuple[str, ...]  # "<code>: <reason>", or the reason alone
+    edit_allowed: bool
+    edit_expiration: str | None  # ISO-8601 UTC
+    date_created: datetime | None
+
+
 class TrustHubProvider(Protocol):
     """Trust Hub bundles (customer profiles and trust products: `family` says which), their
     end users and supporting documents, and the API 2010
@@ -211,3 +224,23 @@ class TrustHubProvider(Protocol):
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         """Send a FAILED brand back to TCR (`POST .../BrandRegistrations/{BN}`, 202)."""
         ...
+
+    # -- messaging v1: toll-free verifications ------------------------------------------
+
+    def create_tollfree_verification(self, params: Mapping[str, Any]) -> TollfreeVerification:
+        """`POST /v1/Tollfree/Verifications`; `params` in the SDK's snake_case names."""
+        ...
+
+    def fetch_tollfree_verification(self, sid: str) -> TollfreeVerification: ...
+
+    def find_tollfree_verifications(
+        self, *, external_reference_id: str
+    ) -> list[TollfreeVerification]: ...
+
+    def update_tollfree_verification(
+        self, sid: str, params: Mapping[str, Any], *, edit_reason: str
+    ) -> TollfreeVerification:
+        """An edit of a rejected verification while Twilio allows it (202)."""
+        ...
+
+    def delete_tollfree_verification(self, sid: str) -> None: ...

@@ -23,7 +23,15 @@ from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.model import twilio_codes
 from trusthub.model.kinds import a2p_brand
-from trusthub.provider.api import BrandRegistration, Bundle, BundleFamily, Evaluation, Remote
+from trusthub.model.kinds import tollfree_verification as tfv
+from trusthub.provider.api import (
+    BrandRegistration,
+    Bundle,
+    BundleFamily,
+    Evaluation,
+    Remote,
+    TollfreeVerification,
+)
 from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
 
 P = ParamSpec("P")
@@ -157,6 +165,39 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)
+
+
+def _rejection_reasons(raw: Any) -> tuple[str, ...]:
+    """`rejection_reasons` ([{"code", "reason"}], as Twilio lists them) as text."""
+    out = []
+    for item in raw or []:
+        if isinstance(item, Mapping):
+            code, reason = item.get("code"), item.get("reason") or item.get("message") or ""
+            out.append(f"{code}: {reason}" if code else str(reason))
+        else:
+            out.append(str(item))
+    return tuple(out)
+
+
+def _to_verification(raw: Any) -> TollfreeVerification:
+    if raw.status not in tfv.STATUSES:
+        raise UnexpectedAnswer(
+            f"Twilio answered status {raw.status!r} for toll-free verification {raw.sid}, "
+            "which is none of " + ", ".join(tfv.STATUSES)
+        )
+    reasons = _rejection_reasons(getattr(raw, "rejection_reasons", None))
+    if not reasons and getattr(raw, "rejection_reason", None):
+        code = getattr(raw, "error_code", None)
+        reasons = (f"{code}: {raw.rejection_reason}" if code else str(raw.rejection_reason),)
+    return TollfreeVerification(
+        sid=raw.sid,
+        status=str(raw.status),
+        external_reference_id=getattr(raw, "external_reference_id", None),
+        rejection_reasons=reasons,
+        edit_allowed=bool(getattr(raw, "edit_allowed", False)),
+        edit_expiration=_iso(getattr(raw, "edit_expiration", None)),
+        date_created=raw.date_created,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,3 +468,43 @@ class TwilioSdkProvider:
     @translated
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         return _to_brand(self.client.messaging.v1.brand_registrations(sid).update())
+
+    # -- messaging v1: toll-free verifications ------------------------------------------
+
+    @property
+    def _verifications(self) -> Any:
+        return self.client.messaging.v1.tollfree_verifications
+
+    @translated
+    def create_tollfree_verification(self, params: Mapping[str, Any]) -> TollfreeVerification:
+        return _to_verification(self._verifications.create(**params))
+
+    @translated
+    def fetch_tollfree_verification(self, sid: str) -> TollfreeVerification:
+        return _to_verification(self._verifications(sid).fetch())
+
+    @translated
+    def find_tollfree_verifications(
+        self, *, external_reference_id: str
+    ) -> list[TollfreeVerification]:
+        raws = self._verifications.stream(
+            external_reference_id=external_reference_id, page_size=1000
+        )
+        return [_to_verification(r) for r in raws]
+
+    @translated
+    def update_tollfree_verification(
+        self, sid: str, params: Mapping[str, Any], *, edit_reason: str
+    ) -> TollfreeVerification:
+        fields = {k: v for k, v in params.items() if k not in _NOT_UPDATABLE}
+        return _to_verification(self._verifications(sid).update(edit_reason=edit_reason, **fields))
+
+    @translated
+    def delete_tollfree_verification(self, sid: str) -> None:
+        self._verifications(sid).delete()
+
+
+# Create parameters the update does not take (the spec's UpdateTollfreeVerification).
+_NOT_UPDATABLE: Final = frozenset(
+    {"tollfree_phone_number_sid", "customer_profile_sid", "external_reference_id"}
+)

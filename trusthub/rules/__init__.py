@@ -42,6 +42,9 @@ from trusthub.rules import (
     registration_other_type,
     status_callback_https,
     terms_accepted,
+    tollfree_number,
+    tollfree_opt_in_images,
+    tollfree_opt_out,
     trust_product_numbers,
     trust_product_requirements,
     unconfirmed_industry,
@@ -81,6 +84,9 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     terms_accepted,
     no_po_box,
     unconfirmed_industry,
+    tollfree_number,
+    tollfree_opt_out,
+    tollfree_opt_in_images,
 )
 
 WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (

@@ -41,6 +41,9 @@ def phone_numbers(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     yield from _listed(data, "phone_numbers")
     for product in sorted(data.get("trust_products", {})):
         yield from _listed(data, "trust_products", product, "numbers")
+    for index, spec in enumerate(data.get("toll_free_verifications", [])):
+        for path, value in _single(spec, "number"):
+            yield ("toll_free_verifications", index, *path), value
 
 
 def emails(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
@@ -48,10 +51,15 @@ def emails(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     yield from _representatives(data, "email")
     yield from _single(data, "notifications", "email")
     yield from _single(data, "trust_products", "a2p_messaging", "brand_contact_email")
+    for index, spec in enumerate(data.get("toll_free_verifications", [])):
+        for path, value in _single(spec, "notification_email"):
+            yield ("toll_free_verifications", index, *path), value
 
 
 def urls(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     """Every URL of the profile except the status callback (see status_callback_https)."""
     yield from _single(data, "business", "website")
     yield from _listed(data, "business", "social_media_profile_urls")
-    yield from _listed(data, "trust_products", "toll_free", "opt_in_image_urls")
+    for index, spec in enumerate(data.get("toll_free_verifications", [])):
+        for path, url in [*_single(spec, "business_website"), *_listed(spec, "opt_in_image_urls")]:
+            yield ("toll_free_verifications", index, *path), url

@@ -9,8 +9,10 @@ names Twilio's code and the fix:
 * CNAM and Voice Integrity need an EIN or DUNS registration, not a Canadian CBN or another
   authority (18609);
 * CNAM covers US local numbers only, never toll-free or Canadian ones (11009): a
-  toll-free or non-US number in its `numbers` is pointed at;
-* toll-free verification needs a toll-free number.
+  toll-free or non-US number in its `numbers` is pointed at.
+
+(Toll-free verification is not a trust product: see `toll_free_verifications` and the rule
+tollfree-number.)
 
 The problem is reported where the profile is wrong (`business.registration.type`,
 `address.country`, the number), or at the product when nothing else fits.

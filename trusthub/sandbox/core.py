@@ -150,7 +150,8 @@ class Sandbox:
         return BundleSummary.of(row)
 
     def approve(self, sid: str) -> BundleSummary:
-        """Approve a submitted (or decided) bundle now, whatever its review would say."""
+        """Approve a submitted (or decided) bundle or toll-free verification (HH...) now,
+        whatever its review would say."""
         return self._force(sid, None)
 
     def reject(self, sid: str, reason: str) -> BundleSummary:
@@ -170,6 +171,22 @@ class Sandbox:
                 row.sid, row.kind, f"{d['brand_type']} brand", d["status"],
                 d.get("failure_reason"), None,
             )  # fmt: skip
+        if sid.startswith("HH"):  # a toll-free verification (messaging v1)
+            from trusthub.sandbox.resources import messaging_tollfree
+
+            try:
+                row = messaging_tollfree.force(self, sid, reason=reason)
+            except LookupError as e:
+                raise SandboxError(str(e)) from None
+            d = row.data
+            return BundleSummary(
+                row.sid,
+                row.kind,
+                d["business_name"],
+                d["status"],
+                d.get("rejection_reason"),
+                iso(d.get("edit_expiration")),
+            )
         try:
             row = review.force(self.reviewing, sid, reason=reason)
         except review.ForceError as e:

@@ -7,11 +7,17 @@ from typing import Final
 from trusthub.apply.kinds.a2p_brand import A2PBrandApplier
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.apply.kinds.profile import ProfileApplier
+from trusthub.apply.kinds.tollfree_verification import TollfreeVerificationApplier
 from trusthub.apply.kinds.trust_product import TrustProductApplier
 
 APPLIERS: Final[dict[str, KindApplier]] = {
     applier.kind.name: applier
-    for applier in (ProfileApplier(), TrustProductApplier(), A2PBrandApplier())
+    for applier in (
+        ProfileApplier(),
+        TrustProductApplier(),
+        A2PBrandApplier(),
+        TollfreeVerificationApplier(),
+    )
 }
 
 __all__ = ["APPLIERS", "KindApplier", "Observation"]

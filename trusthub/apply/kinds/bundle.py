@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from trusthub.apply import objects
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.errors import ApplyError
+from trusthub.plan.engine import FORGOTTEN
 from trusthub.provider.api import BundleFamily
 from trusthub.provider.errors import RemoteRefused
 
@@ -65,6 +66,10 @@ class BundleApplier(KindApplier):
 
     def delete(self, c: Converger) -> None:
         kind = self.kind.name
+        if c.action.transitions and c.action.transitions[-1][1] == FORGOTTEN:
+            c.rec.removed(kind, c.name, action=c.action.verb.value)
+            c.say("forgotten: left on Trust Hub as it is")
+            return
         sids = c.rec.sids(kind, c.name)
         bundle = sids.get(objects.BUNDLE)
         if bundle is not None:

@@ -15,11 +15,13 @@ from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.a2p_brand import A2PBrandKind
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.kinds.profile import ProfileKind
+from trusthub.model.kinds.tollfree_verification import TollfreeVerificationKind
 from trusthub.model.kinds.trust_product import TrustProductKind
 
 PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
 A2P_BRAND: Final = A2PBrandKind.name
+TOLLFREE_VERIFICATION: Final = TollfreeVerificationKind.name
 
 
 class UnknownKindError(KeyError):
@@ -60,7 +62,9 @@ class Kinds:
         return self.names().index(name)
 
 
-KINDS: Final = Kinds([ProfileKind(), TrustProductKind(), A2PBrandKind()])
+KINDS: Final = Kinds(
+    [ProfileKind(), TrustProductKind(), A2PBrandKind(), TollfreeVerificationKind()]
+)
 
 
 def desired_resources(
@@ -80,6 +84,7 @@ __all__ = [
     "A2P_BRAND",
     "KINDS",
     "PROFILE",
+    "TOLLFREE_VERIFICATION",
     "TRUST_PRODUCT",
     "Kinds",
     "ResourceKind",

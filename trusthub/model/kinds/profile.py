@@ -11,7 +11,15 @@ from trusthub.model.kinds.base import ResourceKind
 
 # Keys of a profile document that are not sent to Trust Hub as profile attributes.
 NOT_ATTRIBUTES: Final = frozenset(
-    {"apiVersion", "kind", "trust_products", "phone_numbers", "submit", "terms_of_service_accepted"}
+    {
+        "apiVersion",
+        "kind",
+        "trust_products",
+        "toll_free_verifications",
+        "phone_numbers",
+        "submit",
+        "terms_of_service_accepted",
+    }
 )
 
 

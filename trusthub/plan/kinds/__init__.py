@@ -7,11 +7,17 @@ from typing import Final
 from trusthub.plan.kinds.a2p_brand import A2PBrandPlanner
 from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
 from trusthub.plan.kinds.profile import ProfilePlanner
+from trusthub.plan.kinds.tollfree_verification import TollfreeVerificationPlanner
 from trusthub.plan.kinds.trust_product import TrustProductPlanner
 
 PLANNERS: Final[dict[str, KindPlanner]] = {
     planner.kind.name: planner
-    for planner in (ProfilePlanner(), TrustProductPlanner(), A2PBrandPlanner())
+    for planner in (
+        ProfilePlanner(),
+        TrustProductPlanner(),
+        A2PBrandPlanner(),
+        TollfreeVerificationPlanner(),
+    )
 }
 
 __all__ = ["PLANNERS", "KindPlanner", "PlanOptions", "PlanView", "Wait"]

@@ -43,6 +43,10 @@ class PlanView(Protocol):
     def options(self) -> PlanOptions: ...
     def desired(self, name: str) -> DesiredResource | None: ...
     def status(self, name: str) -> str | None: ...
+    def valid_until(self, name: str) -> str | None:
+        """The recorded `valid_until` of a resource (a deadline the target reported)."""
+        ...
+
     def recorded_attributes(self, name: str) -> Mapping[str, Any]:
         """The recorded (sealed) attributes of a resource that left the workspace."""
         ...
@@ -116,6 +120,32 @@ class KindPlanner:
     def fees(self, d: DesiredResource, verb: Verb, view: PlanView) -> Sequence[str]:
         """The kinds of fee Twilio charges for the action `verb` on `d` (empty: free)."""
         return ()
+
+    def replacement(
+        self,
+        d: DesiredResource,
+        view: PlanView,
+        status: str,
+        *,
+        attributes_changed: bool,
+        numbers_changed: bool,
+    ) -> str | None:
+        """Why a change of the existing `d` is made by deleting it and creating it anew
+        (shown on both actions), or None: it is changed in place as the lifecycle allows."""
+        return None
+
+    def update_note(self, d: DesiredResource, view: PlanView, status: str) -> str:
+        """What the plan says about an update of `d` in `status` (e.g. a deadline)."""
+        return ""
+
+    def forget(self, name: str, view: PlanView) -> str | None:
+        """Why a resource that left the workspace is only forgotten by trusthub, left on
+        the target as it is (shown on the action), or None: it is deleted as usual."""
+        return None
+
+    def delete_note(self, name: str, view: PlanView) -> str:
+        """What the plan says about the deletion of a resource that left the workspace."""
+        return ""
 
     def delete_blockers(self, name: str, view: PlanView) -> Sequence[str]:
         """Why a resource that left the workspace cannot be deleted, beyond its status."""

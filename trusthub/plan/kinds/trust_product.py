@@ -9,6 +9,10 @@ from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds.tollfree_verification import (
+    LEGACY_TRUST_PRODUCT,
+    LEGACY_TRUST_PRODUCT_POLICY,
+)
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
 from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
 
@@ -67,3 +71,33 @@ class TrustProductPlanner(KindPlanner):
 
     def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]
+
+    # -- the toll-free trust product of older trusthub versions ------------------------------
+
+    @staticmethod
+    def _legacy_toll_free(name: str, view: PlanView) -> bool:
+        return (
+            name.partition("/")[2] == LEGACY_TRUST_PRODUCT
+            or view.recorded_attributes(name).get("policy") == LEGACY_TRUST_PRODUCT_POLICY
+        )
+
+    def forget(self, name: str, view: PlanView) -> str | None:
+        if not self._legacy_toll_free(name, view) or self.kind.lifecycle.can_delete(
+            view.status(name)
+        ):
+            return None
+        return (
+            f"forget the trust product {name}: toll-free verification is no longer a trust "
+            "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
+            "verification; see toll_free_verifications). trusthub stops managing it and "
+            "leaves it on Trust Hub as it is"
+        )
+
+    def delete_note(self, name: str, view: PlanView) -> str:
+        if not self._legacy_toll_free(name, view):
+            return ""
+        return (
+            f"delete the trust product {name}: toll-free verification is no longer a trust "
+            "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
+            "verification; see toll_free_verifications)"
+        )

@@ -12,6 +12,7 @@ from trusthub.sandbox.resources import (
     entities,
     evaluations,
     messaging_brands,
+    messaging_tollfree,
     numbers,
 )
 from trusthub.sandbox.resources.common import PRODUCTS, PROFILES
@@ -25,4 +26,5 @@ def all_routes() -> list[tuple[str, dict[str, Any]]]:
     for entity in (entities.END_USERS, entities.DOCUMENTS):
         out += entities.routes(entity)
     out += messaging_brands.routes()
+    out += messaging_tollfree.routes()
     return out + catalogue.routes() + addresses.routes() + numbers.routes()

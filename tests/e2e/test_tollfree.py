@@ -1,0 +1,207 @@
+"""Toll-free verifications end to end on the sandbox, through the stock SDK and the
+conformance checker: one per toll-free number of the example, no toll-free trust product;
+a rejected one edited inside its 7-day window, another past it deleted and submitted anew,
+the plan saying which is which; and state holding the old toll-free trust product
+migrated by a plan step."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
+from tests.support.conformance import CheckingHttpClient, Conformance
+from trusthub.app.applying import apply_plan
+from trusthub.app.planning import Planned, load_valid, make_plan
+from trusthub.app.refreshing import refresh_state
+from trusthub.app.target import open_target
+from trusthub.config.settings import Settings, default_settings
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds.tollfree_verification import LEGACY_TRUST_PRODUCT_POLICY
+from trusthub.model.privacy import fingerprint_key
+from trusthub.plan.model import Verb
+from trusthub.state import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+DAY = 86400.0
+T0 = 1796115600.0  # 2026-12-01T09:00:00Z
+FIRST = "brightsmile-dental/tollfree-0142"
+SECOND = "brightsmile-dental/tollfree-0143"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _workspace(tmp_path: Path) -> Settings:
+    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    path = tmp_path / "profiles" / "brightsmile-dental.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('"+18885550142"]', '"+18885550142", "+18775550143"]')
+    first = text[text.index("  - number:") :]
+    text += first.replace("+18885550142", "+18775550143")
+    path.write_text(text, encoding="utf-8")
+    base = default_settings(tmp_path)
+    return replace(base, sandbox=replace(base.sandbox, review_delay=DAY))
+
+
+class World:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.target = open_target(settings)
+        self.checker = CheckingHttpClient(self.target.retrying.inner, Conformance(), strict=False)
+        self.target.retrying.inner = self.checker
+        self.sandbox = self.checker.sandbox
+        self.clock = Clock()
+        self.sandbox.clock = self.clock
+
+    def plan(self) -> Planned:
+        workspace = load_valid(self.settings)
+        with open_store(self.settings.state, self.settings.name) as store:
+            refresh_state(store, self.target, actor="test")
+            return make_plan(self.settings, store, workspace)
+
+    def cycle(self) -> Planned:
+        planned = self.plan()
+        with open_store(self.settings.state, self.settings.name) as store:
+            outcome = apply_plan(
+                planned, store, self.target, workspace=self.settings.name, actor="test",
+                parallelism=2, progress=lambda a, m: None, on_done=lambda a, e: None,
+            )  # fmt: skip
+        assert outcome.ok, outcome.failed
+        return planned
+
+    def sid(self, kind: str, name: str, role: str) -> str:
+        with open_store(self.settings.state, self.settings.name) as store:
+            return store.sids(kind, name)[role]
+
+    def drifts(self) -> list[str]:
+        return [d for d in self.checker.drifts if "Tollfree" in d]
+
+
+def _onboarded(tmp_path: Path) -> World:
+    world = World(_workspace(tmp_path))
+    world.cycle()
+    world.sandbox.approve(world.sid("profile", "acme-isv", "bundle"))
+    world.cycle()
+    world.sandbox.approve(world.sid("profile", "brightsmile-dental", "bundle"))
+    world.cycle()  # the verifications, now that the profile is approved
+    return world
+
+
+def test_one_verification_per_toll_free_number_and_no_toll_free_trust_product(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    client = world.sandbox.client()
+    listed = client.messaging.v1.tollfree_verifications.list()
+    assert sorted(v.tollfree_phone_number for v in listed) == ["+18775550143", "+18885550142"]
+    assert {v.status for v in listed} == {"PENDING_REVIEW"}
+    assert all(v.customer_profile_sid == world.sid("profile", "brightsmile-dental", "bundle")
+               for v in listed)  # fmt: skip
+    assert all(str(v.external_reference_id).startswith("trusthub-") for v in listed)
+    products = client.trusthub.v1.trust_products.list()
+    assert products
+    assert LEGACY_TRUST_PRODUCT_POLICY not in {p.policy_sid for p in products}
+    assert world.drifts() == []
+
+
+def test_rejected_inside_the_window_is_edited_and_past_it_deleted_and_resubmitted(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    first = world.sid("tollfree_verification", FIRST, "verification")
+    second = world.sid("tollfree_verification", SECOND, "verification")
+    world.sandbox.reject(first, "30513: The sample has no opt-out language.")
+    world.clock.now += 8 * DAY  # the first one's window closed a day ago
+    world.sandbox.reject(second, "30513: The sample has no opt-out language.")
+
+    path = world.settings.root / "profiles" / "brightsmile-dental.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("STOP to opt out.", "STOP to opt out, HELP for help."), "utf-8")
+
+    planned = world.plan()
+    actions = {str(a.id): a for a in planned.plan.actions if a.resource in (FIRST, SECOND)}
+    assert sorted(actions) == [
+        f"{FIRST}:create",
+        f"{FIRST}:delete",
+        f"{SECOND}:resubmit",
+        f"{SECOND}:update",
+    ]
+    assert "back of Twilio's review queue" in actions[f"{FIRST}:delete"].reason
+    assert "edit window after the rejection has closed" in actions[f"{FIRST}:create"].reason
+    assert actions[f"{FIRST}:delete"].transitions == (("TWILIO_REJECTED", "(deleted)"),)
+    assert "edit window closes 2026-12-16" in actions[f"{SECOND}:update"].reason
+    assert actions[f"{SECOND}:resubmit"].transitions == (("TWILIO_REJECTED", "PENDING_REVIEW"),)
+
+    world.cycle()
+    listed = {v.sid: v for v in world.sandbox.client().messaging.v1.tollfree_verifications.list()}
+    assert first not in listed  # deleted, and a new one made
+    renewed = world.sid("tollfree_verification", FIRST, "verification")
+    assert renewed != first
+    assert listed[renewed].status == "PENDING_REVIEW"
+    assert listed[second].status == "PENDING_REVIEW"  # the same verification, edited
+    assert "HELP for help" in str(listed[second].production_message_sample)
+
+    again = world.plan()
+    assert [a for a in again.plan.actions if a.resource in (FIRST, SECOND)] == []
+    assert world.drifts() == []
+
+
+def test_an_edit_after_the_window_is_refused_with_30824(tmp_path: Path) -> None:
+    world = _onboarded(tmp_path)
+    first = world.sid("tollfree_verification", FIRST, "verification")
+    world.sandbox.reject(first, "The sample has no opt-out language.")
+    world.clock.now += 8 * DAY
+    verification = world.sandbox.client().messaging.v1.tollfree_verifications(first)
+    fetched = verification.fetch()
+    assert fetched.edit_allowed is False
+    assert fetched.status == "TWILIO_REJECTED"
+    with pytest.raises(TwilioRestException) as refused:
+        verification.update(edit_reason="late", production_message_sample="x STOP")
+    assert refused.value.code == 30824
+
+
+def _legacy_state(world: World, status: str) -> None:
+    """State as an older trusthub left it: brightsmile-dental's toll-free trust product."""
+    name = "brightsmile-dental/toll_free"
+    body: dict[str, Any] = {"policy": LEGACY_TRUST_PRODUCT_POLICY, "use_case_summary": "x"}
+    with open_store(world.settings.state, world.settings.name) as store:
+        key = fingerprint_key(store.snapshot().lineage)
+        legacy = DesiredResource("trust_product", name, "brightsmile-dental", body, (), True)
+        with store.transaction() as tx:
+            tx.put_resource(
+                "trust_product", name, spec=legacy.sealed(key).to_data(),
+                spec_hash=legacy.spec_hash(key),
+            )  # fmt: skip
+            tx.set_status("trust_product", name, status, action="create")
+
+
+def test_the_old_toll_free_trust_product_is_forgotten_or_deleted(tmp_path: Path) -> None:
+    world = World(_workspace(tmp_path))
+    world.cycle()
+    _legacy_state(world, "twilio-approved")
+    planned = world.plan()
+    (action,) = [a for a in planned.plan.actions if a.resource == "brightsmile-dental/toll_free"]
+    assert action.verb is Verb.DELETE
+    assert action.transitions == (("twilio-approved", "(forgotten)"),)
+    assert action.reason.startswith("forget the trust product brightsmile-dental/toll_free")
+    assert "Twilio builds the toll-free objects itself" in action.reason
+    world.cycle()
+    with open_store(world.settings.state, world.settings.name) as store:
+        assert store.resource("trust_product", "brightsmile-dental/toll_free") is None
+
+    _legacy_state(world, "draft")
+    (action,) = [
+        a for a in world.plan().plan.actions if a.resource == "brightsmile-dental/toll_free"
+    ]
+    assert action.transitions == (("draft", "(deleted)"),)
+    assert action.reason.startswith("delete the trust product brightsmile-dental/toll_free")

@@ -1,0 +1,80 @@
+"""Planning toll-free verifications (`trusthub.model.kinds.tollfree_verification`).
+
+* Created once the profile is twilio-approved (section E of the onboarding reference: the
+  profile passed as CustomerProfileSid must be approved; an ISV's own primary must be
+  approved in any case), after the profile's numbers are in place. The create is the
+  submission: `(none) -> PENDING_REVIEW`.
+* A rejected verification that changed is edited in place while Twilio still accepts
+  edits (the 7-day window; the plan shows when it closes, from the last refresh), and the
+  edit puts it back in review with priority.
+* Once the window has closed, the change is made by deleting the verification and creating
+  a new one, which the plan says goes to the back of Twilio's review queue.
+* Its number cannot change in place: a new number is a new verification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from trusthub.model import lifecycle as lc
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import KINDS, TOLLFREE_VERIFICATION
+from trusthub.model.kinds.tollfree_verification import EDIT_WINDOW_EXPIRED, REJECTED
+from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
+from trusthub.plan.model import ActionId, Verb
+
+BACK_OF_THE_QUEUE = (
+    "deleted and submitted anew: the new verification goes to the back of Twilio's review "
+    "queue (no priority review)"
+)
+
+
+def window_closes(view: PlanView, name: str) -> str | None:
+    """The day the edit window of a rejected verification closes (None: closed, or Twilio
+    reported none at the last refresh)."""
+    until = view.valid_until(name)
+    return until[:10] if until else None
+
+
+class TollfreeVerificationPlanner(KindPlanner):
+    kind = KINDS[TOLLFREE_VERIFICATION]
+
+    def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
+        pstatus = view.status(d.profile)
+        if pstatus == lc.APPROVED:
+            return None
+        return Wait(
+            f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
+            [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],
+        )
+
+    def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return [ActionId(d.profile, Verb.CREATE), ActionId(d.profile, Verb.ASSIGN)]
+
+    def replacement(
+        self,
+        d: DesiredResource,
+        view: PlanView,
+        status: str,
+        *,
+        attributes_changed: bool,
+        numbers_changed: bool,
+    ) -> str | None:
+        if numbers_changed and self.kind.lifecycle.can_delete(status):
+            return f"{d.name}: its number changed, so it is {BACK_OF_THE_QUEUE}"
+        if status == REJECTED and attributes_changed and window_closes(view, d.name) is None:
+            return (
+                f"{d.name}: the {self.kind.lifecycle.edit_window_days}-day edit window after "
+                f"the rejection has closed (Twilio refuses edits, error {EDIT_WINDOW_EXPIRED}), "
+                f"so it is {BACK_OF_THE_QUEUE}"
+            )
+        return None
+
+    def update_note(self, d: DesiredResource, view: PlanView, status: str) -> str:
+        closes = window_closes(view, d.name)
+        if status == REJECTED and closes:
+            return (
+                f"edited inside the edit window (edit window closes {closes}), with an "
+                "EditReason: back in review with priority"
+            )
+        return ""
