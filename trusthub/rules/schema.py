@@ -19,6 +19,7 @@ from typing import Any, Final
 import jsonschema_rs
 
 from trusthub.common.canonical import canonical_text
+from trusthub.common.characters import ascii_digits_hint, escape_invisible
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
@@ -139,7 +140,8 @@ def _value_message(
     if kind == "const":
         return f"must be {details['expected_value']!r}, found {shown}"
     if kind == "pattern":
-        return f"{shown} does not have the expected form{_describe(subschema)}"
+        hint = ascii_digits_hint(value) if isinstance(value, str) else ""
+        return f"{shown} does not have the expected form{_describe(subschema)}{hint}"
     if kind == "format":
         what = _FORMATS.get(details["format"], details["format"])
         return f"{shown} is not {what}{_describe(subschema)}"
@@ -194,7 +196,7 @@ def _first_duplicate(items: Sequence[Any]) -> tuple[int, int]:
 def _show(value: Any, path: JsonPath) -> str:
     if is_sensitive(path):
         return "the value"
-    text = json.dumps(value, ensure_ascii=False)
+    text = escape_invisible(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
