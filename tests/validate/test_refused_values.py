@@ -4,14 +4,20 @@ several variants of each class; these tests pin the mechanisms behind them."""
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import pkgutil
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 import trusthub.rules
-from trusthub.rules.schema import PROFILE_SCHEMA, WORKSPACE_SCHEMA, load_schema
+from tests.validate.conftest import PRIMARY
+from trusthub.load.documents import parse
+from trusthub.rules.date_of_birth import date_issue
+from trusthub.rules.schema import PROFILE_SCHEMA, WORKSPACE_SCHEMA, load_schema, schema_problems
 
 _UNICODE_CLASSES = re.compile(r"\\[dDwW]")
 
@@ -61,3 +67,74 @@ def test_rule_regexes_use_ascii_digit_classes() -> None:
                 assert not _UNICODE_CLASSES.search(pattern.pattern), (
                     f"{info.name}: {pattern.pattern}"
                 )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1988-02-29", None),  # a leap year
+        ("1987-02-29", "not a calendar date"),
+        ("1988-02-30", "not a calendar date"),
+        ("1988-04-31", "not a calendar date"),
+        ("1988-13-01", "not a calendar date"),
+        ("1988-00-10", "not a calendar date"),
+        ("1988-01-00", "not a calendar date"),
+        ("2027-01-01", "in the future"),
+        ("1850-06-01", "before 1900"),
+        ("1988-02-28", None),
+    ],
+)
+def test_a_date_of_birth_is_a_real_date_in_the_past(text: str, problem: str | None) -> None:
+    issue = date_issue(text, datetime.date(2026, 12, 1))
+    if problem is None:
+        assert issue is None
+    else:
+        assert issue is not None
+        assert problem in issue
+        assert text not in issue
+
+
+def _schema_messages(text: str) -> list[str]:
+    return [p.message for p in schema_problems(parse(text, "p.yaml"), PROFILE_SCHEMA)]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("1.8e2", "1.8e2"), ("!!float 180", "!!float 180"), ("180.0", "180.0"), ("18E1", "18E1")],
+)
+def test_a_float_where_an_integer_is_meant_is_refused(written: str, shown: str) -> None:
+    text = PRIMARY.read_text(encoding="utf-8") + (
+        "trust_products:\n  voice_integrity:\n    use_case: Support\n"
+        f"    employee_count: {written}\n    average_daily_call_volume: 3\n"
+    )
+    expected = (
+        "expected a whole number, not a number with a decimal point or exponent (Trust Hub "
+        f"refuses it); found {shown}; write 180"
+    )
+    assert _schema_messages(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("01234", '"01234"'), ("0o17", '"0o17"'), ("0x1F", '"0x1F"'), ("+0700", '"+0700"')],
+)
+def test_quote_hints_show_the_characters_as_written(written: str, hint: str) -> None:
+    text = PRIMARY.read_text(encoding="utf-8") + f"friendly_name: {written}\n"
+    assert _schema_messages(text) == [f"expected a string, found an integer; quote it: {hint}"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "secret"),
+    [
+        (('postal_code: "94105"', "postal_code: 01234"), "1234"),
+        (('phone: "+14155550123"', "phone: 14155550123"), "4155550123"),
+        (('phone: "+14155550123"', "phone: +14155550123"), "4155550123"),
+        (('number: "47-1234567"', "number: 471234567"), "1234567"),
+        (('phone_numbers: ["+14155550100"]', "phone_numbers: [14155550100]"), "4155550100"),
+    ],
+)
+def test_quote_hints_never_repeat_personal_data(edit: tuple[str, str], secret: str) -> None:
+    text = PRIMARY.read_text(encoding="utf-8").replace(*edit)
+    (message,) = _schema_messages(text)
+    assert message.startswith("expected a string, found an integer; quote it")
+    assert secret not in message

@@ -29,6 +29,7 @@ from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
     a2p_public_company,
     cnam_display_name,
+    date_of_birth,
     distinct_representatives,
     email_syntax,
     individual_profile,
@@ -81,6 +82,7 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     terms_accepted,
     no_po_box,
     unconfirmed_industry,
+    date_of_birth,
 )
 
 WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (
