@@ -30,8 +30,18 @@ def ascii_digits_hint(text: str) -> str:
 def invisible(ch: str) -> bool:
     """An invisible or direction-changing character: a format character (Cf: zero-width
     space and joiners, byte order mark, bidi embeddings, overrides and isolates, soft
-    hyphen, ...), or a control character."""
+    hyphen, ...), or a control character other than tab, line feed and carriage return."""
+    if ch in "\t\n\r":
+        return False
     return ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs", "Cn")
+
+
+def invisible_hint(text: str) -> str:
+    """A hint to append to a message when `text` holds an invisible character, else ""."""
+    found = next((ch for ch in text if not ch.isascii() and invisible(ch)), None)
+    if found is None:
+        return ""
+    return f"; it holds the invisible character {describe(found)}: delete it"
 
 
 def describe(ch: str) -> str:
@@ -41,13 +51,17 @@ def describe(ch: str) -> str:
 
 
 def escape_invisible(text: str) -> str:
-    """`text` with each invisible character shown as an escape (`\\u202e`), so printing a
-    value can never reorder or hide what is around it."""
+    """`text` with each invisible character (but tab and line feed) shown as a JSON-style
+    escape (`\\u202e`; beyond the BMP as a surrogate pair), so printing a value can never
+    reorder or hide what is around it. JSON text stays the same JSON."""
     if text.isascii() and text.isprintable():
         return text
-    return "".join(
-        (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        if ch not in "\n\t" and invisible(ch)
-        else ch
-        for ch in text
-    )
+    return "".join(_escape(ch) if ch not in "\n\t" and invisible(ch) else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

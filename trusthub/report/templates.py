@@ -7,13 +7,23 @@ from typing import Any
 
 import jinja2
 
+from trusthub.common.characters import escape_invisible
+
 
 def _md(value: Any) -> str:
     """Escape text for Markdown so user data cannot inject markup or HTML."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = (
+        escape_invisible(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )
     for ch in ("\\", "`", "*", "_", "[", "]", "|"):
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
+
+
+def _code(value: Any) -> str:
+    """Text for inside a code span (`...`): invisible characters escaped, and no backtick
+    that would close the span early."""
+    return escape_invisible(str(value)).replace("`", "'").replace("\n", " ")
 
 
 @functools.cache
@@ -27,5 +37,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md
+    env.filters["code"] = _code
     env.filters["md_cell"] = _md  # the same escaping; the templates name it for table cells
     return env

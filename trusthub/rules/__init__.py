@@ -28,11 +28,13 @@ from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
     a2p_public_company,
+    blank_value,
     cnam_display_name,
     date_of_birth,
     distinct_representatives,
     email_syntax,
     individual_profile,
+    invisible_character,
     isv_primary_identity,
     no_po_box,
     one_primary_per_type,
@@ -83,6 +85,8 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     no_po_box,
     unconfirmed_industry,
     date_of_birth,
+    invisible_character,
+    blank_value,
 )
 
 WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (

@@ -19,7 +19,7 @@ from typing import Any, Final
 import jsonschema_rs
 
 from trusthub.common.canonical import canonical_text
-from trusthub.common.characters import ascii_digits_hint, escape_invisible
+from trusthub.common.characters import ascii_digits_hint, escape_invisible, invisible_hint
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
@@ -177,11 +177,12 @@ def _value_message(
     if kind == "const":
         return f"must be {details['expected_value']!r}, found {shown}"
     if kind == "pattern":
-        hint = ascii_digits_hint(value) if isinstance(value, str) else ""
+        hint = ascii_digits_hint(value) + invisible_hint(value) if isinstance(value, str) else ""
         return f"{shown} does not have the expected form{_describe(subschema)}{hint}"
     if kind == "format":
         what = _FORMATS.get(details["format"], details["format"])
-        return f"{shown} is not {what}{_describe(subschema)}"
+        hint = invisible_hint(value) if isinstance(value, str) else ""
+        return f"{shown} is not {what}{_describe(subschema)}{hint}"
     if kind in ("minLength", "maxLength"):
         limit = details["limit"]
         if kind == "minLength":
