@@ -16,7 +16,9 @@ import pytest
 import trusthub.rules
 from tests.validate.conftest import PRIMARY
 from trusthub.load.documents import parse
+from trusthub.rules.address_data import POSTAL_FORMS
 from trusthub.rules.date_of_birth import date_issue
+from trusthub.rules.region_code import suggestion
 from trusthub.rules.schema import PROFILE_SCHEMA, WORKSPACE_SCHEMA, load_schema, schema_problems
 
 _UNICODE_CLASSES = re.compile(r"\\[dDwW]")
@@ -138,3 +140,46 @@ def test_quote_hints_never_repeat_personal_data(edit: tuple[str, str], secret: s
     (message,) = _schema_messages(text)
     assert message.startswith("expected a string, found an integer; quote it")
     assert secret not in message
+
+
+@pytest.mark.parametrize(
+    ("country", "code", "ok"),
+    [
+        ("US", "78705", True),
+        ("US", "78705-1234", True),
+        ("US", "7870", False),
+        ("US", "787051", False),
+        ("US", "７８７０５", False),
+        ("CA", "K1A 0B1", True),
+        ("CA", "D1A 0B1", False),  # D is never a first letter
+        ("GB", "SW1A 1AA", True),
+        ("GB", "M1 1AE", True),
+        ("GB", "B33 8TH", True),
+        ("GB", "EC1A 1BB", True),
+        ("GB", "SW1A1AA", False),
+        ("AU", "2000", True),
+        ("IN", "110001", True),
+        ("IN", "010001", False),
+    ],
+)
+def test_postal_code_forms_per_country(country: str, code: str, ok: bool) -> None:
+    pattern, _looks = POSTAL_FORMS[country]
+    assert (pattern.fullmatch(code) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    ("country", "region", "fix"),
+    [
+        ("US", "Oregon", "OR"),
+        ("US", "oregon", "OR"),
+        ("US", "Oregn", "OR"),
+        ("US", "us-or", "OR"),
+        ("US", "N.Y.", "NY"),
+        ("US", "District of Columbia", "DC"),
+        ("CA", "Québec", "QC"),
+        ("CA", "british columbia", "BC"),
+        ("US", "Narnia", None),
+    ],
+)
+def test_region_suggestions(country: str, region: str, fix: str | None) -> None:
+    assert suggestion(country, region) == fix

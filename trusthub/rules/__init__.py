@@ -30,6 +30,7 @@ from trusthub.rules import (
     a2p_public_company,
     blank_value,
     cnam_display_name,
+    country_code,
     date_of_birth,
     distinct_representatives,
     email_syntax,
@@ -40,7 +41,9 @@ from trusthub.rules import (
     one_primary_per_type,
     phone_number_unique,
     phone_number_valid,
+    postal_code_format,
     primary_reference,
+    region_code,
     registration_number,
     registration_other_type,
     status_callback_https,
@@ -87,6 +90,9 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     date_of_birth,
     invisible_character,
     blank_value,
+    country_code,
+    region_code,
+    postal_code_format,
 )
 
 WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (
