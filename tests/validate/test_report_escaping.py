@@ -5,6 +5,7 @@ reader: plans (text, Markdown, JSON) and problem listings (text, JSON, GitHub) s
 from __future__ import annotations
 
 import json
+import re
 
 from trusthub.common.characters import escape_invisible
 from trusthub.errors import Location, Problem
@@ -73,3 +74,14 @@ def test_problem_listings_never_print_a_bidi_control_raw() -> None:
         out = render(fmt, [problem], profiles_checked=1, files_checked=1)
         assert RLO not in out, fmt
         assert "\\u202e" in out
+
+
+def test_markdown_never_mentions_anyone_or_links_an_issue() -> None:
+    """`@octocat @org/team #1` in a profile field reaches the PR comment as text: GitHub
+    would notify the user and the team, and link issue 1, if the signs stayed bare."""
+    markdown = render_markdown(_view("@octocat @org/team #1 and org/repo#12"))
+    assert "`profiles/acme@octocat @org/team #1 and org/repo#12.yaml`" in markdown
+    markdown = re.sub(r"`[^`]*`", "", markdown)  # GitHub mentions and links nothing in code
+    assert re.search(r"@[A-Za-z0-9]", markdown) is None
+    assert re.search(r"(?<!&)#[0-9]", markdown) is None
+    assert "@&#8203;octocat @&#8203;org/team #&#8203;1 and org/repo#&#8203;12" in markdown
