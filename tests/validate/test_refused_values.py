@@ -9,12 +9,14 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import trusthub.rules
-from tests.validate.conftest import PRIMARY
+from tests.support.cli import run_cli as run_trusthub
+from tests.validate.conftest import CASES, PRIMARY, make_workspace, run_cli
 from trusthub.load.documents import parse
 from trusthub.rules.address_data import POSTAL_FORMS
 from trusthub.rules.date_of_birth import date_issue
@@ -183,3 +185,32 @@ def test_postal_code_forms_per_country(country: str, code: str, ok: bool) -> Non
 )
 def test_region_suggestions(country: str, region: str, fix: str | None) -> None:
     assert suggestion(country, region) == fix
+
+
+@pytest.mark.parametrize(
+    "name", ["jordan-rivera.YAML", "jordan-rivera.Yml", "jordan-rivera.yaml.txt"]
+)
+def test_a_profile_file_discovery_skips_is_reported_by_validate_and_plan(
+    name: str, tmp_path: Path
+) -> None:
+    """A renamed profile file is not read, so its profile would be planned for deletion:
+    validate warns, naming the file and the fix, and plan says it again."""
+    profile = (CASES / "clean" / "profiles" / "jordan-rivera.yaml").read_text(encoding="utf-8")
+    workspace = make_workspace(tmp_path, {f"profiles/{name}": profile}, primary=True)
+    warning = (
+        f"profiles/{name}:1:1: warning [profile-file-skipped] {name!r} looks like a profile but "
+        "is not read: only files ending in .yaml or .yml (lower case) are profiles, so a profile "
+        "only in this file would be planned for deletion; rename it to 'jordan-rivera.yaml'"
+    )
+    result = run_cli(workspace, "--no-cache")
+    assert result.stdout.splitlines()[0] == warning
+    assert result.exit_code == 0
+    planned = run_trusthub("plan", "--no-refresh", workspace=workspace)
+    assert warning in planned.stderr.splitlines()
+
+
+def test_backups_and_other_files_are_not_reported(tmp_path: Path) -> None:
+    profile = PRIMARY.read_text(encoding="utf-8")
+    files = {"profiles/acme.yaml~": profile, "profiles/acme.yaml.bak": profile}
+    workspace = make_workspace(tmp_path, {**files, "profiles/notes.YAML": "notes"}, primary=True)
+    assert run_cli(workspace, "--no-cache").stdout == "1 profile checked, no problems\n"
