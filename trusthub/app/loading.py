@@ -24,7 +24,7 @@ from typing import Final
 from trusthub.app.validation_cache import fingerprint, load_cache, save_cache
 from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
-from trusthub.load.discovery import SourceFile, discover, display_path
+from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import workspace_problems
@@ -55,6 +55,12 @@ class LoadedWorkspace:
     def locate(self, name: str, json_path: Sequence[str | int]) -> Location:
         """Where `json_path` of profile `name` is written (for later reporting)."""
         return self.profiles[name].locate(json_path)
+
+
+def skipped_profile_files(workspace: LoadedWorkspace) -> list[Problem]:
+    """The warnings about files that look like profiles but are not read (`acme.YAML`):
+    plan and apply repeat them, since the profile in such a file is planned for deletion."""
+    return [p for p in workspace.problems if p.rule == SKIPPED_RULE]
 
 
 def load_workspace(

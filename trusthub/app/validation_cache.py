@@ -9,8 +9,9 @@ reading and hashing a profile costs about 10 us, a twentieth of parsing it.
 The whole cache is one JSON file (no pickle: nothing in it can run code), written
 atomically (temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and
 stamped with a fingerprint of everything that could change a result: the cache format, the
-size limit, the versions of PyYAML (and whether libyaml is in use) and of phonenumbers'
-metadata, and the fingerprint of trusthub's own source, schemas and templates
+size limit, the versions of PyYAML (and whether libyaml is in use), of phonenumbers'
+metadata, of email-validator and of iso3166, and the fingerprint of trusthub's own source,
+schemas and templates
 (`trusthub.common.fingerprint`: any change to the package, not a list of the modules
 thought to matter). Anything unexpected when reading it (another fingerprint, bad JSON, a
 wrong shape) means an empty cache, silently rebuilt.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +46,8 @@ def fingerprint(max_bytes: int) -> str:
         code_fingerprint(),
         f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
         f"phonenumbers {phonenumbers.__version__}",
+        # From the installed metadata: importing email-validator costs tens of ms.
+        *(f"{name} {importlib.metadata.version(name)}" for name in ("email-validator", "iso3166")),
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from trusthub.app.applying import apply_plan, plan_to_apply
+from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import Planned, load_valid
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
@@ -52,6 +53,8 @@ def apply(
     settings = app.settings
     saved = read_saved_plan(planfile) if planfile else None
     workspace = load_valid(settings)
+    for problem in skipped_profile_files(workspace):  # else its profile would be deleted
+        click.echo(str(problem), err=True)
     with (
         Session(settings) as session,
         session.store.lock(current_holder("apply"), timeout=lock_timeout) as lock,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
@@ -55,6 +56,8 @@ def plan(
     status transitions to expect, trust-product eligibility, and what is refused."""
     settings = app.settings
     workspace = load_valid(settings)
+    for problem in skipped_profile_files(workspace):  # else its profile would be deleted
+        click.echo(str(problem), err=True)
     with Session(settings) as session:
         if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
             click.echo(

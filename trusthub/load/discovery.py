@@ -13,6 +13,12 @@ from trusthub.errors import Location, Problem
 
 PROFILE_SUFFIXES: Final = (".yaml", ".yml")
 RULE: Final = "symlink"
+SKIPPED_RULE: Final = "profile-file-skipped"
+# Names discovery skips that are a profile file under a name nobody meant: another case
+# (`acme.YAML`, `acme.Yml`) or a text editor's `.txt` (`acme.yaml.txt`). Backups
+# (`acme.yaml~`, `.bak`, `.orig`) are skipped on purpose and not reported.
+_MISNAMED: Final = (".yaml", ".yml", ".yaml.txt", ".yml.txt")
+_PEEK_BYTES: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +88,36 @@ def _walk(
             # The common case, a plain file, from the directory entry alone (no stat):
             # 10,000 files are listed in 20 ms instead of 200.
             if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+                shown = entry.name if display == "." else f"{display}/{entry.name}"
                 if entry.name.endswith(PROFILE_SUFFIXES):
-                    shown = entry.name if display == "." else f"{display}/{entry.name}"
                     yield SourceFile(child, shown)
+                elif entry.name.lower().endswith(_MISNAMED) and _looks_like_profile(child):
+                    found.problems.append(_skipped(shown, entry.name))
             # Symlinks are always followed up, so a broken or looping one is reported.
             elif entry.is_symlink() or entry.is_dir() or entry.name.endswith(PROFILE_SUFFIXES):
                 yield from _walk(root, child, found, seen_dirs, explicit=False)
     elif explicit or path.name.endswith(PROFILE_SUFFIXES):
         yield SourceFile(path, display)
+
+
+def _looks_like_profile(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_PEEK_BYTES)
+    except OSError:
+        return False
+    return b"CustomerProfile" in head
+
+
+def _skipped(shown: str, name: str) -> Problem:
+    lower = name.lower()
+    stem = name[: len(name) - len(next(s for s in _MISNAMED[::-1] if lower.endswith(s)))]
+    message = (
+        f"{name!r} looks like a profile but is not read: only files ending in .yaml or .yml "
+        f"(lower case) are profiles, so a profile only in this file would be planned for "
+        f"deletion; rename it to {stem + '.yaml'!r}"
+    )
+    return Problem(Location(shown, 1, 1), SKIPPED_RULE, message, severity="warning")
 
 
 def _symlink_problem(root: Path, link: Path) -> str | None:

@@ -104,6 +104,27 @@ class Document:
                 break
         return Location(self.path, mark.line + 1, mark.column + 1)
 
+    def source_text(self, json_path: Sequence[str | int]) -> str | None:
+        """The scalar at `json_path` as written in the file (`01234`, `0o17`, `!!float 180`),
+        or None when there is no scalar there. Hints quote this, not the parsed value: the
+        integer 1234 lost the zero the user wrote."""
+        node = self._compose()
+        for part in json_path:
+            if isinstance(node, MappingNode):
+                node = next(
+                    (v for k, v in node.value if isinstance(k, ScalarNode) and k.value == part),
+                    None,
+                )
+            elif (
+                isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value)
+            ):
+                node = node.value[part]
+            else:
+                return None
+        if not isinstance(node, ScalarNode):
+            return None
+        return self.text[node.start_mark.index : node.end_mark.index]
+
     def _compose(self) -> Node | None:
         if self._root is None:
             try:

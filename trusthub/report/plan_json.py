@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from trusthub.common.characters import escape_invisible
 from trusthub.model.privacy import FINGERPRINT_PREFIX, mask
 from trusthub.plan.model import Plan
 
@@ -28,4 +29,5 @@ def plan_data(plan: Plan, key: bytes) -> dict[str, Any]:
 
 
 def render_json(plan: Plan, key: bytes) -> str:
-    return json.dumps(plan_data(plan, key), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    text = json.dumps(plan_data(plan, key), indent=2, ensure_ascii=False, sort_keys=True)
+    return escape_invisible(text) + "\n"  # the same JSON, with no raw bidi control in it

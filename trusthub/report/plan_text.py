@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from trusthub.common.characters import escape_invisible
 from trusthub.report.plan_view import PlanView
 
 _COLOURS = {
@@ -19,37 +20,42 @@ _COLOURS = {
 
 
 def render_text(view: PlanView, *, colour: bool = False) -> str:
+    """Every line is escaped (`escape_invisible`) before colour is added: a bidi override
+    in a name, a path or a reason is shown as `\\u202e`, never acted on."""
+
     def style(text: str, verb: str) -> str:
         return click.style(text, fg=_COLOURS[verb]) if colour else text
 
     out: list[str] = []
     for profile in view.profiles:
         where = f"  ({profile.path})" if profile.path else ""
-        out.append(f"{profile.name}: {profile.heading}{where}")
+        out.append(escape_invisible(f"{profile.name}: {profile.heading}{where}"))
         for action in profile.actions:
             who = "" if action.label == "profile" else f"{action.label} "
             line = f"  {action.symbol} {action.verb:<9} {who}{action.resource}"
             if action.transitions:
                 line += f"  [{action.transitions}]"
-            out.append(style(line, action.verb))
+            out.append(style(escape_invisible(line), action.verb))
             for change in action.changes:
                 if change.old:
-                    out.append(f"      {change.path}: {change.old} -> {change.new}")
+                    out.append(
+                        escape_invisible(f"      {change.path}: {change.old} -> {change.new}")
+                    )
                 else:
-                    out.append(f"      {change.path}: {change.new}")
+                    out.append(escape_invisible(f"      {change.path}: {change.new}"))
             if action.reason:
-                out.append(f"      {action.reason}")
+                out.append(escape_invisible(f"      {action.reason}"))
             if action.expected:
-                out.append(f"      then Trust Hub: {action.expected}")
+                out.append(escape_invisible(f"      then Trust Hub: {action.expected}"))
             if action.fees:
-                out.append(f"      $ fee-bearing: {action.fees}")
+                out.append(escape_invisible(f"      $ fee-bearing: {action.fees}"))
         for e in profile.eligibility:
-            out.append(f"  {e.symbol} {e.label}: {e.state}, {e.detail}")
+            out.append(escape_invisible(f"  {e.symbol} {e.label}: {e.state}, {e.detail}"))
         if not profile.actions and not profile.eligibility:
             out.append("  no changes")
         out.append("")
     for reason in view.unsafe:
-        out.append(style(f"✗ unsafe: {reason}", "refused"))
+        out.append(style(escape_invisible(f"✗ unsafe: {reason}"), "refused"))
     if view.unsafe:
         out.append("")
     out.append(view.summary)

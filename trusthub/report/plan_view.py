@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from trusthub.common.characters import escape_invisible
 from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
 from trusthub.model.kinds import KINDS
@@ -94,7 +95,7 @@ def _show(value: Any) -> str:
         return "(absent)"
     if isinstance(value, str) and value.startswith("<sensitive:"):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return escape_invisible(json.dumps(value, ensure_ascii=False))
 
 
 def _numbers(numbers: Sequence[str], key: bytes) -> str:

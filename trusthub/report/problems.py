@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from trusthub.common.characters import escape_invisible
 from trusthub.errors import Problem
 
 JSON_VERSION: Final = 1
@@ -44,7 +45,7 @@ def _count(n: int, noun: str) -> str:
 
 def _printable(text: str) -> str:
     # A file name or value with a newline must not break the one-line-per-problem output.
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escape_invisible(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
 def _with_path(p: Problem) -> str:
@@ -81,11 +82,11 @@ def format_json(problems: Sequence[Problem], *, files_checked: int) -> str:
             for p in problems
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return escape_invisible(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_invisible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_property(text: str) -> str:

@@ -28,16 +28,22 @@ from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
     a2p_public_company,
+    blank_value,
     cnam_display_name,
+    country_code,
+    date_of_birth,
     distinct_representatives,
     email_syntax,
     individual_profile,
+    invisible_character,
     isv_primary_identity,
     no_po_box,
     one_primary_per_type,
     phone_number_unique,
     phone_number_valid,
+    postal_code_format,
     primary_reference,
+    region_code,
     registration_number,
     registration_other_type,
     status_callback_https,
@@ -87,6 +93,12 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     tollfree_number,
     tollfree_opt_out,
     tollfree_opt_in_images,
+    date_of_birth,
+    invisible_character,
+    blank_value,
+    country_code,
+    region_code,
+    postal_code_format,
 )
 
 WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (

@@ -18,6 +18,9 @@ Fails::
       type: EIN
       number: "471234567"      # EIN must look like 12-3456789
 
+Digits are the ASCII digits 0-9: a number written in full-width (８３-２７１６５４０),
+Arabic-Indic or other digits is refused, with the hint to retype it.
+
 The number itself is personal data and is never repeated in messages.
 """
 
@@ -27,6 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
+from trusthub.common.characters import ascii_digits_hint
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 
@@ -34,26 +38,26 @@ ID: Final = "registration-number-format"
 
 _FORMS: Final[dict[str, tuple[re.Pattern[str], str]]] = {
     "EIN": (
-        re.compile(r"\d{2}-\d{7}"),
+        re.compile(r"[0-9]{2}-[0-9]{7}"),
         "EIN must look like 12-3456789 (2 digits, a dash, 7 digits)",
     ),
     "CBN": (
-        re.compile(r"\d{9}"),
+        re.compile(r"[0-9]{9}"),
         "CBN (Canadian business number) must be 9 digits, e.g. 123456782",
     ),
     "UK Company Number": (
-        re.compile(r"\d{8}|[A-Z]{2}\d{6}|R\d{7}"),
+        re.compile(r"[0-9]{8}|[A-Z]{2}[0-9]{6}|R[0-9]{7}"),
         (
             "UK company number must be 8 characters: 8 digits (01234567) or 2 capital letters "
             "and 6 digits (SC123456)"
         ),
     ),
     "ACN": (
-        re.compile(r"\d{3} ?\d{3} ?\d{3}"),
+        re.compile(r"[0-9]{3} ?[0-9]{3} ?[0-9]{3}"),
         "ACN (Australian company number) must be 9 digits, e.g. 004 085 616",
     ),
     "India CIN": (
-        re.compile(r"[LU]\d{5}[A-Z]{2}\d{4}[A-Z]{3}\d{6}"),
+        re.compile(r"[LU][0-9]{5}[A-Z]{2}[0-9]{4}[A-Z]{3}[0-9]{6}"),
         (
             "India CIN must be 21 characters like L12345MH2010PLC123456 (L or U, 5 digits, "
             "2-letter state, year, 3-letter company type, 6 digits)"
@@ -67,10 +71,13 @@ _FORMS: Final[dict[str, tuple[re.Pattern[str], str]]] = {
         ),
     ),
     "Israel Registration Number": (
-        re.compile(r"\d{9}"),
+        re.compile(r"[0-9]{9}"),
         "Israel registration number must be 9 digits, e.g. 516123456",
     ),
-    "DUNS": (re.compile(r"\d{9}|\d{2}-\d{3}-\d{4}"), "DUNS must be 9 digits, e.g. 081466849"),
+    "DUNS": (
+        re.compile(r"[0-9]{9}|[0-9]{2}-[0-9]{3}-[0-9]{4}"),
+        "DUNS must be 9 digits, e.g. 081466849",
+    ),
 }
 
 
@@ -104,7 +111,7 @@ def check(doc: ProfileDoc) -> Iterator[Problem]:
         return
     pattern, message = form
     if not pattern.fullmatch(number):
-        yield doc.problem(path, ID, message)
+        yield doc.problem(path, ID, message + ascii_digits_hint(number))
         return
     check_digit = _CHECK_DIGITS.get(kind)
     if check_digit is not None and not check_digit[0](number.replace(" ", "")):

@@ -19,6 +19,7 @@ from typing import Any, Final
 import jsonschema_rs
 
 from trusthub.common.canonical import canonical_text
+from trusthub.common.characters import ascii_digits_hint, escape_invisible, invisible_hint
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
@@ -70,11 +71,11 @@ def validator(name: str) -> Any:
 def schema_problems(document: Document, name: str) -> list[Problem]:
     """Every schema error of `document` against the shipped schema `name`."""
     errors = list(validator(name).iter_errors(document.data))
+    problems = list(_integral_floats(document, load_schema(name)))
     if not errors:
-        return []
+        return problems
     # What is inside a key that must not be there at all is noise: one message suffices.
     forbidden = [tuple(e.instance_path) for e in errors if e.kind.name in ("not", "falseSchema")]
-    problems: list[Problem] = []
     seen_values: set[JsonPath] = set()
     for error in errors:
         path = tuple(error.instance_path)
@@ -85,14 +86,46 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
             if path in seen_values:
                 continue
             seen_values.add(path)
-        for where, message, on_key in _explain(error, kind, path, load_schema(name)):
+        for where, message, on_key in _explain(error, kind, path, load_schema(name), document):
             location = document.locate(where, key=on_key)
             problems.append(Problem(location, RULE, message, json_path=format_json_path(where)))
     return problems
 
 
+def _integral_floats(document: Document, root: Mapping[str, Any]) -> Iterator[Problem]:
+    """Floats where the schema means an integer. JSON Schema counts 180.0 as an integer, so
+    `1.8e2`, `180.0` and `!!float 180` pass the validator, and Trust Hub refuses the "180.0"
+    they are sent as (error 22218)."""
+    stack: list[tuple[JsonPath, Any]] = [((), document.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        elif type(value) is float and value.is_integer() and _means_integer(root, path):
+            if is_sensitive(path):
+                fix = "write it as a whole number, without a decimal point or exponent"
+            else:
+                written = document.source_text(path) or repr(value)
+                fix = f"write {int(value)}"
+                fix = f"found {escape_invisible(written)}; {fix}"
+            message = (
+                "expected a whole number, not a number with a decimal point or exponent "
+                f"(Trust Hub refuses it); {fix}"
+            )
+            yield Problem(document.locate(path), RULE, message, json_path=format_json_path(path))
+
+
+def _means_integer(root: Mapping[str, Any], path: JsonPath) -> bool:
+    types = (_schema_at(root, path) or {}).get("type")
+    return types == "integer" or (
+        isinstance(types, list) and "integer" in types and "number" not in types
+    )
+
+
 def _explain(
-    error: Any, kind: str, path: JsonPath, root: Mapping[str, Any]
+    error: Any, kind: str, path: JsonPath, root: Mapping[str, Any], document: Document
 ) -> Iterator[tuple[JsonPath, str, bool]]:
     """(json path, message, point at the key) for one jsonschema-rs error."""
     details: dict[str, Any] = error.kind.as_dict()
@@ -114,11 +147,16 @@ def _explain(
         first, again = _first_duplicate(value)
         yield (*path, again), f"duplicate item: the same as item {first} of this list", False
     else:
-        yield path, _value_message(kind, details, value, path, subschema), False
+        yield path, _value_message(kind, details, value, path, subschema, document), False
 
 
 def _value_message(
-    kind: str, details: Mapping[str, Any], value: Any, path: JsonPath, subschema: Mapping[str, Any]
+    kind: str,
+    details: Mapping[str, Any],
+    value: Any,
+    path: JsonPath,
+    subschema: Mapping[str, Any],
+    document: Document,
 ) -> str:
     shown = _show(value, path)
     if kind == "type":
@@ -130,7 +168,7 @@ def _value_message(
             and isinstance(value, (int, float))
             and not isinstance(value, bool)
         ):
-            message += f'; quote it: "{value}"'
+            message += _quote_hint(document, path, value)
         elif value is not None and not isinstance(value, (list, dict)) and not is_sensitive(path):
             message += f" ({shown})"
         return message
@@ -139,10 +177,12 @@ def _value_message(
     if kind == "const":
         return f"must be {details['expected_value']!r}, found {shown}"
     if kind == "pattern":
-        return f"{shown} does not have the expected form{_describe(subschema)}"
+        hint = ascii_digits_hint(value) + invisible_hint(value) if isinstance(value, str) else ""
+        return f"{shown} does not have the expected form{_describe(subschema)}{hint}"
     if kind == "format":
         what = _FORMATS.get(details["format"], details["format"])
-        return f"{shown} is not {what}{_describe(subschema)}"
+        hint = invisible_hint(value) if isinstance(value, str) else ""
+        return f"{shown} is not {what}{_describe(subschema)}{hint}"
     if kind in ("minLength", "maxLength"):
         limit = details["limit"]
         if kind == "minLength":
@@ -158,6 +198,18 @@ def _value_message(
         bound = "at least" if kind == "minimum" else "at most"
         return f"must be {bound} {details['limit']}, found {shown}"
     return str(details.get("message", "")) or f"does not match the schema ({kind})"
+
+
+def _quote_hint(document: Document, path: JsonPath, value: float) -> str:
+    """How to quote a number where a string is meant: with the characters as written
+    (`01234`, `0o17`), which the parsed number lost, and never repeating personal data."""
+    if is_sensitive(path):
+        return (
+            "; quote it, keeping every character as you wrote it (unquoted, YAML reads it as a "
+            "number, which loses leading zeros and a leading +)"
+        )
+    written = document.source_text(path) or str(value)
+    return f"; quote it: {json.dumps(escape_invisible(written), ensure_ascii=False)}"
 
 
 def _unknown_key(key: str, allowed: Sequence[str]) -> str:
@@ -194,7 +246,7 @@ def _first_duplicate(items: Sequence[Any]) -> tuple[int, int]:
 def _show(value: Any, path: JsonPath) -> str:
     if is_sensitive(path):
         return "the value"
-    text = json.dumps(value, ensure_ascii=False)
+    text = escape_invisible(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
