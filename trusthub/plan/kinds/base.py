@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
 from trusthub.plan.model import Action, ActionId, ProductEligibility, Verb
@@ -154,3 +155,15 @@ class KindPlanner:
     def delete_after(self, name: str, view: PlanView) -> Sequence[ActionId]:
         """Deletions that must come first (the engine adds the resource's children)."""
         return ()
+
+
+def profile_approval_wait(d: DesiredResource, view: PlanView) -> Wait | None:
+    """The wait of a resource created only once its profile is approved (a trust product,
+    a toll-free verification), or None when the profile is approved."""
+    pstatus = view.status(d.profile)
+    if pstatus == lc.APPROVED:
+        return None
+    return Wait(
+        f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
+        [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],
+    )

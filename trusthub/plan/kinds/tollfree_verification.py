@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, TOLLFREE_VERIFICATION
 from trusthub.model.kinds.tollfree_verification import EDIT_WINDOW_EXPIRED, REJECTED
-from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
+from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait, profile_approval_wait
 from trusthub.plan.model import ActionId, Verb
 
 BACK_OF_THE_QUEUE = (
@@ -40,13 +39,7 @@ class TollfreeVerificationPlanner(KindPlanner):
     kind = KINDS[TOLLFREE_VERIFICATION]
 
     def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
-        pstatus = view.status(d.profile)
-        if pstatus == lc.APPROVED:
-            return None
-        return Wait(
-            f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
-            [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],
-        )
+        return profile_approval_wait(d, view)
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.CREATE), ActionId(d.profile, Verb.ASSIGN)]

@@ -13,7 +13,7 @@ from trusthub.model.kinds.tollfree_verification import (
     LEGACY_TRUST_PRODUCT,
     LEGACY_TRUST_PRODUCT_POLICY,
 )
-from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
+from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait, profile_approval_wait
 from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
 
 
@@ -58,13 +58,7 @@ class TrustProductPlanner(KindPlanner):
         return f"{d.name} can never be granted: " + "; ".join(d.gaps) if d.gaps else None
 
     def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
-        pstatus = view.status(d.profile)
-        if pstatus == lc.APPROVED:
-            return None
-        return Wait(
-            f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
-            [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],
-        )
+        return profile_approval_wait(d, view)
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]
