@@ -4,6 +4,7 @@ sandbox through the stock SDK and compare with the YAML."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -144,3 +145,13 @@ def test_an_edited_email_reaches_the_bundle(tmp_path: Path) -> None:
     world.edit(DRAFT, lambda d: d["notifications"].update(email="ops@mapleleaf-freight.example.ca"))
     world.cycle()
     world.matches_yaml(DRAFT)
+
+
+def test_each_trust_product_end_user_lists_every_product_key_it_reads() -> None:
+    """Removing an optional key (voice_integrity `notes`) changes the end user too."""
+    schema = json.loads((REPO / "trusthub/schemas/profile.schema.json").read_text("utf-8"))
+    products = schema["properties"]["trust_products"]["properties"]
+    not_read = {"numbers", "brand", "brand_contact_email"}  # not end-user attributes
+    for product, sources in objects.PRODUCT_END_USER_SOURCES.items():
+        keys = set(products[product]["properties"]) - not_read
+        assert set(sources) == keys, product
