@@ -110,7 +110,21 @@ def _cnam(data: dict[str, Any], n: int) -> bool:
     return True
 
 
+def _legal_name(data: dict[str, Any], n: int) -> bool:
+    if data["type"] == "individual":
+        data["individual"]["last_name"] = f"Rivera {n}"
+    else:
+        data["business"]["legal_name"] = f"{data['business']['legal_name'].split(' #')[0]} #{n}"
+    return True
+
+
+def _drop_callback(data: dict[str, Any], n: int) -> bool:
+    return data["notifications"].pop("status_callback", None) is not None
+
+
 EDITS: dict[str, Edit] = {
+    "legal name": _legal_name,
+    "drop callback": _drop_callback,
     "email": _email,
     "street": _street,
     "friendly_name": _friendly_name,
@@ -302,6 +316,14 @@ REVIEW_CYCLE = [
     _step("apply"),  # update and resubmit
 ]
 
+# Always run: derived fields of a draft, edited and removed (the Address's CustomerName from
+# the legal name, the bundle's status callback cleared).
+DERIVED_FIELDS = [
+    _step("edit", 1, "legal name", 3),  # brightsmile-dental: a draft secondary
+    _step("edit", 1, "drop callback"),
+    _step("apply"),
+]
+
 
 @settings(
     max_examples=25,
@@ -309,6 +331,7 @@ REVIEW_CYCLE = [
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @example(names=["brightsmile-dental"], steps=REVIEW_CYCLE)
+@example(names=["brightsmile-dental"], steps=DERIVED_FIELDS)
 @given(
     names=st.lists(st.sampled_from(OPTIONAL), unique=True, max_size=3),
     steps=st.lists(STEP, min_size=2, max_size=10),

@@ -19,7 +19,6 @@ from trusthub.apply import objects
 from trusthub.apply.kinds import APPLIERS, KindApplier
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
-from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
@@ -132,17 +131,16 @@ class Converger:
             self.say(f"updated {spec.role}")
         return sid
 
-    def ensure_address(self, attributes: Mapping[str, Any], *, update: bool) -> str:
-        params = mapping.address_params(attributes["address"], objects.customer_name(attributes))
+    def ensure_address(self, spec: objects.AddressSpec, *, update: bool) -> str:
         fname = object_name(self.ctx.workspace, self.name, objects.ADDRESS)
         sid, new = self.ensure(
             objects.ADDRESS,
-            create=lambda: self.api.create_address(friendly_name=fname, params=params),
+            create=lambda: self.api.create_address(friendly_name=fname, params=spec.params),
             find=lambda: self.api.find_addresses(fname),
             delete=self.api.delete_address,
         )
         if update and not new:
-            self.api.update_address(sid, friendly_name=fname, params=params)
+            self.api.update_address(sid, friendly_name=fname, params=spec.update_params())
             self.say("updated address")
         return sid
 
@@ -160,14 +158,11 @@ class Converger:
         return sid
 
     def ensure_bundle(
-        self,
-        family: BundleFamily,
-        *,
-        friendly_name: str,
-        email: str,
-        policy_sid: str,
-        callback: str | None,
+        self, family: BundleFamily, spec: objects.BundleSpec, *, policy_sid: str, update: bool
     ) -> str:
+        """The bundle, renamed from its pending name once recorded; with `update`, its
+        friendly name, email and status callback written again (a removed callback is
+        cleared)."""
         pending = pending_bundle_name(self.ctx.workspace, self.name)
         sid, new = self.ensure(
             objects.BUNDLE,
@@ -175,9 +170,9 @@ class Converger:
                 self.api.create_bundle(
                     family,
                     friendly_name=pending,
-                    email=email,
+                    email=spec.email,
                     policy_sid=policy_sid,
-                    status_callback=callback,
+                    status_callback=spec.status_callback,
                 ).sid
             ),
             find=lambda: [
@@ -187,10 +182,16 @@ class Converger:
             delete=lambda s: self.api.delete_bundle(family, s),
         )
         bundle = self.api.fetch_bundle(family, sid) if not new else None
-        if new or (bundle is not None and bundle.friendly_name == pending):
+        if new or update or (bundle is not None and bundle.friendly_name == pending):
             self.api.update_bundle(
-                family, sid, friendly_name=friendly_name, email=email, status_callback=callback
+                family,
+                sid,
+                friendly_name=spec.friendly_name,
+                email=spec.email,
+                status_callback=spec.status_callback,
             )
+            if update and not new:
+                self.say("updated bundle")
         return sid
 
     def ensure_assigned(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
@@ -21,6 +21,71 @@ class EndUserSpec:
     type: str
     attributes: Mapping[str, str]
     sources: tuple[str, ...]  # top-level spec keys whose change means this end user changes
+
+    def changed(self, touched: set[str]) -> bool:
+        return bool(touched & set(self.sources))
+
+
+# Optional Address fields: absent from the YAML, they are sent empty on update, which clears
+# them (a field left out of an update keeps its old value).
+ADDRESS_OPTIONAL = ("street_secondary",)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSpec:
+    params: Mapping[str, str]  # as `mapping.address_params` gives them
+    sources: tuple[str, ...]  # top-level spec keys whose change means the address changes
+
+    def changed(self, touched: set[str]) -> bool:
+        return bool(touched & set(self.sources))
+
+    def update_params(self) -> dict[str, str]:
+        """What an update sends: every optional field the YAML no longer has, cleared."""
+        return {**dict.fromkeys(ADDRESS_OPTIONAL, ""), **self.params}
+
+
+@dataclass(frozen=True, slots=True)
+class BundleSpec:
+    friendly_name: str
+    email: str
+    status_callback: str | None  # None: no callback (an update clears the old one)
+    sources: tuple[str, ...]  # top-level spec keys whose change means the bundle changes
+
+    def changed(self, touched: set[str]) -> bool:
+        return bool(touched & set(self.sources))
+
+
+def _name_sources(attributes: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys `customer_name` reads."""
+    return ("individual",) if attributes["type"] == "individual" else ("business",)
+
+
+def profile_address(attributes: Mapping[str, Any]) -> AddressSpec:
+    params = mapping.address_params(attributes["address"], customer_name(attributes))
+    return AddressSpec(params, ("address", *_name_sources(attributes)))
+
+
+def profile_bundle(attributes: Mapping[str, Any]) -> BundleSpec:
+    notifications = attributes["notifications"]
+    return BundleSpec(
+        bundle_friendly_name(attributes),
+        notifications["email"],
+        notifications.get("status_callback"),
+        ("friendly_name", "notifications", *_name_sources(attributes)),
+    )
+
+
+def product_bundle(profile_attributes: Mapping[str, Any], product: str) -> BundleSpec:
+    """A trust product's bundle takes its name, email and callback from its profile: the
+    sources are the profile's keys. The product exists only once its profile is approved,
+    and an approved profile cannot be edited, so they do not change under it."""
+    notifications = profile_attributes["notifications"]
+    return BundleSpec(
+        product_friendly_name(profile_attributes, product),
+        notifications["email"],
+        notifications.get("status_callback"),
+        ("friendly_name", "notifications", *_name_sources(profile_attributes)),
+    )
 
 
 def profile_end_users(attributes: Mapping[str, Any]) -> list[EndUserSpec]:
@@ -61,8 +126,20 @@ def product_end_user(resource: DesiredResource) -> EndUserSpec | None:
         return None
     spec = {k: v for k, v in resource.attributes.items() if k != "policy"}
     return EndUserSpec(
-        f"end_user:{type_}", type_, mapping.trust_product_attributes(product, spec), tuple(spec)
+        f"end_user:{type_}",
+        type_,
+        mapping.trust_product_attributes(product, spec),
+        PRODUCT_END_USER_SOURCES[product],
     )
+
+
+# The product keys each trust product's end user is derived from (`trust_product_attributes`),
+# present or not: removing an optional one (`notes`) changes the end user too.
+PRODUCT_END_USER_SOURCES: Final[Mapping[str, tuple[str, ...]]] = {
+    "a2p_messaging": ("company_type", "stock_exchange", "stock_ticker"),
+    "cnam": ("display_name",),
+    "voice_integrity": ("use_case", "employee_count", "average_daily_call_volume", "notes"),
+}
 
 
 def customer_name(attributes: Mapping[str, Any]) -> str:

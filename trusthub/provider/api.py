@@ -130,7 +130,9 @@ class TrustHubProvider(Protocol):
         friendly_name: str,
         email: str,
         status_callback: str | None,
-    ) -> None: ...
+    ) -> None:
+        """Set the three fields; a None `status_callback` clears the bundle's callback."""
+        ...
 
     def submit(self, family: BundleFamily, sid: str) -> Bundle:
         """Ask for review: `Status=pending-review`."""
@@ -186,9 +188,9 @@ class TrustHubProvider(Protocol):
 
     def create_address(self, *, friendly_name: str, params: Mapping[str, str]) -> str: ...
 
-    def update_address(
-        self, sid: str, *, friendly_name: str, params: Mapping[str, str]
-    ) -> None: ...
+    def update_address(self, sid: str, *, friendly_name: str, params: Mapping[str, str]) -> None:
+        """Set the fields in `params`; an empty value clears an optional field."""
+        ...
 
     def delete_address(self, sid: str) -> None: ...
 

@@ -295,8 +295,11 @@ class TwilioSdkProvider:
         email: str,
         status_callback: str | None,
     ) -> None:
-        extra = {"status_callback": status_callback} if status_callback else {}
-        self._bundle(family, sid).update(friendly_name=friendly_name, email=email, **extra)
+        # No callback is sent as an empty StatusCallback, which clears the old one: a
+        # parameter left out of an update keeps its value, and a form has no null.
+        self._bundle(family, sid).update(
+            friendly_name=friendly_name, email=email, status_callback=status_callback or ""
+        )
 
     @translated
     def submit(self, family: BundleFamily, sid: str) -> Bundle:

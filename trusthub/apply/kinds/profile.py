@@ -27,31 +27,22 @@ class ProfileApplier(BundleApplier):
         touched = c.touched() if update else set()
         assign: list[str] = []
         for spec in objects.profile_end_users(attrs):
-            assign.append(c.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
+            assign.append(c.ensure_end_user(spec, update=spec.changed(touched)))
         self._drop_stale_end_users(c, {s.role for s in objects.profile_end_users(attrs)})
-        address = c.ensure_address(attrs, update="address" in touched)
-        assign.append(c.ensure_document(address))
+        address = objects.profile_address(attrs)
+        assign.append(c.ensure_document(c.ensure_address(address, update=address.changed(touched))))
         if d.primary:
             primary = c.rec.sids(PROFILE, d.primary).get(objects.BUNDLE)
             if primary is None:
                 raise ApplyError(f"{d.name}: its primary {d.primary} has no bundle yet")
             assign.append(primary)
-        notifications = attrs["notifications"]
+        spec_b = objects.profile_bundle(attrs)
         bundle = c.ensure_bundle(
             self.family,
-            friendly_name=objects.bundle_friendly_name(attrs),
-            email=notifications["email"],
+            spec_b,
             policy_sid=mapping.profile_policy_sid(attrs["role"], attrs["type"]),
-            callback=notifications.get("status_callback"),
+            update=spec_b.changed(touched),
         )
-        if touched & {"friendly_name", "notifications", "business", "individual"}:
-            c.api.update_bundle(
-                self.family,
-                bundle,
-                friendly_name=objects.bundle_friendly_name(attrs),
-                email=notifications["email"],
-                status_callback=notifications.get("status_callback"),
-            )
         c.ensure_assigned(self.family, bundle, assign)
         c.ensure_numbers(self.family, bundle, d.numbers)
 

@@ -32,15 +32,14 @@ class TrustProductApplier(BundleApplier):
         assign = []
         spec = objects.product_end_user(d)
         if spec is not None:
-            assign.append(c.ensure_end_user(spec, update=bool(touched & set(spec.sources))))
+            assign.append(c.ensure_end_user(spec, update=spec.changed(touched)))
         assign.append(profile_bundle)
-        notifications = profile.attributes["notifications"]
+        bundle_spec = objects.product_bundle(profile.attributes, d.product or "")
         bundle = c.ensure_bundle(
             self.family,
-            friendly_name=objects.product_friendly_name(profile.attributes, d.product or ""),
-            email=notifications["email"],
+            bundle_spec,
             policy_sid=str(d.attributes["policy"]),
-            callback=notifications.get("status_callback"),
+            update=bundle_spec.changed(touched),  # the profile's keys: see product_bundle
         )
         c.ensure_assigned(self.family, bundle, assign)
         c.ensure_numbers(self.family, bundle, d.numbers)

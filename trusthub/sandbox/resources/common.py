@@ -62,7 +62,9 @@ def email(value: str) -> str:
 
 
 def callback_url(value: str | None) -> str | None:
-    """An absolute http(s) URL, or None to clear it."""
+    """An absolute http(s) URL, or None to clear it. Twilio's spec declares StatusCallback
+    an optional `format: uri` string; a form cannot carry a null, so an empty value is how a
+    client clears it (trusthub's update does), and the sandbox takes it so."""
     if not value:
         return None
     parts = urlsplit(value)
