@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from trusthub.app.policy import refusal
 from trusthub.config.settings import FeeSettings, default_settings
 from trusthub.config.settings_file import apply_settings, settings_problems
@@ -94,5 +96,7 @@ def test_the_budget_is_read_from_trusthub_yaml(tmp_path: Path) -> None:
     assert problems
 
 
-def test_an_unknown_fee_kind_has_no_settings_key() -> None:
+def test_each_fee_kind_has_its_settings_key_and_an_unknown_one_none() -> None:
     assert fees.settings_key(fees.SECONDARY_VETTING) == "secondary_vetting"
+    with pytest.raises(KeyError):
+        fees.settings_key("monthly campaign")
