@@ -14,10 +14,12 @@ import pytest
 from tests.plan.scenario import example_profiles
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan, plan_against_state
+from trusthub.app.policy import refusal
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.status import profile_statuses
 from trusthub.app.target import Target, open_target
 from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_BRAND, PROFILE, TRUST_PRODUCT, desired_resources
 from trusthub.model.kinds import a2p_brand as brand
@@ -184,3 +186,29 @@ def test_the_fourth_resubmission_is_refused_in_the_plan(tmp_path: Path, done: in
     refused = {a.resource: a.reason for a in plan.refused}
     assert "21724" in refused[BRAND]
     assert ActionId(BRAND, Verb.RESUBMIT) not in {a.id for a in plan.actions}
+
+
+def test_a_brand_over_the_fee_budget_is_refused_unless_forced(tmp_path: Path) -> None:
+    settings, target, sandbox = _workspace(tmp_path)
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
+    _cycle(settings, target)
+    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
+    (tmp_path / "trusthub.yaml").write_text("fees:\n  max_per_apply:\n    secondary_vetting: 0\n")
+    budgeted = load_settings(tmp_path)
+    workspace = load_valid(budgeted)
+    with open_store(budgeted.state, budgeted.name) as store:
+        refresh_state(store, target, actor="test")
+        plan = make_plan(budgeted, store, workspace).plan
+        default = make_plan(settings, store, workspace).plan
+    assert plan.fee_totals() == {"brand registration": 1, "secondary vetting": 1}
+    assert plan.unsafe == (
+        (
+            "the plan would pay the secondary vetting fee 1 time, over the limit of 0 in "
+            "trusthub.yaml fees.max_per_apply.secondary_vetting; rerun with --force if that "
+            "is intended"
+        ),
+    )
+    assert refusal(plan, force=False) is not None
+    assert refusal(plan, force=True) is None
+    assert default.unsafe == ()  # the default budget fits the example workspace

@@ -15,6 +15,7 @@ from trusthub.app.session import Session
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
+from trusthub.apply.pacing import Pacer
 from trusthub.plan.model import Action
 from trusthub.state.base import StateStore
 
@@ -143,6 +144,7 @@ def apply_plan(
     parallelism: int,
     progress: Callable[[Action, str], None],
     on_done: Callable[[Action, str | None], None],
+    pacer: Pacer | None = None,
 ) -> Outcome:
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
     ctx = Context(
@@ -153,6 +155,7 @@ def apply_plan(
         desired=planned.desired,
         provision_numbers=target.provision_numbers,
         progress=progress,
+        pacer=pacer or Pacer(),
     )
     actions = [a for a in planned.plan.actions if a.verb.changes_remote]
     return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)

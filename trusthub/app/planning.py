@@ -15,7 +15,7 @@ from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
 from trusthub.plan.model import Plan
-from trusthub.plan.safety import unsafe_reasons
+from trusthub.plan.safety import over_budget, unsafe_reasons
 from trusthub.state.base import StateStore
 
 
@@ -95,8 +95,8 @@ def plan_against_state(
 
 
 def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace) -> Planned:
-    """The plan that turns the recorded state into `workspace`, with the options and the
-    safety valve of `settings` (see `trusthub.app.policy`)."""
+    """The plan that turns the recorded state into `workspace`, with the options, the
+    safety valve and the fee budget of `settings` (see `trusthub.app.policy`)."""
     desired = desired_resources(
         (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
     )
@@ -106,5 +106,7 @@ def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace)
         options=plan_options(settings),
         hashes=lambda key: _hashes(settings, workspace, desired, key),
     )
-    plan = plan.with_unsafe(unsafe_reasons(plan, recorded_profiles, settings.safety))
+    plan = plan.with_unsafe(
+        unsafe_reasons(plan, recorded_profiles, settings.safety) + over_budget(plan, settings.fees)
+    )
     return Planned(plan, key, desired, workspace)

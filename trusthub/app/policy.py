@@ -26,7 +26,7 @@ def plan_options(settings: Settings) -> PlanOptions:
 
 def refusal(plan: Plan, *, force: bool) -> PlanError | None:
     """Why `plan` must not go ahead, or None when it may. A refused change is never
-    applied; an unsafe plan (the safety valve) only with `force`."""
+    applied; an unsafe plan (the safety valve, the fee budget) only with `force`."""
     if plan.refused:
         return PlanError(
             f"the plan refuses {len(plan.refused)} change(s); nothing was applied",

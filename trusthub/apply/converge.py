@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from trusthub.apply import objects
 from trusthub.apply.kinds import APPLIERS, KindApplier
+from trusthub.apply.pacing import Pacer
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
@@ -35,6 +36,10 @@ class Context:
     desired: Mapping[str, DesiredResource]
     provision_numbers: bool  # the sandbox "buys" numbers it does not have yet
     progress: Callable[[Action, str], None] = lambda action, message: None
+    pacer: Pacer = field(default_factory=Pacer)  # one per apply, shared by its threads
+
+
+T = TypeVar("T")
 
 
 def object_name(workspace: str, resource: str, role: str) -> str:
@@ -67,6 +72,13 @@ class Converger:
 
     def say(self, message: str) -> None:
         self.ctx.progress(self.action, message)
+
+    def paced(self, call: Callable[[], T]) -> T:
+        """`call()` once the kind's pacing allows (its applier's `pace`; none: at once)."""
+        pace = APPLIERS[self.kind].pace
+        if pace is not None:
+            self.ctx.pacer.wait(pace)
+        return call()
 
     # -- the create protocol -------------------------------------------------------------
 

@@ -7,9 +7,12 @@ Without `trusthub.yaml` the defaults apply: profiles under `profiles/`, state in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from trusthub.model.fees import DEFAULT_MAX_PER_APPLY, FEES
 
 SETTINGS_FILE = "trusthub.yaml"
 STATE_DIR = ".trusthub"
@@ -33,6 +36,22 @@ class SafetySettings:
     min_profiles: int = 10  # the valve applies only from this many recorded profiles
 
 
+def _default_fee_limits() -> tuple[tuple[str, int], ...]:
+    return tuple((key, DEFAULT_MAX_PER_APPLY) for key in FEES)
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSettings:
+    """The fee budget: how many actions of one plan may carry each kind of fee (keys:
+    `trusthub.model.fees.FEES`); a plan over it is refused unless --force."""
+
+    max_per_apply: tuple[tuple[str, int], ...] = field(default_factory=_default_fee_limits)
+
+    @property
+    def limits(self) -> Mapping[str, int]:
+        return dict(self.max_per_apply)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     root: Path  # absolute workspace directory
@@ -42,6 +61,7 @@ class Settings:
     target: Target
     sandbox: SandboxSettings
     safety: SafetySettings = field(default_factory=SafetySettings)
+    fees: FeeSettings = field(default_factory=FeeSettings)
     parallelism: int = 10
     settings_file: Path | None = None  # absolute path of trusthub.yaml when present
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from trusthub.config.settings import (
     SETTINGS_FILE,
+    FeeSettings,
     SafetySettings,
     SandboxSettings,
     Settings,
@@ -92,6 +93,8 @@ def apply_settings(data: dict[str, Any], defaults: Settings) -> Settings:
         changes["sandbox"] = _sandbox(data["sandbox"], defaults.sandbox, root)
     if "safety" in data:
         changes["safety"] = _safety(data["safety"], defaults.safety)
+    if "fees" in data:
+        changes["fees"] = _fees(data["fees"], defaults.fees)
     return replace(defaults, **changes)
 
 
@@ -120,6 +123,12 @@ def _safety(data: dict[str, Any], base: SafetySettings) -> SafetySettings:
     if "min_profiles" in data:
         changes["min_profiles"] = data["min_profiles"]
     return replace(base, **changes)
+
+
+def _fees(data: dict[str, Any], base: FeeSettings) -> FeeSettings:
+    limits = dict(base.limits)
+    limits.update(data.get("max_per_apply", {}))
+    return FeeSettings(tuple(limits.items()))
 
 
 def load_settings(root: Path, *, environ: dict[str, str] | None = None) -> Settings:

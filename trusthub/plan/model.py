@@ -154,6 +154,15 @@ class Plan:
     def count(self, *verbs: Verb) -> int:
         return sum(1 for a in self.actions if a.verb in verbs)
 
+    def fee_totals(self) -> dict[str, int]:
+        """How many actions carry each kind of fee (only the kinds that occur), in the
+        order the kinds first appear."""
+        totals: dict[str, int] = {}
+        for action in self.actions:
+            for fee in action.fees:
+                totals[fee] = totals.get(fee, 0) + 1
+        return totals
+
     @property
     def refused(self) -> Sequence[Action]:
         return [a for a in self.actions if a.verb is Verb.REFUSED]

@@ -25,6 +25,9 @@ def plan_data(plan: Plan, key: bytes) -> dict[str, Any]:
     data = _masked(plan.to_data(), key)
     data["checksum"] = plan.checksum()
     data["has_changes"] = plan.has_changes
+    totals = plan.fee_totals()
+    if totals:  # only when the plan costs fees: plans without fees read as before
+        data["fees"] = totals
     return dict(data)
 
 

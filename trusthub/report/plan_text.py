@@ -59,6 +59,8 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
     if view.unsafe:
         out.append("")
     out.append(view.summary)
+    if view.fees:
+        out.append(f"$ Fees: {view.fees} (fee-bearing actions; amounts: Twilio's pricing).")
     if not view.has_changes and not view.refused:
         out.append("No changes. Trust Hub matches the workspace.")
     return "\n".join(out) + "\n"

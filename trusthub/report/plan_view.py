@@ -88,6 +88,9 @@ class PlanView:
     unsafe: tuple[str, ...]
     refused: int
     has_changes: bool
+    # The fee-bearing actions' totals, e.g. "1 brand registration, 1 secondary vetting";
+    # "" when the plan costs no fee.
+    fees: str = ""
 
 
 def _show(value: Any) -> str:
@@ -188,4 +191,10 @@ def build_view(
         unsafe=plan.unsafe,
         refused=len(plan.refused),
         has_changes=plan.has_changes,
+        fees=fee_line(plan),
     )
+
+
+def fee_line(plan: Plan) -> str:
+    """The fee-bearing actions' totals in one line ("" when none)."""
+    return ", ".join(f"{count} {fee}" for fee, count in plan.fee_totals().items())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from trusthub.apply import objects
 from trusthub.apply.kinds.base import KindApplier, Observation
+from trusthub.apply.pacing import Pace
 from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_BRAND, KINDS, PROFILE, TRUST_PRODUCT
@@ -46,6 +47,9 @@ def _detail(b: BrandRegistration, sids: Mapping[str, str]) -> dict[str, Any]:
 
 class A2PBrandApplier(KindApplier):
     kind = KINDS[A2P_BRAND]
+    # Twilio takes at most one brand registration request a second (reference K); the
+    # creates and resubmissions go through `Converger.paced`.
+    pace = Pace("a2p brand registrations", per_second=1.0)
 
     def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:
         if update:
@@ -70,12 +74,14 @@ class A2PBrandApplier(KindApplier):
         c.ensure(
             ROLE,
             create=lambda: (
-                c.api.create_brand(
-                    customer_profile_sid=profile,
-                    a2p_profile_sid=product,
-                    brand_type=brand_type,
-                    skip_automatic_sec_vet=skip,
-                    mock=mock,
+                c.paced(
+                    lambda: c.api.create_brand(
+                        customer_profile_sid=profile,
+                        a2p_profile_sid=product,
+                        brand_type=brand_type,
+                        skip_automatic_sec_vet=skip,
+                        mock=mock,
+                    )
                 ).sid
             ),
             find=find,
@@ -95,7 +101,7 @@ class A2PBrandApplier(KindApplier):
             )  # fmt: skip
             return
         try:
-            sent = c.api.resubmit_brand(sid)
+            sent = c.paced(lambda: c.api.resubmit_brand(sid))
         except RemoteRefused as e:
             # A resubmission answered 5xx after it took effect is retried by the transport;
             # the retry is refused because the brand is no longer FAILED: it happened.

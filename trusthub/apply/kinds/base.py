@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from trusthub.apply.pacing import Pace
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
 
@@ -32,6 +33,9 @@ class Observation:
 
 class KindApplier(ABC):
     kind: ClassVar[ResourceKind]
+    # Twilio's pacing of the kind's fee-bearing requests (those its applier sends through
+    # `Converger.paced`); None: not paced.
+    pace: ClassVar[Pace | None] = None
 
     @abstractmethod
     def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from trusthub.model import fees
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_BRAND, KINDS
@@ -16,9 +17,9 @@ from trusthub.model.kinds import a2p_brand as brand
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
 from trusthub.plan.model import ActionId, Verb
 
-# Fee kinds as the plan names them (amounts: reference D.9, UNCONFIRMED as current).
-REGISTRATION_FEE = "brand registration"
-VETTING_FEE = "secondary vetting"
+# Fee kinds as the plan names them (`trusthub.model.fees`, amounts: reference D.9).
+REGISTRATION_FEE = fees.BRAND_REGISTRATION
+VETTING_FEE = fees.SECONDARY_VETTING
 
 _SUBMITTED = frozenset({lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED})
 
