@@ -143,7 +143,7 @@ def profile_text(index: int, rng: random.Random, numbers: Numbers) -> str:
         f'  city: {city}\n  region: {state}\n  postal_code: "{rng.randint(10000, 99999)}"\n'
         "  country: US\n"
         f"authorized_representatives:\n{reps}"
-        f"notifications:\n  email: compliance@{domain}\n"
+        f"notifications:\n  email: trust+{name}@acme-messaging.example.com\n"  # the ISV's
         "  status_callback: https://hooks.acme-messaging.example.com/twilio/trusthub\n"
         "terms_of_service_accepted: true\n"
         f"phone_numbers: [{quoted}]\n"

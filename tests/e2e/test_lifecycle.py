@@ -51,8 +51,8 @@ def test_review_lifecycle_end_to_end(run: Run, workspace: Path) -> None:
     assert "Unknown email domain" in result.stdout
     _edit(
         workspace / "profiles" / "brightsmile-dental.yaml",
-        "email: compliance@brightsmile-dental.example.com",
-        "email: office@brightsmile-dental.example.com",
+        "email: trust+brightsmile-dental@acme-messaging.example.com",
+        "email: compliance+brightsmile@acme-messaging.example.com",
     )
     result = run("plan", "--no-refresh", "--detailed-exitcode", code=4)
     assert "resubmit  brightsmile-dental" in result.stdout

@@ -1,11 +1,12 @@
 """Toll-free verifications end to end on the sandbox, through the stock SDK and the
 conformance checker: one per toll-free number of the example, no toll-free trust product;
 a rejected one edited inside its 7-day window, another past it deleted and submitted anew,
-the plan saying which is which; and state holding the old toll-free trust product
-migrated by a plan step."""
+the plan saying which is which; `status` showing each with its edit window; and state
+holding the old toll-free trust product migrated by a plan step."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
+from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
@@ -154,6 +156,45 @@ def test_rejected_inside_the_window_is_edited_and_past_it_deleted_and_resubmitte
     again = world.plan()
     assert [a for a in again.plan.actions if a.resource in (FIRST, SECOND)] == []
     assert world.drifts() == []
+
+
+def test_status_shows_each_verification_and_the_edit_window_of_a_rejected_one(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    first = world.sid("tollfree_verification", FIRST, "verification")
+    second = world.sid("tollfree_verification", SECOND, "verification")
+    world.sandbox.reject(first, "30513: The sample has no opt-out language.")
+    world.clock.now += 8 * DAY  # the first one's window closed a day ago
+    world.sandbox.reject(second, "30513: The sample has no opt-out language.")
+    world.plan()  # refreshes the state
+
+    def run(*args: str) -> str:
+        return run_cli(*args, workspace=world.settings.root, code=0).stdout
+
+    rows = {r["profile"]: r for r in json.loads(run("status", "--format", "json"))["profiles"]}
+    got = [
+        {k: v for k, v in t.items() if k != "since"}
+        for t in rows["brightsmile-dental"]["tollfree_verifications"]
+    ]
+    reasons = ["30513: The sample has no opt-out language."]
+    assert got == [
+        {"resource": FIRST, "declared": True, "status": "TWILIO_REJECTED",
+         "rejection_reasons": reasons, "edit_window_closes": None},
+        {"resource": SECOND, "declared": True, "status": "TWILIO_REJECTED",
+         "rejection_reasons": reasons, "edit_window_closes": "2026-12-16"},
+    ]  # fmt: skip
+    assert rows["acme-isv"]["tollfree_verifications"] == []
+
+    header, *lines = run("status").splitlines()
+    column = header.index("TOLL-FREE")
+    cells = {line.split()[0]: line[column:] for line in lines}
+    reason = "error 30513: The sample has no opt-out language."
+    assert cells["brightsmile-dental"] == (
+        f"tollfree-0142: TWILIO_REJECTED, edit window closed ({reason}); "
+        f"tollfree-0143: TWILIO_REJECTED, edit window closes 2026-12-16 ({reason})"
+    )
+    assert cells["acme-isv"].strip() == "-"
 
 
 def test_an_edit_after_the_window_is_refused_with_30824(tmp_path: Path) -> None:

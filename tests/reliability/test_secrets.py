@@ -332,15 +332,15 @@ def test_personal_data_never_in_plans_status_history_or_apply_output(
     run("refresh", "refresh")
     profile = ws / "profiles" / "brightsmile-dental.yaml"
     new_values = {
-        "office@brightsmile-dental.example.com",
+        "compliance+brightsmile@acme-messaging.example.com",
         "+15125550199",
         "Priyanka",
         "2102 Guadalupe Street",
     }
     _replace(
         profile,
-        "compliance@brightsmile-dental.example.com",
-        "office@brightsmile-dental.example.com",
+        "trust+brightsmile-dental@acme-messaging.example.com",
+        "compliance+brightsmile@acme-messaging.example.com",
     )
     _replace(profile, "+15125550111", "+15125550199")
     _replace(profile, "first_name: Priya", "first_name: Priyanka")

@@ -1,15 +1,60 @@
-"""`trusthub status`: every profile with its review status, and each trust product it asks
-for with its recorded status or its eligibility (what the plan says), as plain data."""
+"""`trusthub status`: every profile with its review status, each trust product it asks for
+with its recorded status or its eligibility (what the plan says), and its toll-free
+verifications with their status and, while a rejected one may still be edited, the day the
+edit window closes, as plain data."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
-from trusthub.model.kinds import A2P_BRAND, TRUST_PRODUCT
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import A2P_BRAND, TOLLFREE_VERIFICATION, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import tollfree_verification as tollfree
+from trusthub.state.model import RecordedResource
+
+
+def tollfree_verifications(
+    profile: str,
+    desired: Mapping[str, DesiredResource],
+    recorded: Mapping[str, RecordedResource],
+) -> list[dict[str, Any]]:
+    """The toll-free verifications of `profile`, declared or recorded, by name. A rejected
+    one has `edit_window_closes` (the day, from the last refresh) while Twilio still accepts
+    edits, and None once the window has closed (the plan then deletes and resubmits it)."""
+    names = {
+        name
+        for name, d in desired.items()
+        if d.kind == TOLLFREE_VERIFICATION and d.profile == profile
+    } | {
+        name
+        for name, r in recorded.items()
+        if r.kind == TOLLFREE_VERIFICATION and name.partition("/")[0] == profile
+    }
+    rows = []
+    for name in sorted(names):
+        r = recorded.get(name)
+        status = r.status if r is not None and r.kind == TOLLFREE_VERIFICATION else None
+        rejected = r is not None and status == tollfree.REJECTED
+        rows.append(
+            {
+                "resource": name,
+                "declared": name in desired,
+                "status": status,
+                "since": r.status_since if r is not None else None,
+                "rejection_reasons": list(r.rejection_reasons)
+                if r is not None and rejected
+                else [],
+                "edit_window_closes": (
+                    r.valid_until[:10] if r is not None and rejected and r.valid_until else None
+                ),
+            }
+        )
+    return rows
 
 
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
@@ -57,6 +102,7 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                 "since": p.status_since,
                 "rejection_reasons": list(p.rejection_reasons),
                 "trust_products": products,
+                "tollfree_verifications": tollfree_verifications(p.name, planned.desired, recorded),
             }
         )
     return rows

@@ -1,4 +1,5 @@
-"""`trusthub status`: every profile, its review status, and its trust products."""
+"""`trusthub status`: every profile, its review status, its trust products and its toll-free
+verifications."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from trusthub.app.status import profile_statuses
 from trusthub.cli.context import AppContext
 from trusthub.model import mapping, twilio_codes
+from trusthub.model.kinds import tollfree_verification as tollfree
 
 
 def _products_cell(products: list[dict[str, Any]]) -> str:
@@ -26,6 +28,19 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
     return "; ".join(parts) or "-"
 
 
+def _tollfree_cell(verifications: list[dict[str, Any]]) -> str:
+    parts = []
+    for v in verifications:
+        text = f"{v['resource'].partition('/')[2]}: {v['status'] or 'not created'}"
+        if v["status"] == tollfree.REJECTED:
+            closes = v["edit_window_closes"]
+            text += f", edit window closes {closes}" if closes else ", edit window closed"
+            if v["rejection_reasons"]:
+                text += f" ({'; '.join(map(twilio_codes.explain, v['rejection_reasons']))})"
+        parts.append(text)
+    return "; ".join(parts) or "-"
+
+
 @click.command("status")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -34,12 +49,15 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
 @click.pass_obj
 def status(app: AppContext, fmt: str, refresh: bool) -> None:
     """A table of profiles: role, type, review status and since when, rejection reasons,
-    and each trust product's status or eligibility."""
+    each trust product's status or eligibility, and each toll-free verification's status
+    (with the day its edit window closes, when rejected)."""
     rows = profile_statuses(app.settings, refresh=refresh)
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "profiles": rows}, indent=2, sort_keys=True))
         return
-    table = [("PROFILE", "ROLE", "TYPE", "STATUS", "SINCE", "REJECTION", "TRUST PRODUCTS")]
+    table = [
+        ("PROFILE", "ROLE", "TYPE", "STATUS", "SINCE", "REJECTION", "TRUST PRODUCTS", "TOLL-FREE")
+    ]
     for r in rows:
         table.append(
             (
@@ -50,6 +68,7 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
                 (r["since"] or "-")[:10],
                 "; ".join(map(twilio_codes.explain, r["rejection_reasons"])) or "-",
                 _products_cell(r["trust_products"]),
+                _tollfree_cell(r["tollfree_verifications"]),
             )
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]

@@ -36,6 +36,7 @@ from trusthub.rules import (
     email_syntax,
     individual_profile,
     invisible_character,
+    isv_notification_email,
     isv_primary_identity,
     no_po_box,
     one_primary_per_type,
@@ -106,6 +107,7 @@ WORKSPACE_RULES: Final[tuple[WorkspaceRule, ...]] = (
     unique_friendly_names,
     primary_reference,
     isv_primary_identity,
+    isv_notification_email,
     one_primary_per_type,
     phone_number_unique,
 )
