@@ -9,12 +9,26 @@ only read a path take any `Sequence[str | int]`, so a list does too.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
 
 JsonPath = tuple[str | int, ...]
 
 _SIMPLE_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def leaves(data: Any) -> Iterator[tuple[JsonPath, Any]]:
+    """(path, value) of every value inside `data` that is not a mapping or a list,
+    depth first, without recursion (a deep document cannot exhaust the stack)."""
+    stack: list[tuple[JsonPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        else:
+            yield path, value
 
 
 def format_json_path(parts: Sequence[str | int]) -> str:

@@ -29,6 +29,7 @@ from typing import Any, Final
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from trusthub.common.json_path import leaves
 from trusthub.errors import LoadError, Location, Problem
 from trusthub.load.yaml_errors import explain_yaml_error
 from trusthub.load.yaml_safe import (
@@ -256,14 +257,8 @@ def parse(text: str, display: str, *, allow_empty: bool = False) -> Document:
 
 
 def _check_escaped_controls(document: Document) -> None:
-    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document.data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and (bad := _ESCAPED_CONTROL.search(value)):
+    for path, value in leaves(document.data):
+        if isinstance(value, str) and (bad := _ESCAPED_CONTROL.search(value)):
             raise DocumentError(
                 f"control character U+{ord(bad.group()):04X} (written as an escape) is not "
                 "allowed in a value; remove it",

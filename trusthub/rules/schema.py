@@ -20,7 +20,7 @@ import jsonschema_rs
 
 from trusthub.common.canonical import canonical_text
 from trusthub.common.characters import ascii_digits_hint, escape_invisible, invisible_hint
-from trusthub.common.json_path import JsonPath, format_json_path
+from trusthub.common.json_path import JsonPath, format_json_path, leaves
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
 from trusthub.model.privacy import is_sensitive
@@ -96,14 +96,8 @@ def _integral_floats(document: Document, root: Mapping[str, Any]) -> Iterator[Pr
     """Floats where the schema means an integer. JSON Schema counts 180.0 as an integer, so
     `1.8e2`, `180.0` and `!!float 180` pass the validator, and Trust Hub refuses the "180.0"
     they are sent as (error 22218)."""
-    stack: list[tuple[JsonPath, Any]] = [((), document.data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value))
-        elif type(value) is float and value.is_integer() and _means_integer(root, path):
+    for path, value in leaves(document.data):
+        if type(value) is float and value.is_integer() and _means_integer(root, path):
             if is_sensitive(path):
                 fix = "write it as a whole number, without a decimal point or exponent"
             else:
