@@ -72,17 +72,6 @@ def _business(tx: Tx, profile_sid: str) -> dict[str, Any]:
     return {}
 
 
-def _addresses(tx: Tx, profile_sid: str) -> list[Row]:
-    found = []
-    for docs in ev.collect(tx, profile_sid).documents.values():
-        for doc in docs:
-            for sid in ev.address_sids((doc.data.get("attributes") or {}).get("address_sids", "")):
-                address = tx.get(sid, "address")
-                if address is not None:
-                    found.append(address)
-    return found
-
-
 def findings(tx: Tx, brand: Row) -> list[Finding]:
     """What TCR objects to; empty means approval."""
     d = brand.data
@@ -122,7 +111,7 @@ def findings(tx: Tx, brand: Row) -> list[Finding]:
                 ("ein", "company_name"),
             )
         )
-    for address in _addresses(tx, profile.sid):
+    for address in ev.addresses(tx, ev.collect(tx, profile.sid)):
         region = str(address.data.get("region") or "")
         if address.data.get("iso_country") in ("US", "CA") and not (
             len(region) == 2 and region.isalpha()

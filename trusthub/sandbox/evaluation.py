@@ -197,6 +197,18 @@ def address_sids(value: Any) -> list[str]:
     return [str(i).strip() for i in items if str(i).strip()]
 
 
+def addresses(tx: Tx, assigned: Assigned) -> list[Row]:
+    """The addresses the bundle's supporting documents point at (those that exist)."""
+    found = []
+    for docs in assigned.documents.values():
+        for doc in docs:
+            for sid in address_sids((doc.data.get("attributes") or {}).get("address_sids", "")):
+                address = tx.get(sid, "address")
+                if address is not None:
+                    found.append(address)
+    return found
+
+
 def _profile(need: cat.ProfileNeed, assigned: Assigned, noun: str) -> dict[str, Any]:
     head = Head(need.label, need.accepted[0], need.name)
     matching = [p for p in assigned.profiles if profile_type(p) in need.accepted]

@@ -102,17 +102,6 @@ def _business_info(assigned: ev.Assigned) -> dict[str, Any]:
     return dict(users[0].data.get("attributes") or {}) if users else {}
 
 
-def _addresses(tx: Tx, assigned: ev.Assigned) -> list[Row]:
-    found = []
-    for docs in assigned.documents.values():
-        for doc in docs:
-            for sid in ev.address_sids((doc.data.get("attributes") or {}).get("address_sids", "")):
-                address = tx.get(sid, "address")
-                if address is not None:
-                    found.append(address)
-    return found
-
-
 def _evaluation_finding(tx: Tx, bundle: Row, policy: cat.Policy) -> Finding | None:
     status, results = ev.evaluate(tx, bundle, policy)
     if status == ev.COMPLIANT:
@@ -147,7 +136,7 @@ def findings(tx: Tx, bundle: Row) -> list[Finding]:
     if policy.business:
         streets = [
             f"{a.data.get('street') or ''} {a.data.get('street_secondary') or ''}"
-            for a in _addresses(tx, assigned)
+            for a in ev.addresses(tx, assigned)
         ]
         if any(is_po_box(s) for s in streets):
             out.append(
@@ -202,7 +191,7 @@ def _facts(tx: Tx, profile: Row) -> requirements.ProfileFacts:
     return requirements.ProfileFacts(
         business=bool(info),
         registration=info.get("business_registration_identifier"),
-        countries=tuple(str(a.data.get("iso_country") or "") for a in _addresses(tx, assigned)),
+        countries=tuple(str(a.data.get("iso_country") or "") for a in ev.addresses(tx, assigned)),
         representative_phones=tuple(phones),
     )
 
