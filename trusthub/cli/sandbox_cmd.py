@@ -15,6 +15,7 @@ from trusthub.cli.context import AppContext
 from trusthub.errors import ConfigError
 from trusthub.sandbox import FaultSettings, Sandbox
 from trusthub.sandbox.core import BundleSummary
+from trusthub.sandbox.protocol import CONNECTION_LIMIT, THREADS, TIMEOUT
 from trusthub.sandbox.sids import is_sid
 
 _FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
@@ -109,26 +110,24 @@ def sandbox() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault draws.")
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
-# The bounds' defaults are trusthub.sandbox.server's THREADS, CONNECTION_LIMIT, TIMEOUT (not
-# imported here: the server module loads waitress, which other commands do not need).
 @click.option(
     "--threads",
     type=click.IntRange(min=1),
-    default=8,
+    default=THREADS,
     show_default=True,
     help="Workers answering requests.",
 )
 @click.option(
     "--connection-limit",
     type=click.IntRange(min=1),
-    default=2000,
+    default=CONNECTION_LIMIT,
     show_default=True,
     help="Open connections at most; more wait to be accepted.",
 )
 @click.option(
     "--client-timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
+    default=TIMEOUT,
     show_default=True,
     help="Seconds a client has to send a request; idle connections close then.",
 )

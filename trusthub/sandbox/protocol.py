@@ -32,6 +32,11 @@ MAX_BODY_BYTES: Final = 1024 * 1024  # a request body, by its Content-Length: 41
 MAX_HEADER_BYTES: Final = 16 * 1024  # the request line and headers together: 431 past it
 MAX_FIELDS: Final = 1000  # form fields (or query parameters) in one request: 400 past it
 MAX_JSON_DEPTH: Final = 32  # nesting of a JSON parameter such as Attributes: 400 past it
+# The loopback server's bounds (`trusthub sandbox serve` options; here, not in the server's
+# module, so the command reads its defaults without loading waitress).
+THREADS: Final = 8  # workers answering requests
+CONNECTION_LIMIT: Final = 2000  # open connections; fewer if the process may open fewer files
+TIMEOUT: Final = 30.0  # seconds to send one whole request; idle keep-alive connections too
 
 
 class ApiError(Exception):

@@ -40,9 +40,12 @@ from trusthub.common.net import is_loopback
 from trusthub.sandbox.core import Sandbox, SandboxError
 from trusthub.sandbox.protocol import (
     BAD_PARAMETER,
+    CONNECTION_LIMIT,
     INTERNAL,
     MAX_BODY_BYTES,
     MAX_HEADER_BYTES,
+    THREADS,
+    TIMEOUT,
     ApiError,
     ConnectionDropped,
     Reply,
@@ -50,9 +53,6 @@ from trusthub.sandbox.protocol import (
     error_reply,
 )
 
-THREADS: Final = 8  # workers answering requests
-CONNECTION_LIMIT: Final = 2000  # open connections; fewer if the process may open fewer files
-TIMEOUT: Final = 30.0  # seconds to send one whole request; idle keep-alive connections too
 _BODY_IN_MEMORY: Final = 64 * 1024  # a larger body is buffered in a temporary file
 _FILES_KEPT: Final = 64  # file descriptors left for the database, the pool and the loop
 
