@@ -116,15 +116,22 @@ def test_one_verification_per_toll_free_number_and_no_toll_free_trust_product(
     assert world.drifts() == []
 
 
-def test_rejected_inside_the_window_is_edited_and_past_it_deleted_and_resubmitted(
-    tmp_path: Path,
-) -> None:
-    world = _onboarded(tmp_path)
+def _reject_first_past_its_window_second_inside(world: World) -> tuple[str, str]:
+    """Both verifications rejected: the first 8 days ago (its 7-day window has closed), the
+    second now. Their SIDs."""
     first = world.sid("tollfree_verification", FIRST, "verification")
     second = world.sid("tollfree_verification", SECOND, "verification")
     world.sandbox.reject(first, "30513: The sample has no opt-out language.")
     world.clock.now += 8 * DAY  # the first one's window closed a day ago
     world.sandbox.reject(second, "30513: The sample has no opt-out language.")
+    return first, second
+
+
+def test_rejected_inside_the_window_is_edited_and_past_it_deleted_and_resubmitted(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    first, second = _reject_first_past_its_window_second_inside(world)
 
     path = world.settings.root / "profiles" / "brightsmile-dental.yaml"
     text = path.read_text(encoding="utf-8")
@@ -162,11 +169,7 @@ def test_status_shows_each_verification_and_the_edit_window_of_a_rejected_one(
     tmp_path: Path,
 ) -> None:
     world = _onboarded(tmp_path)
-    first = world.sid("tollfree_verification", FIRST, "verification")
-    second = world.sid("tollfree_verification", SECOND, "verification")
-    world.sandbox.reject(first, "30513: The sample has no opt-out language.")
-    world.clock.now += 8 * DAY  # the first one's window closed a day ago
-    world.sandbox.reject(second, "30513: The sample has no opt-out language.")
+    _reject_first_past_its_window_second_inside(world)
     world.plan()  # refreshes the state
 
     def run(*args: str) -> str:
