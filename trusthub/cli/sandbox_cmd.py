@@ -27,15 +27,17 @@ def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
     or a toll-free verification (HH..., `acme/tollfree-0142`)."""
     if any(is_sid(name_or_sid, prefix) for prefix in ("BU", "BN", "HH")):
         return name_or_sid
-    from trusthub.model.kinds import A2P_BRAND, KINDS, TOLLFREE_VERIFICATION
+    from trusthub.model.kinds import KINDS
     from trusthub.state import open_store
 
-    kind = "trust_product" if "/" in name_or_sid else "profile"
-    for special in (A2P_BRAND, TOLLFREE_VERIFICATION):
-        if KINDS[special].valid_name(name_or_sid):
-            kind = special
+    # Names are unique across kinds in the state, which records each one's kind.
     with open_store(app.settings.state, app.settings.name) as store:
-        sid = store.sids(kind, name_or_sid).get(KINDS[kind].root_role)
+        recorded = store.snapshot().by_name().get(name_or_sid)
+        sid = (
+            store.sids(recorded.kind, name_or_sid).get(KINDS[recorded.kind].root_role)
+            if recorded is not None and recorded.kind in KINDS
+            else None
+        )
     if sid is None:
         raise ConfigError(
             f"no bundle is recorded for {name_or_sid!r} in this workspace's state",
