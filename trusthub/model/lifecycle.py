@@ -60,6 +60,8 @@ class Lifecycle:
     edit_refused_code: int | None = None  # Twilio's error code for an edit in a locked status
     resubmission_cap: int | None = None  # how often a rejected object may be resubmitted
     edit_window_days: int | None = None  # days after a rejection in which edits are accepted
+    service: str = "Trust Hub"  # who holds the objects, for messages
+    objects: str = "bundles"  # what they are called, for messages
 
     def can_edit(self, status: str | None) -> bool:
         """Whether the object's attributes may change (None: not created yet)."""
@@ -70,6 +72,13 @@ class Lifecycle:
 
     def can_submit(self, status: str | None) -> bool:
         return status in self.submittable
+
+    def describe_delete_refusal(self) -> str:
+        """Why an object in a status that is not deletable cannot be deleted."""
+        if not self.deletable:
+            return f"{self.service}'s API cannot delete it"
+        allowed = " or ".join(s for s in self.statuses if s in self.deletable)
+        return f"{self.service} deletes only {allowed} {self.objects}"
 
     def describe_lock(self, status: str) -> str:
         """Why an object in `status` cannot be edited, in Twilio's terms."""

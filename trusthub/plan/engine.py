@@ -475,11 +475,7 @@ class _Planner:
             self._act(name, Verb.DELETE, transitions=((status or NONE, FORGOTTEN),), reason=forget)
             return
         if not lifecycle.can_delete(status):
-            why = (
-                f"Trust Hub deletes only {lifecycle.draft} or {lifecycle.rejected} bundles"
-                if lifecycle.deletable
-                else "Twilio's API cannot delete it"
-            )
+            why = lifecycle.describe_delete_refusal()
             self._act(
                 name,
                 Verb.REFUSED,

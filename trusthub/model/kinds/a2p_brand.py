@@ -56,6 +56,8 @@ BRAND: Final = Lifecycle(
     under_review=frozenset({PENDING, IN_REVIEW}),
     review_outcome=f"{PENDING} -> {IN_REVIEW} -> {APPROVED} | {FAILED}",
     resubmission_cap=RESUBMISSION_CAP,
+    service="Twilio",
+    objects="brands",
 )
 
 

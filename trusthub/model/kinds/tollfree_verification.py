@@ -69,6 +69,8 @@ LIFECYCLE: Final = Lifecycle(
     under_review=frozenset({PENDING_REVIEW, IN_REVIEW}),
     review_outcome=f"{PENDING_REVIEW} -> {IN_REVIEW} -> {APPROVED} | {REJECTED}",
     edit_window_days=EDIT_WINDOW_DAYS,
+    service="Twilio",
+    objects="toll-free verifications",
 )
 
 
