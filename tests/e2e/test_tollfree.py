@@ -110,6 +110,13 @@ def test_one_verification_per_toll_free_number_and_no_toll_free_trust_product(
     assert all(v.customer_profile_sid == world.sid("profile", "brightsmile-dental", "bundle")
                for v in listed)  # fmt: skip
     assert all(str(v.external_reference_id).startswith("trusthub-") for v in listed)
+    # The business registration Twilio requires since January 2026 (section E), from the
+    # profile: brightsmile-dental is a private company with an EIN.
+    assert {(v.business_type, v.business_registration_authority) for v in listed} == {
+        ("PRIVATE_PROFIT", "EIN")
+    }
+    assert {v.business_registration_country for v in listed} == {"US"}
+    assert all(v.business_registration_number for v in listed)
     products = client.trusthub.v1.trust_products.list()
     assert products
     assert LEGACY_TRUST_PRODUCT_POLICY not in {p.policy_sid for p in products}
@@ -249,3 +256,32 @@ def test_the_old_toll_free_trust_product_is_forgotten_or_deleted(tmp_path: Path)
     ]
     assert action.transitions == (("draft", "(deleted)"),)
     assert action.reason.startswith("delete the trust product brightsmile-dental/toll_free")
+
+
+def test_the_sandbox_refuses_a_verification_without_the_business_registration(
+    tmp_path: Path,
+) -> None:
+    # Twilio requires BusinessType, and BusinessRegistrationNumber, -Authority and -Country
+    # for every type but SOLE_PROPRIETOR (the messaging spec, reference section E).
+    world = _onboarded(tmp_path)
+    client = world.sandbox.client()
+    existing = client.messaging.v1.tollfree_verifications.list()[0]
+    fields: dict[str, Any] = {
+        "business_name": "BrightSmile Dental",
+        "business_website": "https://brightsmile-dental.example.com",
+        "notification_email": "trust@acme-messaging.example.com",
+        "use_case_categories": ["ACCOUNT_NOTIFICATIONS"],
+        "use_case_summary": "Appointment reminders.",
+        "production_message_sample": "BrightSmile: see you Tue 9:30. Reply STOP to opt out.",
+        "opt_in_image_urls": ["https://brightsmile-dental.example.com/opt-in.png"],
+        "opt_in_type": "WEB_FORM",
+        "message_volume": "1,000",
+        "tollfree_phone_number_sid": existing.tollfree_phone_number_sid,
+    }
+    create = client.messaging.v1.tollfree_verifications.create
+    with pytest.raises(TwilioRestException) as no_type:
+        create(**fields)
+    assert "BusinessType" in str(no_type.value.msg)
+    with pytest.raises(TwilioRestException) as no_number:
+        create(**fields, business_type="PRIVATE_PROFIT")
+    assert "BusinessRegistrationNumber" in str(no_number.value.msg)

@@ -31,6 +31,7 @@ SENSITIVE_KEYS: Final = frozenset(
         "street2",
         "postal_code",
         "date_of_birth",
+        "business_registration_number",  # a toll-free verification's copy of the EIN
     }
 )
 # Paths that are sensitive only where they stand.

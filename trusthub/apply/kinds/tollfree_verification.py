@@ -44,8 +44,19 @@ def external_reference_id(workspace: str, resource: str) -> str:
     return "trusthub-" + hashlib.sha256(f"{workspace}/{resource}".encode()).hexdigest()[:24]
 
 
+# The business registration fields, sent when the profile has them (not a sole proprietor's).
+_REGISTRATION: Final = (
+    "business_type",
+    "business_registration_authority",
+    "business_registration_number",
+    "business_registration_country",
+)
+
+
 def params(d: DesiredResource) -> dict[str, Any]:
-    return {param: d.attributes[attr] for attr, param in _PARAMS.items()}
+    sent = {param: d.attributes[attr] for attr, param in _PARAMS.items()}
+    sent.update({key: d.attributes[key] for key in _REGISTRATION if key in d.attributes})
+    return sent
 
 
 def edit_reason(c: Converger) -> str:

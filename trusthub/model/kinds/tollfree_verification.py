@@ -86,6 +86,50 @@ def verifications(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]
     return out
 
 
+# Twilio requires the business registration fields on every toll-free verification except a
+# sole proprietor's since January 2026 (the messaging spec's BusinessRegistration* fields;
+# reference section E). The profile's registration type -> the spec's authority enum; types
+# the enum does not name are OTHER (UNCONFIRMED: Twilio documents no mapping).
+REGISTRATION_AUTHORITY: Final = {
+    "EIN": "EIN",
+    "CBN": "CBN",
+    "UK Company Number": "CRN",
+    "ACN": "ACN",
+    "VAT": "VAT",
+}
+SOLE_PROPRIETOR: Final = "SOLE_PROPRIETOR"
+
+
+def business_type(data: Mapping[str, Any]) -> str:
+    """The spec's BusinessType for the profile: its company type where the A2P section
+    gives it, else from the business type (an individual is a sole proprietor)."""
+    business = data.get("business")
+    if not business or business.get("type") == "Sole Proprietorship":
+        return SOLE_PROPRIETOR
+    company = (data.get("trust_products") or {}).get("a2p_messaging", {}).get("company_type")
+    if company == "public":
+        return "PUBLIC_PROFIT"
+    if company == "government":
+        return "GOVERNMENT"
+    if company == "non_profit" or business.get("type") == "Non-profit Corporation":
+        return "NON_PROFIT"
+    return "PRIVATE_PROFIT"
+
+
+def registration(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The business registration fields Twilio requires (none for a sole proprietor)."""
+    kind = business_type(data)
+    if kind == SOLE_PROPRIETOR:
+        return {"business_type": kind}
+    reg = data["business"]["registration"]
+    return {
+        "business_type": kind,
+        "business_registration_authority": REGISTRATION_AUTHORITY.get(reg["type"], "OTHER"),
+        "business_registration_number": reg["number"],
+        "business_registration_country": data["address"]["country"],
+    }
+
+
 def attributes(data: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
     """What Twilio holds for the verification (the number is kept apart, as `numbers`)."""
     business = data.get("business") or {}
@@ -102,6 +146,7 @@ def attributes(data: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, An
         "opt_in_image_urls": list(spec["opt_in_image_urls"]),
         "message_volume": spec["message_volume"],
         "customer_profile": bool(spec.get("customer_profile", True)),
+        **registration(data),
     }
 
 

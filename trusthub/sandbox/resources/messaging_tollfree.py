@@ -85,6 +85,22 @@ _OPTIONAL_TEXT: Final = (
 )  # fmt: skip
 
 
+# Required since January 2026 for every business type but a sole proprietor (the spec's
+# descriptions of BusinessType and the BusinessRegistration* fields; reference section E).
+_REGISTRATION_PARAMS: Final = (
+    "BusinessRegistrationNumber",
+    "BusinessRegistrationAuthority",
+    "BusinessRegistrationCountry",
+)
+
+
+def _require_registration(req: Request) -> None:
+    kind = req.require("BusinessType")
+    if kind != "SOLE_PROPRIETOR":
+        for param in _REGISTRATION_PARAMS:
+            req.require(param)
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -111,6 +127,8 @@ def _fields(req: Request, *, create: bool) -> dict[str, Any]:
         out["age_gated_content"] = req.get("AgeGatedContent") == "true"
     if req.has("OptInKeywords"):
         out["opt_in_keywords"] = _values(req, "OptInKeywords")
+    if create:
+        _require_registration(req)
     if "opt_in_type" in out and out["opt_in_type"] not in OPT_IN_TYPES:
         raise bad_parameter("OptInType", "must be one of " + ", ".join(sorted(OPT_IN_TYPES)))
     for category in out.get("use_case_categories", []):
