@@ -35,30 +35,24 @@ def test_make_plan_takes_no_options_its_settings_decide() -> None:
     assert list(inspect.signature(make_plan).parameters) == ["settings", "store", "workspace"]
 
 
-def test_on_twilio_a_primary_is_never_submitted(tmp_path: Path) -> None:
-    plan = _plan(_settings(tmp_path, "twilio"))
-    submitted = {a.resource for a in plan.actions if a.verb is Verb.SUBMIT}
-    assert submitted.isdisjoint(PRIMARIES)
-    waiting = {a.resource: a.reason for a in plan.actions if a.verb is Verb.WAITING}
+@pytest.mark.parametrize("target", ["sandbox", "twilio"])
+def test_on_every_target_a_primary_is_adopted_never_created_or_submitted(
+    tmp_path: Path, target: str
+) -> None:
+    plan = _plan(_settings(tmp_path, target))
+    verbs = {(a.resource, a.verb) for a in plan.actions}
     for name in PRIMARIES:
-        assert "only in the Twilio Console" in waiting[name]
+        assert (name, Verb.ADOPT) in verbs
+        for verb in (Verb.CREATE, Verb.SUBMIT, Verb.UPDATE, Verb.RESUBMIT, Verb.DELETE):
+            assert (name, verb) not in verbs
 
 
-def test_on_the_sandbox_primaries_are_submitted(tmp_path: Path) -> None:
-    plan = _plan(_settings(tmp_path, "sandbox"))
-    submitted = {a.resource for a in plan.actions if a.verb is Verb.SUBMIT}
-    assert PRIMARIES.issubset(submitted)
-
-
-@pytest.mark.parametrize(("target", "submits"), [("sandbox", True), ("twilio", False)])
-def test_plan_options_follow_the_target(tmp_path: Path, target: str, submits: bool) -> None:
-    settings = replace(default_settings(tmp_path), target=target)  # type: ignore[arg-type]
-    assert plan_options(settings).submit_primary_via_api is submits
-
-
-def test_a_target_the_policy_does_not_know_gets_the_safe_answer(tmp_path: Path) -> None:
-    settings = replace(default_settings(tmp_path), target="elsewhere")  # type: ignore[arg-type]
-    assert plan_options(settings).submit_primary_via_api is False
+def test_plan_options_do_not_depend_on_the_target(tmp_path: Path) -> None:
+    options = {
+        plan_options(replace(default_settings(tmp_path), target=t))  # type: ignore[arg-type]
+        for t in ("sandbox", "twilio", "elsewhere")
+    }
+    assert len(options) == 1
 
 
 def _with(*verbs: Verb, unsafe: tuple[str, ...] = ()) -> Plan:

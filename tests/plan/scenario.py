@@ -14,7 +14,13 @@ import yaml
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import desired_resources
 from trusthub.model.privacy import fingerprint_key
-from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
+from trusthub.plan.engine import (
+    PlanOptions,
+    compute_plan,
+    desired_hashes,
+    sids_needed,
+    specs_needed,
+)
 from trusthub.plan.model import Plan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,12 +74,19 @@ def recorded_from(
 
 
 def plan_for(
-    profiles: Mapping[str, Mapping[str, Any]], recorded: Recorded, serial: int = 3
+    profiles: Mapping[str, Mapping[str, Any]],
+    recorded: Recorded,
+    serial: int = 3,
+    *,
+    recorded_sids: Mapping[str, str] | None = None,
 ) -> tuple[Plan, dict[str, DesiredResource]]:
     desired = desired_of(profiles)
     hashes = desired_hashes(desired, KEY)
     needed = specs_needed(hashes, recorded.records)
     bodies = {n: recorded.bodies[n] for n in needed}
+    # A recorded primary was adopted by the SID its file names.
+    sids = {n: str(desired[n].attributes["sid"]) for n in sids_needed(desired, recorded.records)}
+    sids.update(recorded_sids or {})
     plan = compute_plan(
         desired,
         recorded.records,
@@ -82,7 +95,8 @@ def plan_for(
         lineage=LINEAGE,
         serial=serial,
         hashes=hashes,
-        options=PlanOptions(submit_primary_via_api=True),
+        recorded_sids=sids,
+        options=PlanOptions(),
     )
     return plan, desired
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.plan.scenario import KEY, Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model.desired import DesiredResource
-from trusthub.plan.model import Plan
+from trusthub.plan.model import ActionId, Plan, Verb
 from trusthub.report.plan_json import render_json
 from trusthub.report.plan_markdown import render_markdown
 from trusthub.report.plan_text import render_text
@@ -51,8 +51,24 @@ def edit_in_review() -> Scenario:
 def edit_approved() -> Scenario:
     base = example_profiles()
     new = edited(base)
+    new["thames-tea-partners"]["business"]["website"] = "https://thames-tea.example.com"
+    return new, recorded_from(base, ALL_DRAFT)
+
+
+def primary_drift() -> Scenario:
+    """An adopted primary's YAML edited: drift to make in the Console, nothing applied."""
+    base = example_profiles()
+    new = edited(base)
     new["acme-isv"]["business"]["website"] = "https://acme.example.com"
     return new, recorded_from(base, ALL_DRAFT)
+
+
+def primary_removed() -> Scenario:
+    """A primary's file removed (with its secondaries'): forgotten, never deleted."""
+    base = example_profiles()
+    new = {"jordan-rivera": edited(base)["jordan-rivera"]}
+    statuses = {n: s for n, s in ALL_DRAFT.items() if n in ("acme-isv", "jordan-rivera")}
+    return new, recorded_from(base, statuses)
 
 
 def deletes() -> Scenario:
@@ -130,6 +146,8 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "edited-draft": edited_draft,
     "edit-in-review-refused": edit_in_review,
     "edit-approved-refused": edit_approved,
+    "primary-drift-console-managed": primary_drift,
+    "primary-removed-forgotten": primary_removed,
     "delete-approved-refused-draft-deleted": deletes,
     "rejected-fixed-resubmit": rejected_fixed,
     "rejected-unfixed-waiting": rejected_unfixed,
@@ -186,9 +204,42 @@ def test_refusal_names_the_way_out() -> None:
     plan, _ = _plan("edit-approved-refused")
     (refused,) = plan.refused
     assert refused.reason == (
-        "acme-isv is twilio-approved: Trust Hub does not allow edits (error 70002). "
+        "thames-tea-partners is twilio-approved: Trust Hub does not allow edits (error 70002). "
         "Revert business.website, or create a new profile."
     )
+
+
+def test_an_adopted_primary_edited_is_drift_to_make_in_the_console() -> None:
+    plan, _ = _plan("primary-drift-console-managed")
+    (drift,) = [a for a in plan.actions if a.resource == "acme-isv"]
+    assert drift.verb is Verb.DRIFT
+    assert [c.dotted for c in drift.changes] == ["business.website"]
+    assert "managed in the Twilio Console: change this there" in drift.reason
+    assert not plan.refused
+    assert plan.has_changes  # --detailed-exitcode: 4
+    # Apply sends nothing for the primary (its new trust products are trusthub's).
+    assert not any(a.verb.changes_remote for a in plan.actions if a.resource == "acme-isv")
+
+
+def test_a_new_workspace_adopts_its_primaries_and_never_creates_or_submits_them() -> None:
+    plan, _ = _plan("new-workspace")
+    for name in ("acme-isv", "jordan-rivera"):
+        verbs = {a.verb for a in plan.actions if a.resource == name}
+        assert verbs == {Verb.ADOPT, Verb.ASSIGN}, (name, verbs)
+    create = next(a for a in plan.actions if str(a.id) == "brightsmile-dental:create")
+    assert ActionId("acme-isv", Verb.ADOPT) in create.depends_on
+
+
+def test_a_state_holding_another_sid_for_the_primary_is_refused_with_the_way_out() -> None:
+    base = example_profiles()
+    recorded = recorded_from(base, ALL_DRAFT)
+    older = "BU" + "0" * 32  # as an older trusthub recorded the primary it created itself
+    plan, _ = plan_for(base, recorded, recorded_sids={"acme-isv": older})
+    (refused,) = plan.refused
+    assert refused.resource == "acme-isv"
+    assert older in refused.reason
+    assert "trusthub state rm acme-isv" in refused.reason
+    assert f"set `sid: {older}`" in refused.reason
 
 
 def test_markdown_stays_under_the_comment_limit() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -67,10 +68,27 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], Recorded]:
     for name in draw(st.lists(st.sampled_from(sorted(BASE)), max_size=4, unique=True)):
         _apply_edit(profiles, name, draw(EDITS))
     if "acme-isv" not in profiles:  # secondaries need their primary (validation enforces it)
-        for data in profiles.values():
+        for name, data in profiles.items():
             data.pop("primary", None)
             data["role"] = "primary"
+            data.setdefault("sid", "BU" + hashlib.sha256(name.encode()).hexdigest()[:32])
     return profiles, recorded
+
+
+def _check_primaries(plan: Plan, profiles: dict[str, dict[str, Any]]) -> None:
+    """A primary is made in the Twilio Console: the plan adopts it, assigns its numbers,
+    shows its drift, and otherwise never writes it (a removed one is only forgotten)."""
+    primaries = {n for n, d in [*BASE.items(), *profiles.items()] if d.get("role") == "primary"}
+    allowed = {Verb.ADOPT, Verb.ASSIGN, Verb.DRIFT, Verb.WAITING, Verb.REFUSED}
+    for action in plan.actions:
+        if action.kind != PROFILE or action.resource not in primaries:
+            continue
+        if action.verb is Verb.DELETE:
+            assert action.transitions[-1][1] == "(forgotten)", action
+        else:
+            assert action.verb in allowed, action
+        if action.verb is Verb.ADOPT:
+            assert action.transitions[0][1].startswith("adopted BU"), action
 
 
 def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
@@ -96,6 +114,9 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             assert status is None or replaced, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
             assert recorded.records[action.profile].status == lc.APPROVED, action
+        if action.verb is Verb.ADOPT:
+            assert status is None, action
+            continue
         for dep in action.depends_on:
             assert any(a.id == dep for a in plan.actions), (action, dep)
         assert set(action.transitions) <= {
@@ -103,6 +124,7 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             (life.rejected, life.submitted),
             ("(none)", life.draft),
             *((s, "(deleted)") for s in ("(none)", *life.deletable)),
+            *((s, "(forgotten)") for s in ("(none)", *life.statuses)),
         }, action
 
 
@@ -135,6 +157,7 @@ def test_plan_never_proposes_a_forbidden_transition(case: tuple[dict[str, Any], 
     profiles, recorded = case
     plan, _ = plan_for(profiles, recorded)
     _check_lifecycle(plan, recorded)
+    _check_primaries(plan, profiles)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

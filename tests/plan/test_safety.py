@@ -7,10 +7,10 @@ from trusthub.plan.safety import unsafe_reasons
 
 def _profiles(count: int) -> dict[str, dict[str, object]]:
     base = {
-        "apiVersion": "trusthub/v1", "kind": "CustomerProfile", "role": "primary",
-        "type": "individual", "terms_of_service_accepted": True,
-        "individual": {"first_name": "A", "last_name": "B", "email": "a@b.example.com",
-                       "phone": "+12065550100"},
+        # Secondaries: trusthub writes them (a primary is the Console's, never updated).
+        "apiVersion": "trusthub/v1", "kind": "CustomerProfile", "role": "secondary",
+        "primary": "isv", "type": "business", "terms_of_service_accepted": True,
+        "business": {"legal_name": "A B LLC"},
         "address": {"street": "1 Main St", "city": "Seattle", "region": "WA",
                     "postal_code": "98101", "country": "US"},
         "notifications": {"email": "a@b.example.com"},

@@ -124,7 +124,7 @@ def test_a_profile_pickles_without_its_text_and_locates_by_reading_again(tmp_pat
     clone = pickle.loads(pickle.dumps(doc))
     assert clone == doc
     assert clone.locator._document is None
-    assert clone.locate(["business", "website"]) == Location("profiles/acme-isv.yaml", 15, 12)
+    assert clone.locate(["business", "website"]) == Location("profiles/acme-isv.yaml", 16, 12)
     (workspace / "profiles" / "acme-isv.yaml").unlink()
     assert pickle.loads(pickle.dumps(doc)).locate(["name"]) == Location(
         "profiles/acme-isv.yaml", 1, 1

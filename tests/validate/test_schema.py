@@ -47,7 +47,7 @@ QUOTE_SENSITIVE = (
     [
         (
             ("  website:", "  webside: x\n  website:"),
-            ("p.yaml:15:3", "$.business.webside", "unknown key 'webside'; did you mean 'website'?"),
+            ("p.yaml:16:3", "$.business.webside", "unknown key 'webside'; did you mean 'website'?"),
         ),
         (
             ("kind: CustomerProfile", "kind: CustomerProfile\nzzz: 1"),
@@ -57,7 +57,7 @@ QUOTE_SENSITIVE = (
                 (
                     "unknown key 'zzz'; allowed keys: address, apiVersion, "
                     "authorized_representatives, business, friendly_name, individual, kind, "
-                    "name, notifications, phone_numbers, primary, role, submit, "
+                    "name, notifications, phone_numbers, primary, role, sid, submit, "
                     "terms_of_service_accepted, toll_free_verifications, trust_products, type"
                 ),
             ),
@@ -65,7 +65,7 @@ QUOTE_SENSITIVE = (
         (
             ("industry: Technology", "industry: technology"),
             (
-                "p.yaml:10:13",
+                "p.yaml:11:13",
                 "$.business.industry",
                 (
                     '"technology" is not one of the allowed values: "Automotive", '
@@ -82,7 +82,7 @@ QUOTE_SENSITIVE = (
         (
             ('postal_code: "94105"', "postal_code: 94105"),
             (
-                "p.yaml:20:16",
+                "p.yaml:21:16",
                 "$.address.postal_code",
                 QUOTE_SENSITIVE,
             ),
@@ -90,7 +90,7 @@ QUOTE_SENSITIVE = (
         (
             ('phone: "+14155550123"', 'phone: "4155550123"'),
             (
-                "p.yaml:26:12",
+                "p.yaml:27:12",
                 "$.authorized_representatives[0].phone",
                 (
                     "the value does not have "
@@ -102,14 +102,14 @@ QUOTE_SENSITIVE = (
         (
             ('phone_numbers: ["+14155550100"]', 'phone_numbers: ["+14155550100", "+14155550100"]'),
             (
-                "p.yaml:32:33",
+                "p.yaml:33:33",
                 "$.phone_numbers[1]",
                 "duplicate item: the same as item 0 of this list",
             ),
         ),
         (
             ("  city: San Francisco\n", ""),
-            ("p.yaml:16:1", "$.address", "missing required key 'city' (city)"),
+            ("p.yaml:17:1", "$.address", "missing required key 'city' (city)"),
         ),
         (
             ("apiVersion: trusthub/v1", "apiVersion: v1"),
@@ -127,7 +127,7 @@ def test_a_forbidden_section_is_one_problem_not_one_per_key_inside() -> None:
     found = problems_of(("type: business\n", "type: business\nindividual:\n  first_name: A\n"))
     assert found == [
         (
-            "p.yaml:6:1",
+            "p.yaml:7:1",
             "$.individual",
             (
                 "key 'individual' is not allowed here (only an individual profile has an "
@@ -141,7 +141,7 @@ def test_sensitive_values_are_never_echoed() -> None:
     found = problems_of(('number: "47-1234567"', "number: 471234567"))
     assert found == [
         (
-            "p.yaml:13:13",
+            "p.yaml:14:13",
             "$.business.registration.number",
             QUOTE_SENSITIVE,
         )

@@ -46,6 +46,10 @@ class StoreRecorder:
         with self._lock, self.store.transaction() as tx:
             tx.confirm(kind, name, role, sid)
 
+    def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
+        with self._lock:
+            return self.store.specs([name]).get(name)
+
     def forget(self, kind: str, name: str, role: str) -> None:
         with self._lock, self.store.transaction() as tx:
             tx.forget(kind, name, role)

@@ -11,9 +11,15 @@ from trusthub.app.policy import plan_options
 from trusthub.config.settings import Settings
 from trusthub.errors import Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import PROFILE, desired_resources
+from trusthub.model.kinds import KINDS, PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
-from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
+from trusthub.plan.engine import (
+    PlanOptions,
+    compute_plan,
+    desired_hashes,
+    sids_needed,
+    specs_needed,
+)
 from trusthub.plan.model import Plan
 from trusthub.plan.safety import over_budget, unsafe_reasons
 from trusthub.state.base import StateStore
@@ -81,6 +87,11 @@ def plan_against_state(
     recorded = snapshot.by_name()
     spec_hashes = hashes(key) if hashes is not None else desired_hashes(desired, key)
     bodies = store.specs(specs_needed(spec_hashes, recorded))
+    recorded_sids = {}
+    for name in sids_needed(desired, recorded):
+        kind = desired[name].kind
+        if (sid := store.sids(kind, name).get(KINDS[kind].root_role)) is not None:
+            recorded_sids[name] = sid
     plan = compute_plan(
         desired,
         recorded,
@@ -89,6 +100,7 @@ def plan_against_state(
         lineage=snapshot.lineage,
         serial=snapshot.serial,
         hashes=spec_hashes,
+        recorded_sids=recorded_sids,
         options=options,
     )
     return plan, key, sum(1 for r in recorded.values() if r.kind == PROFILE)

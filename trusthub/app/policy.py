@@ -1,8 +1,9 @@
 """What a plan is made with and what it may go ahead with: the one place both are decided.
 
-`plan_options` derives the planner's options from the settings. There is no permissive
-default to fall back on: a primary profile is submitted through the API only on the
-sandbox, because real Trust Hub refuses such submissions.
+`plan_options` derives the planner's options from the settings. Every target is planned
+alike: in particular a primary profile is never created or submitted through the API on
+any target (Twilio makes primaries only in its Console; the sandbox answers as Twilio
+does), it is adopted by its SID.
 
 `refusal` is the refusal policy that `plan` (exit 1) and `apply` (raises the error, nothing
 applied) share, so the two commands cannot disagree about a plan.
@@ -15,13 +16,9 @@ from trusthub.errors import PlanError
 from trusthub.plan.engine import PlanOptions
 from trusthub.plan.model import Plan
 
-# The targets on which a primary profile may be submitted through the API. Anything else
-# (real Twilio, or a target added later) gets the safe answer: submit in the Console.
-_SUBMITS_PRIMARY_VIA_API = frozenset({"sandbox"})
-
 
 def plan_options(settings: Settings) -> PlanOptions:
-    return PlanOptions(submit_primary_via_api=settings.target in _SUBMITS_PRIMARY_VIA_API)
+    return PlanOptions()
 
 
 def refusal(plan: Plan, *, force: bool) -> PlanError | None:

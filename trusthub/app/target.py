@@ -32,7 +32,6 @@ class Target:
     api: TrustHubProvider
     name: str  # "sandbox" or "twilio"
     provision_numbers: bool
-    submit_primary_via_api: bool
     retrying: RetryingHttpClient
     account_sid: str = ""  # the account the credentials name; never shown in full
 
@@ -61,9 +60,9 @@ def open_target(settings: Settings, *, environ: Mapping[str, str] | None = None)
     if settings.target == "twilio":
         connection = connect_twilio(env, transport=_loopback_transport(env))
         account = env.get("TWILIO_ACCOUNT_SID", "")
-        return Target(connection.api, "twilio", False, False, connection.retrying, account)
+        return Target(connection.api, "twilio", False, connection.retrying, account)
     from trusthub.sandbox import Sandbox
 
     sandbox = Sandbox.from_settings(settings)
     connection = connect_client(sandbox.client())
-    return Target(connection.api, "sandbox", True, True, connection.retrying, sandbox.account_sid)
+    return Target(connection.api, "sandbox", True, connection.retrying, sandbox.account_sid)

@@ -254,11 +254,12 @@ class Converger:
         """Create or update the resource's objects, then record what the target holds."""
         applier.converge(self, desired, update=update)
         observed = applier.observe(self.api, self.rec.sids(self.kind, self.name))
+        body, spec_hash = applier.recorded_body(self, desired)
         self.rec.applied(
             self.kind,
             self.name,
-            body=desired.sealed(self.ctx.key).to_data(),
-            spec_hash=desired.spec_hash(self.ctx.key),
+            body=body,
+            spec_hash=spec_hash,
             status=observed.status if observed else None,
             policy_sid=observed.policy_sid if observed else "",
             action=self.action.verb.value,
@@ -273,6 +274,9 @@ def run_action(ctx: Context, action: Action) -> None:
     if action.verb in (Verb.CREATE, Verb.UPDATE, Verb.ASSIGN):
         assert desired is not None
         c.converge(applier, desired, update=action.verb is not Verb.CREATE)
+    elif action.verb is Verb.ADOPT:
+        assert desired is not None
+        applier.adopt(c, desired)
     elif action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
         applier.submit(c)
     elif action.verb is Verb.DELETE:

@@ -25,6 +25,10 @@ class Recorder(Protocol):
 
     def forget(self, kind: str, name: str, role: str) -> None: ...
 
+    def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
+        """The sealed body recorded for the resource, or None."""
+        ...
+
     def applied(
         self,
         kind: str,

@@ -71,7 +71,8 @@ def apply(
         refused = refusal(plan, force=force)
         if refused is not None:
             raise refused
-        if not plan.has_changes:
+        if not any(a.verb.changes_remote for a in plan.actions):
+            # Drift on a Console-owned primary is a difference, but nothing apply can do.
             click.echo("Nothing to apply.")
             return
         if not auto_approve:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -276,3 +277,26 @@ def reset(app: AppContext, yes: bool) -> None:
     with _open(app) as sb:
         sb.reset()
     click.echo("sandbox reset (the workspace state may still record SIDs from before)")
+
+
+@sandbox.group("console")
+def console() -> None:
+    """Play the parts of the Twilio Console a rehearsal needs (what Twilio's API refuses)."""
+
+
+@console.command("create-primary")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def create_primary(app: AppContext, file: Path) -> None:
+    """Make the approved primary customer profile of FILE in the sandbox, as the Console
+    would (under the file's `sid:` when it has one), and print its SID."""
+    from trusthub.app.console import create_console_primary
+
+    outcome = create_console_primary(app.settings, file)
+    sid = outcome.result.sid
+    if outcome.result.created:
+        click.echo(f"{outcome.name}: created primary customer profile {sid} (twilio-approved)")
+    else:
+        click.echo(f"{outcome.name}: primary customer profile {sid} is already in the sandbox")
+    if not outcome.had_sid:
+        click.echo(f"Put its SID in {outcome.display}:  sid: {sid}")

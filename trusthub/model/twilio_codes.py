@@ -29,6 +29,15 @@ here and nowhere else:
 * A secondary submitted before its primary is approved: Twilio documents the primary
   must be approved for the secondary to pass evaluation, without a rejection code. The
   sandbox rejects it with 22216 (a supporting item of the policy is missing or unusable).
+* Primary customer profiles are made only in the Twilio Console. The API answers 400 with
+  "restricted via API for Primary Customer Profiles" to a `POST /v1/CustomerProfiles` with a
+  primary policy, to `Status=pending-review` on a draft primary and to `Status=draft` on an
+  approved one, and "User cannot perform this status update" to `Status=pending-review` on
+  an approved primary. The numeric code of both answers is UNCONFIRMED (seen only in
+  third-party integrations); trusthub and its sandbox use 70002, Twilio's generic bad
+  request (`PRIMARY_RESTRICTED`), so a client treats them as the refusals they are. The
+  sandbox also refuses, with the same answer, any API edit of a primary bundle's friendly
+  name, email or status callback (the stricter reading: the Console owns the bundle).
 """
 
 from __future__ import annotations
@@ -66,6 +75,12 @@ CNAM_NAME_MISMATCH: Final = 11007
 CNAM_PROHIBITED: Final = 11008
 CNAM_REQUIREMENTS: Final = 11009
 SUPPORTING_ITEM: Final = 22216
+# Primary customer profiles through the API (code UNCONFIRMED: see the module docstring).
+PRIMARY_RESTRICTED: Final = 70002
+PRIMARY_RESTRICTED_MESSAGE: Final = (
+    "This operation is restricted via API for Primary Customer Profiles; use the Twilio Console"
+)
+PRIMARY_STATUS_UPDATE_MESSAGE: Final = "User cannot perform this status update"
 
 _TABLE: Final = (
     TwilioCode(

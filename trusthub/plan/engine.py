@@ -34,7 +34,14 @@ NONE = "(none)"
 DELETED = "(deleted)"
 FORGOTTEN = "(forgotten)"  # the state lets go of it; the target keeps it
 
-__all__ = ["FORGOTTEN", "PlanOptions", "UnknownDependencyError", "compute_plan", "specs_needed"]
+__all__ = [
+    "FORGOTTEN",
+    "PlanOptions",
+    "UnknownDependencyError",
+    "compute_plan",
+    "sids_needed",
+    "specs_needed",
+]
 
 
 class UnknownDependencyError(TrusthubError):
@@ -79,6 +86,14 @@ def specs_needed(desired_hash: Mapping[str, str], recorded: Mapping[str, Recorde
     return sorted(changed | gone)
 
 
+def sids_needed(
+    desired: Mapping[str, DesiredResource], recorded: Mapping[str, Recorded]
+) -> list[str]:
+    """Recorded names whose desired resource names its own SID (an object made outside
+    trusthub): the plan compares the SID recorded for it with the YAML's."""
+    return sorted(n for n, d in desired.items() if "sid" in d.attributes and n in recorded)
+
+
 def compute_plan(
     desired: Mapping[str, DesiredResource],
     recorded: Mapping[str, Recorded],
@@ -89,12 +104,15 @@ def compute_plan(
     serial: int,
     options: PlanOptions,
     hashes: Mapping[str, str] | None = None,
+    recorded_sids: Mapping[str, str] | None = None,
     kinds: Kinds = KINDS,
     planners: Mapping[str, KindPlanner] = PLANNERS,
 ) -> Plan:
     """The actions that turn `recorded` into `desired`, in the order apply must follow.
 
-    `recorded_bodies` holds the sealed recorded body of every name `specs_needed` returned.
+    `recorded_bodies` holds the sealed recorded body of every name `specs_needed` returned;
+    `recorded_sids` the recorded SID (of the kind's root role) of every desired resource
+    that names its own SID (`sids_needed`), so an adopted object's SID can be compared.
     """
     bodies = {name: SealedBody.from_data(body) for name, body in recorded_bodies.items()}
     planner = _Planner(
@@ -106,6 +124,7 @@ def compute_plan(
         options,
         kinds,
         planners,
+        recorded_sids or {},
     )
     return planner.run(lineage, serial)
 
@@ -123,7 +142,9 @@ class _Planner:
         options: PlanOptions,
         kinds: Kinds,
         planners: Mapping[str, KindPlanner],
+        recorded_sids: Mapping[str, str],
     ) -> None:
+        self.recorded_sids = recorded_sids
         self.desired_ = desired
         self.recorded = recorded
         self.bodies = bodies
@@ -177,6 +198,9 @@ class _Planner:
 
     def action(self, action_id: ActionId) -> Action | None:
         return self.by_id.get(action_id)
+
+    def recorded_sid(self, name: str) -> str | None:
+        return self.recorded_sids.get(name)
 
     def recorded_detail(self, name: str) -> Mapping[str, Any]:
         r = self.recorded.get(name)
@@ -300,6 +324,9 @@ class _Planner:
             self._act(name, Verb.REFUSED, reason=why)
             return
         status = self.status(name)
+        if (console_sid := planner.console_sid(d, self)) is not None:
+            self._console_owned(d, planner, console_sid, status)
+            return
         if status is None:
             wait = planner.create_wait(d, self)
             if wait is not None:
@@ -464,6 +491,65 @@ class _Planner:
                 depends_on=[ActionId(name, Verb.UPDATE), *planner.assign_after(d, self)],
             )
         return bool(changes)
+
+    # -- objects made outside trusthub ---------------------------------------------------
+
+    def _console_owned(
+        self, d: DesiredResource, planner: KindPlanner, sid: str, status: str | None
+    ) -> None:
+        """An object the Twilio Console makes and owns (a primary profile): adopted by its
+        SID, then never created, updated, submitted or deleted. Its YAML differing from what
+        was recorded is drift, shown and not applied; its phone numbers are assigned through
+        the API (`ProfileKind` says why)."""
+        name = d.name
+        recorded_sid = self.recorded_sid(name)
+        adopt = status is None and recorded_sid is None
+        if not adopt and recorded_sid != sid:
+            self._act(
+                name,
+                Verb.REFUSED,
+                reason=planner.console_sid_mismatch(d, self, recorded_sid, sid),
+            )
+            return
+        if adopt:
+            self._act(
+                name,
+                Verb.ADOPT,
+                transitions=((NONE, f"adopted {sid}"),),
+                reason=planner.adopt_note(d, self, sid),
+            )
+            if d.numbers:
+                self._act(
+                    name,
+                    Verb.ASSIGN,
+                    numbers_added=tuple(sorted(fingerprint(self.key, n) for n in d.numbers)),
+                    depends_on=[ActionId(name, Verb.ADOPT), *planner.assign_after(d, self)],
+                )
+            return
+        r = self.recorded[name]
+        if r.spec_hash != self.hashes[name]:
+            old = self.bodies.get(name, EMPTY_BODY)
+            new_attrs = seal(dict(d.attributes), self.key)
+            changes = tuple(
+                FieldChange(path, a, b, is_sensitive(path))
+                for path, a, b in diff(dict(old.attributes), new_attrs)
+            )
+            if changes:
+                self._act(
+                    name, Verb.DRIFT, changes=changes, reason=planner.drift_note(d, self, sid)
+                )
+            new_numbers = {fingerprint(self.key, n) for n in d.numbers}
+            old_numbers = set(old.numbers)
+            if new_numbers != old_numbers:
+                self._act(
+                    name,
+                    Verb.ASSIGN,
+                    numbers_added=tuple(sorted(new_numbers - old_numbers)),
+                    numbers_removed=tuple(sorted(old_numbers - new_numbers)),
+                    depends_on=list(planner.assign_after(d, self)),
+                )
+        if status is not None and (wait := planner.console_wait(d, self, status)) is not None:
+            self._act(name, Verb.WAITING, reason=wait)
 
     # -- deletes ------------------------------------------------------------------------
 

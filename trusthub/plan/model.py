@@ -21,11 +21,24 @@ class Verb(enum.StrEnum):
     ASSIGN = "assign"  # phone numbers added to or removed from a bundle
     SUBMIT = "submit"
     RESUBMIT = "resubmit"
+    # An object made outside trusthub (a primary profile, in the Twilio Console): read by its
+    # SID, checked and recorded. Nothing on the target changes.
+    ADOPT = "adopt"
+    # A difference between the YAML and an object trusthub never writes (a Console-owned
+    # primary): shown with its fields, applies nothing, and is still a difference.
+    DRIFT = "drift"
     WAITING = "waiting"
 
     @property
     def changes_remote(self) -> bool:
-        return self not in (Verb.REFUSED, Verb.WAITING)
+        """Whether apply carries the action out (an adoption only records what it read)."""
+        return self not in (Verb.REFUSED, Verb.WAITING, Verb.DRIFT)
+
+    @property
+    def is_difference(self) -> bool:
+        """Whether the action means the workspace and the target differ (a plan with one
+        has changes, for `--detailed-exitcode`)."""
+        return self.changes_remote or self is Verb.DRIFT
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -169,7 +182,7 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return any(a.verb.changes_remote for a in self.actions)
+        return any(a.verb.is_difference for a in self.actions)
 
     def summary(self) -> str:
         c = self.count
@@ -177,6 +190,8 @@ class Plan:
             f"Plan: {c(Verb.CREATE)} to create, {c(Verb.UPDATE, Verb.ASSIGN)} to update, "
             f"{c(Verb.SUBMIT)} to submit, {c(Verb.RESUBMIT)} to resubmit, "
             f"{c(Verb.DELETE)} to delete. {c(Verb.REFUSED)} refused, {c(Verb.WAITING)} waiting."
+            + (f" {c(Verb.ADOPT)} to adopt." if c(Verb.ADOPT) else "")
+            + (f" {c(Verb.DRIFT)} drifted in the Twilio Console." if c(Verb.DRIFT) else "")
         )
 
     def to_data(self) -> dict[str, Any]:

@@ -47,6 +47,15 @@ class Remote:
 
 
 @dataclass(frozen=True, slots=True)
+class EndUser:
+    """An end user (IT...) as read back: its type and attributes."""
+
+    sid: str
+    type: str
+    attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     sid: str
     status: str  # compliant | noncompliant
@@ -173,6 +182,8 @@ class TrustHubProvider(Protocol):
     ) -> None: ...
 
     def delete_end_user(self, sid: str) -> None: ...
+
+    def fetch_end_user(self, sid: str) -> EndUser: ...
 
     def find_end_users(self, friendly_name: str) -> list[Remote]: ...
 

@@ -28,6 +28,7 @@ from trusthub.provider.api import (
     BrandRegistration,
     Bundle,
     BundleFamily,
+    EndUser,
     Evaluation,
     Remote,
     TollfreeVerification,
@@ -375,6 +376,12 @@ class TwilioSdkProvider:
     @translated
     def delete_end_user(self, sid: str) -> None:
         self.v1.end_users(sid).delete()
+
+    @translated
+    def fetch_end_user(self, sid: str) -> EndUser:
+        raw = self.v1.end_users(sid).fetch()
+        attributes = raw.attributes if isinstance(raw.attributes, dict) else {}
+        return EndUser(str(raw.sid), str(raw.type), dict(attributes))
 
     @translated
     def find_end_users(self, friendly_name: str) -> list[Remote]:

@@ -23,6 +23,8 @@ SYMBOLS: Mapping[Verb, str] = {
     Verb.RESUBMIT: "↻",
     Verb.DELETE: "-",
     Verb.REFUSED: "✗",
+    Verb.ADOPT: "⇐",
+    Verb.DRIFT: "≠",
     Verb.WAITING: "…",
 }
 
@@ -141,10 +143,16 @@ def _action_view(
 
 def _heading(p: ProfileSummary) -> str:
     kind = f"{p.role} {p.type} profile"
+    # Primaries are made in the Twilio Console and only adopted (trusthub.model.kinds.profile).
+    console = p.role == "primary"
     if p.status is None:
-        return f"{kind}, not created yet"
+        return (
+            f"{kind}, made in the Twilio Console, not adopted yet"
+            if console
+            else (f"{kind}, not created yet")
+        )
     since = f" since {p.status_since[:10]}" if p.status_since else ""
-    return f"{kind}, {p.status}{since}"
+    return f"{kind}, {p.status}{since}" + (", managed in the Twilio Console" if console else "")
 
 
 def build_view(
@@ -178,7 +186,7 @@ def build_view(
                 path=summary.path,
                 actions=tuple(_action_view(a, key, show_sensitive, reveal) for a in actions),
                 eligibility=tuple(eligibility.get(summary.name, [])),
-                changed=any(a.verb.changes_remote for a in actions),
+                changed=any(a.verb.is_difference for a in actions),
                 refused=any(a.verb is Verb.REFUSED for a in actions),
             )
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from trusthub.apply.pacing import Pace
+from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
 
@@ -48,6 +49,18 @@ class KindApplier(ABC):
     @abstractmethod
     def delete(self, c: Converger) -> None:
         """Delete the resource's objects (each absent one is fine)."""
+
+    def adopt(self, c: Converger, d: DesiredResource) -> None:
+        """Read the existing object `d` names by SID (made outside trusthub), check it, and
+        record it; nothing on the target changes. Only kinds whose planner names a
+        `console_sid` are ever asked."""
+        raise ApplyError(f"{d.name}: a {self.kind.name} cannot be adopted")
+
+    def recorded_body(self, c: Converger, d: DesiredResource) -> tuple[dict[str, Any], str]:
+        """The body (sealed) and spec hash recorded once `d` is converged: the desired ones,
+        unless the kind records less than it was asked (a Console-owned object keeps what
+        was adopted, so its drift stays visible)."""
+        return d.sealed(c.ctx.key).to_data(), d.spec_hash(c.ctx.key)
 
     @abstractmethod
     def observe(self, api: TrustHubProvider, sids: Mapping[str, str]) -> Observation | None:

@@ -1,4 +1,18 @@
-"""Customer profiles: the identity every other resource hangs on."""
+"""Customer profiles: the identity every other resource hangs on.
+
+Primary profiles are made in the Twilio Console, never through the API (Twilio answers 400
+"restricted via API for Primary Customer Profiles"): a primary's file names its bundle by
+`sid: BU...`, and trusthub adopts it, then never creates, updates, submits, resubmits or
+deletes that bundle or its end users, address and documents. The one place this choice is
+made, for what does go through the API around a primary:
+
+* its phone numbers (channel-endpoint assignments) ARE assigned and unassigned by trusthub
+  through the API, as Twilio documents for direct customers (reference section F: numbers
+  go onto the primary profile), in any status of the bundle;
+* its own trust products (SHAKEN/STIR, CNAM, Voice Integrity) ARE created, submitted and
+  deleted by trusthub, with the adopted primary's SID assigned to them;
+* a secondary's entity assignment names the adopted primary's SID.
+"""
 
 from __future__ import annotations
 

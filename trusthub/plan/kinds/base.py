@@ -21,12 +21,9 @@ from trusthub.plan.model import Action, ActionId, ProductEligibility, Verb
 
 @dataclass(frozen=True, slots=True)
 class PlanOptions:
-    """What the target allows, derived from the settings by `trusthub.app` (no defaults:
-    a caller that forgot them would plan what real Twilio refuses)."""
-
-    # Real Trust Hub refuses primary-profile submissions through the API ("restricted via
-    # API for Primary Customer Profiles"); the sandbox lets users rehearse them.
-    submit_primary_via_api: bool
+    """What the settings tell the planner, derived by `trusthub.app.policy`. Nothing yet:
+    every target is planned alike (primaries, which once were submitted through the API on
+    the sandbox only, are now adopted from the Console everywhere)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +67,11 @@ class PlanView(Protocol):
 
     def action(self, action_id: ActionId) -> Action | None:
         """An action planned so far."""
+        ...
+
+    def recorded_sid(self, name: str) -> str | None:
+        """The SID recorded for a desired resource that names its own SID (see
+        `KindPlanner.console_sid`); None when none is recorded."""
         ...
 
     def recorded_detail(self, name: str) -> Mapping[str, Any]:
@@ -155,6 +157,32 @@ class KindPlanner:
     def delete_after(self, name: str, view: PlanView) -> Sequence[ActionId]:
         """Deletions that must come first (the engine adds the resource's children)."""
         return ()
+
+    # -- objects made outside trusthub (the Twilio Console) --------------------------------
+
+    def console_sid(self, d: DesiredResource, view: PlanView) -> str | None:
+        """The SID of the existing object `d` stands for, when the Twilio Console makes and
+        owns it (a primary profile): the engine then adopts it by that SID and never
+        creates, updates, submits or deletes it. None: trusthub makes it."""
+        return None
+
+    def adopt_note(self, d: DesiredResource, view: PlanView, sid: str) -> str:
+        """What the plan says about the adoption of `d`."""
+        return f"{d.name} is made in the Twilio Console: apply reads {sid} and records it"
+
+    def drift_note(self, d: DesiredResource, view: PlanView, sid: str) -> str:
+        """What the plan says about a Console-owned `d` whose YAML changed."""
+        return f"{d.name} ({sid}) is managed in the Twilio Console: change this there"
+
+    def console_sid_mismatch(
+        self, d: DesiredResource, view: PlanView, recorded: str | None, sid: str
+    ) -> str:
+        """Why a Console-owned `d` is refused when the state records another SID for it."""
+        return f"{d.name}: the state records {recorded or 'no SID'}, the file names {sid}"
+
+    def console_wait(self, d: DesiredResource, view: PlanView, status: str) -> str | None:
+        """What a Console-owned `d` in `status` waits for (its review, in the Console)."""
+        return None
 
 
 def profile_approval_wait(d: DesiredResource, view: PlanView) -> Wait | None:

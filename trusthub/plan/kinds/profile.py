@@ -1,6 +1,12 @@
 """Planning customer profiles: primaries first; a secondary is created after its primary
-and submitted once the primary is approved; a primary is submitted through the API only
-where the target allows it."""
+is adopted and submitted once the primary is approved.
+
+A primary is made in the Twilio Console (Twilio's API refuses to create or submit one) and
+named in its file by `sid:`. The engine adopts it by that SID and from then on never writes
+it: a change of its YAML is drift to make in the Console, and removing its file only
+forgets it. Its phone numbers and its trust products are still trusthub's (see
+`trusthub.model.kinds.profile`).
+"""
 
 from __future__ import annotations
 
@@ -19,26 +25,83 @@ class ProfilePlanner(KindPlanner):
     def rank(self, name: str, view: PlanView) -> int:
         return 0 if view.attribute(name, "role") == "primary" else 1
 
-    def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
-        return [ActionId(d.primary, Verb.CREATE)] if d.primary else []
+    def refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        # Validation refuses it first (rule primary-sid); the plan never falls back on
+        # creating a primary through the API, which Twilio refuses.
+        if d.role == "primary" and self.console_sid(d, view) is None:
+            return (
+                f"{d.name}: a primary profile is created in the Twilio Console; put its SID "
+                f"in {d.path or 'its file'} as `sid: BU...`; for a rehearsal: "
+                f"`trusthub sandbox console create-primary {d.path or 'FILE'}`"
+            )
+        return None
 
-    def submit_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
-        return [ActionId(d.primary, Verb.SUBMIT)] if d.primary else []
+    def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        # The secondary's entity assignment names the adopted primary's SID.
+        return [ActionId(d.primary, Verb.ADOPT)] if d.primary else []
 
     def submit_wait(self, d: DesiredResource, view: PlanView) -> str | None:
-        if d.role == "primary" and not view.options.submit_primary_via_api:
-            return (
-                "Trust Hub accepts primary profile submissions only in the Twilio Console: "
-                "submit it there; `trusthub refresh` records the outcome"
-            )
         if d.primary:
             pstatus = view.status(d.primary)
             if pstatus != lc.APPROVED:
                 return (
                     f"waits for its primary {d.primary} to be {lc.APPROVED} "
-                    f"(now {pstatus or 'not created'})"
+                    f"(now {pstatus or 'not adopted yet'}): approved in the Twilio Console; "
+                    "`trusthub refresh` records it"
                 )
         return None
+
+    def console_sid(self, d: DesiredResource, view: PlanView) -> str | None:
+        sid = d.attributes.get("sid") if d.role == "primary" else None
+        return sid if isinstance(sid, str) else None
+
+    def adopt_note(self, d: DesiredResource, view: PlanView, sid: str) -> str:
+        secondaries = view.referring("primary", d.name)
+        isv = (
+            f", and that its business identity is ISV Reseller or Partner "
+            f"(secondaries: {', '.join(secondaries)})"
+            if secondaries
+            else ""
+        )
+        return (
+            f"{d.name} is made in the Twilio Console: apply reads {sid}, checks that it is a "
+            f"primary {d.attributes.get('type')} profile of this account{isv}, and records it; "
+            "trusthub never creates, edits, submits or deletes it"
+        )
+
+    def drift_note(self, d: DesiredResource, view: PlanView, sid: str) -> str:
+        return (
+            f"{d.name} ({sid}) is managed in the Twilio Console: change this there; "
+            "apply changes nothing on it"
+        )
+
+    def console_sid_mismatch(
+        self, d: DesiredResource, view: PlanView, recorded: str | None, sid: str
+    ) -> str:
+        held = f"bundle {recorded}" if recorded else "no bundle SID"
+        keep = f"; if the recorded one is right, set `sid: {recorded}` in {d.path}"
+        return (
+            f"{d.name}: the state records {held} for this primary, but its file names {sid}. "
+            f"If {sid} is the primary made in the Twilio Console, stop managing the old "
+            f"record with `trusthub state rm {d.name}` (nothing is deleted on Twilio) and plan "
+            "again: it is then adopted" + (keep if recorded else "")
+        )
+
+    def console_wait(self, d: DesiredResource, view: PlanView, status: str) -> str | None:
+        if status == lc.APPROVED:
+            return None
+        return (
+            f"{d.name} is {status}: it is reviewed in the Twilio Console (fix and submit it "
+            "there); `trusthub refresh` records the outcome"
+        )
+
+    def forget(self, name: str, view: PlanView) -> str | None:
+        if view.attribute(name, "role") != "primary":
+            return None
+        return (
+            f"{name} is managed in the Twilio Console: removing its file stops trusthub "
+            "managing it; nothing is deleted on Twilio"
+        )
 
     def delete_blockers(self, name: str, view: PlanView) -> Sequence[str]:
         blockers = []

@@ -4,6 +4,12 @@ New bundles are `draft`. The only status a client may set is `pending-review`, f
 `draft` or `twilio-rejected`; edits are refused with 70002 while a bundle is pending-review,
 in-review or twilio-approved. DELETE works only on `draft` and `twilio-rejected` bundles
 (UNCONFIRMED rule, answered with 70002 too).
+
+Primary customer profiles are made only in the Console (`trusthub.sandbox.console` plays
+it): as Twilio does, the API refuses a create with a primary policy and any status change
+of a primary with 400 (`twilio_codes.PRIMARY_RESTRICTED`, whose number is UNCONFIRMED), and,
+the stricter reading, any edit of a primary bundle's own fields. Its channel-endpoint
+(phone number) assignments stay open to the API, as Twilio documents for direct customers.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from trusthub.model import twilio_codes
 from trusthub.sandbox import callbacks, review
-from trusthub.sandbox.policies import POLICY_BY_SID
+from trusthub.sandbox.policies import POLICY_BY_SID, PRIMARY_BUSINESS, PRIMARY_INDIVIDUAL
 from trusthub.sandbox.protocol import (
     STATUS_FORBIDS_CHANGE,
     ApiError,
@@ -31,6 +38,16 @@ if TYPE_CHECKING:
 
 STATUSES = (review.DRAFT, review.PENDING, review.IN_REVIEW, review.REJECTED, review.APPROVED)
 DELETABLE = frozenset({review.DRAFT, review.REJECTED})
+PRIMARY_POLICIES = frozenset({PRIMARY_BUSINESS, PRIMARY_INDIVIDUAL})
+
+
+def primary_restricted(message: str = twilio_codes.PRIMARY_RESTRICTED_MESSAGE) -> ApiError:
+    """Twilio's answer to what only the Console may do to a primary customer profile."""
+    return ApiError(400, twilio_codes.PRIMARY_RESTRICTED, message)
+
+
+def is_primary(row: Row) -> bool:
+    return row.kind == "customer_profile" and row.data["policy_sid"] in PRIMARY_POLICIES
 
 
 def render(spec: BundleSpec, req: Request, row: Row) -> dict[str, Any]:
@@ -61,6 +78,8 @@ def create(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
     name = common.friendly_name(req.require("FriendlyName"))
     email = common.email(req.require("Email"))
     policy_sid = req.require("PolicySid")
+    if spec.kind == "customer_profile" and policy_sid in PRIMARY_POLICIES:
+        raise primary_restricted()
     policy = POLICY_BY_SID.get(policy_sid)
     if policy is None or policy.kind != spec.kind:
         raise bad_parameter("PolicySid", f"{policy_sid} is not a {spec.label} policy")
@@ -110,6 +129,12 @@ def listing(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) -
 
 def update(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     status = req.get("Status")
+    with sb.store.read() as tx:
+        current = common.load_bundle(tx, spec, args["Sid"], req)
+    if is_primary(current):
+        if status == review.PENDING and current.data["status"] == review.APPROVED:
+            raise primary_restricted(twilio_codes.PRIMARY_STATUS_UPDATE_MESSAGE)
+        raise primary_restricted()
     if status is not None and status != review.PENDING:
         raise bad_parameter("Status", "the only status a client may set is pending-review")
     changes: dict[str, Any] = {}
