@@ -7,10 +7,13 @@ from typing import Any
 
 from twilio.rest import Client
 
+from trusthub.sandbox import Sandbox
 from trusthub.sandbox import policies as p
+from trusthub.sandbox.console import ConsoleEndUser, ConsolePrimary, create_primary
 
 PRIMARY = p.PRIMARY_BUSINESS
 SECONDARY = p.SECONDARY_BUSINESS
+STARTER = p.STARTER
 
 
 def business_info(**changes: Any) -> dict[str, Any]:
@@ -111,15 +114,80 @@ def profile(
     return built
 
 
-def approved_primary(client: Client, **options: Any) -> Built:
-    """The ISV's primary business profile, submitted and approved (decided at the read)."""
-    options.setdefault("name", "Acme ISV primary")
-    options.setdefault("info", business_info(business_identity="isv_reseller_or_partner"))
-    built = profile(client, policy=PRIMARY, **options)
-    bundle = client.trusthub.v1.customer_profiles(built.sid)
-    bundle.update(status="pending-review")
+def sandbox_of(client: Client) -> Sandbox:
+    """The Sandbox answering `client` in-process (through any checking wrapper)."""
+    http: Any = client.http_client
+    while not hasattr(http, "sandbox"):
+        http = getattr(http, "inner", None)
+        if http is None:
+            raise TypeError("this client does not reach a sandbox in-process: pass sandbox=")
+    sb: Sandbox = http.sandbox
+    return sb
+
+
+def approved_primary(
+    client: Client,
+    *,
+    sandbox: Sandbox | None = None,
+    name: str = "Acme ISV primary",
+    email: str = "compliance@acme-messaging.example.com",
+    callback: str | None = None,
+    info: dict[str, Any] | None = None,
+    reps: list[dict[str, Any]] | None = None,
+    numbers: tuple[str, ...] = (),
+) -> Built:
+    """The ISV's primary business profile, approved, made as the Twilio Console makes it
+    (the API refuses to create or submit a primary); its numbers assigned through the API,
+    as Twilio allows."""
+    users = {
+        "customer_profile_business_information": info
+        or business_info(business_identity="isv_reseller_or_partner")
+    }
+    for i, rep in enumerate(reps if reps is not None else [representative()], start=1):
+        users[f"authorized_representative_{i}"] = rep
+    form = ConsolePrimary(
+        policy_sid=PRIMARY,
+        friendly_name=name,
+        email=email,
+        status_callback=callback,
+        end_users=[ConsoleEndUser(t, f"{name} {t}", a) for t, a in users.items()],
+        address={
+            "customer_name": "Acme Messaging, Inc.",
+            "street": "500 Howard Street",
+            "city": "San Francisco",
+            "region": "CA",
+            "postal_code": "94105",
+            "iso_country": "US",
+        },
+        address_name=f"{name} address",
+    )
+    sid = create_primary(sandbox or sandbox_of(client), form).sid
+    th = client.trusthub.v1
+    built = Built(sid)
+    bundle = th.customer_profiles(sid)
+    for assignment in bundle.customer_profiles_entity_assignments.list():
+        if assignment.object_sid.startswith("IT"):
+            built.end_users[th.end_users(assignment.object_sid).fetch().type] = (
+                assignment.object_sid
+            )
+        elif assignment.object_sid.startswith("RD"):
+            built.document = assignment.object_sid
+            doc = th.supporting_documents(assignment.object_sid).fetch()
+            built.address = str(doc.attributes["address_sids"])
+    channels = bundle.customer_profiles_channel_endpoint_assignment
+    for e164 in numbers:
+        pn = number(client, e164)
+        channels.create(channel_endpoint_type="phone-number", channel_endpoint_sid=pn)
+        built.numbers.append(pn)
     assert bundle.fetch().status == "twilio-approved"
     return built
+
+
+def submittable(client: Client, **options: Any) -> Built:
+    """A complete secondary business profile in draft, on an approved primary: what a
+    test submits to exercise the review (primaries cannot be submitted through the API)."""
+    primary = approved_primary(client, name="Primary of " + options.get("name", "BrightSmile"))
+    return profile(client, primary=primary.sid, **options)
 
 
 def product(

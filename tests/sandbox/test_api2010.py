@@ -86,7 +86,7 @@ def test_buy_find_and_release_numbers(client: Client, bad_requests: None) -> Non
 
 
 def test_releasing_a_number_unassigns_it(client: Client) -> None:
-    built = b.profile(client, policy=b.PRIMARY, numbers=("+14155550100",))
+    built = b.submittable(client, numbers=("+14155550100",))
     client.incoming_phone_numbers(built.numbers[0]).delete()
     channels = client.trusthub.v1.customer_profiles(
         built.sid

@@ -20,7 +20,7 @@ from trusthub.sandbox import callbacks as cb
 def test_loopback_receiver_gets_signed_callbacks(
     client: Client, sandbox: Sandbox, receiver: Receiver
 ) -> None:
-    primary = b.profile(client, policy=b.PRIMARY, callback=receiver.url)
+    primary = b.submittable(client, callback=receiver.url)
     client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
     assert [p["Status"] for _, p, _ in receiver.received] == ["pending-review"]
     client.trusthub.v1.customer_profiles(primary.sid).fetch()
@@ -44,9 +44,7 @@ def test_loopback_receiver_gets_signed_callbacks(
 def test_rejection_callback_carries_the_failure_reason(
     client: Client, sandbox: Sandbox, receiver: Receiver
 ) -> None:
-    primary = b.profile(
-        client, policy=b.PRIMARY, callback=receiver.url, email="owner@guerrillamail.com"
-    )
+    primary = b.submittable(client, callback=receiver.url, email="owner@guerrillamail.com")
     client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
     client.trusthub.v1.customer_profiles(primary.sid).fetch()
     rejected = receiver.received[-1][1]
@@ -76,7 +74,7 @@ def test_other_hosts_go_to_the_outbox(
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     url = "https://hooks.acme-messaging.example.com/twilio/trusthub"
-    primary = b.profile(client, policy=b.PRIMARY, callback=url)
+    primary = b.submittable(client, callback=url)
     client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
     client.trusthub.v1.customer_profiles(primary.sid).fetch()
     assert sent == []
@@ -99,8 +97,8 @@ def test_delivery_failures_are_recorded_not_raised(
     closed.bind(("127.0.0.1", 0))
     dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
     closed.close()  # nothing listens there now
-    failing = b.profile(client, policy=b.PRIMARY, callback=receiver.url, name="a")
-    refused = b.profile(client, policy=b.PRIMARY, callback=dead_url, name="b")
+    failing = b.submittable(client, callback=receiver.url, name="a")
+    refused = b.submittable(client, callback=dead_url, name="b")
     for built in (failing, refused):
         submitted = client.trusthub.v1.customer_profiles(built.sid).update(status="pending-review")
         assert submitted.status == "pending-review"
@@ -116,7 +114,7 @@ def test_delivery_policy(
 ) -> None:
     with Sandbox(tmp_path / "sb.db", callbacks=delivery) as sandbox:
         client = sandbox.client()
-        primary = b.profile(client, policy=b.PRIMARY, callback=receiver.url)
+        primary = b.submittable(client, callback=receiver.url)
         client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
         assert [c.state for c in sandbox.callbacks()] == [state]
 
@@ -141,7 +139,7 @@ def test_a_redirect_is_never_followed(
         elsewhere.setblocking(False)
         receiver.status = code
         receiver.headers = {"Location": f"http://127.0.0.1:{elsewhere.getsockname()[1]}/x"}
-        primary = b.profile(client, policy=b.PRIMARY, callback=receiver.url)
+        primary = b.submittable(client, callback=receiver.url)
         client.trusthub.v1.customer_profiles(primary.sid).update(status="pending-review")
         assert [p["Status"] for _, p, _ in receiver.received] == ["pending-review"]
         with pytest.raises(BlockingIOError):

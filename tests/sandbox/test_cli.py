@@ -23,7 +23,7 @@ def _run(workspace: Path, *args: str, stdin: str | None = None) -> tuple[int, st
 def _submitted(workspace: Path, callback: str | None = None) -> str:
     with Sandbox.from_settings(default_settings(workspace), review_delay=3600) as sandbox:
         client = sandbox.client()
-        built = b.profile(client, policy=b.PRIMARY, callback=callback)
+        built = b.submittable(client, callback=callback)
         client.trusthub.v1.customer_profiles(built.sid).update(status="pending-review")
         return built.sid
 

@@ -19,7 +19,7 @@ def test_wrong_credentials_get_401_20003(sandbox: Sandbox) -> None:
         client = Client(sid, token, http_client=SandboxHttpClient(sandbox))
         with pytest.raises(TwilioRestException) as denied:
             client.trusthub.v1.customer_profiles.create(
-                friendly_name="x", email="x@example.com", policy_sid=b.PRIMARY
+                friendly_name="x", email="x@example.com", policy_sid=b.SECONDARY
             )
         assert (denied.value.status, denied.value.code) == (401, 20003)
     response = Client(http_client=SandboxHttpClient(sandbox), environment={"X": "1"}).request(
@@ -35,7 +35,7 @@ def test_missing_parameters_are_named(client: Client, bad_requests: None) -> Non
     response = client.request(
         "POST",
         "https://trusthub.twilio.com/v1/CustomerProfiles",
-        data={"FriendlyName": "x", "PolicySid": b.PRIMARY},
+        data={"FriendlyName": "x", "PolicySid": b.SECONDARY},
     )
     body = json.loads(response.text)
     assert body == {
@@ -53,11 +53,11 @@ def test_invalid_parameters_are_named(client: Client) -> None:
             friendly_name="x", email="x@example.com", policy_sid=b.SECONDARY.replace("RNdf", "RNee")
         ),
         lambda: th.trust_products.create(
-            friendly_name="x", email="x@example.com", policy_sid=b.PRIMARY
+            friendly_name="x", email="x@example.com", policy_sid=b.SECONDARY
         ),
         lambda: th.end_users.create(friendly_name="x", type="no_such_type"),
         lambda: th.customer_profiles.create(
-            friendly_name="x" * 65, email="x@example.com", policy_sid=b.PRIMARY
+            friendly_name="x" * 65, email="x@example.com", policy_sid=b.SECONDARY
         ),
     ]
     names = ["PolicySid", "PolicySid", "Type", "FriendlyName"]
@@ -85,7 +85,7 @@ def test_unknown_objects_and_paths(client: Client, bad_requests: None) -> None:
 
     with pytest.raises(TwilioRestException) as not_assignable:
         th.customer_profiles.create(
-            friendly_name="y", email="y@example.com", policy_sid=b.PRIMARY
+            friendly_name="y", email="y@example.com", policy_sid=b.SECONDARY
         ).customer_profiles_entity_assignments.create(object_sid="IT" + "0" * 32)
     assert not_assignable.value.code == 20001
 
@@ -96,7 +96,7 @@ def test_unknown_objects_and_paths(client: Client, bad_requests: None) -> None:
 
 
 def test_assigning_twice_is_refused(client: Client) -> None:
-    built = b.profile(client, policy=b.PRIMARY)
+    built = b.submittable(client)
     assignments = client.trusthub.v1.customer_profiles(
         built.sid
     ).customer_profiles_entity_assignments

@@ -113,10 +113,10 @@ def test_voice_products_need_numbers_on_the_profile(client: Client) -> None:
 
 def test_evaluations_are_listed_and_do_not_change_the_bundle(client: Client) -> None:
     bundle = client.trusthub.v1.customer_profiles.create(
-        friendly_name="x", email="x@example.com", policy_sid=b.PRIMARY
+        friendly_name="x", email="x@example.com", policy_sid=b.SECONDARY
     )
     evaluations = client.trusthub.v1.customer_profiles(bundle.sid).customer_profiles_evaluations
-    first = evaluations.create(policy_sid=b.PRIMARY)
-    second = evaluations.create(policy_sid=b.PRIMARY)
+    first = evaluations.create(policy_sid=b.SECONDARY)
+    second = evaluations.create(policy_sid=b.SECONDARY)
     assert [e.sid for e in evaluations.list()] == [first.sid, second.sid]
     assert client.trusthub.v1.customer_profiles(bundle.sid).fetch().status == "draft"

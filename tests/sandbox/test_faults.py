@@ -54,7 +54,7 @@ def test_dropped_connection_raises_like_requests(client: Client, sandbox: Sandbo
 
 
 def test_error_after_commit_leaves_exactly_one_object(client: Client, sandbox: Sandbox) -> None:
-    built = b.profile(client, policy=b.PRIMARY)
+    built = b.submittable(client)
     sandbox.set_faults(FaultSettings(error_after_commit_rate=1.0, only=r"^POST "))
     with pytest.raises(TwilioRestException) as ambiguous:
         _create(client, "after commit")

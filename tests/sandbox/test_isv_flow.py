@@ -9,7 +9,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from tests.sandbox import builders as b
-from trusthub.sandbox import Sandbox
+from trusthub.model import twilio_codes
+from trusthub.sandbox import Sandbox, policies
 
 
 def test_secondary_profile_onboarding_is_approved(client: Client) -> None:
@@ -126,28 +127,74 @@ def test_rejection_fix_and_resubmission(client: Client, sandbox: Sandbox) -> Non
     assert approved.errors is None
 
 
-def test_secondary_of_unapproved_primary_is_rejected(client: Client) -> None:
+def test_secondary_of_unapproved_primary_is_rejected(client: Client, sandbox: Sandbox) -> None:
     th = client.trusthub.v1
-    primary = b.profile(client, policy=b.PRIMARY, name="Unsubmitted primary")
+    primary = b.approved_primary(client, name="Rejected primary")
+    sandbox.reject(primary.sid, "[business_name] - Business name could not be verified.")
     secondary = b.profile(client, primary=primary.sid)
     th.customer_profiles(secondary.sid).update(status="pending-review")
     rejected = th.customer_profiles(secondary.sid).fetch()
     assert rejected.status == "twilio-rejected"
     assert rejected.errors[0]["message"] == (
         f"[primary_customer_profile] - The primary customer profile {primary.sid} is not "
-        "approved (it is draft)."
+        "approved (it is twilio-rejected)."
     )
 
 
-def test_primary_submitted_with_its_secondary_is_decided_first(client: Client) -> None:
+PRIMARY_RESTRICTED = (
+    400,
+    twilio_codes.PRIMARY_RESTRICTED,
+    "This operation is restricted via API for Primary Customer Profiles; use the Twilio Console",
+)
+
+
+def test_the_api_refuses_to_create_a_primary_as_twilio_does(client: Client) -> None:
     th = client.trusthub.v1
-    primary = b.profile(client, policy=b.PRIMARY, name="Primary")
-    secondary = b.profile(client, primary=primary.sid)
-    th.customer_profiles(primary.sid).update(status="pending-review")
-    th.customer_profiles(secondary.sid).update(status="pending-review")
-    # Reading the secondary first still judges it on the primary's (due) approval.
-    assert th.customer_profiles(secondary.sid).fetch().status == "twilio-approved"
-    assert th.customer_profiles(primary.sid).fetch().status == "twilio-approved"
+    for policy in (b.PRIMARY, policies.PRIMARY_INDIVIDUAL):
+        with pytest.raises(TwilioRestException) as refused:
+            th.customer_profiles.create(
+                friendly_name="Acme", email="trust@acme.example.com", policy_sid=policy
+            )
+        got = refused.value
+        assert (got.status, got.code) == PRIMARY_RESTRICTED[:2]
+        assert got.msg.endswith(PRIMARY_RESTRICTED[2])
+    assert th.customer_profiles.list() == []
+
+
+def test_the_api_refuses_status_changes_and_edits_of_a_primary(
+    client: Client, sandbox: Sandbox
+) -> None:
+    th = client.trusthub.v1
+    primary = b.approved_primary(client)
+    bundle = th.customer_profiles(primary.sid)
+    with pytest.raises(TwilioRestException) as again:
+        bundle.update(status="pending-review")
+    assert (again.value.status, again.value.code) == (400, twilio_codes.PRIMARY_RESTRICTED)
+    assert again.value.msg.endswith("User cannot perform this status update")
+    for change in (
+        {"status": "draft"},
+        {"friendly_name": "Renamed"},
+        {"email": "x@acme.example.com"},
+    ):
+        with pytest.raises(TwilioRestException) as refused:
+            bundle.update(**change)
+        assert (refused.value.status, refused.value.code) == PRIMARY_RESTRICTED[:2]
+        assert refused.value.msg.endswith(PRIMARY_RESTRICTED[2])
+    # A primary still in review in the Console cannot be submitted through the API either.
+    with sandbox.store.write() as tx:
+        row = tx.get(primary.sid)
+        assert row is not None
+        row.data["status"] = "draft"
+        tx.save(row)
+    with pytest.raises(TwilioRestException) as draft:
+        bundle.update(status="pending-review")
+    assert (draft.value.status, draft.value.code) == PRIMARY_RESTRICTED[:2]
+    assert draft.value.msg.endswith(PRIMARY_RESTRICTED[2])
+    # Its phone numbers are the API's to assign (Twilio documents it for direct customers).
+    pn = b.number(client, "+14155550177")
+    bundle.customer_profiles_channel_endpoint_assignment.create(
+        channel_endpoint_type="phone-number", channel_endpoint_sid=pn
+    )
 
 
 def test_noncompliant_submission_is_rejected_with_the_evaluation(client: Client) -> None:

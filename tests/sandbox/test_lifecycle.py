@@ -20,7 +20,7 @@ def _submit(client: Client, sid: str) -> str:
 
 def test_only_pending_review_may_be_requested(client: Client, bad_requests: None) -> None:
     bundle = client.trusthub.v1.customer_profiles.create(
-        friendly_name="x", email="x@example.com", policy_sid=b.PRIMARY
+        friendly_name="x", email="x@example.com", policy_sid=b.SECONDARY
     )
     for status in ("twilio-approved", "draft", "in-review"):
         with pytest.raises(TwilioRestException) as refused:
@@ -32,7 +32,7 @@ def test_only_pending_review_may_be_requested(client: Client, bad_requests: None
 def test_delete_allowed_in_draft_and_rejected_only(client: Client) -> None:
     th = client.trusthub.v1
     draft = th.customer_profiles.create(
-        friendly_name="draft", email="x@example.com", policy_sid=b.PRIMARY
+        friendly_name="draft", email="x@example.com", policy_sid=b.SECONDARY
     )
     assert th.customer_profiles(draft.sid).delete() is True
     with pytest.raises(TwilioRestException) as gone:
@@ -45,7 +45,7 @@ def test_delete_allowed_in_draft_and_rejected_only(client: Client) -> None:
     assert (refused.value.status, refused.value.code) == (400, 70002)
     assert "only draft or twilio-rejected bundles can be deleted" in refused.value.msg
 
-    rejected = b.profile(client, policy=b.PRIMARY, info=b.business_info(website_url=""))
+    rejected = b.submittable(client, info=b.business_info(website_url=""))
     assert _submit(client, rejected.sid) == "twilio-rejected"
     assert th.customer_profiles(rejected.sid).delete() is True
     # Its end users were only assigned to it, so they can go too.
@@ -99,7 +99,7 @@ def test_reviewer_rejections(
 
 def test_documentation_ein_is_not_a_test_number(client: Client) -> None:
     info = b.business_info(business_registration_number="12-3456789")
-    primary = b.profile(client, policy=b.PRIMARY, info=info)
+    primary = b.submittable(client, info=info)
     assert _submit(client, primary.sid) == "twilio-approved"
 
 
@@ -107,7 +107,7 @@ def test_review_delay_keeps_the_bundle_in_review(tmp_path: Path) -> None:
     now = [1_800_000_000.0]
     with Sandbox(tmp_path / "sb.db", review_delay=60, clock=lambda: now[0]) as sandbox:
         client = sandbox.client()
-        primary = b.profile(client, policy=b.PRIMARY)
+        primary = b.submittable(client)
         bundle = client.trusthub.v1.customer_profiles(primary.sid)
         assert bundle.update(status="pending-review").status == "pending-review"
         assert bundle.fetch().status == "in-review"
@@ -118,7 +118,7 @@ def test_review_delay_keeps_the_bundle_in_review(tmp_path: Path) -> None:
 
 
 def test_forced_decisions(client: Client, sandbox: Sandbox) -> None:
-    primary = b.profile(client, policy=b.PRIMARY)
+    primary = b.submittable(client)
     with pytest.raises(SandboxError, match="is a draft: submit it first"):
         sandbox.approve(primary.sid)
     with pytest.raises(SandboxError, match="has no customer profile or trust product"):

@@ -48,7 +48,7 @@ def test_bundle_filters(client: Client) -> None:
             friendly_name=f"same name {i % 2}", email="x@example.com", policy_sid=b.SECONDARY
         )
     th.customer_profiles.create(
-        friendly_name="same name 0", email="x@example.com", policy_sid=b.PRIMARY
+        friendly_name="same name 0", email="x@example.com", policy_sid=b.STARTER
     )
     assert len(th.customer_profiles.list(friendly_name="same name 0", page_size=2)) == 5
     assert (
@@ -66,7 +66,7 @@ def test_bundle_filters(client: Client) -> None:
 
 
 def test_entity_assignments_filtered_by_object_type(client: Client) -> None:
-    built = b.profile(client, policy=b.PRIMARY)
+    built = b.submittable(client)
     assignments = client.trusthub.v1.customer_profiles(
         built.sid
     ).customer_profiles_entity_assignments

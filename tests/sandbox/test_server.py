@@ -18,9 +18,9 @@ from trusthub.sandbox.server import SandboxServer, credentials_from_env
 from trusthub.sandbox.transport import server_client
 
 
-def test_onboarding_over_http(http_client: Client, server: SandboxServer) -> None:
+def test_onboarding_over_http(http_client: Client, server: SandboxServer, sandbox: Sandbox) -> None:
     th = http_client.trusthub.v1
-    primary = b.approved_primary(http_client, numbers=("+14155550100",))
+    primary = b.approved_primary(http_client, sandbox=sandbox, numbers=("+14155550100",))
     fetched = th.customer_profiles(primary.sid).fetch()
     assert fetched.url == f"{server.url}/v1/CustomerProfiles/{primary.sid}"
     secondary = b.profile(http_client, primary=primary.sid)

@@ -18,7 +18,7 @@ from trusthub.sandbox.sids import is_sid
 def test_data_and_credentials_survive_between_processes(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "sandbox.db"
     with Sandbox(path) as first:
-        built = b.profile(first.client(), policy=b.PRIMARY)
+        built = b.profile(first.client())
         credentials = (first.account_sid, first.auth_token)
     with Sandbox.from_settings(SandboxSettings(database=path)) as second:
         assert (second.account_sid, second.auth_token) == credentials

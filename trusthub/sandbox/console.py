@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from trusthub.errors import TrusthubError
 from trusthub.sandbox import review
+from trusthub.sandbox.review import mirror_documents
 from trusthub.sandbox.evaluation import profile_type
 from trusthub.sandbox.resources.assignments import ENTITY
 from trusthub.sandbox.resources.bundles import PRIMARY_POLICIES
@@ -131,4 +132,5 @@ def create_primary(sb: Sandbox, form: ConsolePrimary) -> ConsoleResult:
                     "date_created": now,
                 },
             )
+        mirror_documents(tx, bundle.sid, review.APPROVED)  # as the Console's review does
     return ConsoleResult(sid, created=True)

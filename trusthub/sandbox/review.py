@@ -73,7 +73,7 @@ def change_status(
         date_updated=now,
     )
     tx.save(bundle)
-    _mirror_documents(tx, bundle.sid, status)
+    mirror_documents(tx, bundle.sid, status)
     url = bundle.data.get("status_callback")
     if not url:
         return None
@@ -93,7 +93,7 @@ def change_status(
     )
 
 
-def _mirror_documents(tx: Tx, bundle_sid: str, status: str) -> None:
+def mirror_documents(tx: Tx, bundle_sid: str, status: str) -> None:
     # Supporting documents follow the review of the bundle they are in.
     doc_status = _DOCUMENT_STATUS.get(status)
     if doc_status is None:
