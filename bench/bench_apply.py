@@ -5,7 +5,7 @@ floor requests x latency / parallelism (the time the requests alone must take).
     .venv/bin/python bench/bench_apply.py --smoke        # 40 profiles, 10 ms (CI)
 
 The workspace is bench_validate's generator (an ISV primary and N-1 secondaries, each with
-numbers). The primary is approved in the sandbox first, so the measured apply creates every
+numbers). The primary is made approved in the sandbox's Console first, so the measured apply creates every
 secondary: address, document, end users, bundle, assignments, numbers.
 """
 
@@ -71,21 +71,17 @@ def run(count: int, latency: float, parallelism: int) -> int:
         generate_workspace(root, count)
         base = default_settings(root)
         fast = replace(base, sandbox=replace(base.sandbox, review_delay=3600.0))
-        # Create and approve the primary without latency: the measured run is the secondaries.
+        # The primary is made in the Console, then adopted without latency: the measured run
+        # is the secondaries.
+        from trusthub.app.console import create_console_primary
+
+        create_console_primary(fast, root / "profiles" / "acme-isv.yaml")
         primary_only = root / "primary"
         (primary_only / "profiles").mkdir(parents=True)
         (primary_only / "profiles" / "acme-isv.yaml").write_text(
             (root / "profiles" / "acme-isv.yaml").read_text(encoding="utf-8"), encoding="utf-8"
         )
         _apply(replace(fast, profiles_dir=primary_only / "profiles"), parallelism)
-        from trusthub.cli.sandbox_cmd import resolve_bundle_sid  # noqa: F401  (name lookup)
-        from trusthub.sandbox.core import Sandbox
-        from trusthub.state import open_store
-
-        with open_store(fast.state, fast.name) as store:
-            sid = store.sids("profile", "acme-isv")["bundle"]
-        with Sandbox.from_settings(fast) as sandbox:
-            sandbox.approve(sid)
         slow = replace(fast, sandbox=replace(fast.sandbox, latency=latency))
         elapsed, requests, summary = _apply(slow, parallelism)
         floor = requests * latency / parallelism

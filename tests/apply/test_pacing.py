@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -98,6 +99,7 @@ def _workspace(tmp_path: Path) -> tuple[Settings, Target]:
         _clone(tmp_path / "profiles", name, f"+1512555016{i}", brand=True)
     base = default_settings(tmp_path)
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
+    console_primaries(settings)
     return settings, open_target(settings)
 
 

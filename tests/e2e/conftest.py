@@ -9,6 +9,7 @@ from click.testing import Result
 
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from tests.support.cli import run_cli
+from tests.support.console import console_primaries
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,6 +25,7 @@ def workspace(tmp_path: Path) -> Path:
         "apiVersion: trusthub/v1\nkind: Workspace\nname: e2e\nsandbox:\n  review_delay: 86400\n",
         encoding="utf-8",
     )
+    console_primaries(ws)  # made in the Twilio Console, as on a real account
     return ws
 
 

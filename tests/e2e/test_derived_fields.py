@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
@@ -34,6 +35,7 @@ class World:
         shutil.copytree(REPO / "profiles", tmp_path / "profiles")
         base = default_settings(tmp_path)
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=1e6))
+        console_primaries(self.settings)
         self.target = open_target(self.settings)
         self.checker = CheckingHttpClient(self.target.retrying.inner, Conformance(), strict=False)
         self.target.retrying.inner = self.checker

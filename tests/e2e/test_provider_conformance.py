@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -24,6 +25,7 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     shutil.copytree(REPO / "profiles", tmp_path / "profiles")
     base = default_settings(tmp_path)
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
+    console_primaries(settings)
     target = open_target(settings)
     checker = CheckingHttpClient(target.retrying.inner, Conformance(), strict=False)
     target.retrying.inner = checker

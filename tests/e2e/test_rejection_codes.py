@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.console import console_primaries
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -42,6 +43,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         text.replace("priya.raman@brightsmile-dental.example.com", "priya@mailinator.com"),
         encoding="utf-8",
     )
+    console_primaries(ws)
     return ws
 
 

@@ -17,6 +17,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -52,7 +53,9 @@ def _workspace(tmp_path: Path) -> Settings:
     text += first.replace("+18885550142", "+18775550143")
     path.write_text(text, encoding="utf-8")
     base = default_settings(tmp_path)
-    return replace(base, sandbox=replace(base.sandbox, review_delay=DAY))
+    settings = replace(base, sandbox=replace(base.sandbox, review_delay=DAY))
+    console_primaries(settings)
+    return settings
 
 
 class World:

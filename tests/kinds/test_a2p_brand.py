@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.plan.scenario import example_profiles
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan, plan_against_state
 from trusthub.app.policy import refusal
@@ -37,6 +38,7 @@ def _workspace(tmp_path: Path) -> tuple[Settings, Target, Sandbox]:
     shutil.copytree(REPO / "profiles", tmp_path / "profiles")
     base = default_settings(tmp_path)
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
+    console_primaries(settings)
     target = open_target(settings)
     return settings, target, target.retrying.inner.sandbox
 

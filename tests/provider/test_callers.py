@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import pytest
 
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -52,7 +53,9 @@ def faulty(target: Target, **calls: Callable[..., Any]) -> Target:
 def settings(tmp_path: Path) -> Settings:
     shutil.copytree(REPO / "profiles", tmp_path / "profiles")
     base = default_settings(tmp_path)
-    return replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
+    settings = replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
+    console_primaries(settings)
+    return settings
 
 
 def cycle(settings: Settings, target: Target) -> Outcome:

@@ -25,6 +25,7 @@ from bench.bench_validate import generate_workspace
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from tests.support.cli import COMMAND, SCRUBBED
 from tests.support.cli import run_cli as run_in_process
+from tests.support.console import console_primaries
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 
@@ -122,6 +123,7 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
         else:
             generate_workspace(ws, profiles)
         write_settings(ws, **sandbox)
+        console_primaries(ws)  # made in the Twilio Console, as on a real account
         return ws
 
     return make

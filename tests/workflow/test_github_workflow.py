@@ -232,7 +232,7 @@ def test_plan_step_passes_with_changes_only(workspace: Path, tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout + result.stderr
     (_, post) = runner.calls()
     assert post["args"][2] == "POST"
-    assert "1 to create" in post["body"]
+    assert "1 to adopt" in post["body"]
 
 
 def test_plan_step_reports_an_invalid_workspace(workspace: Path, tmp_path: Path) -> None:

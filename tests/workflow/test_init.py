@@ -38,8 +38,8 @@ def test_init_then_validate_and_plan(tmp_path: Path) -> None:
     assert "1 profile checked, no problems" in validated.stdout
     planned = run(tmp_path, "plan", "--no-refresh")
     assert planned.exit_code == 0, planned.output
-    assert f"+ create    {EXAMPLE_PROFILE}" in planned.stdout
-    assert "1 to create" in planned.stdout
+    assert f"⇐ adopt     {EXAMPLE_PROFILE}" in planned.stdout  # made in the Twilio Console
+    assert "1 to adopt" in planned.stdout
 
 
 def test_init_settings_name_every_setting(tmp_path: Path) -> None:

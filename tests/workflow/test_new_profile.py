@@ -43,6 +43,7 @@ FILLED = {
     (2, "first_name"): "Jo",
     (2, "last_name"): "Tutor",
     (2, "phone"): '"+12065550177"',
+    (0, "sid"): "BU0123456789abcdef0123456789abcdef",
 }
 _PLACEHOLDER_LINE = re.compile(rf"^(?P<lead> *(?:- )?)(?P<key>\w+): (?:# )?\[?{PLACEHOLDER}\]?$")
 
@@ -61,7 +62,7 @@ def applicable_paths(type_: str, role: str) -> set[str]:
                 yield from walk(items, path + "[].")
 
     excluded = ["individual"] if type_ == "business" else ["business", "authorized_representatives"]
-    excluded += [] if role == "secondary" else ["primary"]
+    excluded += ["sid"] if role == "secondary" else ["primary"]
     if type_ == "individual":
         # Every trust product needs a business profile (toll-free verification, which an
         # individual may have, is not one: toll_free_verifications).
@@ -167,7 +168,9 @@ def test_placeholders_fail_at_their_lines_then_filled_passes(
     assert validated.exit_code == 0, validated.output
     planned = run(workspace, "plan", "--no-refresh")
     assert planned.exit_code == 0, planned.output
-    assert f"+ create    {name}" in planned.stdout
+    # A primary is made in the Twilio Console and adopted; trusthub creates a secondary.
+    verb = "⇐ adopt  " if role == "primary" else "+ create "
+    assert f"{verb}   {name}" in planned.stdout
 
 
 @pytest.mark.parametrize("type_", ["business", "individual"])

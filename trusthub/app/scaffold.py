@@ -8,6 +8,7 @@ never describes a field differently from `trusthub validate`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import textwrap
@@ -150,6 +151,8 @@ def render_profile(
         name=name,
         role=role,
         primary=primary,
+        # A made-up SID for the example: a primary is made in the Console and named by it.
+        example_sid="BU" + hashlib.sha256(f"trusthub example {name}".encode()).hexdigest()[:32],
         mode=mode,
         all_fields=all_fields,
         doc=lambda path, indent=0: describe(schema, path, indent),
