@@ -46,6 +46,6 @@ def test_a_client_made_elsewhere_gets_the_retries_slid_under_it(tmp_path: Path) 
         assert isinstance(connection.retrying.inner, SandboxHttpClient)
         bundle = connection.api.create_bundle(
             PROFILE, friendly_name="x", email="x@example.com",
-            policy_sid=policies.PRIMARY_BUSINESS, status_callback=None,
+            policy_sid=policies.SECONDARY_BUSINESS, status_callback=None,
         )  # fmt: skip
         assert connection.api.fetch_bundle(PROFILE, bundle.sid).status == "draft"

@@ -113,7 +113,8 @@ def test_an_edit_refused_during_review_is_remote_refused_with_twilio_s_code(
     provider: TwilioSdkProvider, sandbox: Sandbox
 ) -> None:
     client = sandbox.client()
-    approved = b.approved_primary(client)
+    approved = b.submittable(client)  # a secondary: a primary's fields are the Console's
+    client.trusthub.v1.customer_profiles(approved.sid).update(status="pending-review")
     assert provider.fetch_bundle(PROFILE, approved.sid).status == lc.APPROVED
 
     def edit() -> None:
