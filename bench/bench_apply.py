@@ -5,8 +5,8 @@ floor requests x latency / parallelism (the time the requests alone must take).
     .venv/bin/python bench/bench_apply.py --smoke        # 40 profiles, 10 ms (CI)
 
 The workspace is bench_validate's generator (an ISV primary and N-1 secondaries, each with
-numbers). The primary is made approved in the sandbox's Console first, so the measured apply creates every
-secondary: address, document, end users, bundle, assignments, numbers.
+numbers). The primary is made, approved, in the sandbox's Console first, so the measured
+apply creates every secondary: address, document, end users, bundle, assignments, numbers.
 """
 
 from __future__ import annotations

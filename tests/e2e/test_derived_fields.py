@@ -26,8 +26,8 @@ from trusthub.model.kinds import desired_resources
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
-DRAFT = "maple-leaf-freight"  # a secondary: still a draft while its primary is in review
-PERSON = "jordan-rivera"  # an individual's primary profile, kept a draft (submit: false)
+DRAFT = "maple-leaf-freight"  # a secondary, kept a draft (submit: false)
+PERSON = "jordan-rivera"  # an individual's primary profile, made in the Twilio Console
 
 
 class World:
@@ -41,6 +41,7 @@ class World:
         self.target.retrying.inner = self.checker
         self.client = self.checker.sandbox.client()  # the stock SDK on the same sandbox
         self.profiles = tmp_path / "profiles"
+        self.edit(DRAFT, lambda d: d.update(submit=False))
 
     def cycle(self) -> None:
         workspace = load_valid(self.settings)
@@ -100,16 +101,25 @@ def test_a_legal_name_edit_updates_the_address_customer_name(tmp_path: Path) -> 
     )
 
 
-def test_an_individual_name_edit_updates_the_address_customer_name(tmp_path: Path) -> None:
+def test_an_individual_primary_name_edit_is_drift_and_changes_nothing(tmp_path: Path) -> None:
     world = World(tmp_path)
-    world.edit(PERSON, lambda d: d.update(submit=False))
     world.cycle()
+    bundle = world.sids(PERSON)["bundle"]
+    names = {a.sid: a.customer_name for a in world.client.addresses.list()}
     world.edit(PERSON, lambda d: d["individual"].update(last_name="Rivera-Okafor"))
-    world.cycle()
-    world.matches_yaml(PERSON)
-    assert world.client.addresses(world.sids(PERSON)["address"]).fetch().customer_name == (
-        "Jordan Rivera-Okafor"
-    )
+    workspace = load_valid(world.settings)
+    with open_store(world.settings.state, world.settings.name) as store:
+        planned = make_plan(world.settings, store, workspace)
+        outcome = apply_plan(
+            planned, store, world.target, workspace=world.settings.name, actor="test",
+            parallelism=2, progress=lambda a, m: None, on_done=lambda a, e: None,
+        )  # fmt: skip
+    (drift,) = [a for a in planned.plan.actions if a.resource == PERSON]
+    assert drift.verb.value == "drift"
+    assert [c.dotted for c in drift.changes] == ["individual.last_name"]
+    assert outcome.done == []  # nothing to send: the Console owns it
+    assert {a.sid: a.customer_name for a in world.client.addresses.list()} == names
+    assert world.client.trusthub.v1.customer_profiles(bundle).fetch().status == lc.APPROVED
 
 
 def test_a_removed_status_callback_is_cleared_on_the_bundle(tmp_path: Path) -> None:

@@ -46,6 +46,11 @@ class StoreRecorder:
         with self._lock, self.store.transaction() as tx:
             tx.confirm(kind, name, role, sid)
 
+    def recorded_status(self, kind: str, name: str) -> str | None:
+        with self._lock:
+            resource = self.store.resource(kind, name)
+            return resource.status if resource is not None else None
+
     def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
         with self._lock:
             return self.store.specs([name]).get(name)

@@ -25,6 +25,10 @@ class Recorder(Protocol):
 
     def forget(self, kind: str, name: str, role: str) -> None: ...
 
+    def recorded_status(self, kind: str, name: str) -> str | None:
+        """The status recorded for the resource (None: not recorded, or not created)."""
+        ...
+
     def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
         """The sealed body recorded for the resource, or None."""
         ...

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from trusthub.errors import TrusthubError
 from trusthub.sandbox import review
-from trusthub.sandbox.review import mirror_documents
 from trusthub.sandbox.evaluation import profile_type
 from trusthub.sandbox.resources.assignments import ENTITY
 from trusthub.sandbox.resources.bundles import PRIMARY_POLICIES
+from trusthub.sandbox.review import mirror_documents
 from trusthub.sandbox.sids import is_sid, new_sid
 
 if TYPE_CHECKING:

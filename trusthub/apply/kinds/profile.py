@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from trusthub.apply import objects
 from trusthub.apply.kinds.bundle import BundleApplier
 from trusthub.errors import ApplyError
+from trusthub.model import lifecycle as lc
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource, spec_hash
 from trusthub.model.kinds import KINDS, PROFILE
@@ -36,6 +37,17 @@ def console_sid(d: DesiredResource) -> str | None:
     """The SID of the Console-made primary `d` stands for (None: trusthub makes it)."""
     sid = d.attributes.get("sid") if d.role == "primary" else None
     return sid if isinstance(sid, str) else None
+
+
+def require_approved_primary(c: Converger, primary: str, what: str) -> None:
+    """Refuse to go on while `primary` is not recorded twilio-approved: the plan went ahead
+    on a primary adopted in the same apply (made in the Console, normally approved)."""
+    status = c.rec.recorded_status(PROFILE, primary)
+    if status != lc.APPROVED:
+        raise ApplyError(
+            f"{what}: its primary {primary} is {status or 'not adopted'}; it is approved in "
+            "the Twilio Console, then `trusthub refresh` records it and the next apply goes on"
+        )
 
 
 class ProfileApplier(BundleApplier):
@@ -129,6 +141,8 @@ class ProfileApplier(BundleApplier):
         desired = c.ctx.desired.get(c.name)
         if desired is not None and console_sid(desired) is not None:
             raise ApplyError(f"{c.name}: a primary is submitted in the Twilio Console only")
+        if desired is not None and desired.primary:
+            require_approved_primary(c, desired.primary, f"{c.name} is not submitted")
         super().submit(c)
 
     def converge(self, c: Converger, d: DesiredResource, *, update: bool) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from trusthub.apply import objects
 from trusthub.apply.kinds.bundle import BundleApplier
 from trusthub.errors import ApplyError
+from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE, TRUST_PRODUCT
 from trusthub.provider.api import TRUST_PRODUCTS
@@ -25,6 +26,15 @@ class TrustProductApplier(BundleApplier):
         profile_bundle = c.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
         if profile_bundle is None:
             raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
+        if not update and c.rec.sids(TRUST_PRODUCT, d.name).get(objects.BUNDLE) is None:
+            # Planned on a primary adopted in the same apply: created only if it is approved.
+            status = c.rec.recorded_status(PROFILE, d.profile)
+            if status != lc.APPROVED:
+                raise ApplyError(
+                    f"{d.name} is not created: its profile {d.profile} is "
+                    f"{status or 'not recorded'}; trust products are created once it is "
+                    "twilio-approved (`trusthub refresh` records it)"
+                )
         # As for profiles: only fields the plan changes are written. An `assign` (numbers
         # only) may run on a product under review or approved, where an end-user update
         # would be refused (70002).

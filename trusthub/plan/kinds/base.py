@@ -191,6 +191,10 @@ def profile_approval_wait(d: DesiredResource, view: PlanView) -> Wait | None:
     pstatus = view.status(d.profile)
     if pstatus == lc.APPROVED:
         return None
+    if view.action(ActionId(d.profile, Verb.ADOPT)) is not None:
+        # A primary made in the Console is approved before it is used; apply checks the
+        # status its adoption recorded before it creates anything on it.
+        return None
     return Wait(
         f"create waits for {d.profile} to be {lc.APPROVED} (now {pstatus or 'not created'})",
         [ActionId(d.profile, Verb.SUBMIT), ActionId(d.profile, Verb.RESUBMIT)],

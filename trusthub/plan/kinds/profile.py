@@ -19,6 +19,14 @@ from trusthub.plan.kinds.base import KindPlanner, PlanView
 from trusthub.plan.model import ActionId, Verb
 
 
+def _adoption_of_primary(d: DesiredResource, view: PlanView) -> list[ActionId]:
+    """The adoption of the secondary `d`'s primary, when the workspace has that primary (a
+    dangling reference is the primary-reference rule's to report)."""
+    if d.primary and view.desired(d.primary) is not None:
+        return [ActionId(d.primary, Verb.ADOPT)]
+    return []
+
+
 class ProfilePlanner(KindPlanner):
     kind = KINDS[PROFILE]
 
@@ -38,12 +46,18 @@ class ProfilePlanner(KindPlanner):
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         # The secondary's entity assignment names the adopted primary's SID.
-        return [ActionId(d.primary, Verb.ADOPT)] if d.primary else []
+        return _adoption_of_primary(d, view)
+
+    def submit_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
+        return _adoption_of_primary(d, view)
 
     def submit_wait(self, d: DesiredResource, view: PlanView) -> str | None:
         if d.primary:
             pstatus = view.status(d.primary)
-            if pstatus != lc.APPROVED:
+            # A primary adopted in this plan: the Console approved it before it was used,
+            # and apply checks the status the adoption records before it submits.
+            adopting = view.action(ActionId(d.primary, Verb.ADOPT)) is not None
+            if pstatus != lc.APPROVED and not adopting:
                 return (
                     f"waits for its primary {d.primary} to be {lc.APPROVED} "
                     f"(now {pstatus or 'not adopted yet'}): approved in the Twilio Console; "

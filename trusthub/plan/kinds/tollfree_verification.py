@@ -42,7 +42,11 @@ class TollfreeVerificationPlanner(KindPlanner):
         return profile_approval_wait(d, view)
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
-        return [ActionId(d.profile, Verb.CREATE), ActionId(d.profile, Verb.ASSIGN)]
+        return [
+            ActionId(d.profile, Verb.CREATE),
+            ActionId(d.profile, Verb.ADOPT),
+            ActionId(d.profile, Verb.ASSIGN),
+        ]
 
     def replacement(
         self,

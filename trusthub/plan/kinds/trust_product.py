@@ -61,7 +61,7 @@ class TrustProductPlanner(KindPlanner):
         return profile_approval_wait(d, view)
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
-        return [ActionId(d.profile, Verb.ASSIGN)]
+        return [ActionId(d.profile, Verb.ADOPT), ActionId(d.profile, Verb.ASSIGN)]
 
     def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]
