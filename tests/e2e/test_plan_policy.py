@@ -38,11 +38,11 @@ def _statuses(run: Run) -> dict[str, str | None]:
 
 def test_plan_and_apply_refuse_a_plan_that_refuses_a_change(run: Run, workspace: Path) -> None:
     run("apply", "--auto-approve", "--no-refresh")
-    assert _statuses(run)["acme-isv"] == "pending-review"
+    assert _statuses(run)["brightsmile-dental"] == "pending-review"
     _edit(
-        workspace / "profiles" / "acme-isv.yaml",
-        "website: https://acme-messaging.example.com",
-        "website: https://acme.example.com",
+        workspace / "profiles" / "brightsmile-dental.yaml",
+        "website: https://brightsmile-dental.example.com",
+        "website: https://brightsmile.example.com",
     )
     expected = _policy_says(workspace, force=False)
     assert expected is not None
@@ -51,12 +51,12 @@ def test_plan_and_apply_refuse_a_plan_that_refuses_a_change(run: Run, workspace:
 
     for force in ([], ["--force"]):
         planned = run("plan", "--no-refresh", *force, code=1)
-        assert "✗ refused   acme-isv" in planned.stdout
+        assert "✗ refused   brightsmile-dental" in planned.stdout
         assert "1 refused" in planned.stdout
         applied = run("apply", "--auto-approve", "--no-refresh", *force, code=1)
         assert applied.stdout == planned.stdout  # apply shows the same plan first
         assert applied.stderr == f"error: {expected}\n"
-    assert _statuses(run)["acme-isv"] == "pending-review"
+    assert _statuses(run)["brightsmile-dental"] == "pending-review"
 
 
 @pytest.fixture
@@ -71,8 +71,10 @@ def strict_safety(workspace: Path) -> None:
 
 @pytest.mark.usefixtures("strict_safety")
 def test_plan_and_apply_refuse_an_unsafe_plan_unless_forced(run: Run, workspace: Path) -> None:
+    path = workspace / "profiles" / "thames-tea-partners.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "submit: false\n", encoding="utf-8")
     run("apply", "--auto-approve", "--no-refresh")
-    assert _statuses(run)["thames-tea-partners"] == "draft"  # waits for its primary
+    assert _statuses(run)["thames-tea-partners"] == "draft"  # kept a draft
     _edit(workspace / "profiles" / "thames-tea-partners.yaml", "Managing Partner", "Partner")
     expected = _policy_says(workspace, force=False)
     assert expected is not None
@@ -95,7 +97,7 @@ def test_a_saved_plan_that_refuses_is_refused_by_apply(
     run: Run, workspace: Path, tmp_path: Path
 ) -> None:
     run("apply", "--auto-approve", "--no-refresh")
-    (workspace / "profiles" / "jordan-rivera.yaml").unlink()  # pending-review: cannot delete
+    (workspace / "profiles" / "maple-leaf-freight.yaml").unlink()  # pending-review: cannot delete
     plan_file = tmp_path / "plan.json"
     run("plan", "--no-refresh", "--out", str(plan_file), code=1)
     expected = _policy_says(workspace, force=False)
@@ -104,7 +106,7 @@ def test_a_saved_plan_that_refuses_is_refused_by_apply(
     assert result.stderr == f"error: {expected}\n"
 
 
-def test_on_twilio_plan_never_submits_a_primary(
+def test_on_twilio_a_primary_is_adopted_never_created_or_submitted(
     run: Run, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"):
@@ -115,6 +117,6 @@ def test_on_twilio_plan_never_submits_a_primary(
     data = json.loads(result.stdout)
     verbs = {(a["resource"], a["verb"]) for a in data["actions"]}
     for primary in ("acme-isv", "jordan-rivera"):
-        assert (primary, "create") in verbs
+        assert (primary, "adopt") in verbs
+        assert (primary, "create") not in verbs
         assert (primary, "submit") not in verbs
-        assert (primary, "waiting") in verbs
