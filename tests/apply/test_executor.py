@@ -41,6 +41,24 @@ def test_dependencies_run_first_and_failures_skip_dependents() -> None:
     assert not outcome.ok
 
 
+def test_a_failure_reaching_a_dependent_by_two_paths_skips_it_once() -> None:
+    # A primary's trust product follows both its adoption and its number assignment, which
+    # follows the adoption too: a failed adoption reaches the product twice.
+    actions = [
+        _action("p", Verb.ADOPT),
+        _action("p", Verb.ASSIGN, ("p:adopt",)),
+        _action("p/cnam", Verb.CREATE, ("p:adopt", "p:assign")),
+    ]
+
+    def run(action: Action) -> None:
+        if action.verb is Verb.ADOPT:
+            raise ApplyError("no such SID")
+
+    outcome = execute(actions, run, parallelism=2)
+    assert outcome.failed == {"p:adopt": "no such SID"}
+    assert set(outcome.skipped) == {"p:assign", "p/cnam:create"}
+
+
 def test_parallelism_bounds_concurrency() -> None:
     running = 0
     peak = 0

@@ -52,6 +52,9 @@ def execute(
 
     def skip_dependents(failed_id: ActionId) -> None:
         for other in list(pending):
+            # A dependent skipped already, through another failed path of a diamond.
+            if other not in pending:
+                continue
             if failed_id in waiting_on[other]:
                 outcome.skipped[str(other)] = str(failed_id)
                 del pending[other]
