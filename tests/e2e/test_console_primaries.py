@@ -155,8 +155,7 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _failure(ws: Path, resource: str) -> str:
     result = run_cli("apply", "--auto-approve", workspace=ws, code=1)
-    line = next(ln for ln in result.stderr.splitlines() if f"adopt {resource}:" in ln)
-    return line
+    return next(ln for ln in result.stderr.splitlines() if f"adopt {resource}:" in ln)
 
 
 def test_adopting_an_unknown_sid_fails_with_the_fix(local: Path) -> None:
