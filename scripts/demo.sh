@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Quick start: install, then validate, plan and apply the example workspace (profiles/)
-# against the embedded sandbox. Nothing leaves this machine.
+# Quick start: install, play the Twilio Console (which alone makes primary profiles) in the
+# embedded sandbox, then validate, plan and apply the example workspace (profiles/) against
+# it. Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 th=.venv/bin/trusthub
-echo "== trusthub validate"; $th validate
+echo "== trusthub sandbox console create-primary (what a real account starts with)"
+for f in profiles/*.yaml; do
+  if grep -q '^role: primary' "$f"; then $th sandbox console create-primary "$f"; fi
+done
+echo; echo "== trusthub validate"; $th validate
 echo; echo "== trusthub plan"; $th plan || [ $? -eq 4 ]
 echo; echo "== trusthub apply --auto-approve"; $th apply --auto-approve
 echo; echo "== trusthub status"; $th status

@@ -62,11 +62,10 @@ def _sid(settings: Settings, kind: str, name: str, role: str = "bundle") -> str:
 
 
 def _to_brand(settings: Settings, target: Target, sandbox: Sandbox) -> Plan:
-    """Run the example workspace until brightsmile-dental's brand is planned and created."""
+    """Run the example workspace until brightsmile-dental's brand is planned and created: the
+    primary is adopted approved from the Console and the secondary submitted in the first
+    apply; the sandbox approves it at once (review_delay 0); the second makes the brand."""
     _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
-    _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
     return _cycle(settings, target)
 
 
@@ -114,10 +113,7 @@ def test_an_ambiguous_brand_create_is_matched_by_listing_not_posted_again(
     tmp_path: Path,
 ) -> None:
     settings, target, sandbox = _workspace(tmp_path)
-    _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
-    _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
+    _cycle(settings, target)  # the secondary is submitted, and approved at once
     # Every brand create takes effect and then answers 500: the ambiguous failure.
     sandbox.set_faults(
         FaultSettings(error_after_commit_rate=1.0, only=r"^POST /v1/a2p/BrandRegistrations$")
@@ -191,11 +187,8 @@ def test_the_fourth_resubmission_is_refused_in_the_plan(tmp_path: Path, done: in
 
 
 def test_a_brand_over_the_fee_budget_is_refused_unless_forced(tmp_path: Path) -> None:
-    settings, target, sandbox = _workspace(tmp_path)
-    _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "acme-isv"))
-    _cycle(settings, target)
-    sandbox.approve(_sid(settings, PROFILE, "brightsmile-dental"))
+    settings, target, _sandbox = _workspace(tmp_path)
+    _cycle(settings, target)  # the secondary is submitted, and approved at once
     (tmp_path / "trusthub.yaml").write_text("fees:\n  max_per_apply:\n    secondary_vetting: 0\n")
     budgeted = load_settings(tmp_path)
     workspace = load_valid(budgeted)
