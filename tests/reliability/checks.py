@@ -109,6 +109,8 @@ class _Checker:
         self.key = fingerprint_key(store.meta().lineage)
         self.expected: Counter[str] = Counter()  # sandbox kind -> objects expected
         self.statuses: dict[str, str] = {}
+        self.adopted: set[str] = set()  # primaries adopted from the Console
+        self.console_objects: set[str] = set()  # what the Console made for them
 
     def fail(self, message: str) -> None:
         self.problems.append(message)
@@ -180,9 +182,45 @@ class _Checker:
         self.same(f"{d.name} {spec.role} attributes", row.data["attributes"], dict(spec.attributes))
         return row.sid
 
+    def console_primary(self, d: DesiredResource, sids: Mapping[str, str]) -> None:
+        """A primary made in the Console: adopted by the SID its file names, approved, its
+        own objects the Console's (counted as they are); only its numbers are trusthub's."""
+        bundle = self.row(f"{d.name} bundle", sids.get(objects.BUNDLE), "customer_profile")
+        self.expected["customer_profile"] += 1
+        if bundle is None:
+            return
+        self.same(f"{d.name} adopted SID", bundle.sid, d.attributes["sid"])
+        self.adopted.add(d.name)
+        policy = mapping.profile_policy_sid("primary", d.attributes["type"])
+        self.same(f"{d.name} bundle policy", bundle.data["policy_sid"], policy)
+        self.statuses[d.name] = bundle.data["status"]
+        for assignment in self.sb.children("entity_assignment", bundle.sid):
+            self.expected["entity_assignment"] += 1
+            made = self.sb.by_sid.get(assignment.data["object_sid"])
+            if made is not None and made.kind in ("end_user", "supporting_document"):
+                self.expected[made.kind] += 1
+                self.console_objects.add(made.sid)
+                if made.kind == "supporting_document":
+                    self.expected["address"] += 1  # the document's address
+                    self.console_objects.add(str(made.data["attributes"]["address_sids"]))
+        numbers = [
+            r.data["channel_endpoint_sid"]
+            for r in self.sb.children("channel_assignment", bundle.sid)
+        ]
+        wanted = [
+            sid
+            for e164 in d.numbers
+            if (sid := sids.get("number:" + fingerprint(self.key, e164))) is not None
+        ]
+        self.same(f"{d.name} channel assignments", sorted(numbers), sorted(wanted))
+        self.expected["channel_assignment"] += len(wanted)
+
     def profile(self, d: DesiredResource, desired: Mapping[str, DesiredResource]) -> None:
         sids = self.store.sids(PROFILE, d.name)
         attrs = d.attributes
+        if attrs["role"] == "primary":
+            self.console_primary(d, sids)
+            return
         assigned = [self.end_user(d, sids, s) for s in objects.profile_end_users(attrs)]
         address = self.row(f"{d.name} address", sids.get(objects.ADDRESS), "address")
         self.expected["address"] += 1
@@ -291,7 +329,7 @@ class _Checker:
         # the assigned ones must be recorded.
         assigned = {r.data["channel_endpoint_sid"] for r in self.sb.rows["channel_assignment"]}
         tracked = {r.sid for kind in NAMED_KINDS for r in self.sb.rows[kind]} | assigned
-        untracked = sorted(tracked - recorded)
+        untracked = sorted(tracked - recorded - self.console_objects)
         if untracked:
             self.fail(f"objects in the sandbox the state does not record: {untracked}")
         intents = self.store.open_intents()
@@ -317,7 +355,11 @@ class _Checker:
             if deletions:
                 mine = mine[deletions[-1] + 1 :]
             creates = [e for e in mine if e.action == "create"]
-            if [(e.from_status, e.to_status) for e in creates] != [(None, lc.DRAFT)]:
+            if name in self.adopted:  # made in the Console: adopted once, never created
+                adoptions = [e for e in mine if e.action == "adopt"]
+                if creates or len(adoptions) != 1:
+                    self.fail(f"{name}: {len(creates)} create and {len(adoptions)} adopt events")
+            elif [(e.from_status, e.to_status) for e in creates] != [(None, lc.DRAFT)]:
                 self.fail(
                     f"{name}: create events {[(e.from_status, e.to_status) for e in creates]}"
                 )
@@ -332,7 +374,7 @@ class _Checker:
                     )
                 status = e.to_status
             self.same(f"{name} last audited status", status, self.statuses.get(name))
-            if self.statuses.get(name) in SUBMITTED:
+            if self.statuses.get(name) in SUBMITTED and name not in self.adopted:
                 submits = [e for e in mine if _is_submission(e, strict=self.audit_submits)]
                 if not submits:
                     self.fail(f"{name} was submitted, but no submit event is in the audit log")

@@ -19,10 +19,11 @@ def test_the_world_check_catches_duplicates_orphans_and_drift(
 ) -> None:
     ws = make_workspace("checked", review_delay=86400)
     invoke(ws, "apply", "--auto-approve")
-    invoke(ws, "refresh")  # the sandbox moved the submitted primaries on to in-review
+    invoke(ws, "refresh")  # the sandbox moved the submitted secondaries on to in-review
     settings = settings_of(ws)
     world = check_world(settings)
-    assert len(world.created) == 6
+    # The six profiles (two adopted from the Console) and the primary's three products.
+    assert len(world.created) == 9
 
     name = object_name(settings.name, "thames-tea-partners", BUSINESS)
     original = next(
