@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from tests.reliability.checks import check_world
 from tests.reliability.conftest import REPO, write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import Planned, load_valid, make_plan
@@ -153,6 +154,7 @@ class Loop:
         for name in self.profiles:
             self.write(name)
         write_settings(root, review_delay=86400)
+        console_primaries(root)  # made in the Twilio Console, as on a real account
         self.settings: Settings = load_settings(root, environ={})
         self.session = Session(self.settings)
         self.target = self.session.target()
@@ -229,6 +231,9 @@ class Loop:
             self.profiles[name] = before
             self.write(name)
             return
+        if self.profiles[name]["role"] == "primary":
+            self.drift_only(name, before)
+            return
         self.refused_only_if_locked(name, before)
 
     def remove(self, pick: int) -> None:
@@ -256,6 +261,19 @@ class Loop:
         self.write(name)
 
     # -- checks ----------------------------------------------------------------------------
+
+    def drift_only(self, name: str, before: dict[str, Any]) -> None:
+        """After an edit of a primary (the Console's): never refused, never written; a
+        changed field is drift, taken back (as its user would, after changing it in the
+        Console); a number change is assigned through the API."""
+        plan = self.plan().plan
+        mine = [a for a in plan.actions if a.resource == name]
+        assert not plan.refused, [a.reason for a in plan.refused]
+        assert {a.verb for a in mine} <= {Verb.DRIFT, Verb.ASSIGN, Verb.WAITING}, mine
+        if any(a.verb is Verb.DRIFT for a in mine):
+            event("a primary's edit was drift")
+            self.profiles[name] = before
+            self.write(name)
 
     def refused_only_if_locked(self, name: str, before: dict[str, Any]) -> None:
         """After an edit: refused exactly when the recorded status forbids edits; a refused
@@ -306,12 +324,12 @@ def _step(kind: str, pick: int = 0, edit: str = "email", n: int = 0) -> tuple[st
 # Always run: the whole review cycle, with a rejection fixed by an edit and resubmitted.
 REVIEW_CYCLE = [
     _step("apply"),
-    _step("approve", 0),  # acme-isv, the only bundle under review
-    _step("apply"),  # submits brightsmile-dental, creates and submits acme's products
-    _step("reject", 3),  # brightsmile-dental, after acme's three products
+    _step("approve", 0),  # the first bundle under review (acme-isv is adopted approved)
+    _step("apply"),
+    _step("reject", 3),
     _step("refresh"),
     _step("edit", 1, "email", 5),  # brightsmile-dental: rejected, so editable
-    _step("edit", 0, "street", 1),  # acme-isv: approved, so refused (and taken back)
+    _step("edit", 0, "street", 1),  # acme-isv: the Console's, so drift (and taken back)
     _step("edit", 0, "add number", 2),  # a number joins an approved profile: allowed
     _step("apply"),  # update and resubmit
 ]
