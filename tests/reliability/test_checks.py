@@ -18,6 +18,8 @@ def test_the_world_check_catches_duplicates_orphans_and_drift(
     make_workspace: MakeWorkspace, no_state_env: None
 ) -> None:
     ws = make_workspace("checked", review_delay=86400)
+    thames = ws / "profiles" / "thames-tea-partners.yaml"  # kept a draft: editable below
+    thames.write_text(thames.read_text(encoding="utf-8") + "submit: false\n", encoding="utf-8")
     invoke(ws, "apply", "--auto-approve")
     invoke(ws, "refresh")  # the sandbox moved the submitted secondaries on to in-review
     settings = settings_of(ws)
