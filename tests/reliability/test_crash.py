@@ -315,12 +315,14 @@ def test_corrupted_state_is_reported_never_overwritten_and_restored_from_backup(
 
 def test_state_backup_and_restore_round_trip_through_the_cli(make_workspace: MakeWorkspace) -> None:
     ws = make_workspace("roundtrip", review_delay=86400)
+    thames = ws / "profiles" / "thames-tea-partners.yaml"  # kept a draft: it can be deleted
+    thames.write_text(thames.read_text(encoding="utf-8") + "submit: false\n", encoding="utf-8")
     run_cli(ws, "apply", "--auto-approve")
     backup = ws.parent / "state-backup.db"
     run_cli(ws, "state", "backup", str(backup))
     assert backup.stat().st_mode & 0o777 == 0o600
     before = json.loads(run_cli(ws, "state", "show", "--format", "json").stdout)
-    history = json.loads(run_cli(ws, "history", "acme-isv", "--format", "json").stdout)
+    history = json.loads(run_cli(ws, "history", "brightsmile-dental", "--format", "json").stdout)
     assert [e["action"] for e in history] == ["create", "evaluate", "submit"]
 
     # The state moves on (a profile is deleted from Trust Hub and the state), then is
@@ -337,7 +339,9 @@ def test_state_backup_and_restore_round_trip_through_the_cli(make_workspace: Mak
     assert after["serial"] > moved["serial"]
     # The audit log is never cut short: what happened after the backup (a refresh, the
     # deletion) is still there.
-    kept_history = json.loads(run_cli(ws, "history", "acme-isv", "--format", "json").stdout)
+    kept_history = json.loads(
+        run_cli(ws, "history", "brightsmile-dental", "--format", "json").stdout
+    )
     assert kept_history[: len(history)] == history
     assert [e["action"] for e in kept_history[len(history) :]] == ["refresh"]
     thames = json.loads(run_cli(ws, "history", "thames-tea-partners", "--format", "json").stdout)

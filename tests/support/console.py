@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from trusthub.app.console import create_console_primary
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
@@ -17,6 +19,7 @@ def console_primaries(workspace: Path | Settings) -> list[str]:
     settings = workspace if isinstance(workspace, Settings) else load_settings(workspace)
     sids = []
     for path in sorted(settings.profiles_dir.glob("*.yaml")):
-        if "\nrole: primary" in path.read_text(encoding="utf-8"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("role") == "primary":
             sids.append(create_console_primary(settings, path).result.sid)
     return sids

@@ -103,11 +103,11 @@ class ProfileApplier(BundleApplier):
             policy_sid=bundle.policy_sid,
             action="adopt",
         )
+        # Not its friendly name: an individual's is the person's name (personal data).
         read: dict[str, Any] = {
             "sid": sid,
             "status": bundle.status,
             "policy_sid": bundle.policy_sid,
-            "friendly_name": bundle.friendly_name,
         }
         if identity is not None:
             read["business_identity"] = identity
