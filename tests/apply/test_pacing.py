@@ -128,9 +128,7 @@ def test_brand_creates_in_one_apply_are_a_second_apart_a_profile_create_is_not_d
     tmp_path: Path,
 ) -> None:
     settings, target = _workspace(tmp_path)
-    _cycle(settings, target)
-    _approve(settings, target, "acme-isv")
-    _cycle(settings, target)
+    _cycle(settings, target)  # the primary adopted, the secondaries created and submitted
     _approve(settings, target, "brightsmile-dental", *EXTRA_BRANDS)
     # The apply that creates the brands also creates a new profile.
     _clone(settings.profiles_dir, "late-dental", "+15125550170", brand=False)
