@@ -113,7 +113,11 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
         if action.verb is Verb.CREATE:
             assert status is None or replaced, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
-            assert recorded.records[action.profile].status == lc.APPROVED, action
+            # Its profile is approved, or is a Console primary adopted in this plan (apply
+            # checks the adopted status before it creates anything on it).
+            owner = recorded.records.get(action.profile)
+            adopting = ActionId(action.profile, Verb.ADOPT) in {a.id for a in plan.actions}
+            assert adopting or (owner is not None and owner.status == lc.APPROVED), action
         if action.verb is Verb.ADOPT:
             assert status is None, action
             continue
