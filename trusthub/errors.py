@@ -117,3 +117,9 @@ class ProviderError(TrusthubError):
 
 class ApplyError(TrusthubError):
     """One or more actions of an apply failed."""
+
+
+class ApplyInterrupted(ApplyError):
+    """An apply stopped by a signal: what was in flight finished, the rest never started."""
+
+    exit_code = ExitCode.INTERRUPTED
