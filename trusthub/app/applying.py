@@ -156,6 +156,7 @@ def apply_plan(
     on_done: Callable[[Action, str | None], None],
     pacer: Pacer | None = None,
     skip_refused: bool = False,
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Run the plan's actions. With `skip_refused`, the actions `held_back` holds back (the
     refused ones, the rest of their profiles, what depends on them) are not run: never sent
@@ -173,4 +174,6 @@ def apply_plan(
     )
     held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
     actions = [a for a in planned.plan.actions if a.verb.changes_remote and a.id not in held]
-    return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)
+    return execute(
+        actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
+    )
