@@ -599,6 +599,9 @@ class TwilioSdkProvider:
         self._verifications(sid).delete()
 
 
+# Twilio echoes a campaign's privacy and terms URLs only to this API version (reference D.7).
+USA2P_VERSION: Final = "v1.2"
+
 # Create parameters the update does not take (the spec's UpdateTollfreeVerification).
 _NOT_UPDATABLE: Final = frozenset(
     {"tollfree_phone_number_sid", "customer_profile_sid", "external_reference_id"}

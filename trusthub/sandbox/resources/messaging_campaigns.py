@@ -9,8 +9,9 @@ and is decided by the sandbox's TCR review (`campaign_review`). `GET` lists the 
 campaigns (key `compliance`) and fetches one; `POST .../Usa2p/{QE}` edits a `FAILED`
 campaign (200) and sends it back to review; `DELETE` removes it (204).
 `GET .../Usa2p/Usecases?BrandRegistrationSid=BN...` lists the brand's use cases.
-Responses are the spec's v1 shape (the privacy and terms URLs are echoed only with
-`X-Twilio-Api-Version: v1.2`, which trusthub does not send).
+Responses have the spec's v1.2 shape, with the privacy and terms URLs (Twilio echoes them
+only to `X-Twilio-Api-Version: v1.2`, which trusthub sends; the spec's `oneOf` of the two
+shapes accepts only this one, the v1 shape being valid under both).
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def render(req: Request, row: Row) -> dict[str, Any]:
         "url": f"{req.origin}/v1/Services/{row.parent}/Compliance/Usa2p/{row.sid}",
         "mock": d.get("mock") or False,
         "errors": list(d.get("errors") or []),
+        "privacy_policy_url": d.get("privacy_policy_url"),
+        "terms_and_conditions_url": d.get("terms_and_conditions_url"),
     }
 
 
