@@ -12,8 +12,9 @@ from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import A2P_BRAND, TOLLFREE_VERIFICATION, TRUST_PRODUCT
+from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, TOLLFREE_VERIFICATION, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import a2p_campaign as campaign
 from trusthub.model.kinds import tollfree_verification as tollfree
 from trusthub.state.model import RecordedResource
 
@@ -57,6 +58,38 @@ def tollfree_verifications(
     return rows
 
 
+def campaigns(
+    profile: str,
+    desired: Mapping[str, DesiredResource],
+    recorded: Mapping[str, RecordedResource],
+) -> list[dict[str, Any]]:
+    """The A2P campaigns of `profile`, declared or recorded: status, TCR id, use case and
+    errors with their codes' meanings."""
+    names = {n for n, d in desired.items() if d.kind == A2P_CAMPAIGN and d.profile == profile}
+    names |= {
+        n for n, r in recorded.items() if r.kind == A2P_CAMPAIGN and n.partition("/")[0] == profile
+    }
+    rows = []
+    for name in sorted(names):
+        r = recorded.get(name)
+        d = desired.get(name)
+        detail = (r.evaluation or {}) if r is not None else {}
+        rows.append(
+            {
+                "resource": name,
+                "declared": d is not None,
+                "use_case": d.attributes["use_case"] if d is not None else detail.get("use_case"),
+                "status": r.status if r is not None else None,
+                "since": r.status_since if r is not None else None,
+                "campaign_id": detail.get("campaign_id"),
+                "errors": [campaign.explain_error(e) for e in (r.rejection_reasons if r else ())]
+                if r is not None and r.status == campaign.FAILED
+                else [],
+            }
+        )
+    return rows
+
+
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
     """One row per profile (the `profiles` of `status --format json`). With `refresh`, Trust
     Hub is read first when it can be reached."""
@@ -92,6 +125,7 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                     "errors": list(b.rejection_reasons) if b is not None else [],
                     "resubmissions": detail.get("resubmissions", 0),
                 }
+                row["campaigns"] = campaigns(p.name, planned.desired, recorded)
             products.append(row)
         rows.append(
             {

@@ -20,10 +20,17 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
         label = mapping.TRUST_PRODUCT_LABELS[p["product"]]
         text = f"{label}: {p['status'] or p['eligibility']}"
         if "brand" in p:  # the A2P 10DLC brand registered for it
+            if p["status"] and p["eligibility"] != p["status"]:
+                text += f" ({p['eligibility']})"  # granted only once a campaign is VERIFIED
             b = p["brand"]
             text += f", brand {b['status'] or 'not created'}"
             if b["errors"]:
                 text += f" ({'; '.join(b['errors'])})"
+            for c in p.get("campaigns", []):
+                short = c["resource"].partition("/")[2].removeprefix("a2p-campaign-")
+                text += f", campaign {short} {c['status'] or 'not created'}"
+                if c["errors"]:
+                    text += f" ({'; '.join(c['errors'])})"
         parts.append(text)
     return "; ".join(parts) or "-"
 

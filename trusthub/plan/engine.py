@@ -435,6 +435,7 @@ class _Planner:
                 changes=changes,
                 depends_on=[ActionId(name, Verb.DELETE), *planner.create_after(d, self)],
                 reason=replace,
+                fees=tuple(planner.fees(d, Verb.CREATE, self)),
             )
             return None
         if changes and not kind.lifecycle.can_edit(status):

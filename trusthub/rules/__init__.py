@@ -27,7 +27,12 @@ from typing import Final, Protocol
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
+    a2p_campaign_brand_name,
+    a2p_campaign_https,
+    a2p_campaign_numbers,
+    a2p_campaign_opt_out,
     a2p_public_company,
+    a2p_sole_proprietor,
     blank_value,
     cnam_display_name,
     country_code,
@@ -87,6 +92,11 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     trust_product_requirements,
     trust_product_numbers,
     a2p_public_company,
+    a2p_campaign_brand_name,
+    a2p_campaign_opt_out,
+    a2p_campaign_https,
+    a2p_campaign_numbers,
+    a2p_sole_proprietor,
     distinct_representatives,
     terms_accepted,
     no_po_box,

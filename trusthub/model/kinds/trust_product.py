@@ -38,8 +38,9 @@ class TrustProductKind(ResourceKind):
                 profile=profile,
                 attributes={
                     "policy": mapping.TRUST_PRODUCT_POLICY[product],
-                    # The A2P brand is a kind of its own (`a2p_brand`), not the product's.
-                    **{k: v for k, v in spec.items() if k not in ("numbers", "brand")},
+                    # The A2P brand and campaigns are kinds of their own (`a2p_brand`,
+                    # `a2p_campaign`, `messaging_service`), not the product's.
+                    **{k: v for k, v in spec.items() if k not in ("numbers", "brand", "campaigns")},
                 },
                 numbers=tuple(sorted(product_numbers(data, product))),
                 submit=submit,

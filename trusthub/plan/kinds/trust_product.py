@@ -7,14 +7,51 @@ from collections.abc import Sequence
 
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import KINDS, TRUST_PRODUCT
+from trusthub.model.kinds import A2P_CAMPAIGN, KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import a2p_campaign as campaign
 from trusthub.model.kinds.tollfree_verification import (
     LEGACY_TRUST_PRODUCT,
     LEGACY_TRUST_PRODUCT_POLICY,
 )
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait, profile_approval_wait
 from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
+
+
+def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, str]:
+    """An approved A2P trust product sends nothing yet: TCR must approve the brand, and a
+    campaign must be VERIFIED, before a single A2P message goes out."""
+    product = d.product or ""
+    name = brand.brand_name(d.profile)
+    bstatus = view.status(name)
+    if view.desired(name) is None:
+        return Eligibility.PENDING, (
+            f"{product} is {lc.APPROVED}; declare its brand "
+            "(trust_products.a2p_messaging.brand) and have it APPROVED"
+        )
+    if bstatus != brand.APPROVED:
+        return (
+            Eligibility.PENDING,
+            f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
+        )
+    names = [
+        n
+        for n in view.children(d.profile)
+        if (c := view.desired(n)) is not None and c.kind == A2P_CAMPAIGN
+    ]
+    verified = [n for n in names if view.status(n) == campaign.VERIFIED]
+    if verified:
+        return (
+            Eligibility.GRANTED,
+            f"{name} is {brand.APPROVED} and {verified[0]} is {campaign.VERIFIED}",
+        )
+    if not names:
+        return Eligibility.PENDING, (
+            f"{name} is {brand.APPROVED}; declare a campaign "
+            "(trust_products.a2p_messaging.campaigns) and have it VERIFIED"
+        )
+    states = ", ".join(f"{n}: {view.status(n) or 'not created'}" for n in names)
+    return Eligibility.PENDING, f"once a campaign is {campaign.VERIFIED} ({states})"
 
 
 class TrustProductPlanner(KindPlanner):
@@ -28,21 +65,7 @@ class TrustProductPlanner(KindPlanner):
         if view.status(d.name) == lc.APPROVED and product == brand.PRODUCT:
             # An approved A2P trust product sends nothing yet: TCR must approve the brand.
             # Campaigns come next: then `granted` once a campaign is VERIFIED.
-            name = brand.brand_name(d.profile)
-            bstatus = view.status(name)
-            if bstatus == brand.APPROVED:
-                state, detail = Eligibility.GRANTED, f"{product} and {name} are approved"
-            elif view.desired(name) is None:
-                state = Eligibility.PENDING
-                detail = (
-                    f"{product} is {lc.APPROVED}; declare its brand "
-                    "(trust_products.a2p_messaging.brand) and have it APPROVED"
-                )
-            else:
-                state, detail = (
-                    Eligibility.PENDING,
-                    f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
-                )
+            state, detail = _a2p_eligibility(d, view)
         elif view.status(d.name) == lc.APPROVED:
             state, detail = Eligibility.GRANTED, f"{product} is {lc.APPROVED}"
         elif pstatus == lc.APPROVED:
