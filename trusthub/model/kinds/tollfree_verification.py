@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from trusthub.model import twilio_codes
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.lifecycle import Lifecycle
@@ -34,21 +35,11 @@ STATUSES: Final = (PENDING_REVIEW, IN_REVIEW, APPROVED, REJECTED)
 EDIT_WINDOW_DAYS: Final = 7
 NAME_PREFIX: Final = "tollfree-"
 
-# Twilio's toll-free verification codes used by trusthub and its sandbox (section L of the
-# onboarding reference). Kept here until the table of Twilio's codes
-# (`trusthub/model/twilio_codes.py`) takes them in.
-EDIT_WINDOW_EXPIRED: Final = 30824  # the 7-day edit window after a rejection has passed
-TOLL_FREE_CODES: Final[Mapping[int, str]] = {
-    30437: "the edit window of the toll-free verification has expired",
-    30474: "the verification must be submitted for the end business",
-    30824: "the 7-day edit window after the rejection has expired",
-    30879: "the number is not provisioned to Twilio (finish the port first)",
-}
-# The sandbox's reviewer rejects with these (30441-30531 and 30800-30879 are Twilio's
-# toll-free rejection range; which code Twilio uses for which defect is UNCONFIRMED, so the
-# sandbox names the defect in the reason's text).
-OPT_OUT_MISSING: Final = 30513
-OPT_IN_IMAGE_INVALID: Final = 30509
+# Twilio's toll-free codes trusthub and its sandbox use; their meanings and fixes are in
+# `trusthub.model.twilio_codes`, with the UNCONFIRMED choices.
+EDIT_WINDOW_EXPIRED: Final = twilio_codes.TOLL_FREE_EDIT_WINDOW_EXPIRED
+OPT_OUT_MISSING: Final = twilio_codes.TOLL_FREE_OPT_IN_LANGUAGE
+OPT_IN_IMAGE_INVALID: Final = twilio_codes.TOLL_FREE_OPT_IN_URL
 
 # Before toll-free verification was a kind of its own, trusthub made it a trust product
 # `<profile>/toll_free` with this policy (UNCONFIRMED; Twilio builds such products itself,
