@@ -32,7 +32,11 @@ def _plan(settings: Settings) -> Plan:
 
 
 def test_make_plan_takes_no_options_its_settings_decide() -> None:
-    assert list(inspect.signature(make_plan).parameters) == ["settings", "store", "workspace"]
+    # The clock and the unchanged resubmissions asked for are the only other inputs; what
+    # the target allows comes from the settings alone.
+    assert list(inspect.signature(make_plan).parameters) == [
+        "settings", "store", "workspace", "now", "resubmit",
+    ]  # fmt: skip
 
 
 def test_on_twilio_a_primary_is_never_submitted(tmp_path: Path) -> None:

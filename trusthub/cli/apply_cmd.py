@@ -16,7 +16,7 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, resubmit
 from trusthub.errors import ApplyError, PlanError
 from trusthub.plan.model import Action
 from trusthub.report.plan_render import render_plan
@@ -35,6 +35,7 @@ from trusthub.state.actor import current_holder
 @click.option(
     "--force", is_flag=True, help="Apply even when the safety valve finds the change too large."
 )
+@resubmit
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -44,6 +45,7 @@ def apply(
     auto_approve: bool,
     parallelism: int | None,
     force: bool,
+    resubmit: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -52,6 +54,11 @@ def apply(
     stale."""
     settings = app.settings
     saved = read_saved_plan(planfile) if planfile else None
+    if saved is not None and resubmit:
+        raise PlanError(
+            "--resubmit goes with `trusthub plan --out FILE`, not with a saved plan",
+            hint=f"apply {planfile} as it was saved, or plan again with --resubmit",
+        )
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
@@ -63,7 +70,9 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
-        planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
+        planned = plan_to_apply(
+            session, workspace, saved=saved, refresh=not no_refresh, resubmit=resubmit
+        )
         plan = planned.plan
         if saved is None:
             text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())

@@ -12,7 +12,7 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format, resubmit
 from trusthub.errors import ExitCode
 from trusthub.report.plan_render import render_plan
 
@@ -39,6 +39,7 @@ from trusthub.report.plan_render import render_plan
 @click.option(
     "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
 )
+@resubmit
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -49,6 +50,7 @@ def plan(
     detailed_exitcode: bool,
     show_sensitive: bool,
     force: bool,
+    resubmit: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -64,7 +66,7 @@ def plan(
                 f"note: planning from the recorded state ({session.unreachable_reason})",
                 err=True,
             )
-        planned = make_plan(settings, session.store, workspace)
+        planned = make_plan(settings, session.store, workspace, resubmit=resubmit)
     text = render_plan(
         planned.plan,
         planned.key,
@@ -75,7 +77,7 @@ def plan(
     )
     click.echo(text, nl=False)
     if out is not None:
-        write_saved_plan(out, planned, settings.name)
+        write_saved_plan(out, planned, settings.name, resubmit=resubmit)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
     if refusal(planned.plan, force=force) is not None:
         # The plan already says what is refused or unsafe; the exit code fails the check.

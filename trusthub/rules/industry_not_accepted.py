@@ -30,6 +30,5 @@ def check(doc: ProfileDoc) -> Iterator[Problem]:
             ("business", "industry"),
             ID,
             f"industry {industry!r} is listed by Twilio's console, but Trust Hub's API has no "
-            f"value for it; choose the closest industry the API accepts: "
-            + ", ".join(closest),
+            f"value for it; choose the closest industry the API accepts: " + ", ".join(closest),
         )

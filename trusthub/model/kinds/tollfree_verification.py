@@ -19,6 +19,7 @@ are, so neither would hide more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from trusthub.model import twilio_codes
@@ -63,6 +64,38 @@ LIFECYCLE: Final = Lifecycle(
     service="Twilio",
     objects="toll-free verifications",
 )
+
+
+def _instant(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def edit_window_closes(valid_until: str | None, now: str) -> str | None:
+    """The day a rejected verification's edit window closes, or None once it is closed:
+    Twilio reported no window at the last refresh, or its end (`valid_until`, Twilio's
+    `edit_expiration`) has passed by `now`, even if no refresh has seen it close."""
+    if not valid_until or _instant(valid_until) <= _instant(now):
+        return None
+    return valid_until[:10]
+
+
+def edit_window_closed(valid_until: str | None, now: str) -> str | None:
+    """The day the edit window closed, when the recorded end has passed by `now` (None: it
+    is open, or the end is not known)."""
+    if valid_until and _instant(valid_until) <= _instant(now):
+        return valid_until[:10]
+    return None
+
+
+def resubmittable(reasons: Iterable[str]) -> int | None:
+    """The code among a rejection's recorded reasons that Twilio says cannot be resubmitted
+    (`twilio_codes.TOLL_FREE_NOT_RESUBMITTABLE`), or None."""
+    for reason in reasons:
+        code, _ = twilio_codes.parse_reason(reason)
+        if code in twilio_codes.TOLL_FREE_NOT_RESUBMITTABLE:
+            return code
+    return None
 
 
 def default_name(number: str) -> str:
