@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trusthub.model import lifecycle as lc
+from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
@@ -81,8 +82,9 @@ class TrustProductPlanner(KindPlanner):
         product = products.product_of(name, view.recorded_attributes(name).get("policy"))
         if view.status(name) == lc.APPROVED and product in products.DELETABLE_WHEN_APPROVED:
             return (
-                f"delete the {lc.APPROVED} trust product {name}: Twilio lets a {product} "
-                "trust product be deleted; its numbers lose what it gave them"
+                f"delete the {lc.APPROVED} trust product {name}: Twilio lets a "
+                f"{mapping.TRUST_PRODUCT_LABELS.get(product, product)} trust product be "
+                "deleted; its numbers lose what it gave them"
             )
         return ""
 
