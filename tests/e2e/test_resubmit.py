@@ -95,7 +95,7 @@ def test_an_approved_cnam_trust_product_is_deleted_when_its_entry_goes(workspace
         cnam = store.sids("trust_product", "acme-isv/cnam")["bundle"]
         shaken = store.sids("trust_product", "acme-isv/shaken_stir")["bundle"]
     run(workspace, "apply", "--auto-approve")
-    client = open_target(settings).retrying.inner.sandbox.client()  # type: ignore[attr-defined]
+    client = open_target(settings).retrying.inner.sandbox.client()
     sids = {p.sid for p in client.trusthub.v1.trust_products.list()}
     assert cnam not in sids
     assert shaken in sids

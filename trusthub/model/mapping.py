@@ -82,6 +82,13 @@ REGISTRATION_ID_TYPE: Final = {
     "Other": "Other",
 }
 
+# Whether Trust Hub accepts several regions of operation in `business_regions_of_operation`
+# (comma-separated): Twilio's examples send one value, and several are UNCONFIRMED. The
+# stricter reading, decided here alone: no. Validation then asks for one region
+# (`one-region-of-operation`), and the sandbox refuses a list, as Twilio might.
+SEVERAL_REGIONS_ACCEPTED: Final = False
+REGIONS_SEPARATOR: Final = ","  # how several would be sent, were they accepted
+
 REGIONS: Final = {
     "Africa": "AFRICA",
     "Asia": "ASIA",
@@ -165,8 +172,8 @@ def business_information(business: Mapping[str, Any]) -> dict[str, str]:
         "business_industry": BUSINESS_INDUSTRY[business["industry"]],
         "business_registration_identifier": REGISTRATION_ID_TYPE[registration["type"]],
         "business_registration_number": registration["number"],
-        # UNCONFIRMED: examples show one value; several are sent comma-separated.
-        "business_regions_of_operation": ",".join(
+        # One value (validation refuses several, see SEVERAL_REGIONS_ACCEPTED).
+        "business_regions_of_operation": REGIONS_SEPARATOR.join(
             REGIONS[r] for r in business["regions_of_operation"]
         ),
         "website_url": business["website"],
