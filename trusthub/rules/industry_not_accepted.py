@@ -1,5 +1,6 @@
-"""Error: the industry is one the Twilio console lists but Trust Hub's API does not accept
-(`mapping.INDUSTRIES_NOT_ACCEPTED`: Construction, Professional Services). The API's
+"""The industry is one Trust Hub's API accepts (not Construction or Professional Services).
+
+The Twilio console lists those two (`mapping.INDUSTRIES_NOT_ACCEPTED`), but the API's
 `business_industry` enum, as Twilio documents it for secondary profiles and in error
 30701, has no value for them; sending a guess would fail at create or be rejected in
 review. The message suggests the closest industries the API accepts.

@@ -1,4 +1,6 @@
-"""A business profile names one region of operation. Twilio's examples of the
+"""A business profile names one region of operation.
+
+Twilio's examples of the
 `business_regions_of_operation` attribute send one value; whether the API accepts several
 (comma-separated) is UNCONFIRMED, so trusthub takes the stricter reading
 (`mapping.SEVERAL_REGIONS_ACCEPTED`, the one place that decides it) and asks for the region
