@@ -72,6 +72,24 @@ def test_a_rejected_profile_is_resubmitted_unchanged_on_request(workspace: Path)
     )
 
 
+def test_a_saved_plan_keeps_its_resubmissions(workspace: Path) -> None:
+    run(workspace, "sandbox", "reject", "maple-leaf-freight",
+        "--reason", "[website] - The website did not answer.")  # fmt: skip
+    run(workspace, "refresh")
+    saved = workspace / "plan.json"
+    run(workspace, "plan", "--no-refresh", "--resubmit", "maple-leaf-freight", "--out", str(saved))
+    mixed = run_cli("apply", str(saved), "--resubmit", "maple-leaf-freight", workspace=workspace)
+    assert mixed.exit_code == 1
+    assert "--resubmit goes with `trusthub plan --out FILE`, not with a saved plan" in (
+        mixed.stderr
+    )
+    applied = run(workspace, "apply", str(saved), "--auto-approve")
+    assert "maple-leaf-freight" in applied
+    history = run(workspace, "history", "maple-leaf-freight")
+    assert any(x.split()[3:6] == ["resubmit", "twilio-rejected", "pending-review"]
+               for x in history.splitlines())  # fmt: skip
+
+
 def test_an_approved_cnam_trust_product_is_deleted_when_its_entry_goes(workspace: Path) -> None:
     path = workspace / "profiles" / "acme-isv.yaml"
     original = path.read_text(encoding="utf-8")
