@@ -45,6 +45,15 @@ resubmit = click.option(
     "unchanged, when the rejection's cause lay outside the YAML (repeatable).",
 )
 
+targets = click.option(
+    "--target",
+    "targets",
+    metavar="NAME",
+    multiple=True,
+    help="Plan only NAME (a profile with its trust products and verifications, or one "
+    "resource such as NAME/cnam) and what it depends on. Repeatable.",
+)
+
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
