@@ -9,9 +9,17 @@ from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model import lifecycle as lc
-from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, KINDS, MESSAGING_SERVICE, PROFILE
+from trusthub.model.kinds import (
+    A2P_BRAND,
+    A2P_CAMPAIGN,
+    KINDS,
+    MESSAGING_SERVICE,
+    PROFILE,
+    TRUST_PRODUCT,
+)
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.model.kinds import tollfree_verification as tfv
+from trusthub.model.kinds import trust_product as products
 from trusthub.plan.model import Action, ActionId, Plan, Verb
 
 BASE = example_profiles()
@@ -93,8 +101,16 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             assert created_now or life.can_submit(status) or status == life.rejected, action
         if action.verb is Verb.UPDATE:
             assert life.can_edit(status), action
+        # Twilio deletes a trust product of some products once approved too (CNAM).
+        product_deletes = action.kind == TRUST_PRODUCT and products.can_delete(
+            products.product_of(action.resource), status
+        )
         if action.verb is Verb.DELETE:
-            assert life.can_delete(status) or action.transitions[-1][1] == "(forgotten)", action
+            assert (
+                life.can_delete(status)
+                or product_deletes
+                or action.transitions[-1][1] == "(forgotten)"
+            ), action
         if action.verb is Verb.CREATE:
             assert status is None or replaced, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
@@ -106,6 +122,7 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             (life.rejected, life.submitted),
             ("(none)", life.draft),
             *((s, "(deleted)") for s in ("(none)", *life.deletable)),
+            *(((status, "(deleted)"),) if product_deletes else ()),
         }, action
 
 

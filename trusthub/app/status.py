@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from trusthub.app import policy
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
@@ -23,10 +24,13 @@ def tollfree_verifications(
     profile: str,
     desired: Mapping[str, DesiredResource],
     recorded: Mapping[str, RecordedResource],
+    now: str,
 ) -> list[dict[str, Any]]:
     """The toll-free verifications of `profile`, declared or recorded, by name. A rejected
     one has `edit_window_closes` (the day, from the last refresh) while Twilio still accepts
-    edits, and None once the window has closed (the plan then deletes and resubmits it)."""
+    edits by the clock `now`, and None once the window has closed (the plan then deletes and
+    resubmits it); `edit_window_closed` is the day it closed when the recorded end has
+    passed by `now`."""
     names = {
         name
         for name, d in desired.items()
@@ -51,7 +55,14 @@ def tollfree_verifications(
                 if r is not None and rejected
                 else [],
                 "edit_window_closes": (
-                    r.valid_until[:10] if r is not None and rejected and r.valid_until else None
+                    tollfree.edit_window_closes(r.valid_until, now)
+                    if r is not None and rejected
+                    else None
+                ),
+                "edit_window_closed": (
+                    tollfree.edit_window_closed(r.valid_until, now)
+                    if r is not None and rejected
+                    else None
                 ),
             }
         )
@@ -94,10 +105,11 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
     """One row per profile (the `profiles` of `status --format json`). With `refresh`, Trust
     Hub is read first when it can be reached."""
     workspace = load_valid(settings)
+    now = policy.utc_now()
     with Session(settings) as session:
         if refresh:
             session.refresh()
-        planned = make_plan(settings, session.store, workspace)
+        planned = make_plan(settings, session.store, workspace, now=now)
         recorded = session.store.snapshot().by_name()
     rows = []
     for p in planned.plan.profiles:
@@ -136,7 +148,9 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                 "since": p.status_since,
                 "rejection_reasons": list(p.rejection_reasons),
                 "trust_products": products,
-                "tollfree_verifications": tollfree_verifications(p.name, planned.desired, recorded),
+                "tollfree_verifications": tollfree_verifications(
+                    p.name, planned.desired, recorded, now
+                ),
             }
         )
     return rows

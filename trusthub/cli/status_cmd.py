@@ -40,8 +40,12 @@ def _tollfree_cell(verifications: list[dict[str, Any]]) -> str:
     for v in verifications:
         text = f"{v['resource'].partition('/')[2]}: {v['status'] or 'not created'}"
         if v["status"] == tollfree.REJECTED:
-            closes = v["edit_window_closes"]
-            text += f", edit window closes {closes}" if closes else ", edit window closed"
+            closes, closed = v["edit_window_closes"], v.get("edit_window_closed")
+            if closes:
+                text += f", edit window closes {closes}"
+            else:
+                text += ", edit window closed" + (f" {closed}" if closed else "")
+                text += ": plan deletes and resubmits it (back of the queue)"
             if v["rejection_reasons"]:
                 text += f" ({'; '.join(map(twilio_codes.explain, v['rejection_reasons']))})"
         parts.append(text)

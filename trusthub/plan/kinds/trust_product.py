@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trusthub.model import lifecycle as lc
+from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_CAMPAIGN, KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.model.kinds import a2p_campaign as campaign
+from trusthub.model.kinds import trust_product as products
 from trusthub.model.kinds.tollfree_verification import (
     LEGACY_TRUST_PRODUCT,
     LEGACY_TRUST_PRODUCT_POLICY,
@@ -89,6 +91,26 @@ class TrustProductPlanner(KindPlanner):
     def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]
 
+    def deletable(self, name: str, view: PlanView) -> bool:
+        product = products.product_of(name, view.recorded_attributes(name).get("policy"))
+        return products.can_delete(product, view.status(name))
+
+    def delete_note(self, name: str, view: PlanView) -> str:
+        if self._legacy_toll_free(name, view):
+            return (
+                f"delete the trust product {name}: toll-free verification is no longer a "
+                "trust product trusthub makes (Twilio builds the toll-free objects itself, "
+                "behind a verification; see toll_free_verifications)"
+            )
+        product = products.product_of(name, view.recorded_attributes(name).get("policy"))
+        if view.status(name) == lc.APPROVED and product in products.DELETABLE_WHEN_APPROVED:
+            return (
+                f"delete the {lc.APPROVED} trust product {name}: Twilio lets a "
+                f"{mapping.TRUST_PRODUCT_LABELS.get(product, product)} trust product be "
+                "deleted; its numbers lose what it gave them"
+            )
+        return ""
+
     # -- the toll-free trust product of older trusthub versions ------------------------------
 
     @staticmethod
@@ -108,13 +130,4 @@ class TrustProductPlanner(KindPlanner):
             "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
             "verification; see toll_free_verifications). trusthub stops managing it and "
             "leaves it on Trust Hub as it is"
-        )
-
-    def delete_note(self, name: str, view: PlanView) -> str:
-        if not self._legacy_toll_free(name, view):
-            return ""
-        return (
-            f"delete the trust product {name}: toll-free verification is no longer a trust "
-            "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
-            "verification; see toll_free_verifications)"
         )
