@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "status": "trusthub.cli.status_cmd:status",
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
+    "import": "trusthub.cli.import_cmd:import_",
     "init": "trusthub.cli.init_cmd:init",
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
