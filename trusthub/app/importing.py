@@ -35,9 +35,6 @@ from trusthub.report.profile_file import reads_back, render
 from trusthub.state.actor import current_holder
 
 NAME_MAX: Final = 63
-# Keys of a profile file that Trust Hub does not hold: `import --update` keeps them as the
-# file has them (toll-free verifications and A2P brands are kinds of their own).
-FILE_ONLY_KEYS: Final = ("submit", "toll_free_verifications")
 
 
 class ImportError_(TrusthubError):
@@ -175,11 +172,11 @@ class Importer:
         )
         doc = imported.document
         if keep is not None:
-            for key in FILE_ONLY_KEYS:
-                if key in keep:
-                    doc[key] = keep[key]
-                elif key in doc and key != "submit":
-                    del doc[key]
+            if "toll_free_verifications" in keep:
+                doc["toll_free_verifications"] = keep["toll_free_verifications"]
+            # The file's `submit` matters only while the bundle is a draft.
+            if "submit" in keep and bundle.status == "draft":
+                doc["submit"] = keep["submit"]
             brand = keep.get("trust_products", {}).get("a2p_messaging", {}).get("brand")
             if brand is not None and "a2p_messaging" in doc.get("trust_products", {}):
                 doc["trust_products"]["a2p_messaging"]["brand"] = brand

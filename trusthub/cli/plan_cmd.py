@@ -59,11 +59,14 @@ def plan(
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
     with Session(settings) as session:
-        if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
+        refreshed = None if no_refresh else session.refresh(lock_timeout=lock_timeout)
+        if not no_refresh and refreshed is None:
             click.echo(
                 f"note: planning from the recorded state ({session.unreachable_reason})",
                 err=True,
             )
+        for drift in refreshed.drifted if refreshed is not None else ():
+            click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
         planned = make_plan(settings, session.store, workspace)
     text = render_plan(
         planned.plan,
