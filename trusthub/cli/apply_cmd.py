@@ -16,8 +16,9 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
+from trusthub.cli.interrupts import stop_on_signal
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
-from trusthub.errors import ApplyError, PlanError
+from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
@@ -84,6 +85,9 @@ def apply(
         _run(planned, session, parallelism or settings.parallelism, settings.name)
 
 
+NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
+
+
 def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
@@ -111,23 +115,38 @@ def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -
                 line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
                 click.echo(line + (f": {error}" if error else ""), err=error is not None)
 
-        outcome = apply_plan(
-            planned,
-            session.store,
-            session.target(),
-            workspace=workspace,
-            actor=session.actor,
-            parallelism=parallelism,
-            progress=progress,
-            on_done=on_done,
-        )
+        target = session.target()
+        with stop_on_signal() as stop:
+            outcome = apply_plan(
+                planned,
+                session.store,
+                target,
+                workspace=workspace,
+                actor=session.actor,
+                parallelism=parallelism,
+                progress=progress,
+                on_done=on_done,
+                stop=stop,
+            )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):
         click.echo(f"- skipped {action_id}: it depends on {why}, which did not complete", err=True)
+    for action_id in outcome.not_started[:NOT_STARTED_SHOWN]:
+        click.echo(f"- not started: {action_id}", err=True)
+    if len(outcome.not_started) > NOT_STARTED_SHOWN:
+        click.echo(f"- ... and {len(outcome.not_started) - NOT_STARTED_SHOWN} more", err=True)
+    state = "complete" if outcome.ok else "interrupted" if outcome.stopped else "incomplete"
     click.echo(
-        f"Apply {'complete' if outcome.ok else 'incomplete'}: {len(outcome.done)} done, "
-        f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {elapsed:.1f}s."
+        f"Apply {state}: {len(outcome.done)} done, {len(outcome.failed)} failed, "
+        f"{len(outcome.skipped)} skipped"
+        + (f", {len(outcome.not_started)} not started" if outcome.stopped else "")
+        + f" in {elapsed:.1f}s."
     )
+    if outcome.stopped:
+        raise ApplyInterrupted(
+            f"interrupted: {len(outcome.not_started)} action(s) not started",
+            hint="run `trusthub apply` again to carry on: it starts from what the state recorded",
+        )
     if not outcome.ok:
         raise ApplyError(
             f"{len(outcome.failed)} action(s) failed",
