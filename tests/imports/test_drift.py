@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from tests.imports.conftest import Account, Workspace
+from tests.imports.conftest import Account, Workspace, example
+from trusthub.report.profile_file import render
 
 THAMES = "thames-tea-partners-llp"  # a draft secondary
 GREENFIELD = "greenfield-growers-cooperative"  # an approved secondary
@@ -108,3 +109,35 @@ def test_import_update_needs_a_managed_profile(seeded: Account, workspace: Works
     out = workspace.run("import", "--update", "nobody", code=1).output
     assert "the state records no customer profile named nobody" in out
     assert "trusthub import NAME SID" in out
+
+
+def test_import_update_keeps_what_trust_hub_does_not_hold(
+    account: Account, workspace: Workspace
+) -> None:
+    """Toll-free verifications and the A2P brand are kinds of their own, `submit` a local
+    switch: `import --update` takes Trust Hub's values and keeps these from the file."""
+    data = example("brightsmile-dental")
+    primary = example("acme-isv")
+    primary.pop("trust_products")
+    account.seed_profile(primary)
+    account.submit("acme-isv", approve=True)
+    account.seed_profile({**data, "submit": False}, primary=account.sids["acme-isv"])
+    workspace.run("import", "--all")
+    path = workspace.root / "profiles" / "brightsmile-dental-group-llc.yaml"
+    text = path.read_text()
+    assert "toll_free_verifications" not in text
+    kept = {
+        "toll_free_verifications": data["toll_free_verifications"],
+        "trust_products": data["trust_products"],
+    }
+    path.write_text(text + render(kept), encoding="utf-8")
+    rename_business(account, "brightsmile-dental", "BrightSmile Dental PLLC")
+    workspace.run("import", "--update", "brightsmile-dental-group-llc")
+    updated = path.read_text()
+    assert "  legal_name: BrightSmile Dental PLLC\n" in updated
+    assert "toll_free_verifications:" in updated
+    # A2P is not on Trust Hub yet (the profile is a draft): still asked for, brand and all.
+    assert (
+        "  a2p_messaging:\n    company_type: private\n    brand:\n      type: standard\n" in updated
+    )
+    assert "submit: false" in updated  # still a draft

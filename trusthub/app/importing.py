@@ -28,7 +28,13 @@ from trusthub.load.discovery import display_path
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import PROFILE, TRUST_PRODUCT, desired_resources
 from trusthub.model.privacy import display, fingerprint, fingerprint_key
-from trusthub.model.reverse import ImportedProfile, Unmapped, profile_document, role_and_type
+from trusthub.model.reverse import (
+    PRODUCT_ORDER,
+    ImportedProfile,
+    Unmapped,
+    profile_document,
+    role_and_type,
+)
 from trusthub.provider.api import CUSTOMER_PROFILES, TRUST_PRODUCTS, Bundle
 from trusthub.provider.errors import RemoteNotFound
 from trusthub.report.profile_file import reads_back, render
@@ -177,9 +183,18 @@ class Importer:
             # The file's `submit` matters only while the bundle is a draft.
             if "submit" in keep and bundle.status == "draft":
                 doc["submit"] = keep["submit"]
-            brand = keep.get("trust_products", {}).get("a2p_messaging", {}).get("brand")
-            if brand is not None and "a2p_messaging" in doc.get("trust_products", {}):
-                doc["trust_products"]["a2p_messaging"]["brand"] = brand
+            # Trust products the file asks for that Trust Hub does not hold yet (they wait
+            # for the profile's approval) stay asked for; the A2P brand is the file's.
+            asked = dict(doc.get("trust_products", {}))
+            for product, spec in keep.get("trust_products", {}).items():
+                if product not in asked:
+                    asked[product] = spec
+                elif isinstance(spec, Mapping) and "brand" in spec:
+                    asked[product] = {**asked[product], "brand": spec["brand"]}
+            if asked:
+                doc["trust_products"] = {p: asked[p] for p in PRODUCT_ORDER if p in asked} | {
+                    p: v for p, v in asked.items() if p not in PRODUCT_ORDER
+                }
         role, type_ = role_and_type(bundle.policy_sid) or ("secondary", "business")
         header = [
             (
