@@ -12,14 +12,15 @@ import click
 from trusthub.app.applying import apply_plan, plan_to_apply
 from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import Planned, load_valid
-from trusthub.app.policy import refusal
+from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action
+from trusthub.plan.partial import held_back
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
@@ -36,6 +37,13 @@ from trusthub.state.actor import current_holder
 @click.option(
     "--force", is_flag=True, help="Apply even when the safety valve finds the change too large."
 )
+@click.option(
+    "--skip-refused",
+    is_flag=True,
+    help="Apply what is not refused: hold back each refused action, the rest of its profile "
+    "and what depends on them, apply everything else, then exit 1.",
+)
+@targets
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -45,6 +53,8 @@ def apply(
     auto_approve: bool,
     parallelism: int | None,
     force: bool,
+    skip_refused: bool,
+    targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -64,16 +74,34 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
-        planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
+        planned = plan_to_apply(
+            session, workspace, saved=saved, refresh=not no_refresh, targets=targets
+        )
         plan = planned.plan
         if saved is None:
-            text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())
+            text = render_plan(
+                plan,
+                planned.key,
+                planned.desired,
+                "text",
+                colour=is_terminal(),
+                not_read="--no-refresh" if no_refresh else "",
+            )
             click.echo(text, nl=False)
-        refused = refusal(plan, force=force)
+        elif plan.targets:
+            click.echo(f"Partial plan: only --target {', '.join(plan.targets)}.")
+        refused = refusal(plan, force=force, skip_refused=skip_refused)
         if refused is not None:
             raise refused
-        if not plan.has_changes:
+        held = held_back(plan) if skip_refused else []
+        for h in held:
+            why = "refused" if h.because == "refused" else f"held back with {h.because}"
+            click.echo(f"- not applied {h.action.id}: {why}", err=True)
+        runnable = {h.action.id for h in held}
+        if not any(a.verb.changes_remote and a.id not in runnable for a in plan.actions):
             click.echo("Nothing to apply.")
+            if (error := held_back_error(plan) if skip_refused else None) is not None:
+                raise error
             return
         if not auto_approve:
             if not sys.stdin.isatty():
@@ -82,17 +110,22 @@ def apply(
                     hint="review the plan and rerun with --auto-approve",
                 )
             click.confirm("Apply this plan?", abort=True)
-        _run(planned, session, parallelism or settings.parallelism, settings.name)
+        _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
+    if skip_refused and (error := held_back_error(plan)) is not None:
+        raise error
 
 
 NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
 
 
-def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -> None:
+def _run(
+    planned: Planned, session: Session, parallelism: int, workspace: str, skip_refused: bool
+) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
-    total = sum(1 for a in planned.plan.actions if a.verb.changes_remote)
+    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    total = sum(1 for a in planned.plan.actions if a.verb.changes_remote and a.id not in held)
     finished = 0
     with contextlib.ExitStack() as stack:
         bar = (
@@ -127,6 +160,7 @@ def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -
                 progress=progress,
                 on_done=on_done,
                 stop=stop,
+                skip_refused=skip_refused,
             )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):
