@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.pg_cluster import pg_server  # noqa: F401  (the store fixtures, on PostgreSQL)
+from tests.state.conftest import backend, location, new_location, store  # noqa: F401
 from tests.support.cli import run_cli
 from trusthub.config.settings_file import load_settings
 from trusthub.events.server import EventServer
@@ -104,18 +106,18 @@ class World:
         return open_store(self.settings.state, self.settings.name)
 
     def sid(self, kind: str, name: str, role: str) -> str:
-        with self.store() as store:
-            return store.sids(kind, name)[role]
+        with self.store() as opened:
+            return opened.sids(kind, name)[role]
 
     def status(self, name: str) -> tuple[str | None, tuple[str, ...]]:
-        with self.store() as store:
-            r = {x.name: x for x in store.snapshot()}[name]
+        with self.store() as opened:
+            r = {x.name: x for x in opened.snapshot()}[name]
         return r.status, r.rejection_reasons
 
     def received(self) -> list[tuple[str, str, str | None]]:
         """(event id, outcome, name) of every event the state remembers."""
-        with self.store() as store:
-            rows = store.execute(  # type: ignore[attr-defined]
+        with self.store() as opened:
+            rows = opened.execute(  # type: ignore[attr-defined]
                 "SELECT event_id, outcome, name FROM received_events ORDER BY event_id"
             ).fetchall()
         return [tuple(r) for r in rows]

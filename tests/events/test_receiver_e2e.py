@@ -11,10 +11,11 @@ import socket
 import time
 from collections import Counter
 
+from twilio.request_validator import RequestValidator
+
 from tests.events.conftest import World, post
 from trusthub.events.receiver import MAX_BODY_BYTES
 from trusthub.sandbox import event_streams
-from trusthub.sandbox.callbacks import RequestValidator
 
 BRIGHT = "brightsmile-dental"
 BRAND = f"{BRIGHT}/a2p-brand"
