@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 PREFIX: Final = "com.twilio.messaging.compliance."
 MAX_ATTEMPTS: Final = 10
+TIMEOUT: Final = 5.0  # Twilio waits 5 s for an Event Streams webhook to answer
 BATCH: Final = 50  # events in one delivery
 
 TABLES: Final = ("event_sinks", "event_deliveries")
@@ -174,7 +175,7 @@ def _post(url: str, body: bytes, token: str) -> tuple[str, str]:
         },
     )
     try:
-        with callbacks.OPENER.open(request, timeout=callbacks.TIMEOUT) as response:
+        with callbacks.OPENER.open(request, timeout=TIMEOUT) as response:
             return "delivered", f"HTTP {response.status}"
     except urllib.error.HTTPError as e:
         if 300 <= e.code < 400:
