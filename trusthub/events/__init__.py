@@ -5,6 +5,6 @@ that says what each event means; `parsing` reads deliveries (pure); `recording` 
 them to the state, once each, newest wins; `receiver` is the WSGI app and its writer;
 `server` the bounded waitress server.
 
-Part of the shell, beside `app`. May import: `state`, `model`, `common`, `errors`, and
-the twilio SDK's `RequestValidator` (the signature check Twilio documents).
+Part of the shell, beside `app`. May import: `state`, `provider` (its `signatures`, the
+SDK's check of Twilio's signatures), `model`, `common`, `errors`.
 """

@@ -26,11 +26,10 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import parse_qs, parse_qsl
 
-from twilio.request_validator import RequestValidator
-
 from trusthub.events import parsing
 from trusthub.events.parsing import Event, ParseError
 from trusthub.events.recording import Recorded, record
+from trusthub.provider.signatures import SignatureCheck
 from trusthub.state import StateStore
 
 CALLBACK_PATH: Final = "/status-callbacks"
@@ -120,7 +119,7 @@ class Receiver:
     ) -> None:
         self._writer = writer
         self._base = public_url.rstrip("/")
-        self._validator = RequestValidator(auth_token)
+        self._signatures = SignatureCheck(auth_token)
         self._deadline = ack_deadline
         self._log = log
 
@@ -178,7 +177,7 @@ class Receiver:
         form = dict(pairs)
         if len(form) != len(pairs):
             raise ParseError("a form field is repeated")
-        if not signature or not self._validator.validate(url, form, signature):
+        if not self._signatures.form(url, form, signature):
             raise _Forbidden("the X-Twilio-Signature is missing or does not match")
         token = str(environ.get("HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", "")) or None
         return [parsing.callback(form, token, datetime.now(UTC))]
@@ -193,7 +192,7 @@ class Receiver:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ParseError("the body is not UTF-8") from None
-        if not self._validator.validate(url, text, signature):
+        if not self._signatures.json(url, text, signature):
             raise _Forbidden("the X-Twilio-Signature or the body's bodySHA256 does not match")
         return parsing.batch(raw)
 
