@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "status": "trusthub.cli.status_cmd:status",
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
+    "report": "trusthub.cli.report_cmd:report",
+    "show": "trusthub.cli.show_cmd:show",
     "init": "trusthub.cli.init_cmd:init",
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
