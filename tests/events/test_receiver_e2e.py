@@ -70,7 +70,7 @@ def test_the_state_follows_the_sandbox_s_callbacks_and_event_streams(world: Worl
     # Event Streams: the brand's registration, the toll-free verification's rejection.
     world.sandbox.approve(world.sid("a2p_brand", BRAND, "brand"))
     assert world.status(BRAND) == ("APPROVED", ())
-    world.sandbox.reject(
+    rejected = world.sandbox.reject(
         world.sid("tollfree_verification", TOLLFREE, "verification"),
         "30513: The opt-in image is not reachable",
     )
@@ -79,6 +79,12 @@ def test_the_state_follows_the_sandbox_s_callbacks_and_event_streams(world: Worl
         ("30513: The opt-in image is not reachable",),
     )
     assert "error 30513" in world.cli("history", TOLLFREE).stdout
+    # The edit window, 7 days from the rejection, as `status` shows it without a refresh.
+    shown = json.loads(world.cli("status", "--format", "json").stdout)
+    row = {p["profile"]: p for p in shown["profiles"]}[BRIGHT]
+    (verification,) = row["tollfree_verifications"]
+    assert rejected.valid_until is not None
+    assert verification["edit_window_closes"] == rejected.valid_until[:10]
     deliveries = world.sandbox.event_deliveries()
     assert deliveries
     assert all(d.state == "delivered" for d in deliveries)

@@ -8,10 +8,11 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 
 from trusthub.events import vocabulary as v
+from trusthub.model.kinds.tollfree_verification import EDIT_WINDOW_DAYS
 
 Source = Literal["callback", "event-streams"]
 
@@ -110,6 +111,10 @@ def cloud_event(item: Any, index: int = 0) -> Event:
         raise ParseError(f"event {index}: 'data' is not a JSON object")
     short = kind.removeprefix(v.PREFIX)
     sid, roles, status, reasons, kind_name = _meaning(short, data)
+    until = None
+    if kind_name == v.TOLLFREE and status == v.TOLLFREE_TYPES["toll-free-verification.rejected"]:
+        # Twilio allows edits for 7 days after the rejection (the event's time).
+        until = (when + timedelta(days=EDIT_WINDOW_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Event(
         id=event_id,
         deduplicate=True,
@@ -121,6 +126,7 @@ def cloud_event(item: Any, index: int = 0) -> Event:
         roles=roles,
         status=status,
         reasons=reasons,
+        valid_until=until,
         kind=kind_name,
     )
 

@@ -24,7 +24,9 @@ UNCONFIRMED points, and the choice made for each (the stricter reading):
 * The toll-free events' status: `data.verificationstatus` in upper case (`in_review` ->
   IN_REVIEW) when it is one of the kind's statuses, else the event type below. Their
   rejection reasons are read from `rejectionreasons` (a list of `{code, reason}`) or
-  `rejectionreason` with `errorcode`; the reference lists neither field.
+  `rejectionreason` with `errorcode`; the reference lists neither field. A rejection's
+  edit window is taken to close `EDIT_WINDOW_DAYS` after the event's time (section E: 7
+  days after the rejection); a refresh reads Twilio's own `edit_expiration`.
 * Campaign and number-registration events are recognised and recorded; they change a status
   only for a kind registered under `CAMPAIGN_KIND` (none on this branch) and in its
   lifecycle's statuses.
