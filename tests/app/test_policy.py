@@ -32,7 +32,10 @@ def _plan(settings: Settings) -> Plan:
 
 
 def test_make_plan_takes_no_options_its_settings_decide() -> None:
-    assert list(inspect.signature(make_plan).parameters) == ["settings", "store", "workspace"]
+    # `targets` (--target) picks a part of the plan; it is no option of the planner.
+    parameters = inspect.signature(make_plan).parameters
+    assert list(parameters) == ["settings", "store", "workspace", "targets"]
+    assert parameters["targets"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
 def test_on_twilio_a_primary_is_never_submitted(tmp_path: Path) -> None:

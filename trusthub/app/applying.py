@@ -4,7 +4,7 @@ it happens (intent before each create, SID after, status after each submission).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from trusthub.app.loading import LoadedWorkspace
@@ -17,6 +17,7 @@ from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
 from trusthub.apply.pacing import Pacer
 from trusthub.plan.model import Action
+from trusthub.plan.partial import held_back
 from trusthub.state.base import StateStore
 
 
@@ -119,16 +120,25 @@ class StoreRecorder:
 
 
 def plan_to_apply(
-    session: Session, workspace: LoadedWorkspace, *, saved: SavedPlan | None, refresh: bool
+    session: Session,
+    workspace: LoadedWorkspace,
+    *,
+    saved: SavedPlan | None,
+    refresh: bool,
+    targets: Sequence[str] = (),
 ) -> Planned:
     """The plan an apply carries out; the caller holds the state lock. The target is opened
     first, so an apply that cannot reach it fails before anything else. A saved plan is
     checked against the state as recorded (a refresh would move the serial and make it
-    stale); otherwise the state is refreshed first, unless `refresh` is False."""
+    stale); otherwise the state is refreshed first, unless `refresh` is False. A saved
+    partial plan is cut to the targets it was made with (`--target` must then name the
+    same ones, or none)."""
+    if saved is not None:
+        targets = saved.targets(targets)
     target = session.target()
     if saved is None and refresh:
         refresh_state(session.store, target, actor=session.actor)
-    planned = make_plan(session.settings, session.store, workspace)
+    planned = make_plan(session.settings, session.store, workspace, targets=targets)
     if saved is not None:
         saved.check(planned)
     return planned
@@ -145,8 +155,12 @@ def apply_plan(
     progress: Callable[[Action, str], None],
     on_done: Callable[[Action, str | None], None],
     pacer: Pacer | None = None,
+    skip_refused: bool = False,
     stop: threading.Event | None = None,
 ) -> Outcome:
+    """Run the plan's actions. With `skip_refused`, the actions `held_back` holds back (the
+    refused ones, the rest of their profiles, what depends on them) are not run: never sent
+    to the target."""
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
     ctx = Context(
         api=target.api,
@@ -158,7 +172,8 @@ def apply_plan(
         progress=progress,
         pacer=pacer or Pacer(),
     )
-    actions = [a for a in planned.plan.actions if a.verb.changes_remote]
+    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    actions = [a for a in planned.plan.actions if a.verb.changes_remote and a.id not in held]
     return execute(
         actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from trusthub.app.hash_cache import HashCache
@@ -15,6 +15,7 @@ from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import PlanOptions, compute_plan, desired_hashes, specs_needed
 from trusthub.plan.model import Plan
+from trusthub.plan.partial import target
 from trusthub.plan.safety import over_budget, unsafe_reasons
 from trusthub.state.base import StateStore
 
@@ -94,9 +95,17 @@ def plan_against_state(
     return plan, key, sum(1 for r in recorded.values() if r.kind == PROFILE)
 
 
-def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace) -> Planned:
+def make_plan(
+    settings: Settings,
+    store: StateStore,
+    workspace: LoadedWorkspace,
+    *,
+    targets: Sequence[str] = (),
+) -> Planned:
     """The plan that turns the recorded state into `workspace`, with the options, the
-    safety valve and the fee budget of `settings` (see `trusthub.app.policy`)."""
+    safety valve and the fee budget of `settings` (see `trusthub.app.policy`). With
+    `targets`, only the part of it those names need (`trusthub.plan.partial.target`); the
+    safety valve and the fee budget then judge that part."""
     desired = desired_resources(
         (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
     )
@@ -106,6 +115,7 @@ def make_plan(settings: Settings, store: StateStore, workspace: LoadedWorkspace)
         options=plan_options(settings),
         hashes=lambda key: _hashes(settings, workspace, desired, key),
     )
+    plan = target(plan, targets)
     plan = plan.with_unsafe(
         unsafe_reasons(plan, recorded_profiles, settings.safety) + over_budget(plan, settings.fees)
     )

@@ -5,7 +5,9 @@ default to fall back on: a primary profile is submitted through the API only on 
 sandbox, because real Trust Hub refuses such submissions.
 
 `refusal` is the refusal policy that `plan` (exit 1) and `apply` (raises the error, nothing
-applied) share, so the two commands cannot disagree about a plan.
+applied) share, so the two commands cannot disagree about a plan. A refused action is never
+applied: without `--skip-refused` a plan with one applies nothing; with it, apply runs what
+`trusthub.plan.partial.held_back` does not hold back, then exits 1 all the same.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from trusthub.config.settings import Settings
 from trusthub.errors import PlanError
 from trusthub.plan.engine import PlanOptions
 from trusthub.plan.model import Plan
+from trusthub.plan.partial import held_back
 
 # The targets on which a primary profile may be submitted through the API. Anything else
 # (real Twilio, or a target added later) gets the safe answer: submit in the Console.
@@ -24,10 +27,12 @@ def plan_options(settings: Settings) -> PlanOptions:
     return PlanOptions(submit_primary_via_api=settings.target in _SUBMITS_PRIMARY_VIA_API)
 
 
-def refusal(plan: Plan, *, force: bool) -> PlanError | None:
+def refusal(plan: Plan, *, force: bool, skip_refused: bool = False) -> PlanError | None:
     """Why `plan` must not go ahead, or None when it may. A refused change is never
-    applied; an unsafe plan (the safety valve, the fee budget) only with `force`."""
-    if plan.refused:
+    applied; an unsafe plan (the safety valve, the fee budget) only with `force`. With
+    `skip_refused`, refused actions do not stop the rest (the caller holds them back and
+    what depends on them, and still fails: see `held_back_error`)."""
+    if plan.refused and not skip_refused:
         return PlanError(
             f"the plan refuses {len(plan.refused)} change(s); nothing was applied",
             hint="resolve what the plan says is refused, then apply again",
@@ -35,3 +40,16 @@ def refusal(plan: Plan, *, force: bool) -> PlanError | None:
     if plan.unsafe and not force:
         return PlanError("; ".join(plan.unsafe))
     return None
+
+
+def held_back_error(plan: Plan) -> PlanError | None:
+    """The error an `apply --skip-refused` ends with when it held anything back: the run
+    applied the rest, but the workspace is not what Trust Hub holds, so it must not pass."""
+    held = held_back(plan)
+    if not held:
+        return None
+    return PlanError(
+        f"{len(plan.refused)} refused change(s) and {len(held) - len(plan.refused)} action(s) "
+        "that depend on them were held back; the rest was applied",
+        hint="resolve what the plan says is refused, then apply again",
+    )

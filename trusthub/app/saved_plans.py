@@ -9,7 +9,7 @@ has no personal data, so it can be kept as a CI artifact. It is still written pr
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -48,6 +48,20 @@ def write_saved_plan(path: Path, planned: Planned, workspace: str) -> None:
 class SavedPlan:
     path: Path
     plan: Mapping[str, Any]  # the saved plan data (`plan_data`)
+
+    def targets(self, given: Sequence[str]) -> tuple[str, ...]:
+        """The `--target` names the saved plan was made with. `given` (apply's own
+        `--target`) must be empty or name the same ones: a saved plan is applied whole."""
+        saved = self.plan.get("targets", [])
+        names = tuple(sorted(str(n) for n in saved)) if isinstance(saved, list) else ()
+        if given and tuple(sorted(set(given))) != names:
+            made = ", ".join(names) if names else "no --target"
+            raise PlanError(
+                f"{self.path} was made with {made}; apply cannot change its targets",
+                hint="apply the saved plan without --target, or make a new one with "
+                "`trusthub plan --target ... --out FILE`",
+            )
+        return names
 
     def check(self, planned: Planned) -> None:
         """Refuse a saved plan that no longer describes what would happen (Terraform's

@@ -14,14 +14,15 @@ from trusthub.app import waiting
 from trusthub.app.applying import apply_plan, plan_to_apply
 from trusthub.app.loading import LoadedWorkspace, skipped_profile_files
 from trusthub.app.planning import Planned, load_valid, make_plan
-from trusthub.app.policy import refusal
+from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
-from trusthub.plan.model import Action, Verb
+from trusthub.plan.model import Action, Plan, Verb
+from trusthub.plan.partial import held_back
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
@@ -38,6 +39,13 @@ from trusthub.state.actor import current_holder
 @click.option(
     "--force", is_flag=True, help="Apply even when the safety valve finds the change too large."
 )
+@click.option(
+    "--skip-refused",
+    is_flag=True,
+    help="Apply what is not refused: hold back each refused action, the rest of its profile "
+    "and what depends on them, apply everything else, then exit 1.",
+)
+@targets
 @click.option(
     "--wait",
     is_flag=True,
@@ -74,6 +82,8 @@ def apply(
     auto_approve: bool,
     parallelism: int | None,
     force: bool,
+    skip_refused: bool,
+    targets: tuple[str, ...],
     wait: bool,
     wait_timeout: float,
     poll_interval: float,
@@ -97,37 +107,64 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
-        planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
+        planned = plan_to_apply(
+            session, workspace, saved=saved, refresh=not no_refresh, targets=targets
+        )
         plan = planned.plan
         if saved is None:
-            text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())
+            text = render_plan(
+                plan,
+                planned.key,
+                planned.desired,
+                "text",
+                colour=is_terminal(),
+                not_read="--no-refresh" if no_refresh else "",
+            )
             click.echo(text, nl=False)
-        refused = refusal(plan, force=force)
+        elif plan.targets:
+            click.echo(f"Partial plan: only --target {', '.join(plan.targets)}.")
+        refused = refusal(plan, force=force, skip_refused=skip_refused)
         if refused is not None:
             raise refused
-        if not plan.has_changes:
+        held = held_back(plan) if skip_refused else []
+        for h in held:
+            why = "refused" if h.because == "refused" else f"held back with {h.because}"
+            click.echo(f"- not applied {h.action.id}: {why}", err=True)
+        nothing = not _runnable(plan, skip_refused)
+        if nothing:
             click.echo("Nothing to apply.")
-        elif not auto_approve and wait:
+            if not wait:
+                if (error := held_back_error(plan) if skip_refused else None) is not None:
+                    raise error
+                return
+        if wait and not auto_approve:
             raise PlanError(
                 "apply --wait applies what each decision unlocks without asking",
                 hint="review the plan and rerun with --auto-approve --wait",
             )
-        if not plan.has_changes and not wait:
-            return
-        if plan.has_changes and not auto_approve:
-            if not sys.stdin.isatty():
-                raise PlanError(
-                    "apply needs a confirmation and there is no terminal to ask on",
-                    hint="review the plan and rerun with --auto-approve",
-                )
-            click.confirm("Apply this plan?", abort=True)
-        if plan.has_changes:
-            _run(planned, session, parallelism or settings.parallelism, settings.name)
+        if not nothing:
+            if not auto_approve:
+                if not sys.stdin.isatty():
+                    raise PlanError(
+                        "apply needs a confirmation and there is no terminal to ask on",
+                        hint="review the plan and rerun with --auto-approve",
+                    )
+                click.confirm("Apply this plan?", abort=True)
+            _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
         if wait:
             _wait(
                 session, workspace, parallelism or settings.parallelism,
                 timeout=wait_timeout, first=poll_interval, cap=poll_max, force=force,
+                skip_refused=skip_refused, targets=targets,
             )  # fmt: skip
+    if skip_refused and (error := held_back_error(plan)) is not None:
+        raise error
+
+
+def _runnable(plan: Plan, skip_refused: bool) -> bool:
+    """Whether the plan has an action to carry out (not held back with a refused one)."""
+    held = {h.action.id for h in held_back(plan)} if skip_refused else set()
+    return any(a.verb.changes_remote and a.id not in held for a in plan.actions)
 
 
 def _wait(
@@ -139,6 +176,8 @@ def _wait(
     first: float,
     cap: float,
     force: bool,
+    skip_refused: bool,
+    targets: tuple[str, ...],
 ) -> None:
     """Refresh with capped backoff while Twilio is deciding; apply what a decision
     unlocks; stop when nothing is under review and nothing is left to do. The first
@@ -165,13 +204,13 @@ def _wait(
                     "interrupted while waiting for Twilio's decisions",
                     hint="run `trusthub apply --wait` again to carry on",
                 )
-            planned = plan_to_apply(session, workspace, saved=None, refresh=True)
-            refused = refusal(planned.plan, force=force)
+            planned = plan_to_apply(session, workspace, saved=None, refresh=True, targets=targets)
+            refused = refusal(planned.plan, force=force, skip_refused=skip_refused)
             if refused is not None:
                 raise refused
-            if planned.plan.has_changes:
+            if _runnable(planned.plan, skip_refused):
                 click.echo("Decisions came in; applying what they unlock:")
-                _run(planned, session, parallelism, session.settings.name)
+                _run(planned, session, parallelism, session.settings.name, skip_refused)
                 interval = first
             else:
                 interval = waiting.next_interval(interval, cap)
@@ -207,11 +246,14 @@ def _summary(session: Session, headline: str) -> None:
 NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
 
 
-def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -> None:
+def _run(
+    planned: Planned, session: Session, parallelism: int, workspace: str, skip_refused: bool
+) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
-    total = sum(1 for a in planned.plan.actions if a.verb.changes_remote)
+    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    total = sum(1 for a in planned.plan.actions if a.verb.changes_remote and a.id not in held)
     finished = 0
     with contextlib.ExitStack() as stack:
         bar = (
@@ -246,6 +288,7 @@ def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -
                 progress=progress,
                 on_done=on_done,
                 stop=stop,
+                skip_refused=skip_refused,
             )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):

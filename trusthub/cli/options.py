@@ -36,6 +36,15 @@ lock_timeout = click.option(
     help="Seconds to wait for the state lock held by another run.",
 )
 
+targets = click.option(
+    "--target",
+    "targets",
+    metavar="NAME",
+    multiple=True,
+    help="Plan only NAME (a profile with its trust products and verifications, or one "
+    "resource such as NAME/cnam) and what it depends on. Repeatable.",
+)
+
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()

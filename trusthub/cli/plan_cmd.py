@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import click
@@ -12,7 +14,7 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format, targets
 from trusthub.errors import ExitCode
 from trusthub.report.plan_render import render_plan
 
@@ -39,6 +41,7 @@ from trusthub.report.plan_render import render_plan
 @click.option(
     "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
 )
+@targets
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -49,6 +52,7 @@ def plan(
     detailed_exitcode: bool,
     show_sensitive: bool,
     force: bool,
+    targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -58,13 +62,12 @@ def plan(
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
+    not_read = "--no-refresh" if no_refresh else ""
     with Session(settings) as session:
         if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
-            click.echo(
-                f"note: planning from the recorded state ({session.unreachable_reason})",
-                err=True,
-            )
-        planned = make_plan(settings, session.store, workspace)
+            not_read = session.unreachable_reason or "the target cannot be reached"
+            click.echo(f"note: planning from the recorded state ({not_read})", err=True)
+        planned = make_plan(settings, session.store, workspace, targets=targets)
     text = render_plan(
         planned.plan,
         planned.key,
@@ -72,6 +75,8 @@ def plan(
         fmt,
         show_sensitive=show_sensitive,
         colour=is_terminal(),
+        not_read=not_read,
+        full_plan=_workflow_run_url(),
     )
     click.echo(text, nl=False)
     if out is not None:
@@ -82,3 +87,18 @@ def plan(
         raise click.exceptions.Exit(ExitCode.PROBLEMS)
     if detailed_exitcode and planned.plan.has_changes:
         raise click.exceptions.Exit(ExitCode.CHANGES)
+
+
+_SAFE_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._/-]+")
+
+
+def _workflow_run_url() -> str:
+    """The page of the GitHub Actions run this plan is made in, where the generated
+    workflow uploads the JSON plan as the `trusthub-plan` artefact ("" outside Actions).
+    Only a plain https URL is used: it goes into a Markdown link."""
+    parts = [os.environ.get(v, "") for v in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")]
+    run = os.environ.get("GITHUB_RUN_ID", "")
+    if not all(parts) or not run.isdigit() or os.environ.get("GITHUB_ACTIONS") != "true":
+        return ""
+    url = f"{parts[0].rstrip('/')}/{parts[1]}/actions/runs/{run}"
+    return url if _SAFE_URL.fullmatch(url) else ""
