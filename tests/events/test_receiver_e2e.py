@@ -70,6 +70,16 @@ def test_the_state_follows_the_sandbox_s_callbacks_and_event_streams(world: Worl
     # Event Streams: the brand's registration, the toll-free verification's rejection.
     world.sandbox.approve(world.sid("a2p_brand", BRAND, "brand"))
     assert world.status(BRAND) == ("APPROVED", ())
+    # The approved brand unlocks its campaign; TCR's decision on it arrives as an event.
+    world.apply()
+    with world.store() as store:
+        campaign = sorted(r.name for r in store.snapshot() if r.kind == "a2p_campaign")[0]
+    world.sandbox.reject(
+        world.sid("a2p_campaign", campaign, "campaign"), "30934: The sample messages lack opt-out"
+    )
+    assert world.status(campaign) == ("FAILED", ("30934: The sample messages lack opt-out",))
+    world.sandbox.approve(world.sid("a2p_campaign", campaign, "campaign"))
+    assert world.status(campaign) == ("VERIFIED", ())
     rejected = world.sandbox.reject(
         world.sid("tollfree_verification", TOLLFREE, "verification"),
         "30513: The opt-in image is not reachable",
@@ -89,7 +99,7 @@ def test_the_state_follows_the_sandbox_s_callbacks_and_event_streams(world: Worl
     assert deliveries
     assert all(d.state == "delivered" for d in deliveries)
     kinds = {d.event["type"].rsplit(".", 1)[-1] for d in deliveries}
-    assert {"brand-registered", "rejected"} <= kinds
+    assert {"brand-registered", "rejected", "campaign-failure", "campaign-approved"} <= kinds
     assert all(c.state == "delivered" for c in world.sandbox.callbacks())
 
     # Twilio delivers at least once: everything again, newest first. Nothing changes.

@@ -19,7 +19,7 @@ from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, resubmit, targets
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action, Plan, Verb
 from trusthub.plan.partial import held_back
@@ -45,6 +45,7 @@ from trusthub.state.actor import current_holder
     help="Apply what is not refused: hold back each refused action, the rest of its profile "
     "and what depends on them, apply everything else, then exit 1.",
 )
+@resubmit
 @targets
 @click.option(
     "--wait",
@@ -83,6 +84,7 @@ def apply(
     parallelism: int | None,
     force: bool,
     skip_refused: bool,
+    resubmit: tuple[str, ...],
     targets: tuple[str, ...],
     wait: bool,
     wait_timeout: float,
@@ -96,6 +98,11 @@ def apply(
     stale."""
     settings = app.settings
     saved = read_saved_plan(planfile) if planfile else None
+    if saved is not None and resubmit:
+        raise PlanError(
+            "--resubmit goes with `trusthub plan --out FILE`, not with a saved plan",
+            hint=f"apply {planfile} as it was saved, or plan again with --resubmit",
+        )
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
@@ -108,7 +115,12 @@ def apply(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
         planned = plan_to_apply(
-            session, workspace, saved=saved, refresh=not no_refresh, targets=targets
+            session,
+            workspace,
+            saved=saved,
+            refresh=not no_refresh,
+            resubmit=resubmit,
+            targets=targets,
         )
         plan = planned.plan
         if saved is None:

@@ -151,7 +151,8 @@ def _meaning(short: str, data: Mapping[str, Any]) -> _Meaning:
     if short in v.CAMPAIGN_TYPES:
         reason = str(data.get("failureReason") or data.get("failurereason") or "").strip()
         sid = _sid(data, "campaignsid")
-        return sid, v.CAMPAIGN_ROLES, v.CAMPAIGN_TYPES[short], (reason,) if reason else (), None
+        status = v.CAMPAIGN_TYPES[short]
+        return sid, v.CAMPAIGN_ROLES, status, (reason,) if reason else (), v.CAMPAIGN_KIND
     if short in v.NUMBER_TYPES:
         return _sid(data, "phonenumbersid"), (), None, (), None
     return None, (), None, (), None  # a type trusthub does not follow: recorded, not applied

@@ -27,9 +27,10 @@ UNCONFIRMED points, and the choice made for each (the stricter reading):
   `rejectionreason` with `errorcode`; the reference lists neither field. A rejection's
   edit window is taken to close `EDIT_WINDOW_DAYS` after the event's time (section E: 7
   days after the rejection); a refresh reads Twilio's own `edit_expiration`.
-* Campaign and number-registration events are recognised and recorded; they change a status
-  only for a kind registered under `CAMPAIGN_KIND` (none on this branch) and in its
-  lifecycle's statuses.
+* A campaign's status from its event type (`campaign-approved` -> VERIFIED,
+  `campaign-failure` -> FAILED with `failureReason`, `campaign-submitted` -> PENDING).
+  Number-registration events are recognised and recorded without a status change (no kind
+  follows a number's registration).
 """
 
 from __future__ import annotations

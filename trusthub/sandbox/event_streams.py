@@ -1,4 +1,4 @@
-"""Event Streams: the sandbox delivers brand and toll-free verification status events, as
+"""Event Streams: the sandbox delivers brand, campaign and toll-free verification status events, as
 Twilio does to a webhook sink, to the sinks registered with `Sandbox.add_event_sink`
 (Twilio's `POST /v1/Sinks` and `/v1/Subscriptions` are not emulated: one call subscribes a
 sink to every type the sandbox sends).
@@ -118,6 +118,27 @@ def brand_event(row: Row, now: float) -> dict[str, Any] | None:
         "brandregistrationerrors": errors,
     }
     return _event(f"brand-registration.{kind}", row.sid, now, data)
+
+
+def campaign_event(row: Row, now: float) -> dict[str, Any] | None:
+    """The event a campaign's decision sends: approved (VERIFIED) or failed."""
+    d = row.data
+    kind = {"VERIFIED": "campaign-approved", "FAILED": "campaign-failure"}.get(d.get("status", ""))
+    if kind is None:
+        return None
+    errors = d.get("errors") or []
+    reason = "; ".join(f"{e.get('error_code')}: {e.get('description')}" for e in errors)
+    data = {
+        "accountsid": d.get("account_sid"),
+        "campaignsid": row.sid,
+        "messagingservicesid": row.parent,
+        "brandsid": d.get("brand_registration_sid"),
+        "campaignregistrationstatus": "approved" if d["status"] == "VERIFIED" else "failure",
+        "a2pusecase": d.get("us_app_to_person_usecase"),
+        "externalstatus": d["status"],
+        "failureReason": reason,
+    }
+    return _event(f"campaign-registration.{kind}", row.sid, now, data)
 
 
 def tollfree_event(row: Row, now: float) -> dict[str, Any] | None:
