@@ -73,7 +73,7 @@ def test_the_state_follows_the_sandbox_s_callbacks_and_event_streams(world: Worl
     # The approved brand unlocks its campaign; TCR's decision on it arrives as an event.
     world.apply()
     with world.store() as store:
-        campaign = sorted(r.name for r in store.snapshot() if r.kind == "a2p_campaign")[0]
+        campaign = min(r.name for r in store.snapshot() if r.kind == "a2p_campaign")
     world.sandbox.reject(
         world.sid("a2p_campaign", campaign, "campaign"), "30934: The sample messages lack opt-out"
     )
