@@ -145,6 +145,7 @@ def apply_plan(
     progress: Callable[[Action, str], None],
     on_done: Callable[[Action, str | None], None],
     pacer: Pacer | None = None,
+    reconcile: bool = False,
 ) -> Outcome:
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
     ctx = Context(
@@ -156,6 +157,7 @@ def apply_plan(
         provision_numbers=target.provision_numbers,
         progress=progress,
         pacer=pacer or Pacer(),
+        reconcile=reconcile,
     )
     actions = [a for a in planned.plan.actions if a.verb.changes_remote]
     return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from trusthub.app import continuity
 from trusthub.app.applying import apply_plan, plan_to_apply
+from trusthub.app.continuity import reconcile_reason
 from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import Planned, load_valid
 from trusthub.app.policy import refusal
@@ -18,7 +20,7 @@ from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
 from trusthub.errors import ApplyError, PlanError
-from trusthub.plan.model import Action
+from trusthub.plan.model import Action, Verb
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
@@ -35,6 +37,12 @@ from trusthub.state.actor import current_holder
 @click.option(
     "--force", is_flag=True, help="Apply even when the safety valve finds the change too large."
 )
+@click.option(
+    "--reconcile",
+    is_flag=True,
+    help="Look on Trust Hub before each create and adopt what trusthub made there (done "
+    "on its own when the state is found lost, rewound or restored from an older backup).",
+)
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -44,6 +52,7 @@ def apply(
     auto_approve: bool,
     parallelism: int | None,
     force: bool,
+    reconcile: bool,
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -63,6 +72,12 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
+        # Before the refresh, which moves the serial on and could hide a rewound state.
+        reason = reconcile_reason(settings, session.store)
+        if reason is None and reconcile:
+            reason = "asked for with --reconcile"
+        elif reason is not None:
+            click.echo(continuity.warning(reason), err=True)
         planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
         plan = planned.plan
         if saved is None:
@@ -72,6 +87,8 @@ def apply(
         if refused is not None:
             raise refused
         if not plan.has_changes:
+            if reason is not None:  # the state knows all there is: nothing to look for
+                continuity.end_apply(settings, session.store, ok=True, created=False)
             click.echo("Nothing to apply.")
             return
         if not auto_approve:
@@ -81,10 +98,25 @@ def apply(
                     hint="review the plan and rerun with --auto-approve",
                 )
             click.confirm("Apply this plan?", abort=True)
-        _run(planned, session, parallelism or settings.parallelism, settings.name)
+        continuity.begin_apply(settings, session.store, reason)
+        creates = any(a.verb is Verb.CREATE for a in plan.actions)
+        try:
+            _run(
+                planned,
+                session,
+                parallelism or settings.parallelism,
+                settings.name,
+                reconcile=reason is not None,
+            )
+        except ApplyError:  # it finished, with actions that failed: none of its commits lost
+            continuity.end_apply(settings, session.store, ok=False, created=creates)
+            raise
+        continuity.end_apply(settings, session.store, ok=True, created=creates)
 
 
-def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -> None:
+def _run(
+    planned: Planned, session: Session, parallelism: int, workspace: str, *, reconcile: bool
+) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
@@ -120,6 +152,7 @@ def _run(planned: Planned, session: Session, parallelism: int, workspace: str) -
             parallelism=parallelism,
             progress=progress,
             on_done=on_done,
+            reconcile=reconcile,
         )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):

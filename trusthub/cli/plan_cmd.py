@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from trusthub.app import continuity
 from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
@@ -59,6 +60,10 @@ def plan(
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
     with Session(settings) as session:
+        reason = continuity.reconcile_reason(settings, session.store)
+        lock = session.store.lock_info()
+        if reason is not None and (lock is None or lock.stale):  # not an apply under way
+            click.echo(continuity.warning(reason), err=True)
         if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
             click.echo(
                 f"note: planning from the recorded state ({session.unreachable_reason})",

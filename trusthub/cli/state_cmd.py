@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from trusthub.app.binding import describe, rebind
+from trusthub.app.continuity import keep_reconciling
 from trusthub.app.session import Session, open_workspace_store
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
@@ -160,6 +161,20 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
     click.echo(f"restored {file}: lineage {done.meta.lineage}, serial {done.meta.serial}")
     if done.previous is not None:
         click.echo(f"the state it replaced is kept in {done.previous}")
+    if done.older and done.replaced is not None:
+        reason = (
+            f"the state was restored from {file}, taken at serial {done.backup_serial}, older "
+            f"than the state it replaced (serial {done.replaced.serial})"
+        )
+        with open_workspace_store(settings) as store:
+            keep_reconciling(settings, store, reason)
+        click.echo(
+            f"warning: backup {file} (serial {done.backup_serial}) is older than the state it "
+            f"replaced (serial {done.replaced.serial}, same lineage): what was made on Trust Hub "
+            "since is not in it. The next apply looks on Trust Hub before creating anything "
+            "and adopts what trusthub made there, instead of creating it again",
+            err=True,
+        )
 
 
 @state.command()
