@@ -8,6 +8,7 @@ from typing import Self
 from trusthub.app.binding import check_binding
 from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
+from trusthub.common.locations import is_database
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
 from trusthub.state import open_store
@@ -15,9 +16,25 @@ from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
 
 
+def workspace_identity(settings: Settings) -> str:
+    """The workspace's name in its state. A SQLite file holds one workspace, so the
+    directory's name does. A shared database tells workspaces apart by name alone: one
+    guessed from the directory would make two checkouts called alike (`compliance/`) share
+    records, and one plan deletions of the other's profiles, so it must be given."""
+    if is_database(settings.state) and not settings.named:
+        raise ConfigError(
+            "a shared PostgreSQL state needs the workspace's name, and this workspace has "
+            f"none: it would be taken from the directory name {settings.root.name!r}, which "
+            "another workspace may have too, and the two would share records",
+            hint="add `name: <a name unique in that database>` to trusthub.yaml (for an "
+            f"existing state, the name it holds: `{settings.root.name}` if it was made here)",
+        )
+    return settings.name
+
+
 def open_workspace_store(settings: Settings) -> StateStore:
     """The state store of the workspace (its share of a shared database)."""
-    return open_store(settings.state, settings.name)
+    return open_store(settings.state, workspace_identity(settings))
 
 
 class Session:

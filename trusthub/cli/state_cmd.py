@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import click
 
 from trusthub.app.binding import describe, rebind
 from trusthub.app.continuity import keep_reconciling
-from trusthub.app.session import Session, open_workspace_store
+from trusthub.app.session import Session, open_workspace_store, workspace_identity
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
+from trusthub.common.locations import is_database
 from trusthub.errors import StateError
 from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore
@@ -152,7 +154,7 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
     settings = app.settings
     done = restore_state(
         settings.state,
-        settings.name,
+        workspace_identity(settings),
         file,
         holder=current_holder("state restore"),
         force=force,
@@ -189,11 +191,10 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
 @click.pass_obj
 def migrate(app: AppContext, target: str) -> None:
     """Copy this workspace's state and history to another backend and verify the copy."""
-    location = target if "://" in target else str(Path(target).resolve())
+    location = target if is_database(target) else str(Path(target).resolve())
+    name = workspace_identity(replace(app.settings, state=location))  # named, for a database
     with open_workspace_store(app.settings) as source:
-        done = migrate_state(
-            source, location, app.settings.name, holder=current_holder("state migrate")
-        )
+        done = migrate_state(source, location, name, holder=current_holder("state migrate"))
     click.echo(
         f"copied lineage {done.target.lineage} serial {done.target.serial}: "
         f"{done.resources} resources, {done.audit_events} audit events "
