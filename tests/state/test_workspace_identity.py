@@ -78,7 +78,7 @@ def test_a_conninfo_in_trusthub_yaml_with_a_password_is_refused(tmp_path: Path) 
 def test_a_conninfo_opens_the_postgresql_state(tmp_path: Path, pg_database: str) -> None:
     root = _workspace(tmp_path, "acme")
     params = conninfo_to_dict(pg_database)
-    conninfo = make_conninfo(**params)  # key=value form, not a URL
+    conninfo = make_conninfo("", **params)  # key=value form, not a URL
     assert "://" not in conninfo
     before = _files(root)
     done = run_cli(
