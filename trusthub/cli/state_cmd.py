@@ -12,11 +12,14 @@ import click
 
 from trusthub.app.binding import describe, rebind
 from trusthub.app.continuity import keep_reconciling
+from trusthub.app.forgetting import forget_profile
+from trusthub.app.loading import load_workspace
 from trusthub.app.session import Session, open_workspace_store, workspace_identity
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 from trusthub.common.locations import is_database
 from trusthub.errors import StateError
+from trusthub.model.kinds import desired_resources
 from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore
 from trusthub.state.actor import current_holder
@@ -30,7 +33,7 @@ NOT_CREATED = "not-created"
 @click.group()
 def state() -> None:
     """Look at the recorded state and look after it: show, backup, restore, unlock,
-    migrate, rebind."""
+    migrate, rebind, rm."""
 
 
 def _lock_data(info: LockInfo | None) -> dict[str, Any] | None:
@@ -226,3 +229,31 @@ def rebind_cmd(app: AppContext, lock_timeout: float) -> None:
     click.echo(f"the state now belongs to {describe(done.new)}")
     if done.forgotten:
         click.echo("the next `trusthub plan` shows what will be made on it")
+
+
+@state.command(name="rm")
+@click.argument("name")
+@click.option("--lock-timeout", type=float, default=0.0, show_default=True, metavar="SECONDS")
+@click.pass_obj
+def rm_cmd(app: AppContext, name: str, lock_timeout: float) -> None:
+    """Stop managing the profile NAME and its trust products, brands and verifications:
+    their records leave the state (each with an audit entry naming the SIDs left), and
+    nothing on Trust Hub is deleted or changed. Remove the profile's file first."""
+    settings = app.settings
+    workspace = load_workspace(settings)
+    desired = desired_resources(
+        (n, doc.data, doc.path) for n, doc in sorted(workspace.profiles.items())
+    )
+    files = {n: doc.path for n, doc in workspace.profiles.items()}
+    with (
+        Session(settings) as session,
+        session.store.lock(current_holder("state rm"), timeout=lock_timeout),
+    ):
+        done = forget_profile(session.store, name, desired, files=files, actor=session.actor)
+    for member in done.names:
+        left = ", ".join(f"{role} {sid}" for role, sid in sorted(done.left[member].items()))
+        click.echo(f"forgot {member}" + (f" (left on Trust Hub: {left})" if left else ""))
+    click.echo(
+        f"{name} is no longer managed by this workspace; nothing on Trust Hub was deleted. "
+        f"`trusthub history {name}` keeps its record."
+    )

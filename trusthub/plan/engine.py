@@ -399,7 +399,8 @@ class _Planner:
                 changes=tuple(immutable),
                 reason=(
                     f"{name}: {fields} cannot change once the bundle exists. Revert it, or "
-                    f"give the profile a new name (a new profile) and remove this one"
+                    f"give the profile a new name (a new profile) and remove this one (or, "
+                    f"where Trust Hub keeps it, `trusthub state rm {name}`)"
                 ),
             )
             return None
@@ -445,7 +446,8 @@ class _Planner:
                 changes=changes,
                 reason=(
                     f"{name} {kind.lifecycle.describe_lock(status)}. Revert {fields}, or "
-                    "create a new profile."
+                    f"stop managing it: remove its file and run `trusthub state rm {name}` "
+                    "(Trust Hub keeps it)."
                 ),
             )
             return None
@@ -479,7 +481,10 @@ class _Planner:
             self._act(
                 name,
                 Verb.REFUSED,
-                reason=f"{name} is {status}: {why}. Put its file back to keep managing it.",
+                reason=(
+                    f"{name} is {status}: {why}. Put its file back to keep managing it, or "
+                    f"stop managing it with `trusthub state rm {name}` (Trust Hub keeps it)."
+                ),
             )
             return
         blockers = planner.delete_blockers(name, self)
