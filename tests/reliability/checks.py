@@ -313,8 +313,11 @@ class _Checker:
         for name in sorted(created):
             mine = by_name.get(name, [])
             # A resource deleted and created again starts a new life: check the last one.
+            # Also forgotten: gone from Trust Hub, or `state rm`.
             deletions = [
-                i for i, e in enumerate(mine) if e.action == "delete" and e.to_status is None
+                i
+                for i, e in enumerate(mine)
+                if e.action in ("delete", "gone", "rm") and e.to_status is None
             ]
             if deletions:
                 mine = mine[deletions[-1] + 1 :]

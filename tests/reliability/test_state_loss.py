@@ -167,3 +167,54 @@ def test_state_files_deleted_or_scrambled_during_applies_never_duplicate(
     )
     print(f"tampered ({FULL_ENV}={int(full)}): {seen}")
     assert seen.get("delete", 0) >= 1
+
+
+# -- gone from Trust Hub ------------------------------------------------------------------
+
+
+def test_after_a_sandbox_reset_the_plan_says_what_is_gone_and_apply_recreates_it(
+    make_workspace: MakeWorkspace,
+) -> None:
+    """Issue 11: after `sandbox reset` every apply failed with 20001 on the dead SIDs."""
+    ws = make_workspace("reset", review_delay=86400)
+    run_cli(ws, "apply", "--auto-approve")
+    run_cli(ws, "sandbox", "reset", "--yes")
+    plan = run_cli(ws, "plan", code=None)
+    assert "warning: acme-isv: its bundle BU" in plan.stderr, plan.stderr
+    assert "is gone from Trust Hub (deleted in the Console, or a sandbox reset)" in plan.stderr
+    assert "+ create    acme-isv" in plan.stdout, plan.stdout
+    history = run_cli(ws, "history", "acme-isv", "--format", "json")
+    assert json.loads(history.stdout)[-1]["action"] == "gone"
+    run_cli(ws, "apply", "--auto-approve")
+    run_cli(ws, "refresh")
+    check_world(settings_of(ws))
+
+
+def test_a_bundle_deleted_in_the_console_is_recreated_and_its_end_users_adopted(
+    make_workspace: MakeWorkspace,
+) -> None:
+    from trusthub.sandbox.store import Store
+    from trusthub.state import open_store
+
+    ws = make_workspace("console", review_delay=86400)
+    run_cli(ws, "apply", "--auto-approve")
+    settings = settings_of(ws)
+    with open_store(settings.state, settings.name) as state:
+        bundle = state.sids("profile", "thames-tea-partners")["bundle"]
+    sandbox = Store(settings.sandbox.database)
+    try:
+        with sandbox.write() as tx:  # the Console deletes the bundle, not its end users
+            for row in tx.find("entity_assignment"):
+                if row.parent == bundle:
+                    tx.delete(row.sid)
+            tx.delete(bundle)
+    finally:
+        sandbox.close()
+    before = _counts(ws)
+    done = run_cli(ws, "apply", "--auto-approve")
+    assert "thames-tea-partners: its bundle" in done.stderr, done.stderr
+    assert "adopted end_user:customer_profile_business_information" in done.stdout, done.stdout
+    after = _counts(ws)
+    assert after["customer_profile"] == before["customer_profile"] + 1
+    assert after["end_user"] == before["end_user"]  # adopted, not made again
+    check_world(settings_of(ws), audit_submits=False)

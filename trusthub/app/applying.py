@@ -11,7 +11,7 @@ from trusthub.app.loading import LoadedWorkspace
 from trusthub.app.planning import Planned, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.saved_plans import SavedPlan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, note_gone
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
@@ -127,7 +127,8 @@ def plan_to_apply(
     stale); otherwise the state is refreshed first, unless `refresh` is False."""
     target = session.target()
     if saved is None and refresh:
-        refresh_state(session.store, target, actor=session.actor)
+        result = refresh_state(session.store, target, actor=session.actor)
+        note_gone(session, result)
     planned = make_plan(session.settings, session.store, workspace)
     if saved is not None:
         saved.check(planned)

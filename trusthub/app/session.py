@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from trusthub.app.binding import check_binding
+from trusthub.app.continuity import keep_reconciling
 from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.common.locations import is_database
@@ -44,6 +45,7 @@ class Session:
         self._target: Target | None = None
         self._target_error: ConfigError | None = None
         self.actor = current_actor()
+        self.last_refresh: RefreshResult | None = None  # what this command's refresh found
 
     def __enter__(self) -> Self:
         return self
@@ -93,4 +95,23 @@ class Session:
         if target is None:
             return None
         with self.store.lock(current_holder("refresh"), timeout=lock_timeout):
-            return refresh_state(self.store, target, actor=self.actor)
+            result = refresh_state(self.store, target, actor=self.actor)
+            note_gone(self, result)
+            return result
+
+
+def gone_warnings(result: RefreshResult) -> list[str]:
+    return [
+        f"warning: {name}: its {role} {sid} is gone from Trust Hub (deleted in the Console, "
+        "or a sandbox reset); the state forgot it and the plan creates it again. To let it "
+        "go instead, remove it from its file"
+        for _kind, name, role, sid in result.gone
+    ]
+
+
+def note_gone(session: Session, result: RefreshResult) -> None:
+    """What is left of a gone resource on Trust Hub is adopted by the next apply."""
+    session.last_refresh = result
+    if result.gone:
+        names = ", ".join(name for _kind, name, _role, _sid in result.gone)
+        keep_reconciling(session.settings, session.store, f"gone from Trust Hub: {names}")

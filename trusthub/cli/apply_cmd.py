@@ -16,7 +16,7 @@ from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import Planned, load_valid
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
 from trusthub.errors import ApplyError, PlanError
@@ -79,6 +79,11 @@ def apply(
         elif reason is not None:
             click.echo(continuity.warning(reason), err=True)
         planned = plan_to_apply(session, workspace, saved=saved, refresh=not no_refresh)
+        if session.last_refresh is not None:
+            for warning in gone_warnings(session.last_refresh):
+                click.echo(warning, err=True)
+            if reason is None and session.last_refresh.gone:  # what is left of them: adopted
+                reason = reconcile_reason(settings, session.store)
         plan = planned.plan
         if saved is None:
             text = render_plan(plan, planned.key, planned.desired, "text", colour=is_terminal())

@@ -11,7 +11,7 @@ from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
 from trusthub.errors import ExitCode
@@ -64,7 +64,10 @@ def plan(
         lock = session.store.lock_info()
         if reason is not None and (lock is None or lock.stale):  # not an apply under way
             click.echo(continuity.warning(reason), err=True)
-        if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
+        refreshed = None if no_refresh else session.refresh(lock_timeout=lock_timeout)
+        for warning in gone_warnings(refreshed) if refreshed is not None else ():
+            click.echo(warning, err=True)
+        if not no_refresh and refreshed is None:
             click.echo(
                 f"note: planning from the recorded state ({session.unreachable_reason})",
                 err=True,
