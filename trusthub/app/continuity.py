@@ -33,6 +33,7 @@ from trusthub.common.files import write_private
 from trusthub.config.settings import Settings
 from trusthub.state.base import StateStore
 from trusthub.state.model import utc_now
+from trusthub.state.sqlite_file import translate_os_error
 
 MARKER: Final = "applied.json"
 _VERSION: Final = 1
@@ -84,7 +85,11 @@ def _unreadable(settings: Settings) -> Marker:
 
 def _write(settings: Settings, marker: Marker) -> None:
     data = {"version": _VERSION, **asdict(marker)}
-    write_private(marker_path(settings), (json.dumps(data, indent=2) + "\n").encode())
+    path = marker_path(settings)
+    try:
+        write_private(path, (json.dumps(data, indent=2) + "\n").encode())
+    except OSError as e:  # a full disk, most likely: said as such, never a traceback
+        raise translate_os_error(e, path, settings.relative(path)) from None
 
 
 def reconcile_reason(settings: Settings, store: StateStore) -> str | None:
