@@ -117,9 +117,9 @@ def reconcile_reason(settings: Settings, store: StateStore) -> str | None:
 
 def warning(reason: str) -> str:
     return (
-        f"warning: {reason}; this workspace has applied before, so apply will adopt the "
-        "objects trusthub made on Trust Hub (by SID when recorded, then by the friendly "
-        "names trusthub gives them) instead of creating them again"
+        f"warning: {reason}; so apply will adopt the objects trusthub made on Trust Hub "
+        "(by SID when recorded, then by the friendly names trusthub gives them) instead "
+        "of creating them again"
     )
 
 
