@@ -146,6 +146,7 @@ def apply_plan(
     progress: Callable[[Action, str], None],
     on_done: Callable[[Action, str | None], None],
     pacer: Pacer | None = None,
+    stop: threading.Event | None = None,
     reconcile: bool = False,
 ) -> Outcome:
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
@@ -161,4 +162,6 @@ def apply_plan(
         reconcile=reconcile,
     )
     actions = [a for a in planned.plan.actions if a.verb.changes_remote]
-    return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)
+    return execute(
+        actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
+    )

@@ -18,8 +18,9 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
+from trusthub.cli.interrupts import stop_on_signal
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh
-from trusthub.errors import ApplyError, PlanError
+from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action, Verb
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
@@ -119,6 +120,9 @@ def apply(
         continuity.end_apply(settings, session.store, ok=True, created=creates)
 
 
+NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
+
+
 def _run(
     planned: Planned, session: Session, parallelism: int, workspace: str, *, reconcile: bool
 ) -> None:
@@ -148,24 +152,39 @@ def _run(
                 line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
                 click.echo(line + (f": {error}" if error else ""), err=error is not None)
 
-        outcome = apply_plan(
-            planned,
-            session.store,
-            session.target(),
-            workspace=workspace,
-            actor=session.actor,
-            parallelism=parallelism,
-            progress=progress,
-            on_done=on_done,
-            reconcile=reconcile,
-        )
+        target = session.target()
+        with stop_on_signal() as stop:
+            outcome = apply_plan(
+                planned,
+                session.store,
+                target,
+                workspace=workspace,
+                actor=session.actor,
+                parallelism=parallelism,
+                progress=progress,
+                on_done=on_done,
+                stop=stop,
+                reconcile=reconcile,
+            )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):
         click.echo(f"- skipped {action_id}: it depends on {why}, which did not complete", err=True)
+    for action_id in outcome.not_started[:NOT_STARTED_SHOWN]:
+        click.echo(f"- not started: {action_id}", err=True)
+    if len(outcome.not_started) > NOT_STARTED_SHOWN:
+        click.echo(f"- ... and {len(outcome.not_started) - NOT_STARTED_SHOWN} more", err=True)
+    state = "complete" if outcome.ok else "interrupted" if outcome.stopped else "incomplete"
     click.echo(
-        f"Apply {'complete' if outcome.ok else 'incomplete'}: {len(outcome.done)} done, "
-        f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {elapsed:.1f}s."
+        f"Apply {state}: {len(outcome.done)} done, {len(outcome.failed)} failed, "
+        f"{len(outcome.skipped)} skipped"
+        + (f", {len(outcome.not_started)} not started" if outcome.stopped else "")
+        + f" in {elapsed:.1f}s."
     )
+    if outcome.stopped:
+        raise ApplyInterrupted(
+            f"interrupted: {len(outcome.not_started)} action(s) not started",
+            hint="run `trusthub apply` again to carry on: it starts from what the state recorded",
+        )
     if not outcome.ok:
         raise ApplyError(
             f"{len(outcome.failed)} action(s) failed",
