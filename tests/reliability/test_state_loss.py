@@ -218,3 +218,22 @@ def test_a_bundle_deleted_in_the_console_is_recreated_and_its_end_users_adopted(
     assert after["customer_profile"] == before["customer_profile"] + 1
     assert after["end_user"] == before["end_user"]  # adopted, not made again
     check_world(settings_of(ws), audit_submits=False)
+
+
+def test_a_trusthub_dir_deleted_whole_is_reconciled_when_asked(
+    make_workspace: MakeWorkspace,
+) -> None:
+    """`rm -rf .trusthub` takes the marker with the state: nothing tells apply the workspace
+    applied before, so `apply --reconcile` asks for the lookups."""
+    import shutil
+
+    ws = make_workspace("whole", review_delay=0, database="../whole-sandbox.db")
+    _converge(ws)
+    before = _counts(ws)
+    shutil.rmtree(ws / ".trusthub")
+    plan = run_cli(ws, "plan", "--no-refresh")
+    assert "has applied before" not in plan.stderr  # it cannot know
+    done = run_cli(ws, "apply", "--auto-approve", "--reconcile")
+    assert "adopted" in done.stdout
+    _converge(ws)
+    assert _counts(ws) == before
