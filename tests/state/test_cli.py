@@ -105,6 +105,22 @@ def test_history_of_a_profile_and_its_products(workspace: Workspace) -> None:
     assert missing.stdout == ""
 
 
+def test_history_of_the_whole_workspace_and_the_last_events(workspace: Workspace) -> None:
+    empty = workspace.run("history")
+    assert empty.exit_code == 0, empty.output
+    assert "No recorded history yet" in empty.stdout
+    _record(workspace)
+    every = json.loads(workspace.run("history", "--format", "json").stdout)
+    assert [e["id"] for e in every] == sorted(e["id"] for e in every)
+    assert {e["name"] for e in every} >= {"acme", "acme/cnam"}
+    assert len({e["name"].split("/")[0] for e in every}) == 2  # both profiles
+    last = json.loads(workspace.run("history", "--limit", "2", "--format", "json").stdout)
+    assert [e["id"] for e in last] == [e["id"] for e in every[-2:]]
+    text = workspace.run("history", "--limit", "1")
+    assert text.exit_code == 0, text.output
+    assert len(text.stdout.splitlines()) == 2  # the header and the last event
+
+
 def test_backup_and_restore(workspace: Workspace, tmp_path: Path) -> None:
     _record(workspace)
     backup = tmp_path / "backup.file"

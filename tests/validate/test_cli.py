@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.validate.conftest import CASES, HERE, copy_tree, make_workspace, run_cli
 
 GOLDEN = HERE / "golden"
+SARIF_SCHEMA = HERE.parent / "support" / "sarif" / "sarif-schema-2.1.0.json"
 
 
 @pytest.mark.parametrize(
-    ("fmt", "suffix"), [("text", "txt"), ("json", "json"), ("github", "github.txt")]
+    ("fmt", "suffix"),
+    [("text", "txt"), ("json", "json"), ("github", "github.txt"), ("sarif", "sarif.json")],
 )
 def test_output_formats_match_golden_files(
     fmt: str, suffix: str, tmp_path: Path, golden: Callable[[str, Path], None]
@@ -124,3 +128,27 @@ def test_a_missing_profiles_directory_is_an_error(tmp_path: Path) -> None:
         "profiles:1:1: error [missing-path] the profiles directory profiles/ does not exist; "
         "create it or set profiles: in trusthub.yaml"
     )
+
+
+def test_sarif_output_is_a_valid_sarif_2_1_0_log_of_every_problem(tmp_path: Path) -> None:
+    schema = json.loads((SARIF_SCHEMA).read_text(encoding="utf-8"))
+    workspace = copy_tree(GOLDEN / "workspace", tmp_path / "ws")
+    sarif = json.loads(run_cli(workspace, "--format", "sarif").stdout)
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    listed = json.loads(run_cli(workspace, "--format", "json").stdout)["problems"]
+    (run,) = sarif["runs"]
+    results = run["results"]
+    assert len(results) == len(listed) > 0
+    rules = run["tool"]["driver"]["rules"]
+    for result, problem in zip(results, listed, strict=True):
+        assert result["ruleId"] == problem["rule"]
+        assert rules[result["ruleIndex"]]["id"] == problem["rule"]
+        assert result["level"] == problem["severity"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == problem["path"]
+        assert physical["region"]["startLine"] == problem["line"]
+        assert physical["region"]["startColumn"] == problem["column"]
+        assert location["logicalLocations"][0]["fullyQualifiedName"] == problem["json_path"]
+    described = [r for r in rules if r["shortDescription"]["text"] != r["id"]]
+    assert described  # the business rules are described from their modules

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
     "report": "trusthub.cli.report_cmd:report",
+    "show": "trusthub.cli.show_cmd:show",
     "init": "trusthub.cli.init_cmd:init",
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
