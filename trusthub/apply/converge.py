@@ -252,6 +252,10 @@ class Converger:
         ):
             return sid  # found submitted or approved: Trust Hub takes no edits (70002)
         if new or update or (bundle is not None and bundle.friendly_name == pending):
+            if owned_by and (new or (bundle is not None and bundle.friendly_name == pending)):
+                # Its own objects are assigned before it takes its final name: a bundle
+                # under that name always shows whose it is, should the state be lost.
+                self.ensure_assigned(family, sid, owned_by)
             self.api.update_bundle(
                 family,
                 sid,
