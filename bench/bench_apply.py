@@ -20,7 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.bench_validate import generate_workspace
+try:
+    from bench.bench_validate import generate_workspace
+except ModuleNotFoundError:  # run as `python bench/x.py`: the checkout is not on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.bench_validate import generate_workspace
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session

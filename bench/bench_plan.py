@@ -24,7 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_validate import _baseline, generate_workspace
+try:
+    from bench.bench_validate import _baseline, generate_workspace
+except ModuleNotFoundError:  # run as `python bench/x.py`: the checkout is not on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.bench_validate import _baseline, generate_workspace
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.config.settings import Settings, default_settings

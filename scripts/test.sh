@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite from a clean clone: installs what it needs (PostgreSQL from Debian
-# packages, Python packages into ./.venv), then runs ruff, mypy, pytest (measuring branch
+# The whole test suite from a clean clone: installs what it needs (PostgreSQL and Chromium
+# from Debian packages, Python packages into ./.venv), then runs ruff, mypy, pytest (measuring branch
 # coverage, printed as a total) and a benchmark smoke run. .ci/run calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "== installing PostgreSQL (Debian packages)"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; fi
+# Debian packages the tests use: PostgreSQL (the team state backend) and Chromium (the
+# HTML report is read in a real headless browser).
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+  || command -v google-chrome >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian packages)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 echo "== installing Python packages"

@@ -21,6 +21,7 @@ class ExitCode(enum.IntEnum):
     CHANGES = 4  # plan --detailed-exitcode: the plan has changes to make
     LOCKED = 5  # the state is locked by another run
     INTERRUPTED = 130
+    READER_GONE = 141  # 128 + SIGPIPE: stdout's reader closed it (`| head`)
 
 
 @functools.total_ordering
@@ -116,3 +117,9 @@ class ProviderError(TrusthubError):
 
 class ApplyError(TrusthubError):
     """One or more actions of an apply failed."""
+
+
+class ApplyInterrupted(ApplyError):
+    """An apply stopped by a signal: what was in flight finished, the rest never started."""
+
+    exit_code = ExitCode.INTERRUPTED

@@ -85,3 +85,37 @@ def test_unexpected_errors_are_reported_in_one_line() -> None:
 
     outcome = execute([_action("x")], run, parallelism=1)
     assert outcome.failed == {"x:create": "ValueError: boom"}
+
+
+def test_after_a_stop_request_no_action_starts_and_those_in_flight_finish() -> None:
+    """The first Ctrl-C: actions already running complete; nothing else begins, not even
+    an action a worker picks up a moment later, and the rest are reported."""
+    stop = threading.Event()
+    started: list[str] = []
+    started_after_stop: list[str] = []
+    lock = threading.Lock()
+    actions = [_action(f"p{i:02}") for i in range(30)] + [
+        _action(f"p{i:02}", Verb.SUBMIT, (f"p{i:02}:create",)) for i in range(30)
+    ]
+
+    def run(action: Action) -> None:
+        late = stop.is_set()  # first: the executor's own check came just before this
+        with lock:
+            started.append(str(action.id))
+            if late:
+                started_after_stop.append(str(action.id))
+            if len(started) == 7:
+                stop.set()  # as the signal handler does, while others are in flight
+        time.sleep(0.02)
+
+    outcome = execute(actions, run, parallelism=4, stop=stop)
+    assert started_after_stop == []
+    assert sorted(outcome.done) == sorted(started)
+    assert len(outcome.done) >= 7
+    assert sorted(outcome.not_started) == sorted(
+        str(a.id) for a in actions if str(a.id) not in started
+    )
+    assert outcome.stopped
+    assert not outcome.ok
+    assert outcome.failed == {}
+    assert outcome.skipped == {}

@@ -126,7 +126,7 @@ def test_an_ambiguous_brand_create_is_matched_by_listing_not_posted_again(
     assert _sid(settings, A2P_BRAND, BRAND, "brand") == brands[0].sid
 
 
-OPTIONS = PlanOptions()
+OPTIONS = PlanOptions(now="2026-12-01T12:00:00Z")
 
 
 def _failed_brand_plan(tmp_path: Path, resubmissions: int) -> Plan:

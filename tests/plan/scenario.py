@@ -96,7 +96,7 @@ def plan_for(
         serial=serial,
         hashes=hashes,
         recorded_sids=sids,
-        options=PlanOptions(),
+        options=PlanOptions(now="2026-12-01T12:00:00Z"),
     )
     return plan, desired
 

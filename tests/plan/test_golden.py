@@ -176,16 +176,16 @@ def _plan(case: str) -> tuple[Plan, dict[str, DesiredResource]]:
 
 @pytest.mark.parametrize("case", sorted(SCENARIOS))
 def test_plan_golden(case: str, golden: Callable[[str, Path], None]) -> None:
-    plan, _ = _plan(case)
-    view = build_view(plan, KEY)
+    plan, desired = _plan(case)
+    view = build_view(plan, KEY, desired=desired)
     golden(render_text(view), GOLDEN / case / "plan.txt")
     golden(render_json(plan, KEY), GOLDEN / case / "plan.json")
     golden(render_markdown(view), GOLDEN / case / "plan.md")
 
 
 def test_masking_hides_personal_data_in_every_format() -> None:
-    plan, _ = _plan("masking")
-    view = build_view(plan, KEY)
+    plan, desired = _plan("masking")
+    view = build_view(plan, KEY, desired=desired)
     outputs = [render_text(view), render_json(plan, KEY), render_markdown(view)]
     for secret in ("w.brandt@", "+13125550199", "081466850", "1300 West Washington", "Brandt"):
         for out in outputs:
@@ -194,7 +194,7 @@ def test_masking_hides_personal_data_in_every_format() -> None:
 
 def test_show_sensitive_reveals_new_values_in_text(golden: Callable[[str, Path], None]) -> None:
     plan, desired = _plan("masking")
-    view = build_view(plan, KEY, show_sensitive=True, reveal=_reveal(desired))
+    view = build_view(plan, KEY, show_sensitive=True, reveal=_reveal(desired), desired=desired)
     text = render_text(view)
     assert "w.brandt@greenfield-growers.example.org" in text
     golden(text, GOLDEN / "masking" / "plan-show-sensitive.txt")
@@ -205,7 +205,10 @@ def test_refusal_names_the_way_out() -> None:
     (refused,) = plan.refused
     assert refused.reason == (
         "thames-tea-partners is twilio-approved: Trust Hub does not allow edits (error 70002). "
-        "Revert business.website, or create a new profile."
+        "Revert business.website, or stop managing it: remove its file and run "
+        "`trusthub state rm thames-tea-partners` (Trust Hub keeps it). If Trust Hub's values "
+        "are the ones to keep (a change made outside trusthub), `trusthub import --update "
+        "thames-tea-partners` writes them into the file."
     )
 
 
@@ -243,8 +246,8 @@ def test_a_state_holding_another_sid_for_the_primary_is_refused_with_the_way_out
 
 
 def test_markdown_stays_under_the_comment_limit() -> None:
-    plan, _ = _plan("new-workspace")
-    view = build_view(plan, KEY)
+    plan, desired = _plan("new-workspace")
+    view = build_view(plan, KEY, desired=desired)
     text = render_markdown(view, limit=3000)
     assert len(text) <= 3000
-    assert "left out to stay under GitHub's comment size limit" in text
+    assert "**Left out** to stay under GitHub's 65,536-character comment limit" in text

@@ -14,8 +14,9 @@ fails with a list of every difference:
 * the state agrees with the sandbox: every SID it records exists, every object in the
   sandbox is recorded, no create intent is left open, and each recorded status is the
   sandbox's;
-* the audit log has every transition: one create event per resource, a status chain
-  without gaps ending at the current status, and a submit event for each submission.
+* the audit log has every transition: one create event per resource (or one adopt event,
+  for a resource a state that lost it found on Trust Hub), a status chain without gaps
+  ending at the current status, and a submit event for each submission.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ SANDBOX_KINDS = (
     "channel_assignment",
     "brand_registration",  # A2P brands: no friendly name; unique by their two bundles
     "tollfree_verification",
+    "messaging_service",  # unique by friendly name
+    "us_app_to_person",  # A2P campaigns: one per Messaging Service
 )
 SUBMITTED = (lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED, lc.REJECTED)
 
@@ -105,6 +108,7 @@ class _Checker:
         self.store = store
         self.sb = sandbox
         self.audit_submits = audit_submits
+        self.audit_chain = True
         self.problems: list[str] = []
         self.key = fingerprint_key(store.meta().lineage)
         self.expected: Counter[str] = Counter()  # sandbox kind -> objects expected
@@ -308,8 +312,21 @@ class _Checker:
         twice = {p: c for p, c in pairs.items() if c > 1}
         if twice:  # each one a second registration fee
             self.fail(f"duplicate brand registrations for the same bundles: {twice}")
+        services = Counter(r.data["friendly_name"] for r in self.sb.rows["messaging_service"])
+        twice = {n: c for n, c in services.items() if c > 1}
+        if twice:
+            self.fail(f"duplicate Messaging Services by friendly name: {twice}")
+        campaigns = Counter(r.parent for r in self.sb.rows["us_app_to_person"])
+        twice = {n: c for n, c in campaigns.items() if c > 1}
+        if twice:  # each one a second vetting fee
+            self.fail(f"more than one campaign on a Messaging Service: {twice}")
         for kind in SANDBOX_KINDS:
-            if kind in ("phone_number", "brand_registration"):
+            if kind in (
+                "phone_number",
+                "brand_registration",
+                "messaging_service",
+                "us_app_to_person",
+            ):
                 continue
             if self.sb.count(kind) != self.expected[kind]:
                 self.fail(
@@ -349,32 +366,43 @@ class _Checker:
         for name in sorted(created):
             mine = by_name.get(name, [])
             # A resource deleted and created again starts a new life: check the last one.
+            # Also forgotten: gone from Trust Hub, or `state rm`.
             deletions = [
-                i for i, e in enumerate(mine) if e.action == "delete" and e.to_status is None
+                i
+                for i, e in enumerate(mine)
+                if e.action in ("delete", "gone", "rm") and e.to_status is None
             ]
             if deletions:
                 mine = mine[deletions[-1] + 1 :]
-            creates = [e for e in mine if e.action == "create"]
+            if not self.audit_chain:  # a restore rewound the statuses, not the audit log
+                adopts = [i for i, e in enumerate(mine) if e.action == "adopt"]
+                mine = mine[adopts[-1] :] if adopts else mine
+            # A life starts with one create (at draft) or, when a state that lost it found
+            # it on Trust Hub, or for a primary made in the Console, one adopt.
+            creates = [e for e in mine if e.action in ("create", "adopt")]
+            starts = [(e.action, e.from_status, e.to_status) for e in creates]
+            adopted = len(starts) == 1 and starts[0][:2] == ("adopt", None)
             if name in self.adopted:  # made in the Console: adopted once, never created
-                adoptions = [e for e in mine if e.action == "adopt"]
-                if creates or len(adoptions) != 1:
-                    self.fail(f"{name}: {len(creates)} create and {len(adoptions)} adopt events")
-            elif [(e.from_status, e.to_status) for e in creates] != [(None, lc.DRAFT)]:
-                self.fail(
-                    f"{name}: create events {[(e.from_status, e.to_status) for e in creates]}"
-                )
+                if not adopted:
+                    self.fail(f"{name}: {starts}: a Console primary is adopted once")
+            elif starts != [("create", None, lc.DRAFT)] and not adopted:
+                self.fail(f"{name}: create events {starts}")
             status: str | None = None
             for e in mine:
                 if e.to_status is None or e.to_status == e.from_status:
                     continue
-                if e.from_status != status:
+                if e.from_status != status and self.audit_chain:
                     self.fail(
                         f"{name}: audit event {e.id} ({e.action}) goes {e.from_status} -> "
                         f"{e.to_status}, but the status before was {status}"
                     )
                 status = e.to_status
             self.same(f"{name} last audited status", status, self.statuses.get(name))
-            if self.statuses.get(name) in SUBMITTED and name not in self.adopted:
+            if (
+                self.statuses.get(name) in SUBMITTED
+                and name not in self.adopted
+                and not (adopted and starts[0][2] in SUBMITTED)
+            ):
                 submits = [e for e in mine if _is_submission(e, strict=self.audit_submits)]
                 if not submits:
                     self.fail(f"{name} was submitted, but no submit event is in the audit log")
@@ -393,14 +421,19 @@ def _is_submission(event: AuditEvent, *, strict: bool) -> bool:
     )
 
 
-def check_world(settings: Settings, *, audit_submits: bool = True) -> World:
+def check_world(
+    settings: Settings, *, audit_submits: bool = True, audit_chain: bool = True
+) -> World:
     """Compare the sandbox with the workspace and the state; fail listing every difference.
     `audit_submits=False` accepts a submission recorded by a refresh (a run killed after
-    Trust Hub took the submission and before the state recorded it)."""
+    Trust Hub took the submission and before the state recorded it). `audit_chain=False`
+    after a restore of an older backup: the restore rewinds statuses and keeps the audit log
+    whole, so a life is checked from its last adopt."""
     desired = desired_of(settings)
     sandbox = read_sandbox(settings.sandbox.database)
     with open_store(settings.state, settings.name) as store:
         checker = _Checker(settings, store, sandbox, audit_submits)
+        checker.audit_chain = audit_chain
         created: set[str] = set()
         for d in desired.values():
             if d.kind == PROFILE:

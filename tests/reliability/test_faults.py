@@ -99,8 +99,9 @@ def apply_until_converged(settings: Settings, seed: int, runs: Runs) -> None:
 def cli_converged(ws: Path) -> None:
     """What a user would run next: nothing to plan, nothing to apply."""
     plan = invoke(ws, "plan", "--detailed-exitcode", "--no-refresh")
-    assert "0 to create, 0 to update, 0 to submit, 0 to resubmit, 0 to delete. 0 refused" in (
-        plan.stdout
+    assert (
+        "0 to create, 0 to update, 0 to assign numbers, 0 to submit, 0 to resubmit, "
+        "0 to delete. 0 refused" in plan.stdout
     )
     apply = invoke(ws, "apply", "--auto-approve")
     assert "Nothing to apply." in apply.stdout

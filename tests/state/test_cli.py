@@ -34,6 +34,8 @@ def workspace(
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     root = tmp_path / "compliance"
     (root / "profiles").mkdir(parents=True)
+    # Named: a shared database refuses a workspace named only by its directory.
+    (root / "trusthub.yaml").write_text("name: compliance\n", encoding="utf-8")
     if backend == "sqlite":
         return Workspace(root, str(root / ".trusthub" / "state.db"), {})
     url = new_location()
@@ -65,8 +67,8 @@ def test_state_show(workspace: Workspace) -> None:
     assert "serial:       4\n" in text.stdout
     assert "lock:         unlocked\n" in text.stdout
     assert (
-        "resources:    3 (2 profile, 1 trust_product, 0 a2p_brand, 0 tollfree_verification)\n"
-        in text.stdout
+        "resources:    3 (2 profile, 1 trust_product, 0 a2p_brand, 0 tollfree_verification, "
+        "0 messaging_service, 0 a2p_campaign)\n" in text.stdout
     )
     assert "  draft            1\n  pending-review   1\n  not-created      1" in text.stdout
 
@@ -101,6 +103,22 @@ def test_history_of_a_profile_and_its_products(workspace: Workspace) -> None:
     assert missing.exit_code == ExitCode.PROBLEMS
     assert "no recorded history for 'initech'" in missing.stderr
     assert missing.stdout == ""
+
+
+def test_history_of_the_whole_workspace_and_the_last_events(workspace: Workspace) -> None:
+    empty = workspace.run("history")
+    assert empty.exit_code == 0, empty.output
+    assert "No recorded history yet" in empty.stdout
+    _record(workspace)
+    every = json.loads(workspace.run("history", "--format", "json").stdout)
+    assert [e["id"] for e in every] == sorted(e["id"] for e in every)
+    assert {e["name"] for e in every} >= {"acme", "acme/cnam"}
+    assert len({e["name"].split("/")[0] for e in every}) == 2  # both profiles
+    last = json.loads(workspace.run("history", "--limit", "2", "--format", "json").stdout)
+    assert [e["id"] for e in last] == [e["id"] for e in every[-2:]]
+    text = workspace.run("history", "--limit", "1")
+    assert text.exit_code == 0, text.output
+    assert len(text.stdout.splitlines()) == 2  # the header and the last event
 
 
 def test_backup_and_restore(workspace: Workspace, tmp_path: Path) -> None:
@@ -191,3 +209,33 @@ def test_a_corrupted_state_is_an_error_not_a_traceback(
     assert restored.exit_code == 0, restored.output
     assert ".corrupt-" in restored.stdout
     assert workspace.run("state", "show").exit_code == 0
+
+
+def test_restores_in_the_same_second_keep_every_copy(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the copy a restore keeps was named after the second it was made in, so a
+    third restore in the same second overwrote the second's. Each keeps its own."""
+    from trusthub.state import transfer
+
+    monkeypatch.setattr(transfer, "_stamp", lambda: "20261201T000000Z")  # one second, frozen
+    _record(workspace)
+    backup = tmp_path / "backup.file"
+    assert workspace.run("state", "backup", str(backup)).exit_code == 0
+    contents = []
+    for name in ("initech", "umbrella", "hooli"):
+        with open_store(workspace.location, workspace.root.name) as store:
+            add_profile(store, name)
+        out = workspace.run("state", "restore", str(backup))
+        assert out.exit_code == 0, out.output
+        kept = sorted((workspace.root / ".trusthub" / "backups").iterdir())
+        contents.append(kept)
+    kept = contents[-1]
+    assert len(kept) == 3, kept
+    assert len({p.name for p in kept}) == 3
+    for path, name in zip(
+        sorted(kept, key=lambda p: p.stat().st_mtime_ns),
+        ("initech", "umbrella", "hooli"),
+        strict=True,
+    ):
+        assert name.encode() in path.read_bytes(), (path, name)

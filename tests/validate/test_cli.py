@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.validate.conftest import CASES, HERE, copy_tree, make_workspace, run_cli
 
 GOLDEN = HERE / "golden"
+SARIF_SCHEMA = HERE.parent / "support" / "sarif" / "sarif-schema-2.1.0.json"
 
 
 @pytest.mark.parametrize(
-    ("fmt", "suffix"), [("text", "txt"), ("json", "json"), ("github", "github.txt")]
+    ("fmt", "suffix"),
+    [("text", "txt"), ("json", "json"), ("github", "github.txt"), ("sarif", "sarif.json")],
 )
 def test_output_formats_match_golden_files(
     fmt: str, suffix: str, tmp_path: Path, golden: Callable[[str, Path], None]
@@ -32,10 +36,10 @@ def test_github_format_is_chosen_on_github_actions(tmp_path: Path) -> None:
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
-    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    workspace = copy_tree(CASES / "unique-friendly-names", tmp_path / "ws")
     result = run_cli(workspace)
     assert result.exit_code == 0
-    assert result.stdout.endswith("2 profiles checked, 0 errors, 1 warning in 1 file\n")
+    assert result.stdout.endswith("4 profiles checked, 0 errors, 2 warnings in 2 files\n")
 
 
 @pytest.mark.parametrize(
@@ -110,7 +114,7 @@ def test_an_internal_error_exits_3_without_a_traceback(
 def test_colour_only_on_a_terminal_and_never_with_no_color(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    workspace = copy_tree(CASES / "unique-friendly-names", tmp_path / "ws")
     assert "\x1b[" not in run_cli(workspace).stdout
     monkeypatch.setattr("trusthub.cli.validate_cmd._stdout_is_terminal", lambda: True)
     assert "\x1b[33mwarning\x1b[0m" in run_cli(workspace, "--no-cache").stdout
@@ -124,3 +128,27 @@ def test_a_missing_profiles_directory_is_an_error(tmp_path: Path) -> None:
         "profiles:1:1: error [missing-path] the profiles directory profiles/ does not exist; "
         "create it or set profiles: in trusthub.yaml"
     )
+
+
+def test_sarif_output_is_a_valid_sarif_2_1_0_log_of_every_problem(tmp_path: Path) -> None:
+    schema = json.loads((SARIF_SCHEMA).read_text(encoding="utf-8"))
+    workspace = copy_tree(GOLDEN / "workspace", tmp_path / "ws")
+    sarif = json.loads(run_cli(workspace, "--format", "sarif").stdout)
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    listed = json.loads(run_cli(workspace, "--format", "json").stdout)["problems"]
+    (run,) = sarif["runs"]
+    results = run["results"]
+    assert len(results) == len(listed) > 0
+    rules = run["tool"]["driver"]["rules"]
+    for result, problem in zip(results, listed, strict=True):
+        assert result["ruleId"] == problem["rule"]
+        assert rules[result["ruleIndex"]]["id"] == problem["rule"]
+        assert result["level"] == problem["severity"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == problem["path"]
+        assert physical["region"]["startLine"] == problem["line"]
+        assert physical["region"]["startColumn"] == problem["column"]
+        assert location["logicalLocations"][0]["fullyQualifiedName"] == problem["json_path"]
+    described = [r for r in rules if r["shortDescription"]["text"] != r["id"]]
+    assert described  # the business rules are described from their modules

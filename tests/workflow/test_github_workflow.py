@@ -93,7 +93,11 @@ def test_workflow_shape(workspace: Path) -> None:
         for s in workflow["jobs"][job]["steps"]
         if "uses" in s
     }
-    assert uses == {"actions/checkout", "actions/setup-python"}
+    assert uses == {"actions/checkout", "actions/setup-python", "actions/upload-artifact"}
+    upload = steps(workflow, "plan")["Upload the JSON plan"]
+    assert upload["with"]["name"] == "trusthub-plan"
+    assert upload["with"]["path"] == "${{ runner.temp }}/trusthub-plan.json"
+    assert '--out "$RUNNER_TEMP/trusthub-plan.json"' in steps(workflow, "plan")["plan"]["run"]
 
 
 def run_scripts(workflow: dict[str, Any]) -> list[str]:
@@ -261,6 +265,45 @@ def test_plan_step_survives_a_token_that_cannot_comment(workspace: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     assert "::warning::could not read the pull request's comments" in result.stdout
     assert PLAN_MARKER in runner.summary.read_text(encoding="utf-8")
+
+
+def _many_secondaries(workspace: Path, count: int) -> None:
+    """`count` secondaries of the example primary, each with its own name and numbers."""
+    text = (workspace / EXAMPLE).read_text(encoding="utf-8")
+    for i in range(count):
+        name = f"brand-{i:03d}"
+        profile = (
+            text.replace("name: example-primary", f"name: {name}")
+            .replace("role: primary", "role: secondary\nprimary: example-primary")
+            .replace("legal_name: Example Widgets, Inc.", f"legal_name: Brand {i:03d} Inc.")
+            .replace("'+14155550100'", f"'+1415556{i:04d}'")
+            .replace("submit: false\n", "")
+        )
+        (workspace / "profiles" / f"{name}.yaml").write_text(profile, encoding="utf-8")
+
+
+def test_plan_step_cuts_a_long_plan_keeps_its_footer_and_links_the_json_plan(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """Issue 16: a plan over GitHub's limit is cut by characters (not bytes: `•` is three
+    of them), says what it left out, links the run whose artefact holds the full JSON plan,
+    and keeps the workflow's footer."""
+    _many_secondaries(workspace, 80)
+    script, env = plan_step(workspace)
+    runner = Runner(workspace, tmp_path)
+    runner.comments.write_text("[[]]", encoding="utf-8")
+    result = runner(script, **env, GITHUB_ACTIONS="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (_, post) = runner.calls()
+    body = post["body"]
+    assert len(body.encode("utf-16-le")) // 2 <= 65536
+    assert len(body.encode("utf-8")) > 65000  # the old byte count would have dropped the footer
+    run_url = "https://github.com/acme/compliance/actions/runs/4242"
+    assert "> **Left out** to stay under GitHub's 65,536-character comment limit" in body
+    assert f"[the JSON plan, artefact `trusthub-plan` of this workflow run]({run_url})" in body
+    assert body.endswith(f"<sub>Commit 0123456, [workflow run]({run_url})</sub>\n")
+    saved = json.loads((runner.temp / "trusthub-plan.json").read_text(encoding="utf-8"))
+    assert len(saved["plan"]["profiles"]) == 81  # the artefact holds every profile
 
 
 @pytest.mark.parametrize(

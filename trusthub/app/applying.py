@@ -4,19 +4,20 @@ it happens (intent before each create, SID after, status after each submission).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from trusthub.app.loading import LoadedWorkspace
 from trusthub.app.planning import Planned, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.saved_plans import SavedPlan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, note_gone
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
 from trusthub.apply.pacing import Pacer
 from trusthub.plan.model import Action
+from trusthub.plan.partial import held_back
 from trusthub.state.base import StateStore
 
 
@@ -128,16 +129,29 @@ class StoreRecorder:
 
 
 def plan_to_apply(
-    session: Session, workspace: LoadedWorkspace, *, saved: SavedPlan | None, refresh: bool
+    session: Session,
+    workspace: LoadedWorkspace,
+    *,
+    saved: SavedPlan | None,
+    refresh: bool,
+    resubmit: Iterable[str] = (),
+    targets: Sequence[str] = (),
 ) -> Planned:
     """The plan an apply carries out; the caller holds the state lock. The target is opened
     first, so an apply that cannot reach it fails before anything else. A saved plan is
     checked against the state as recorded (a refresh would move the serial and make it
-    stale); otherwise the state is refreshed first, unless `refresh` is False."""
+    stale); otherwise the state is refreshed first, unless `refresh` is False. `resubmit`
+    (or the saved plan's own list) names rejected resources to resubmit unchanged. A saved
+    partial plan is cut to the targets it was made with (`--target` must then name the
+    same ones, or none)."""
+    if saved is not None:
+        targets = saved.targets(targets)
     target = session.target()
     if saved is None and refresh:
-        refresh_state(session.store, target, actor=session.actor)
-    planned = make_plan(session.settings, session.store, workspace)
+        result = refresh_state(session.store, target, actor=session.actor)
+        note_gone(session, result)
+    names = saved.resubmit if saved is not None else tuple(resubmit)
+    planned = make_plan(session.settings, session.store, workspace, resubmit=names, targets=targets)
     if saved is not None:
         saved.check(planned)
     return planned
@@ -154,7 +168,13 @@ def apply_plan(
     progress: Callable[[Action, str], None],
     on_done: Callable[[Action, str | None], None],
     pacer: Pacer | None = None,
+    skip_refused: bool = False,
+    stop: threading.Event | None = None,
+    reconcile: bool = False,
 ) -> Outcome:
+    """Run the plan's actions. With `skip_refused`, the actions `held_back` holds back (the
+    refused ones, the rest of their profiles, what depends on them) are not run: never sent
+    to the target."""
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
     ctx = Context(
         api=target.api,
@@ -165,6 +185,10 @@ def apply_plan(
         provision_numbers=target.provision_numbers,
         progress=progress,
         pacer=pacer or Pacer(),
+        reconcile=reconcile,
     )
-    actions = [a for a in planned.plan.actions if a.verb.changes_remote]
-    return execute(actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done)
+    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    actions = [a for a in planned.plan.actions if a.verb.changes_remote and a.id not in held]
+    return execute(
+        actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
+    )

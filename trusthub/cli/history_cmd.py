@@ -1,5 +1,5 @@
-"""`trusthub history NAME`: the audit log of one profile (with its trust products) or of
-one trust product, oldest first."""
+"""`trusthub history [NAME]`: the audit log of the workspace, of one profile (with what it
+owns) or of one of its resources, oldest first."""
 
 from __future__ import annotations
 
@@ -46,19 +46,28 @@ def render_table(events: list[AuditEvent]) -> str:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the last N events (oldest of them first).",
+)
 @text_or_json
 @click.pass_obj
-def history(app: AppContext, name: str, fmt: str) -> None:
-    """The audit log of NAME: a profile (with its trust products) or a trust product
-    (`profile/product`). JSON output includes each event's detail."""
+def history(app: AppContext, name: str | None, limit: int | None, fmt: str) -> None:
+    """The audit log, oldest first: of the whole workspace, or of NAME, a profile (with
+    what it owns) or one of its resources (`profile/product`). JSON output includes each
+    event's detail."""
     with open_workspace_store(app.settings) as store:
-        events = store.audit(name)
-    if not events:
+        events = store.audit(name, limit=limit)
+    if not events and name is not None:
         raise StateError(
             f"no recorded history for {name!r}", hint="`trusthub state show` shows what is recorded"
         )
     if fmt == "json":
         click.echo(json.dumps([dataclasses.asdict(e) for e in events], indent=2))
-    else:
+    elif events:
         click.echo(render_table(events))
+    else:
+        click.echo("No recorded history yet: `trusthub apply` records every step.")

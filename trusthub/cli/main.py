@@ -4,6 +4,7 @@ errors become exit codes. No traceback reaches a user unless `--debug` is given.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,14 @@ COMMANDS: dict[str, str] = {
     "status": "trusthub.cli.status_cmd:status",
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
+    "import": "trusthub.cli.import_cmd:import_",
+    "report": "trusthub.cli.report_cmd:report",
+    "show": "trusthub.cli.show_cmd:show",
     "init": "trusthub.cli.init_cmd:init",
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
     "sandbox": "trusthub.cli.sandbox_cmd:sandbox",
+    "events": "trusthub.cli.events_cmd:events",
 }
 
 
@@ -55,6 +60,8 @@ class TrusthubGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        except BrokenPipeError:
+            raise click.exceptions.Exit(_reader_went_away()) from None
         except Exception as e:
             app = ctx.find_object(AppContext)
             if app is not None and app.debug:
@@ -103,7 +110,26 @@ def main(argv: list[str] | None = None) -> int:
     except TrusthubError as e:
         click.secho(f"error: {e}", err=True, fg="red")
         return e.exit_code
+    except BrokenPipeError:
+        return _reader_went_away()
+    try:
+        sys.stdout.flush()  # here, not at interpreter exit, where a closed pipe is unhandled
+    except BrokenPipeError:
+        return _reader_went_away()
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _reader_went_away() -> int:
+    """The reader of stdout closed it (`trusthub status | head -3`): stop quietly, with
+    the exit status a shell gives a process ended by SIGPIPE. What is still
+    buffered goes to /dev/null, so the interpreter's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (a test's captured stream)
+        pass
+    return ExitCode.READER_GONE
 
 
 if __name__ == "__main__":

@@ -36,6 +36,24 @@ lock_timeout = click.option(
     help="Seconds to wait for the state lock held by another run.",
 )
 
+resubmit = click.option(
+    "--resubmit",
+    "resubmit",
+    metavar="NAME",
+    multiple=True,
+    help="Resubmit the rejected profile, trust product or toll-free verification NAME "
+    "unchanged, when the rejection's cause lay outside the YAML (repeatable).",
+)
+
+targets = click.option(
+    "--target",
+    "targets",
+    metavar="NAME",
+    multiple=True,
+    help="Plan only NAME (a profile with its trust products and verifications, or one "
+    "resource such as NAME/cnam) and what it depends on. Repeatable.",
+)
+
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import click
 
+from trusthub.app import continuity
 from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format
+from trusthub.cli.options import (
+    is_terminal,
+    lock_timeout,
+    no_refresh,
+    output_format,
+    resubmit,
+    targets,
+)
 from trusthub.errors import ExitCode
 from trusthub.report.plan_render import render_plan
 
@@ -39,6 +49,8 @@ from trusthub.report.plan_render import render_plan
 @click.option(
     "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
 )
+@resubmit
+@targets
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -49,6 +61,8 @@ def plan(
     detailed_exitcode: bool,
     show_sensitive: bool,
     force: bool,
+    resubmit: tuple[str, ...],
+    targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -58,13 +72,21 @@ def plan(
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
+    not_read = "--no-refresh" if no_refresh else ""
     with Session(settings) as session:
-        if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
-            click.echo(
-                f"note: planning from the recorded state ({session.unreachable_reason})",
-                err=True,
-            )
-        planned = make_plan(settings, session.store, workspace)
+        reason = continuity.reconcile_reason(settings, session.store)
+        lock = session.store.lock_info()
+        if reason is not None and (lock is None or lock.stale):  # not an apply under way
+            click.echo(continuity.warning(reason), err=True)
+        refreshed = None if no_refresh else session.refresh(lock_timeout=lock_timeout)
+        for warning in gone_warnings(refreshed) if refreshed is not None else ():
+            click.echo(warning, err=True)
+        if not no_refresh and refreshed is None:
+            not_read = session.unreachable_reason or "the target cannot be reached"
+            click.echo(f"note: planning from the recorded state ({not_read})", err=True)
+        for drift in refreshed.drifted if refreshed is not None else ():
+            click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
+        planned = make_plan(settings, session.store, workspace, resubmit=resubmit, targets=targets)
     text = render_plan(
         planned.plan,
         planned.key,
@@ -72,13 +94,30 @@ def plan(
         fmt,
         show_sensitive=show_sensitive,
         colour=is_terminal(),
+        not_read=not_read,
+        full_plan=_workflow_run_url(),
     )
     click.echo(text, nl=False)
     if out is not None:
-        write_saved_plan(out, planned, settings.name)
+        write_saved_plan(out, planned, settings.name, resubmit=resubmit)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
     if refusal(planned.plan, force=force) is not None:
         # The plan already says what is refused or unsafe; the exit code fails the check.
         raise click.exceptions.Exit(ExitCode.PROBLEMS)
     if detailed_exitcode and planned.plan.has_changes:
         raise click.exceptions.Exit(ExitCode.CHANGES)
+
+
+_SAFE_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._/-]+")
+
+
+def _workflow_run_url() -> str:
+    """The page of the GitHub Actions run this plan is made in, where the generated
+    workflow uploads the JSON plan as the `trusthub-plan` artefact ("" outside Actions).
+    Only a plain https URL is used: it goes into a Markdown link."""
+    parts = [os.environ.get(v, "") for v in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")]
+    run = os.environ.get("GITHUB_RUN_ID", "")
+    if not all(parts) or not run.isdigit() or os.environ.get("GITHUB_ACTIONS") != "true":
+        return ""
+    url = f"{parts[0].rstrip('/')}/{parts[1]}/actions/runs/{run}"
+    return url if _SAFE_URL.fullmatch(url) else ""

@@ -1,10 +1,24 @@
 """Personal data: which fields hold it, how it is masked for sharing, and how it is sealed
 before it reaches the state.
 
+The rule (the README's "Personal data" states it): a value is personal data when it
+identifies or reaches a natural person or is a registration number: people's names, email
+addresses, phone numbers, street addresses and postal codes, dates of birth, and
+registration numbers (EIN, DUNS, ...). It is decided by the value's path alone
+(`is_sensitive`: the leaf keys of `SENSITIVE_KEYS` anywhere, `SENSITIVE_PATHS` where they
+stand). Everything else a profile says (legal name, industry, business type, website, use
+case, sample messages, friendly names) is business data a reviewer needs to see, and is
+shown as written.
+
 Masked (plans, PR comments, logs): `<sensitive:1a2b>`; the short keyed fingerprint lets a
-reviewer tell two values apart without seeing either. Sealed (state, saved plans): the value
-is replaced by a longer keyed fingerprint, so recorded state can still say *that* a field
-changed without holding the value. The key comes from the state's lineage.
+reviewer tell two values apart without seeing either. Where the raw value is at hand (a
+value the workspace asks for, not one read back from the state), phone numbers and email
+addresses are masked the way people recognise them (`recognisable`): the country code and
+last four digits of a number (`+1 ••• ••• 0123`), the domain of an address
+(`•••@acme.example.com`). Every other kind of personal data stays fully masked. Sealed
+(state, saved plans): the value is replaced by a longer keyed fingerprint, so recorded
+state can still say *that* a field changed without holding the value. The key comes from
+the state's lineage.
 """
 
 from __future__ import annotations
@@ -13,6 +27,8 @@ import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
+
+import phonenumbers
 
 from trusthub.common.json_path import JsonPath
 
@@ -36,6 +52,10 @@ SENSITIVE_KEYS: Final = frozenset(
 )
 # Paths that are sensitive only where they stand.
 SENSITIVE_PATHS: Final = frozenset({("business", "registration", "number")})
+# Of those, the keys shown partly (`recognisable`); all others are masked in full.
+PHONE_KEYS: Final = frozenset({"phone", "phone_numbers", "numbers"})
+EMAIL_KEYS: Final = frozenset({"email", "brand_contact_email", "notification_email"})
+HIDDEN: Final = "•••"
 
 FINGERPRINT_PREFIX: Final = "fp:"
 
@@ -55,6 +75,32 @@ def is_sensitive(path: Sequence[str | int]) -> bool:
     if not keys:
         return False
     return keys[-1] in SENSITIVE_KEYS or keys in SENSITIVE_PATHS
+
+
+def recognisable(path: Sequence[str | int], value: Any) -> str | None:
+    """A raw personal value at `path` masked so people recognise it, or None when it must
+    be masked in full (names, addresses, dates of birth, registration numbers, and any
+    value that does not look like what its key promises)."""
+    keys = [p for p in path if isinstance(p, str)]
+    if not keys or not isinstance(value, str) or value.startswith(FINGERPRINT_PREFIX):
+        return None
+    if keys[-1] in PHONE_KEYS:
+        return _phone(value)
+    if keys[-1] in EMAIL_KEYS:
+        local, at, domain = value.rpartition("@")
+        return f"{HIDDEN}@{domain}" if at and local and domain else None
+    return None
+
+
+def _phone(value: str) -> str | None:
+    digits = value[1:] if value.startswith("+") else ""
+    if not digits.isdigit() or len(digits) < 8:
+        return None
+    try:
+        country = phonenumbers.parse(value).country_code
+    except phonenumbers.NumberParseException:
+        return None
+    return f"+{country} {HIDDEN} {HIDDEN} {digits[-4:]}"
 
 
 def seal(data: Any, key: bytes, path: JsonPath = ()) -> Any:

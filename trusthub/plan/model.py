@@ -10,7 +10,8 @@ from typing import Any
 
 from trusthub.common.canonical import canonical_json
 
-PLAN_FORMAT_VERSION = 1
+# 2: `targets` (the names a partial plan was cut to, empty for a whole plan).
+PLAN_FORMAT_VERSION = 2
 
 
 class Verb(enum.StrEnum):
@@ -163,6 +164,8 @@ class Plan:
     lineage: str
     serial: int
     unsafe: tuple[str, ...] = ()  # safety-valve reasons; the plan is refused unless --force
+    # `--target` names: the plan is the part of the whole plan they need (trusthub.plan.partial).
+    targets: tuple[str, ...] = ()
 
     def count(self, *verbs: Verb) -> int:
         return sum(1 for a in self.actions if a.verb in verbs)
@@ -184,10 +187,21 @@ class Plan:
     def has_changes(self) -> bool:
         return any(a.verb.is_difference for a in self.actions)
 
+    def assigned_profiles(self) -> int:
+        """How many profiles have numbers assigned or unassigned. A number goes to a profile
+        and to each of its trust products that carries numbers: one change a reviewer
+        approves, made by one assign action per bundle."""
+        return len({a.profile for a in self.actions if a.verb is Verb.ASSIGN})
+
     def summary(self) -> str:
         c = self.count
+        assign = self.assigned_profiles()
+        bundles = c(Verb.ASSIGN)
+        numbers = f"{assign} to assign numbers" + (
+            f" ({bundles} bundles)" if bundles != assign else ""
+        )
         return (
-            f"Plan: {c(Verb.CREATE)} to create, {c(Verb.UPDATE, Verb.ASSIGN)} to update, "
+            f"Plan: {c(Verb.CREATE)} to create, {c(Verb.UPDATE)} to update, {numbers}, "
             f"{c(Verb.SUBMIT)} to submit, {c(Verb.RESUBMIT)} to resubmit, "
             f"{c(Verb.DELETE)} to delete. {c(Verb.REFUSED)} refused, {c(Verb.WAITING)} waiting."
             + (f" {c(Verb.ADOPT)} to adopt." if c(Verb.ADOPT) else "")
@@ -204,6 +218,7 @@ class Plan:
                 verb.value: self.count(verb) for verb in Verb
             },
             "unsafe": list(self.unsafe),
+            "targets": list(self.targets),
             "profiles": [
                 {"name": p.name, "role": p.role, "type": p.type, "status": p.status,
                  "status_since": p.status_since, "path": p.path,
@@ -221,7 +236,7 @@ class Plan:
     def with_unsafe(self, reasons: Sequence[str]) -> Plan:
         return Plan(
             self.actions, self.eligibility, self.profiles, self.lineage, self.serial,
-            tuple(reasons),
+            tuple(reasons), self.targets,
         )  # fmt: skip
 
     def checksum(self) -> str:

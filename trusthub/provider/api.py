@@ -34,6 +34,28 @@ class Bundle:
     valid_until: str | None
     errors: tuple[str, ...]
     date_created: datetime | None
+    status_callback: str | None = None  # what Twilio calls on each status change
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An end user or a supporting document read whole: what `trusthub import` and
+    refresh's drift check turn back into a profile's attributes."""
+
+    sid: str
+    type: str
+    friendly_name: str
+    attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """An API 2010 Address read whole; `params` in the names `mapping.address_params`
+    gives (an absent optional field is left out)."""
+
+    sid: str
+    friendly_name: str
+    params: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +66,6 @@ class Remote:
     friendly_name: str
     type: str
     date_created: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class EndUser:
-    """An end user (IT...) as read back: its type and attributes."""
-
-    sid: str
-    type: str
-    attributes: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +105,30 @@ class BrandRegistration:
     identity_status: str | None
     errors: tuple[str, ...]  # "<error_code> [fields]: description"
     failure_reason: str | None  # deprecated by Twilio in favour of errors
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessagingService:
+    """A Messaging Service (messaging v1, `MG...`)."""
+
+    sid: str
+    friendly_name: str
+    usecase: str | None
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A US A2P 10DLC campaign (Usa2p, `QE...`) on a Messaging Service."""
+
+    sid: str
+    service_sid: str
+    brand_registration_sid: str
+    status: str  # checked by the adapter: one of the campaign lifecycle's statuses
+    use_case: str
+    campaign_id: str | None  # TCR's
+    errors: tuple[str, ...]  # "<error_code> [fields]: description"
     date_created: datetime | None
 
 
@@ -171,6 +208,22 @@ class TrustHubProvider(Protocol):
 
     def evaluate(self, family: BundleFamily, sid: str, policy_sid: str) -> Evaluation: ...
 
+    # -- reading whole resources (import, drift) ---------------------------------------
+
+    def list_bundles(self, family: BundleFamily) -> list[Bundle]:
+        """Every bundle of the family in the account, read page by page."""
+        ...
+
+    def fetch_end_user(self, sid: str) -> Entity: ...
+
+    def fetch_document(self, sid: str) -> Entity: ...
+
+    def fetch_address(self, sid: str) -> Address: ...
+
+    def list_numbers(self) -> dict[str, str]:
+        """Every phone number of the account: SID (PN...) -> E.164."""
+        ...
+
     # -- end users and supporting documents ----------------------------------------------
 
     def create_end_user(
@@ -182,8 +235,6 @@ class TrustHubProvider(Protocol):
     ) -> None: ...
 
     def delete_end_user(self, sid: str) -> None: ...
-
-    def fetch_end_user(self, sid: str) -> EndUser: ...
 
     def find_end_users(self, friendly_name: str) -> list[Remote]: ...
 
@@ -237,6 +288,48 @@ class TrustHubProvider(Protocol):
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         """Send a FAILED brand back to TCR (`POST .../BrandRegistrations/{BN}`, 202)."""
         ...
+
+    # -- messaging v1: Messaging Services and their numbers ----------------------------
+
+    def create_service(self, *, friendly_name: str, usecase: str) -> MessagingService: ...
+
+    def list_services(self) -> list[MessagingService]: ...
+
+    def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None: ...
+
+    def delete_service(self, sid: str) -> None: ...
+
+    def service_numbers(self, sid: str) -> set[str]:
+        """The phone-number SIDs (PN...) in the service."""
+        ...
+
+    def add_service_number(self, sid: str, number_sid: str) -> None:
+        """Raises `RemoteRefused` 21712 when the number is in another service."""
+        ...
+
+    def remove_service_number(self, sid: str, number_sid: str) -> None: ...
+
+    # -- messaging v1: US A2P campaigns (Usa2p) -----------------------------------------
+
+    def campaign_use_cases(self, service_sid: str, brand_sid: str) -> list[str]:
+        """The use-case codes the brand may register on the service."""
+        ...
+
+    def create_campaign(self, service_sid: str, params: Mapping[str, Any]) -> Campaign:
+        """Register a campaign: fee-bearing, so never retried here (an ambiguous failure
+        raises `AmbiguousCreateError`; the caller lists before trying again). `params` in
+        the SDK's snake_case names."""
+        ...
+
+    def list_campaigns(self, service_sid: str) -> list[Campaign]: ...
+
+    def fetch_campaign(self, service_sid: str, sid: str) -> Campaign: ...
+
+    def update_campaign(self, service_sid: str, sid: str, params: Mapping[str, Any]) -> Campaign:
+        """An edit of a FAILED campaign, which sends it back to review (200)."""
+        ...
+
+    def delete_campaign(self, service_sid: str, sid: str) -> None: ...
 
     # -- messaging v1: toll-free verifications ------------------------------------------
 

@@ -4,29 +4,15 @@ and what `apply` shows before it asks)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from trusthub.model.desired import DesiredResource
 from trusthub.plan.model import Plan
 from trusthub.report.plan_json import render_json
 from trusthub.report.plan_markdown import render_markdown
 from trusthub.report.plan_text import render_text
-from trusthub.report.plan_view import Revealer, build_view
+from trusthub.report.plan_view import build_view, reveal_from
 
-
-def reveal_from(desired: Mapping[str, DesiredResource]) -> Revealer:
-    """Reveals the desired value at a path of a resource's attributes (None if absent)."""
-
-    def reveal(resource: str, path: tuple[str | int, ...]) -> Any:
-        value: Any = desired[resource].attributes
-        for part in path:
-            try:
-                value = value[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return value
-
-    return reveal
+__all__ = ["render_plan", "reveal_from"]
 
 
 def render_plan(
@@ -37,17 +23,22 @@ def render_plan(
     *,
     show_sensitive: bool = False,
     colour: bool = False,
+    not_read: str = "",
+    full_plan: str = "",
 ) -> str:
     """`show_sensitive` reveals new personal-data values in the text format only; json and
-    markdown are shared and always masked."""
+    markdown are shared and always masked. `not_read`: why Trust Hub was not read before
+    planning ("" when it was). `full_plan`: where a cut Markdown plan's full version is (a
+    URL; "" says how to make it)."""
     if fmt == "json":
         return render_json(plan, key)
     view = build_view(
         plan,
         key,
         show_sensitive=show_sensitive and fmt == "text",
-        reveal=reveal_from(desired),
+        desired=desired,
+        not_read=not_read,
     )
     if fmt == "markdown":
-        return render_markdown(view)
+        return render_markdown(view, full_plan=full_plan)
     return render_text(view, colour=colour)

@@ -27,6 +27,8 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
         return click.style(text, fg=_COLOURS[verb]) if colour else text
 
     out: list[str] = []
+    if view.partial:
+        out.extend([escape_invisible(view.partial), ""])
     for profile in view.profiles:
         where = f"  ({profile.path})" if profile.path else ""
         out.append(escape_invisible(f"{profile.name}: {profile.heading}{where}"))
@@ -51,16 +53,18 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
                 out.append(escape_invisible(f"      $ fee-bearing: {action.fees}"))
         for e in profile.eligibility:
             out.append(escape_invisible(f"  {e.symbol} {e.label}: {e.state}, {e.detail}"))
-        if not profile.actions and not profile.eligibility:
-            out.append("  no changes")
         out.append("")
     for reason in view.unsafe:
         out.append(style(escape_invisible(f"✗ unsafe: {reason}"), "refused"))
     if view.unsafe:
         out.append("")
+    if view.unchanged:
+        out.append(view.unchanged)
     out.append(view.summary)
     if view.fees:
         out.append(f"$ Fees: {view.fees} (fee-bearing actions; amounts: Twilio's pricing).")
-    if not view.has_changes and not view.refused:
-        out.append("No changes. Trust Hub matches the workspace.")
+    if view.not_read and (view.has_changes or view.refused):
+        out.append(f"Planned from the recorded state: Trust Hub was not read ({view.not_read}).")
+    if view.conclusion:
+        out.append(view.conclusion)
     return "\n".join(out) + "\n"

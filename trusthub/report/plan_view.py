@@ -1,5 +1,11 @@
 """The plan as a view: every string a renderer prints, built by a pure function, with
-personal data masked unless the caller asks (human format only) to reveal it."""
+personal data masked unless the caller asks (human format only) to reveal it.
+
+The view is focused: it holds the profiles the plan does something to (changes, waits,
+refusals) and counts the others, so a one-profile change in a 500-profile workspace reads
+as one profile and one line. Creates list the values they submit; personal values are
+masked by `trusthub.model.privacy` (recognisably when the workspace's value is at hand).
+The JSON plan (`plan_json`) stays complete."""
 
 from __future__ import annotations
 
@@ -11,8 +17,9 @@ from typing import Any
 from trusthub.common.characters import escape_invisible
 from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
+from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS
-from trusthub.model.privacy import display, mask
+from trusthub.model.privacy import display, fingerprint, is_sensitive, mask, recognisable
 from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
 
 SYMBOLS: Mapping[Verb, str] = {
@@ -85,7 +92,7 @@ class PlanView:
     serial: int
     lineage: str
     checksum: str
-    profiles: tuple[ProfileView, ...]
+    profiles: tuple[ProfileView, ...]  # only those the plan does something to
     summary: str
     unsafe: tuple[str, ...]
     refused: int
@@ -93,6 +100,56 @@ class PlanView:
     # The fee-bearing actions' totals, e.g. "1 brand registration, 1 secondary vetting";
     # "" when the plan costs no fee.
     fees: str = ""
+    unchanged_profiles: int = 0  # planned, nothing to do: counted, not shown
+    unchanged_resources: int = 0  # their trust products, brands, ... likewise
+    # A partial plan (`--target`): the names, and how many profiles it leaves out.
+    targets: tuple[str, ...] = ()
+    untargeted_profiles: int = 0
+    # Why Trust Hub was not read before planning ("" when it was): the plan then compares
+    # the workspace with the recorded state only, and must not claim Trust Hub matches.
+    not_read: str = ""
+
+    @property
+    def unchanged(self) -> str:
+        """One line counting what the plan leaves alone ("" when nothing)."""
+        if not self.unchanged_profiles and not self.unchanged_resources:
+            return ""
+        parts = [_count(self.unchanged_profiles, "profile")]
+        if self.unchanged_resources:
+            parts.append(
+                _count(self.unchanged_resources, "other resource")
+                + " (trust products, brands, toll-free verifications)"
+            )
+        return " and ".join(parts) + " unchanged, not shown."
+
+    @property
+    def partial(self) -> str:
+        """The line that says a plan is partial ("" for a whole plan)."""
+        if not self.targets:
+            return ""
+        names = ", ".join(self.targets)
+        rest = (
+            f"; {_count(self.untargeted_profiles, 'other profile')} not planned"
+            if self.untargeted_profiles
+            else ""
+        )
+        return f"Partial plan: only --target {names} and what they depend on{rest}."
+
+    @property
+    def conclusion(self) -> str:
+        """The last line when the plan has nothing to do ("" otherwise)."""
+        if self.has_changes or self.refused:
+            return ""
+        if self.not_read:
+            return (
+                f"No changes against the recorded state. Trust Hub was not read "
+                f"({self.not_read}), so it may differ from the workspace."
+            )
+        return "No changes. Trust Hub matches the workspace."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _show(value: Any) -> str:
@@ -103,25 +160,120 @@ def _show(value: Any) -> str:
     return escape_invisible(json.dumps(value, ensure_ascii=False))
 
 
-def _numbers(numbers: Sequence[str], key: bytes) -> str:
-    return ", ".join(mask(n, key) for n in numbers)
+# Attributes a create does not list: the name is on the action's line, a profile's role and
+# type are in its heading, and a policy is a Twilio SID that says nothing to a reviewer.
+_NOT_LISTED = frozenset({"name", "policy"})
+_IN_HEADING = frozenset({"role", "type"})
+
+
+def _leaves(value: Any, path: JsonPath) -> list[tuple[JsonPath, Any]]:
+    """(path, value) of every leaf; lists of scalars are one leaf, as the diff has them."""
+    if isinstance(value, Mapping):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
+    return [(path, value)]
+
+
+def _dotted(path: JsonPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _personal(path: JsonPath, raw: Any, sealed: Any, key: bytes, show: bool) -> str:
+    """A personal value for a plan line: as written with --show-sensitive, recognisable
+    when the raw value is known, else masked in full."""
+    if raw is not None and show:
+        return _show(raw)
+    if raw is not None and isinstance(raw, list):
+        shown = [recognisable(path, v) or mask(v, key) for v in raw]
+        return _show(shown)
+    if raw is not None and (partly := recognisable(path, raw)) is not None:
+        return partly
+    return _show(mask(sealed if sealed is not None else raw, key))
+
+
+def _created(
+    action: Action, desired: DesiredResource, key: bytes, show_sensitive: bool
+) -> list[ChangeLine]:
+    skip = _NOT_LISTED | (_IN_HEADING if desired.name == desired.profile else frozenset())
+    lines = []
+    for path, value in _leaves({k: v for k, v in desired.attributes.items() if k not in skip}, ()):
+        shown = (
+            _personal(path, value, None, key, show_sensitive)
+            if is_sensitive(path)
+            else _show(value)
+        )
+        lines.append(ChangeLine(_dotted(path), "", shown))
+    return lines
+
+
+def _numbers_line(
+    numbers: Sequence[str], key: bytes, raw: Mapping[str, str], show_sensitive: bool
+) -> str:
+    out = []
+    for sealed in numbers:
+        number = raw.get(sealed)
+        if number is None:
+            out.append(mask(sealed, key))
+        elif show_sensitive:
+            out.append(number)
+        else:
+            out.append(recognisable(("numbers",), number) or mask(sealed, key))
+    return ", ".join(out)
 
 
 def _action_view(
-    action: Action, key: bytes, show_sensitive: bool, reveal: Revealer | None
+    action: Action,
+    key: bytes,
+    show_sensitive: bool,
+    reveal: Revealer | None,
+    desired: DesiredResource | None = None,
 ) -> ActionView:
     lines = []
     for change in action.changes:
         old = display(change.path, change.old, key)
         new = display(change.path, change.new, key)
-        if show_sensitive and change.sensitive and reveal is not None:
-            revealed = reveal(action.resource, change.path)
-            new = revealed if revealed is not None else new
-        lines.append(ChangeLine(change.dotted, _show(old), _show(new)))
+        shown_new = _show(new)
+        if change.sensitive and reveal is not None:
+            raw = reveal(action.resource, change.path)
+            if raw is not None:
+                shown_new = _personal(change.path, raw, change.new, key, show_sensitive)
+        lines.append(ChangeLine(change.dotted, _show(old), shown_new))
+    if action.verb is Verb.CREATE and not action.changes and desired is not None:
+        lines.extend(_created(action, desired, key, show_sensitive))
+    raw_numbers = {fingerprint(key, n): n for n in desired.numbers} if desired is not None else {}
+    if action.verb is Verb.CREATE and desired is not None and desired.numbers:
+        lines.append(
+            ChangeLine(
+                "numbers",
+                "",
+                _numbers_line(
+                    [fingerprint(key, n) for n in desired.numbers],
+                    key,
+                    raw_numbers,
+                    show_sensitive,
+                ),
+            )
+        )
     if action.numbers_added:
-        lines.append(ChangeLine("numbers assigned", "", _numbers(action.numbers_added, key)))
+        lines.append(
+            ChangeLine(
+                "numbers assigned",
+                "",
+                _numbers_line(action.numbers_added, key, raw_numbers, show_sensitive),
+            )
+        )
     if action.numbers_removed:
-        lines.append(ChangeLine("numbers unassigned", "", _numbers(action.numbers_removed, key)))
+        lines.append(
+            ChangeLine(
+                "numbers unassigned",
+                "",
+                _numbers_line(action.numbers_removed, key, raw_numbers, show_sensitive),
+            )
+        )
     product = action.resource.split("/", 1)[1] if "/" in action.resource else ""
     return ActionView(
         symbol=SYMBOLS[action.verb],
@@ -155,13 +307,39 @@ def _heading(p: ProfileSummary) -> str:
     return f"{kind}, {p.status}{since}" + (", managed in the Twilio Console" if console else "")
 
 
+def reveal_from(desired: Mapping[str, DesiredResource]) -> Revealer:
+    """Reveals the desired value at a path of a resource's attributes (None if absent)."""
+
+    def reveal(resource: str, path: tuple[str | int, ...]) -> Any:
+        if resource not in desired:
+            return None
+        value: Any = desired[resource].attributes
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
+    return reveal
+
+
 def build_view(
     plan: Plan,
     key: bytes,
     *,
     show_sensitive: bool = False,
     reveal: Revealer | None = None,
+    desired: Mapping[str, DesiredResource] | None = None,
+    not_read: str = "",
 ) -> PlanView:
+    """The view of `plan`. With `desired` (the workspace's resources), creates list their
+    values, personal ones masked recognisably, and the view counts the resources the plan
+    leaves alone. `show_sensitive` reveals personal values (text only: the caller's
+    choice). `not_read` says why Trust Hub was not read before planning, if it was not."""
+    desired = desired or {}
+    if reveal is None and desired:
+        reveal = reveal_from(desired)
     by_profile: dict[str, list[Action]] = {}
     for action in plan.actions:
         by_profile.setdefault(action.profile, []).append(action)
@@ -177,19 +355,30 @@ def build_view(
             )
         )
     profiles = []
+    unchanged = 0
     for summary in plan.profiles:
         actions = by_profile.get(summary.name, [])
+        if not actions:
+            unchanged += 1
+            continue
         profiles.append(
             ProfileView(
                 name=summary.name,
                 heading=_heading(summary),
                 path=summary.path,
-                actions=tuple(_action_view(a, key, show_sensitive, reveal) for a in actions),
+                actions=tuple(
+                    _action_view(a, key, show_sensitive, reveal, desired.get(a.resource))
+                    for a in actions
+                ),
                 eligibility=tuple(eligibility.get(summary.name, [])),
                 changed=any(a.verb.is_difference for a in actions),
                 refused=any(a.verb is Verb.REFUSED for a in actions),
             )
         )
+    planned = {p.name for p in plan.profiles}
+    acted = {a.resource for a in plan.actions}
+    others = [n for n, d in desired.items() if d.name != d.profile and d.profile in planned]
+    untargeted = {d.profile for d in desired.values()} - planned if plan.targets else set()
     return PlanView(
         serial=plan.serial,
         lineage=plan.lineage,
@@ -200,6 +389,11 @@ def build_view(
         refused=len(plan.refused),
         has_changes=plan.has_changes,
         fees=fee_line(plan),
+        unchanged_profiles=unchanged,
+        unchanged_resources=sum(1 for n in others if n not in acted),
+        targets=plan.targets,
+        untargeted_profiles=len(untargeted),
+        not_read=not_read,
     )
 
 

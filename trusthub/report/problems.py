@@ -1,4 +1,4 @@
-"""Problem listings in three formats. Pure: each returns a `str`; the CLI writes it.
+"""Problem listings in four formats. Pure: each returns a `str`; the CLI writes it.
 
 * `text`: one `path:line:col: severity [rule] message ($.json.path)` line per problem, then a
   summary line (`6 profiles checked, 2 errors, 1 warning in 1 file`).
@@ -9,6 +9,9 @@
 * `github`: workflow commands (`::error file=...,line=...,col=...,title=...::message`) that
   GitHub Actions shows as annotations on the pull request, escaped as the Actions toolkit
   does (`%`, CR and LF everywhere; also `:` and `,` in properties), then the summary line.
+* `sarif`: a SARIF 2.1.0 log (one run; the rules that fired, described from their
+  modules) for GitHub code scanning (`github/codeql-action/upload-sarif`) and other tools
+  that read static-analysis results.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from trusthub import __version__
 from trusthub.common.characters import escape_invisible
 from trusthub.errors import Problem
+from trusthub.rules import RULES
 
 JSON_VERSION: Final = 1
 
@@ -107,6 +112,92 @@ def format_github(problems: Sequence[Problem], *, profiles_checked: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+SARIF_SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+# The checks that are not business rules (reading, parsing and the schema), described for
+# SARIF readers; the business rules describe themselves (their module's docstring).
+_CHECKS: Final = {
+    "schema": "The profile matches trusthub's JSON Schema (schemas/, with Twilio's limits).",
+    "yaml-syntax": "The file is valid YAML.",
+    "not-a-mapping": "The file holds one YAML mapping: a profile.",
+    "empty-file": "The file is not empty.",
+    "encoding": "The file is UTF-8 text.",
+    "control-character": "The file holds no control characters.",
+    "file-unreadable": "The file can be read.",
+    "file-too-large": "The file is not larger than trusthub reads.",
+    "symlink": "Profile files are not symbolic links out of the workspace.",
+    "profile-file-skipped": (
+        "A file named like a profile in another case (acme.YAML) is reported, not skipped."
+    ),
+}
+
+
+def _rule_description(rule_id: str) -> str:
+    """The first paragraph of the rule module's docstring, on one line."""
+    if rule_id in _CHECKS:
+        return _CHECKS[rule_id]
+    rule = RULES.get(rule_id)
+    doc = (getattr(rule, "__doc__", None) or "").strip()
+    first = doc.split("\n\n", 1)[0]
+    return " ".join(first.split()) or rule_id
+
+
+def format_sarif(problems: Sequence[Problem]) -> str:
+    rule_ids = sorted({p.rule for p in problems})
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    results = []
+    for p in problems:
+        region: dict[str, int] = {}
+        if p.location.line is not None:
+            region["startLine"] = p.location.line
+            if p.location.column is not None:
+                region["startColumn"] = p.location.column
+        physical: dict[str, object] = {
+            "artifactLocation": {"uri": p.location.path, "uriBaseId": "%SRCROOT%"}
+        }
+        if region:
+            physical["region"] = region
+        results.append(
+            {
+                "ruleId": p.rule,
+                "ruleIndex": index[p.rule],
+                "level": p.severity,
+                "message": {"text": _with_path(p)},
+                "locations": [
+                    {
+                        "physicalLocation": physical,
+                        "logicalLocations": [{"fullyQualifiedName": p.json_path, "kind": "member"}],
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "trusthub",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule_id,
+                                "shortDescription": {"text": _rule_description(rule_id)},
+                            }
+                            for rule_id in rule_ids
+                        ],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return escape_invisible(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+
+
 def render(
     fmt: str,
     problems: Sequence[Problem],
@@ -115,7 +206,9 @@ def render(
     files_checked: int,
     color: bool = False,
 ) -> str:
-    """The listing in format `fmt` (`text`, `json` or `github`)."""
+    """The listing in format `fmt` (`text`, `json`, `github` or `sarif`)."""
+    if fmt == "sarif":
+        return format_sarif(problems)
     if fmt == "json":
         return format_json(problems, files_checked=files_checked)
     if fmt == "github":
@@ -123,4 +216,4 @@ def render(
     return format_text(problems, profiles_checked=profiles_checked, color=color)
 
 
-FORMATS: Final = ("text", "json", "github")
+FORMATS: Final = ("text", "json", "github", "sarif")

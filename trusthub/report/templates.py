@@ -9,6 +9,7 @@ from typing import Any, Final
 import jinja2
 
 from trusthub.common.characters import escape_invisible
+from trusthub.report.status_page import describe_age
 
 # GitHub turns `@name`, `@org/team` and `#123` into mentions (notifications) and links,
 # even after a backslash. A zero-width space entity after the sign stops it (as Renovate's
@@ -33,6 +34,12 @@ def _code(value: Any) -> str:
     return escape_invisible(str(value)).replace("`", "'").replace("\n", " ")
 
 
+def _text(value: Any) -> str:
+    """Text for HTML (autoescaping does the markup): invisible and direction-changing
+    characters shown as escapes, so a name cannot pretend to be another."""
+    return escape_invisible(str(value))
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -46,4 +53,6 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = _md
     env.filters["code"] = _code
     env.filters["md_cell"] = _md  # the same escaping; the templates name it for table cells
+    env.filters["text"] = _text
+    env.filters["age"] = describe_age
     return env

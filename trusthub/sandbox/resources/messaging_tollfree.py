@@ -7,9 +7,9 @@ there it is `IN_REVIEW`): approved, unless the submission has a classic defect (
 production message sample without opt-out language, an opt-in image URL that is not a
 public https URL, a business website that is not https), then rejected with a toll-free
 code and `edit_allowed` for `EDIT_WINDOW_DAYS` from the decision, by the sandbox's clock.
-An edit after the window is refused with 30824. Which toll-free code Twilio uses for which
-defect is UNCONFIRMED (30441-30531 and 30800-30879 are toll-free rejection codes); the
-reason's text names the defect.
+An edit after the window is refused with 30824. The codes, their meanings and the
+UNCONFIRMED choice of which code goes with which defect (30513, 30509) are in
+`trusthub.model.twilio_codes`; the reason's text names the defect.
 
 Twilio builds a toll-free trust product and a channel-endpoint assignment behind an
 approved verification; the sandbox does not (their SIDs stay null), so its Trust Hub holds
@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from trusthub.model.kinds import tollfree_verification as tfv
+from trusthub.sandbox import event_streams
 from trusthub.sandbox.protocol import (
     BAD_PARAMETER,
     ApiError,
@@ -207,9 +208,11 @@ def _advance(sb: Sandbox, tx: Tx, row: Row, now: float) -> None:
     if elapsed >= sb.review_delay:
         _decide(row, now, defects(d))
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     elif d["status"] == tfv.PENDING_REVIEW and elapsed >= sb.review_delay / 2:
         d.update(status=tfv.IN_REVIEW, date_updated=now)
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
 
 
 def settle(sb: Sandbox) -> None:
@@ -238,6 +241,7 @@ def force(sb: Sandbox, sid: str, *, reason: str | None) -> Row:
                 reasons = [{"code": tfv.OPT_OUT_MISSING, "reason": reason}]
         _decide(row, now, reasons)
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     return row
 
 
@@ -337,6 +341,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
             "date_updated": now,
         }
         row = tx.insert(KIND, new_sid("HH"), None, data)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     return Reply(201, render(sb, req, row))
 
 

@@ -1,0 +1,73 @@
+"""Ctrl-C and SIGTERM during a real `trusthub apply` (a child process over the sandbox):
+the first signal lets the calls in flight finish and be recorded and starts nothing else;
+the second aborts at once. Either way the next apply converges, with no duplicates."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.checks import check_world
+from tests.reliability.conftest import MakeWorkspace, full_reliability, run_cli, settings_of
+from tests.reliability.processes import Process
+
+PROFILES = 20
+LATENCY = 0.02  # seconds per sandbox request: the apply lasts long enough to be interrupted
+
+
+def _signal_mid_apply(ws: Path, log: Path, signals: list[signal.Signals]) -> tuple[Process, int]:
+    with Process(ws, "apply", "--auto-approve", "--parallelism", "4", log=log) as run:
+        # Three actions done: the primary and the first secondaries; others are in flight
+        # (each secondary takes a dozen requests).
+        for _ in range(3):
+            assert run.wait_for("✓") is not None
+        for sig in signals:
+            run.proc.send_signal(sig)
+            time.sleep(0.01)
+        return run, run.finish()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_the_first_signal_stops_starting_actions_and_says_what_was_left(
+    make_workspace: MakeWorkspace, tmp_path: Path, sig: signal.Signals
+) -> None:
+    ws = make_workspace("stop", profiles=PROFILES, latency=LATENCY, review_delay=86400)
+    run, code = _signal_mid_apply(ws, tmp_path / "apply.err", [sig])
+    assert code == 130, run.stderr
+    assert "stopping: the calls in flight finish and are recorded" in run.stderr
+    summary = [line for line in run.lines if line.startswith("Apply ")]
+    assert len(summary) == 1, run.stdout
+    assert summary[0].startswith("Apply interrupted:"), run.stdout
+    assert " not started in " in summary[0]
+    assert "- not started: " in run.stderr
+    assert "error: interrupted: " in run.stderr
+    assert "Traceback" not in run.stderr
+
+    # Every call the interrupted run made is in the state (submissions included: the
+    # audit names apply, not a later refresh), and the next apply finishes the rest.
+    finished = run_cli(ws, "apply", "--auto-approve")
+    assert "Apply complete" in finished.stdout, finished.stderr
+    run_cli(ws, "refresh")  # statuses the sandbox moved on since (a review under way)
+    check_world(settings_of(ws), audit_submits=True)
+
+
+def test_a_second_signal_aborts_at_once_and_the_next_apply_converges(
+    make_workspace: MakeWorkspace, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    ws = make_workspace("abort", profiles=PROFILES, latency=LATENCY, review_delay=86400)
+    started = time.monotonic()
+    run, code = _signal_mid_apply(ws, tmp_path / "apply.err", [signal.SIGINT, signal.SIGINT])
+    assert code == 130, run.stderr
+    assert "aborted; `trusthub apply` carries on" in run.stderr
+    assert not any(line.startswith("Apply ") for line in run.lines)  # no summary: at once
+    assert time.monotonic() - started < (60 if full_reliability(request.config) else 30)
+
+    again = run_cli(ws, "apply", "--auto-approve")
+    assert "Apply complete" in again.stdout, again.stderr
+    # An abort may cut a submission between Trust Hub's answer and the state's record;
+    # the next run's refresh records it (as after a kill).
+    run_cli(ws, "refresh")
+    check_world(settings_of(ws), audit_submits=False)
