@@ -204,6 +204,11 @@ SQLITE: Final[tuple[Migration, ...]] = (
             "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint TEXT",
         ),
     ),
+    Migration(
+        4,
+        "when the state last read Trust Hub (its age, for plans that do not refresh)",
+        ("ALTER TABLE workspaces ADD COLUMN refreshed_at TEXT",),
+    ),
 )
 
 POSTGRES: Final[tuple[Migration, ...]] = (
@@ -315,6 +320,11 @@ POSTGRES: Final[tuple[Migration, ...]] = (
             "ALTER TABLE workspaces ADD COLUMN bound_account_shown text",
             "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint text",
         ),
+    ),
+    Migration(
+        4,
+        "when the state last read Trust Hub (its age, for plans that do not refresh)",
+        ("ALTER TABLE workspaces ADD COLUMN refreshed_at text",),
     ),
 )
 
