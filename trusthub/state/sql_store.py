@@ -182,7 +182,14 @@ class SqlStore(abc.ABC):
             if self._in_tx:
                 raise RuntimeError("state transactions do not nest")
             with self._guard():
-                self._begin(write=True)
+                try:
+                    self._begin(write=True)
+                except BaseException:
+                    # A BEGIN that took but whose first statement failed (a read-only role
+                    # may not lock the row) must not leave an aborted transaction behind.
+                    with suppress(Exception):
+                        self._end(commit=False)
+                    raise
             self._in_tx = True
             try:
                 with self._guard():
