@@ -85,9 +85,7 @@ def test_workflow_shape(workspace: Path) -> None:
     assert apply["permissions"] == {"contents": "read"}
     # One job, one concurrency group, for merges, the schedule and manual runs alike; never
     # from another branch, nor for a pull request.
-    assert apply["if"] == (
-        "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
-    )
+    assert apply["if"] == ("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'")
     assert apply["concurrency"] == {"group": "trusthub-apply", "cancel-in-progress": False}
     assert apply["env"]["TWILIO_ACCOUNT_SID"] == "${{ secrets.TWILIO_ACCOUNT_SID }}"
     assert apply["env"]["TWILIO_AUTH_TOKEN"] == "${{ secrets.TWILIO_AUTH_TOKEN }}"

@@ -149,7 +149,8 @@ def test_scheduled_apply_moves_onboarding_on_after_an_approval(
     assert "### trusthub status" in summary
     assert "brand-a" in summary
     page = (runner.temp / "trusthub-status.html").read_text(encoding="utf-8")
-    assert "<html" in page and "brand-a" in page
+    assert "<html" in page
+    assert "brand-a" in page
 
 
 def test_a_fix_of_a_rejected_profile_is_planned_as_a_resubmission(
@@ -174,7 +175,8 @@ def test_a_fix_of_a_rejected_profile_is_planned_as_a_resubmission(
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
     body = comment(runner)
     assert "1 to resubmit" in body, body
-    assert "resubmits after Twilio rejected it" in body and "Unknown email domain" in body, body
+    assert "resubmits after Twilio rejected it" in body, body
+    assert "Unknown email domain" in body
     assert "Planned from statuses read from Trust Hub just now" in body
     saved = json.loads((runner.temp / "trusthub-plan.json").read_text(encoding="utf-8"))
     assert '"resubmit"' in json.dumps(saved["plan"])
@@ -190,7 +192,9 @@ def test_a_fix_of_a_rejected_profile_is_planned_as_a_resubmission(
     assert stale.returncode == 1, stale.stdout + stale.stderr  # the edit is refused
     body = comment(runner)
     assert "✗ refused" in body
-    assert re.search(r"> \*\*Warning:\*\* the recorded state read Trust Hub \d+ h \d+ min ago", body)
+    assert re.search(
+        r"> \*\*Warning:\*\* the recorded state read Trust Hub \d+ h \d+ min ago", body
+    )
     assert "over 24 h" in body
     assert "::warning::the recorded state read Trust Hub" in stale.stdout
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from trusthub import __version__
 from trusthub.app.scaffold import (
     CRON,
     DEFAULT_MAX_STATE_AGE_HOURS,
@@ -24,7 +25,6 @@ from trusthub.app.scaffold import (
     render_profile,
     workspace_name,
 )
-from trusthub import __version__
 from trusthub.cli.context import AppContext
 
 # A git branch name that is safe to paste into YAML and messages (git allows more).

@@ -342,7 +342,9 @@ class _Planner:
         reasons = self.recorded[name].rejection_reasons
         if not reasons:
             return ""
-        return f"resubmits after Twilio rejected it: {'; '.join(map(twilio_codes.explain, reasons))}"
+        return (
+            f"resubmits after Twilio rejected it: {'; '.join(map(twilio_codes.explain, reasons))}"
+        )
 
     def _maybe_submit(
         self, d: DesiredResource, planner: KindPlanner, status: str, *, edited: bool

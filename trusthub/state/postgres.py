@@ -336,7 +336,8 @@ class PostgresStore(SqlStore):
             writable = [
                 str(row[0])
                 for row in self._conn.execute(
-                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "WHERE n.nspname = %s AND c.relkind = 'r' AND has_table_privilege("
                     "%s, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') ORDER BY c.relname",
                     (SCHEMA, role),
