@@ -143,7 +143,7 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         assert store.audit(BRAND)[-1].kind == brand
 
     # Only the kind and status lists went (step 2), step 3 added the binding columns to
-    # `workspaces` and step 4 the refresh time: otherwise columns, keys, indexes, triggers
+    # `workspaces` and step 5 the refresh time: otherwise columns, keys, indexes, triggers
     # are as they were.
     schema = _sqlite_schema(path)
     v1_columns = len(v1_schema["workspaces"]["columns"])
@@ -250,6 +250,8 @@ def test_a_schema_1_postgresql_state_migrates_keeping_everything(
 
     with psycopg.connect(pg_database) as conn:
         now = [conn.execute(q).fetchall() for q in (constraints, triggers, indexes)]
+    # Step 4 adds a table of its own (received_events); the tables of step 1 are compared.
+    now = [[row for row in rows if "received_events" not in str(row)] for rows in now]
     dropped = {"resources_kind_check", "resources_status_check"}
     dropped |= {"remote_objects_kind_check", "audit_kind_check"}
     assert sorted(name for _, name, _ in v1[0] if name in dropped) == sorted(dropped)
