@@ -26,12 +26,39 @@ from trusthub.rules.schema import load_schema
 PLAN_MARKER: Final = "<!-- trusthub-plan -->"  # the first line of `plan --format markdown`
 PLACEHOLDER: Final = "REPLACE-ME"
 # trusthub's own git repository: pre-commit fetches the `trusthub-validate` hook from it
-# (.pre-commit-hooks.yaml) and the generated workflow pip-installs from it, both at the tag
-# `v<version>`. A git URL, not a bare PyPI name, so that a workflow holding Twilio
-# credentials never installs whatever someone else publishes under that name.
+# (.pre-commit-hooks.yaml) at the tag `v<version>`.
 SOURCE_REPO: Final = "https://github.com/OWNER/trusthub"
-DEFAULT_PACKAGE: Final = f"trusthub[postgresql] @ git+{SOURCE_REPO}@v{__version__}"
 EXAMPLE_PROFILE: Final = "example-primary"
+DEFAULT_SCHEDULE: Final = "17 * * * *"  # hourly, off the hour GitHub's schedules crowd
+DEFAULT_MAX_STATE_AGE_HOURS: Final = 24
+# A cron line GitHub accepts: five fields of digits and * , - / (no names, no @hourly).
+CRON: Final = re.compile(r"\A[0-9*,/-]+( [0-9*,/-]+){4}\Z")
+
+
+def release_package(version: str = __version__) -> str:
+    """The requirement of a trusthub release, with the PostgreSQL driver the shared state
+    needs."""
+    return f"trusthub[postgresql]=={version}"
+
+
+def install_requirement(direct_url: Mapping[str, Any] | None, version: str) -> str | None:
+    """What pip installs on a runner to get the trusthub that is running here, from its
+    PEP 610 record (direct_url.json; None for a release installed from an index). A VCS
+    install is pinned to its commit; an archive by URL to that URL (and hash). None when
+    the source cannot be reached from a runner (a local directory or file): the caller
+    then pins the release `version` and says so."""
+    if direct_url is None:
+        return release_package(version)
+    url = str(direct_url.get("url", ""))
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, Mapping) and url and not url.startswith("file:"):
+        return f"trusthub[postgresql] @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    archive = direct_url.get("archive_info")
+    if isinstance(archive, Mapping) and url and not url.startswith("file:"):
+        hashes = archive.get("hashes") or {}
+        fragment = "#sha256=" + hashes["sha256"] if "sha256" in hashes else ""
+        return f"trusthub[postgresql] @ {url}{fragment}"
+    return None
 
 
 def _name_pattern(schema: str) -> re.Pattern[str]:
@@ -193,7 +220,12 @@ def workspace_name(directory_name: str) -> str:
 
 
 def render_init(
-    *, name: str, package: str = DEFAULT_PACKAGE, branch: str = "main"
+    *,
+    name: str,
+    package: str | None = None,
+    branch: str = "main",
+    schedule: str = DEFAULT_SCHEDULE,
+    max_state_age_hours: int = DEFAULT_MAX_STATE_AGE_HOURS,
 ) -> dict[str, str]:
     """`trusthub init`'s files by path relative to the workspace, except the example
     profile (see `render_profile`) and .gitignore (see `gitignore_update`)."""
@@ -202,8 +234,10 @@ def render_init(
     workspace_schema = load_schema("workspace")
     context = {
         "name": name,
-        "package": package,
+        "package": package if package is not None else release_package(),
         "branch": branch,
+        "schedule": schedule,
+        "max_state_age": str(max_state_age_hours),
         "version": __version__,
         "source_repo": SOURCE_REPO,
         "marker": PLAN_MARKER,
