@@ -106,7 +106,8 @@ def load_workspace(
     ]
     docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
     problems += [p for r in results if r.display in chosen for p in r.problems]
-    problems += [p for p in workspace_problems(docs) if p.location.path in chosen]
+    broken = {r.broken_name for r in results if r.data is None and r.broken_name}
+    problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
     profiles: dict[str, ProfileDoc] = {}
     for doc in docs:
         if doc.path in chosen:
