@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Final
 
 import click
 
@@ -15,12 +18,13 @@ from trusthub.app.planning import Planned, load_valid
 from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
+from trusthub.apply.executor import Outcome
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets
+from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets, text_or_json
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
-from trusthub.plan.model import Action
-from trusthub.plan.partial import held_back
+from trusthub.plan.model import Action, Plan
+from trusthub.plan.partial import HeldBack, held_back
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
@@ -46,6 +50,7 @@ from trusthub.state.actor import current_holder
 @targets
 @no_refresh
 @lock_timeout
+@text_or_json
 @click.pass_obj
 def apply(
     app: AppContext,
@@ -57,11 +62,19 @@ def apply(
     targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
+    fmt: str,
 ) -> None:
     """Carry out the plan against Trust Hub (the sandbox unless trusthub.yaml says
     `target: twilio`). With PLANFILE, apply exactly that saved plan or refuse if it is
-    stale."""
+    stale. With --format json, the plan and the progress go to stderr and stdout gets one
+    JSON document: what was done, failed, skipped, not started and held back."""
     settings = app.settings
+    machine = fmt == "json"
+    if machine and not auto_approve:
+        raise PlanError(
+            "apply --format json does not ask for a confirmation",
+            hint="review the plan (`trusthub plan`) and rerun with --auto-approve",
+        )
     saved = read_saved_plan(planfile) if planfile else None
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
@@ -87,11 +100,15 @@ def apply(
                 colour=is_terminal(),
                 not_read="--no-refresh" if no_refresh else "",
             )
-            click.echo(text, nl=False)
+            _say(text, machine, nl=False)
         elif plan.targets:
-            click.echo(f"Partial plan: only --target {', '.join(plan.targets)}.")
+            _say(f"Partial plan: only --target {', '.join(plan.targets)}.", machine)
         refused = refusal(plan, force=force, skip_refused=skip_refused)
         if refused is not None:
+            if machine:
+                # Nothing starts: every action that would change Trust Hub is left.
+                left = [a.id for a in plan.actions if a.verb.changes_remote]
+                _report(plan, "refused", Outcome(not_started=left), held_back(plan), 0.0)
             raise refused
         held = held_back(plan) if skip_refused else []
         for h in held:
@@ -99,7 +116,9 @@ def apply(
             click.echo(f"- not applied {h.action.id}: {why}", err=True)
         runnable = {h.action.id for h in held}
         if not any(a.verb.changes_remote and a.id not in runnable for a in plan.actions):
-            click.echo("Nothing to apply.")
+            _say("Nothing to apply.", machine)
+            if machine:
+                _report(plan, "nothing to apply", Outcome(), held, 0.0)
             if (error := held_back_error(plan) if skip_refused else None) is not None:
                 raise error
             return
@@ -110,7 +129,14 @@ def apply(
                     hint="review the plan and rerun with --auto-approve",
                 )
             click.confirm("Apply this plan?", abort=True)
-        _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
+        _run(
+            planned,
+            session,
+            parallelism or settings.parallelism,
+            settings.name,
+            skip_refused,
+            machine=machine,
+        )
     if skip_refused and (error := held_back_error(plan)) is not None:
         raise error
 
@@ -118,13 +144,58 @@ def apply(
 NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
 
 
+# The `apply --format json` document's version: bumped on any incompatible change.
+FORMAT_VERSION: Final = 1
+
+
+def _say(message: str, machine: bool, *, nl: bool = True, err: bool = False) -> None:
+    """A line for people: on stderr when stdout carries the JSON document."""
+    click.echo(message, nl=nl, err=err or machine)
+
+
+def _by_id(item: tuple[Any, Any]) -> str:
+    return str(item[0])
+
+
+def _report(
+    plan: Plan, status: str, outcome: Outcome, held: Sequence[HeldBack], elapsed: float
+) -> None:
+    """The `apply --format json` document, on stdout."""
+    document: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "status": status,
+        "plan_checksum": plan.checksum(),
+        "targets": list(plan.targets),
+        "done": [str(a) for a in outcome.done],
+        "failed": [
+            {"action": str(a), "error": why}
+            for a, why in sorted(outcome.failed.items(), key=_by_id)
+        ],
+        "skipped": [
+            {"action": str(a), "because": str(why)}
+            for a, why in sorted(outcome.skipped.items(), key=_by_id)
+        ],
+        "not_started": [str(a) for a in outcome.not_started],
+        "held_back": [{"action": str(h.action.id), "because": str(h.because)} for h in held],
+        "elapsed_seconds": round(elapsed, 3),
+    }
+    click.echo(json.dumps(document, indent=2))
+
+
 def _run(
-    planned: Planned, session: Session, parallelism: int, workspace: str, skip_refused: bool
+    planned: Planned,
+    session: Session,
+    parallelism: int,
+    workspace: str,
+    skip_refused: bool,
+    *,
+    machine: bool = False,
 ) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
-    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    held_actions = held_back(planned.plan) if skip_refused else []
+    held = {h.action.id for h in held_actions}
     total = sum(1 for a in planned.plan.actions if a.verb.changes_remote and a.id not in held)
     finished = 0
     with contextlib.ExitStack() as stack:
@@ -136,7 +207,7 @@ def _run(
 
         def progress(action: Action, message: str) -> None:
             if bar is None:
-                click.echo(f"  {action.resource}: {message}")
+                _say(f"  {action.resource}: {message}", machine)
 
         def on_done(action: Action, error: str | None) -> None:
             nonlocal finished
@@ -146,7 +217,7 @@ def _run(
             if error is not None or bar is None:
                 mark = "✓" if error is None else "✗"
                 line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
-                click.echo(line + (f": {error}" if error else ""), err=error is not None)
+                _say(line + (f": {error}" if error else ""), machine, err=error is not None)
 
         target = session.target()
         with stop_on_signal() as stop:
@@ -170,11 +241,14 @@ def _run(
     if len(outcome.not_started) > NOT_STARTED_SHOWN:
         click.echo(f"- ... and {len(outcome.not_started) - NOT_STARTED_SHOWN} more", err=True)
     state = "complete" if outcome.ok else "interrupted" if outcome.stopped else "incomplete"
-    click.echo(
+    if machine:
+        _report(planned.plan, state, outcome, held_actions, elapsed)
+    _say(
         f"Apply {state}: {len(outcome.done)} done, {len(outcome.failed)} failed, "
         f"{len(outcome.skipped)} skipped"
         + (f", {len(outcome.not_started)} not started" if outcome.stopped else "")
-        + f" in {elapsed:.1f}s."
+        + f" in {elapsed:.1f}s.",
+        machine,
     )
     if outcome.stopped:
         raise ApplyInterrupted(

@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import json
+from typing import Final
+
 import click
 
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import lock_timeout
+from trusthub.cli.options import lock_timeout, text_or_json
 from trusthub.errors import ConfigError
+
+# The `refresh --format json` document's version: bumped on any incompatible change.
+FORMAT_VERSION: Final = 1
 
 
 @click.command("refresh")
 @lock_timeout
+@text_or_json
 @click.pass_obj
-def refresh(app: AppContext, lock_timeout: float) -> None:
+def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
     """Read statuses, rejection reasons and valid_until of every recorded bundle from Trust
-    Hub into the state, with an audit entry for each transition."""
+    Hub into the state, with an audit entry for each transition. JSON: `{"format_version":
+    1, "read", "changed": [{"resource", "from", "to"}], "gone": [resource...]}`."""
     with Session(app.settings) as session:
         result = session.refresh(lock_timeout=lock_timeout)
         if result is None:
             raise ConfigError(f"cannot refresh: {session.unreachable_reason}")
+    if fmt == "json":
+        document = {
+            "format_version": FORMAT_VERSION,
+            "read": result.read,
+            "changed": [
+                {"resource": name, "from": before, "to": after}
+                for name, before, after in result.changed
+            ],
+            "gone": list(result.missing),
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
     for name, before, after in result.changed:
         click.echo(f"{name}: {before or '(none)'} -> {after}")
     for name in result.missing:
