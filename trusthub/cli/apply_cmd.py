@@ -107,7 +107,7 @@ def apply(
         if refused is not None:
             if machine:
                 # Nothing starts: every action that would change Trust Hub is left.
-                left = [a.id for a in plan.actions if a.verb.changes_remote]
+                left = [str(a.id) for a in plan.actions if a.verb.changes_remote]
                 _report(plan, "refused", Outcome(not_started=left), held_back(plan), 0.0)
             raise refused
         held = held_back(plan) if skip_refused else []
