@@ -18,17 +18,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from trusthub.errors import Problem
+from trusthub.load.discovery import declared_name
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import DOCUMENT_RULES, document_problems
 from trusthub.rules.schema import PROFILE_SCHEMA, schema_check
 from trusthub.rules.trusted import cut_paths, inside, run_on_trusted, trusted_view
 
-# A top-level `name:` line, for the name of a profile whose file does not parse.
-_NAME_LINE: Final = re.compile(
-    rb"""^name:[ \t]*["']?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)["']?[ \t]*(?:#.*)?$""",
-    re.MULTILINE,
-)
 _NAME: Final = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
@@ -58,7 +54,7 @@ def check_profile_file(
         digest = digest_of(raw)
         document = parse(decode(raw, display), display)
     except DocumentError as e:
-        return FileResult(display, digest, None, (e.to_problem(),), _name_in_text(raw))
+        return FileResult(display, digest, None, (e.to_problem(),), declared_name(raw))
     problems, invalid = schema_check(document, PROFILE_SCHEMA)
     if problems:
         partial = _partial_problems(document.data, invalid, display, path, document)
@@ -85,11 +81,6 @@ def _partial_problems(
     cuts = cut_paths(invalid)
     found = [p for rule in DOCUMENT_RULES for p in run_on_trusted(rule.check, doc)]
     return [p for p in found if not inside(p.json_path, cuts)]
-
-
-def _name_in_text(raw: bytes | None) -> str | None:
-    match = _NAME_LINE.search(raw or b"")
-    return match.group(1).decode() if match else None
 
 
 def check_profile_files(
