@@ -32,10 +32,13 @@ def _plan(settings: Settings) -> Plan:
 
 
 def test_make_plan_takes_no_options_its_settings_decide() -> None:
-    # `targets` (--target) picks a part of the plan; it is no option of the planner.
+    # The clock, the unchanged resubmissions asked for and `targets` (--target, a part of
+    # the plan) are the only other inputs; what the target allows comes from the settings.
     parameters = inspect.signature(make_plan).parameters
-    assert list(parameters) == ["settings", "store", "workspace", "targets"]
-    assert parameters["targets"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert list(parameters) == ["settings", "store", "workspace", "now", "resubmit", "targets"]
+    assert all(
+        parameters[p].kind is inspect.Parameter.KEYWORD_ONLY for p in ("now", "resubmit", "targets")
+    )
 
 
 def test_on_twilio_a_primary_is_never_submitted(tmp_path: Path) -> None:

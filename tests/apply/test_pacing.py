@@ -17,7 +17,7 @@ from trusthub.app.target import Target, open_target
 from trusthub.apply.kinds import APPLIERS
 from trusthub.apply.pacing import Pace, Pacer
 from trusthub.config.settings import Settings, default_settings
-from trusthub.model.kinds import A2P_BRAND, PROFILE
+from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, PROFILE
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,9 +72,11 @@ def test_keys_are_paced_apart_and_a_free_slot_is_not_waited_for() -> None:
     assert clock.sleeps == [0.25]
 
 
-def test_only_the_brand_kind_declares_a_pace() -> None:
+def test_only_the_brand_and_campaign_kinds_declare_a_pace_and_share_it() -> None:
     paced = {name: a.pace for name, a in APPLIERS.items() if a.pace is not None}
-    assert paced == {A2P_BRAND: Pace("a2p brand registrations", per_second=1.0)}
+    pace = Pace("a2p brand registrations", per_second=1.0)
+    # Twilio limits brand and campaign requests together (reference K): one key.
+    assert paced == {A2P_BRAND: pace, A2P_CAMPAIGN: pace}
 
 
 # -- through a real apply on the sandbox ---------------------------------------------------
@@ -85,10 +87,11 @@ EXTRA_BRANDS = ("brightsmile-dental-b", "brightsmile-dental-c")
 def _clone(profiles: Path, name: str, number: str, *, brand: bool) -> None:
     text = (profiles / "brightsmile-dental.yaml").read_text()
     text = text.split("toll_free_verifications:")[0]  # the toll-free number is the original's
+    text = text.split("    campaigns:")[0]  # and so are the campaigns' numbers
     text = text.replace("name: brightsmile-dental", f"name: {name}")
     text = re.sub(r"phone_numbers: \[.*\]", f'phone_numbers: ["{number}"]', text)
     if not brand:
-        text = text.replace("    brand:\n      type: standard\n", "")
+        text = re.sub(r"    brand:\n(      .*\n)+", "", text)
     (profiles / f"{name}.yaml").write_text(text)
 
 

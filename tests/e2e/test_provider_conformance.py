@@ -3,6 +3,7 @@ lifecycle, validated against Twilio's OpenAPI specs (vendored in `tests/support/
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -68,6 +69,38 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     shutil.copy(REPO / "profiles" / "thames-tea-partners.yaml", tmp_path / "profiles")
     shutil.copy(REPO / "profiles" / "greenfield-growers-coop.yaml", tmp_path / "profiles")
     cycle()  # maple's update and resubmission
+    with open_store(settings.state, settings.name) as store:
+        brand = store.sids("a2p_brand", "brightsmile-dental/a2p-brand")["brand"]
+    sandbox.approve(brand)
+    cycle()  # brightsmile's campaigns, on their Messaging Services
+    with open_store(settings.state, settings.name) as store:
+        campaign = store.sids("a2p_campaign", "brightsmile-dental/a2p-campaign-reminders")
+    sandbox.reject(campaign["campaign"], "30893: Sample messages must include the brand name.")
+    path = tmp_path / "profiles" / "brightsmile-dental.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("rescheduling notices", "rescheduling messages")  # the fix
+    text = text.replace('numbers: ["+15125550141"]', 'numbers: ["+15125550140"]')  # a move
+    text = text.replace('numbers: ["+15125550140"]', 'numbers: ["+15125550141"]', 1)
+    path.write_text(text, encoding="utf-8")
+    cycle()  # the campaign's edit and resubmission, numbers swapped between services
+    # Every messaging request the provider makes for services and campaigns was checked.
+    sid = r"[A-Z]{2}[0-9a-f]{32}"
+    made = {
+        (method, re.sub(sid, "{Sid}", "/" + path))
+        for method, path in checker.seen
+        if "v1/Services" in path
+    }
+    assert made >= {
+        ("POST", "/v1/Services"),
+        ("GET", "/v1/Services"),
+        ("GET", "/v1/Services/{Sid}/PhoneNumbers"),
+        ("POST", "/v1/Services/{Sid}/PhoneNumbers"),
+        ("DELETE", "/v1/Services/{Sid}/PhoneNumbers/{Sid}"),
+        ("GET", "/v1/Services/{Sid}/Compliance/Usa2p/Usecases"),
+        ("POST", "/v1/Services/{Sid}/Compliance/Usa2p"),
+        ("GET", "/v1/Services/{Sid}/Compliance/Usa2p/{Sid}"),
+        ("POST", "/v1/Services/{Sid}/Compliance/Usa2p/{Sid}"),
+    }, made
 
     assert checker.exchanges > 100
     assert checker.drifts == []

@@ -52,7 +52,7 @@ def test_status_and_history_show_the_rejection_code_its_meaning_and_the_fix(
         return run_cli(*args, workspace=workspace, code=None, catch_exceptions=False).stdout
 
     for _ in range(2):  # the primary is approved, then the secondary is submitted
-        run("apply", "--auto-approve")
+        run("apply", "--auto-approve", "--parallelism", "1")  # one order of events
         run("refresh")
     status = run("status")
     assert "error 18604, authorized representative 1 could not be verified" in status
@@ -60,3 +60,40 @@ def test_status_and_history_show_the_rejection_code_its_meaning_and_the_fix(
     history = run("history", "brightsmile-dental")
     assert "rejected: error 18604" in history
     golden(_normalise(history), GOLDEN / "rejection-history.txt")
+
+
+def test_a_toll_free_rejection_shows_its_code_meaning_and_fix_in_plan_status_and_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Callable[[str, Path], None]
+) -> None:
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "profiles", ws / "profiles")
+    (ws / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: str, code: int | None = None) -> str:
+        return run_cli(*args, workspace=ws, code=code, catch_exceptions=False).stdout
+
+    for _ in range(3):  # primaries, then secondaries, then the toll-free verification
+        run("apply", "--auto-approve", "--parallelism", "1")  # one order of events
+        run("refresh")
+    name = "brightsmile-dental/tollfree-0142"
+    run("sandbox", "reject", name, "--reason", "30509: The opt-in URL answered 503.", code=0)
+    run("refresh", code=0)
+    explained = (
+        "error 30509, the opt-in URL of the toll-free verification is not accessible (The "
+        "opt-in URL answered 503.); fix: give opt_in_image_urls that are public https URLs "
+        "reachable without a login; if they were only down, resubmit it unchanged (trusthub "
+        "apply --resubmit NAME)"
+    )
+    plan = run("plan", "--no-refresh", code=0)
+    assert f"{name} is TWILIO_REJECTED ({explained}): fix what the review found" in plan
+    status = run("status")
+    assert explained in status
+    golden(_normalise(status), GOLDEN / "tollfree-rejection-status.txt")
+    history = run("history", name)
+    assert "rejected: error 30509, the opt-in URL" in history
+    golden(_normalise(history), GOLDEN / "tollfree-rejection-history.txt")

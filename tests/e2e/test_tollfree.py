@@ -26,6 +26,7 @@ from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.tollfree_verification import LEGACY_TRUST_PRODUCT_POLICY
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.model import Verb
+from trusthub.sandbox.sids import iso
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,14 +66,19 @@ class World:
         self.clock = Clock()
         self.sandbox.clock = self.clock
 
-    def plan(self) -> Planned:
+    def now(self) -> str:
+        """The plan's clock: the sandbox's."""
+        return str(iso(self.clock.now))
+
+    def plan(self, *, refresh: bool = True, resubmit: tuple[str, ...] = ()) -> Planned:
         workspace = load_valid(self.settings)
         with open_store(self.settings.state, self.settings.name) as store:
-            refresh_state(store, self.target, actor="test")
-            return make_plan(self.settings, store, workspace)
+            if refresh:
+                refresh_state(store, self.target, actor="test")
+            return make_plan(self.settings, store, workspace, now=self.now(), resubmit=resubmit)
 
-    def cycle(self) -> Planned:
-        planned = self.plan()
+    def cycle(self, *, resubmit: tuple[str, ...] = ()) -> Planned:
+        planned = self.plan(resubmit=resubmit)
         with open_store(self.settings.state, self.settings.name) as store:
             outcome = apply_plan(
                 planned, store, self.target, workspace=self.settings.name, actor="test",
@@ -173,11 +179,12 @@ def test_rejected_inside_the_window_is_edited_and_past_it_deleted_and_resubmitte
 
 
 def test_status_shows_each_verification_and_the_edit_window_of_a_rejected_one(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = _onboarded(tmp_path)
     _reject_first_past_its_window_second_inside(world)
     world.plan()  # refreshes the state
+    monkeypatch.setattr("trusthub.app.policy.utc_now", world.now)
 
     def run(*args: str) -> str:
         return run_cli(*args, workspace=world.settings.root, code=0).stdout
@@ -190,21 +197,126 @@ def test_status_shows_each_verification_and_the_edit_window_of_a_rejected_one(
     reasons = ["30513: The sample has no opt-out language."]
     assert got == [
         {"resource": FIRST, "declared": True, "status": "TWILIO_REJECTED",
-         "rejection_reasons": reasons, "edit_window_closes": None},
+         "rejection_reasons": reasons, "edit_window_closes": None,
+         "edit_window_closed": None},  # Twilio reported the window closed: no date kept
         {"resource": SECOND, "declared": True, "status": "TWILIO_REJECTED",
-         "rejection_reasons": reasons, "edit_window_closes": "2026-12-16"},
+         "rejection_reasons": reasons, "edit_window_closes": "2026-12-16",
+         "edit_window_closed": None},
     ]  # fmt: skip
     assert rows["acme-isv"]["tollfree_verifications"] == []
 
     header, *lines = run("status").splitlines()
     column = header.index("TOLL-FREE")
     cells = {line.split()[0]: line[column:] for line in lines}
-    reason = "error 30513: The sample has no opt-out language."
+    reason = (
+        "error 30513, the opt-in or consent language is unclear (The sample has no opt-out "
+        "language.); fix: make the consent explicit, and give message_sample opt-out "
+        'language ("Reply STOP to opt out")'
+    )
     assert cells["brightsmile-dental"] == (
-        f"tollfree-0142: TWILIO_REJECTED, edit window closed ({reason}); "
+        "tollfree-0142: TWILIO_REJECTED, edit window closed: plan deletes and resubmits it "
+        f"(back of the queue) ({reason}); "
         f"tollfree-0143: TWILIO_REJECTED, edit window closes 2026-12-16 ({reason})"
     )
     assert cells["acme-isv"].strip() == "-"
+
+    # Eight days on, no refresh: the clock alone closes the second one's window.
+    world.clock.now += 8 * DAY
+    rows = {r["profile"]: r for r in json.loads(run("status", "--format", "json"))["profiles"]}
+    second = rows["brightsmile-dental"]["tollfree_verifications"][1]
+    assert (second["edit_window_closes"], second["edit_window_closed"]) == (None, "2026-12-16")
+    header, *lines = run("status").splitlines()
+    cells = {line.split()[0]: line[header.index("TOLL-FREE") :] for line in lines}
+    assert (
+        "tollfree-0143: TWILIO_REJECTED, edit window closed 2026-12-16: plan deletes and "
+        "resubmits it (back of the queue)" in cells["brightsmile-dental"]
+    )
+
+
+def test_the_edit_window_is_judged_against_the_clock_not_only_the_last_refresh(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    _, second = _reject_first_past_its_window_second_inside(world)
+    world.plan()  # the refresh records the second one's window: it closes 2026-12-16
+    path = world.settings.root / "profiles" / "brightsmile-dental.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("STOP to opt out.", "STOP to opt out, HELP for help."), "utf-8")
+
+    inside = {a.id.verb: a for a in world.plan(refresh=False).plan.actions if a.resource == SECOND}
+    assert sorted(v.value for v in inside) == ["resubmit", "update"]
+    assert "edit window closes 2026-12-16" in inside[Verb.UPDATE].reason
+
+    world.clock.now += 8 * DAY  # past the window; the state still says edits are allowed
+    past = {a.id.verb: a for a in world.plan(refresh=False).plan.actions if a.resource == SECOND}
+    assert sorted(v.value for v in past) == ["create", "delete"]
+    assert past[Verb.DELETE].reason == (
+        f"{SECOND}: the 7-day edit window after the rejection has closed (2026-12-16) "
+        "(Twilio refuses edits, error 30824), so it is deleted and submitted anew: the new "
+        "verification goes to the back of Twilio's review queue (no priority review)"
+    )
+    world.cycle()  # and Twilio agrees: the edit would have been refused with 30824
+    assert world.sid("tollfree_verification", SECOND, "verification") != second
+    assert world.drifts() == []
+
+
+def test_resubmit_sends_a_rejected_verification_unchanged_inside_the_window_and_anew_past_it(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    first, second = _reject_first_past_its_window_second_inside(world)
+    planned = world.plan(resubmit=(FIRST, SECOND))
+    actions = {str(a.id): a for a in planned.plan.actions if a.resource in (FIRST, SECOND)}
+    assert sorted(actions) == [f"{FIRST}:create", f"{FIRST}:delete", f"{SECOND}:resubmit"]
+    assert actions[f"{SECOND}:resubmit"].reason == (
+        f"resubmitted unchanged on request (--resubmit {SECOND}): the cause of the "
+        "rejection lay outside the YAML"
+    )
+    assert "back of Twilio's review queue" in actions[f"{FIRST}:delete"].reason
+    assert "resubmitted unchanged on request (--resubmit)" in actions[f"{FIRST}:create"].reason
+
+    world.cycle(resubmit=(FIRST, SECOND))
+    listed = {v.sid: v for v in world.sandbox.client().messaging.v1.tollfree_verifications.list()}
+    assert first not in listed
+    assert listed[second].status == "PENDING_REVIEW"  # the same one, sent again as it was
+    with world.sandbox.store.read() as tx:  # the edit said why (the SDK does not show it)
+        row = tx.get(second)
+        assert row is not None
+        assert str(row.data["edit_reason"]).startswith("Resubmitted unchanged")
+    assert "STOP to opt out." in str(listed[second].production_message_sample)
+    assert [a for a in world.plan().plan.actions if a.resource in (FIRST, SECOND)] == []
+    assert world.drifts() == []
+
+
+def test_resubmit_is_refused_when_twilio_forbids_it_or_nothing_was_rejected(
+    tmp_path: Path,
+) -> None:
+    world = _onboarded(tmp_path)
+    first = world.sid("tollfree_verification", FIRST, "verification")
+    world.sandbox.reject(first, "30879: The number is not provisioned to Twilio.")
+    refused = {
+        a.resource: a
+        for a in world.plan(resubmit=(FIRST, SECOND, "acme-isv")).plan.actions
+        if a.verb is Verb.REFUSED
+    }
+    assert refused[FIRST].reason == (
+        f"{FIRST} cannot be resubmitted: Twilio does not accept a resubmission of a "
+        "verification rejected with error 30879 (the toll-free number is not provisioned to "
+        "Twilio (a port not yet finished)); finish the port, then delete the verification "
+        "and submit it anew"
+    )
+    assert refused[SECOND].reason == (
+        f"{SECOND} is PENDING_REVIEW: only a TWILIO_REJECTED resource can be resubmitted "
+        f"(--resubmit {SECOND}). Drop --resubmit"
+    )
+    assert refused["acme-isv"].reason.startswith("acme-isv is twilio-approved: only a")
+
+    result = run_cli(
+        "plan", "--no-refresh", "--resubmit", "nobody/tollfree-0000",
+        workspace=world.settings.root, code=1,
+    )  # fmt: skip
+    assert "--resubmit names no resource of the workspace: nobody/tollfree-0000" in (result.stderr)
+    assert "Traceback" not in result.output
 
 
 def test_an_edit_after_the_window_is_refused_with_30824(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_an_ambiguous_brand_create_is_matched_by_listing_not_posted_again(
     assert _sid(settings, A2P_BRAND, BRAND, "brand") == brands[0].sid
 
 
-OPTIONS = PlanOptions(submit_primary_via_api=True)
+OPTIONS = PlanOptions(submit_primary_via_api=True, now="2026-12-01T12:00:00Z")
 
 
 def _failed_brand_plan(tmp_path: Path, resubmissions: int) -> Plan:

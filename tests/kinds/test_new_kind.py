@@ -31,7 +31,7 @@ from trusthub.plan.model import ActionId, Plan, Verb
 from trusthub.state import open_store
 from trusthub.state.base import StateStore
 
-OPTIONS = PlanOptions(submit_primary_via_api=True)
+OPTIONS = PlanOptions(submit_primary_via_api=True, now="2026-12-01T12:00:00Z")
 
 
 def test_every_kind_has_a_planner_and_an_applier() -> None:

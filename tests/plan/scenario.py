@@ -82,7 +82,7 @@ def plan_for(
         lineage=LINEAGE,
         serial=serial,
         hashes=hashes,
-        options=PlanOptions(submit_primary_via_api=True),
+        options=PlanOptions(submit_primary_via_api=True, now="2026-12-01T12:00:00Z"),
     )
     return plan, desired
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.plan.scenario import KEY, example_profiles, plan_for, recorded_from
 from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import KINDS
 from trusthub.plan.model import Plan, Verb
 from trusthub.report.plan_json import render_json
 from trusthub.report.plan_markdown import (
@@ -33,7 +34,8 @@ RUN_URL = "https://github.com/acme/trust/actions/runs/123456"
 
 def _workspace() -> dict[str, dict[str, Any]]:
     """acme-isv and 500 secondaries made from one template (BrightSmile's profile, with its
-    A2P trust product, brand and toll-free verification), each with its own numbers."""
+    A2P trust product and brand, SHAKEN/STIR and a toll-free verification), each with its
+    own numbers."""
     example = example_profiles()
     template = example["brightsmile-dental"]
     profiles = {"acme-isv": example["acme-isv"]}
@@ -43,6 +45,10 @@ def _workspace() -> dict[str, dict[str, Any]]:
         p["name"] = name
         p["business"]["legal_name"] = f"Brand {i:04d} Dental LLC"
         p["business"]["website"] = f"https://{name}.example.com"
+        # Its campaigns send from the example's own numbers; here each brand has its own
+        # numbers, and SHAKEN/STIR, which signs them (a number goes to two bundles).
+        p["trust_products"]["a2p_messaging"].pop("campaigns", None)
+        p["trust_products"]["shaken_stir"] = {}
         local, toll_free = f"+1512556{i:04d}", f"+1888556{i:04d}"
         p["phone_numbers"] = [local, toll_free]
         p["toll_free_verifications"][0]["number"] = toll_free
@@ -53,18 +59,10 @@ def _workspace() -> dict[str, dict[str, Any]]:
     return profiles
 
 
-_APPROVED = {
-    "profile": "twilio-approved",
-    "trust_product": "twilio-approved",
-    "a2p_brand": "APPROVED",
-    "tollfree_verification": "TWILIO_APPROVED",
-}
-
-
 def _applied(profiles: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Every resource of `profiles`, recorded approved."""
     _, desired = plan_for(profiles, recorded_from({}, {}))
-    return {name: _APPROVED[d.kind] for name, d in desired.items()}
+    return {name: KINDS[d.kind].lifecycle.approved for name, d in desired.items()}
 
 
 def _one_number_added() -> tuple[Plan, dict[str, DesiredResource]]:
@@ -78,17 +76,17 @@ def test_one_change_in_500_profiles_shows_one_profile(
     golden: Callable[[str, Path], None],
 ) -> None:
     plan, desired = _one_number_added()
-    # The number goes to the profile and to its A2P trust product: two assign actions...
+    # The number goes to the profile and to its SHAKEN/STIR product: two assign actions...
     assert [(a.resource, a.verb) for a in plan.actions] == [
         (CHANGED, Verb.ASSIGN),
-        (f"{CHANGED}/a2p_messaging", Verb.ASSIGN),
+        (f"{CHANGED}/shaken_stir", Verb.ASSIGN),
     ]
     view = build_view(plan, KEY, desired=desired)
     text = render_text(view)
     markdown = render_markdown(view, full_plan=RUN_URL)
     # ... one change of one profile's numbers, not "2 to update".
     assert "0 to update, 1 to assign numbers (2 bundles)" in text
-    assert "500 profiles and 1,502 other resources" in text
+    assert "500 profiles and 2,002 other resources" in text
     assert "+1 ••• ••• 9999" in text  # the new number, recognisably masked
     assert "+15125569999" not in text + markdown
     assert len(text.splitlines()) < 15

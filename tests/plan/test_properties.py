@@ -9,9 +9,17 @@ from hypothesis import strategies as st
 
 from tests.plan.scenario import Recorded, edited, example_profiles, plan_for, recorded_from
 from trusthub.model import lifecycle as lc
-from trusthub.model.kinds import A2P_BRAND, KINDS, PROFILE
+from trusthub.model.kinds import (
+    A2P_BRAND,
+    A2P_CAMPAIGN,
+    KINDS,
+    MESSAGING_SERVICE,
+    PROFILE,
+    TRUST_PRODUCT,
+)
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.model.kinds import tollfree_verification as tfv
+from trusthub.model.kinds import trust_product as products
 from trusthub.plan.model import Action, ActionId, Plan, Verb
 
 BASE = example_profiles()
@@ -78,6 +86,9 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
         if action.kind == A2P_BRAND:
             _check_brand(plan, recorded, action)
             continue
+        if action.kind in (MESSAGING_SERVICE, A2P_CAMPAIGN):
+            _check_messaging(plan, recorded, action)
+            continue
         rec = recorded.records.get(action.resource)
         status = rec.status if rec else None
         life = KINDS[action.kind].lifecycle
@@ -90,8 +101,16 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             assert created_now or life.can_submit(status) or status == life.rejected, action
         if action.verb is Verb.UPDATE:
             assert life.can_edit(status), action
+        # Twilio deletes a trust product of some products once approved too (CNAM).
+        product_deletes = action.kind == TRUST_PRODUCT and products.can_delete(
+            products.product_of(action.resource), status
+        )
         if action.verb is Verb.DELETE:
-            assert life.can_delete(status) or action.transitions[-1][1] == "(forgotten)", action
+            assert (
+                life.can_delete(status)
+                or product_deletes
+                or action.transitions[-1][1] == "(forgotten)"
+            ), action
         if action.verb is Verb.CREATE:
             assert status is None or replaced, action
         if action.verb is Verb.CREATE and action.kind != PROFILE:
@@ -103,7 +122,32 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             (life.rejected, life.submitted),
             ("(none)", life.draft),
             *((s, "(deleted)") for s in ("(none)", *life.deletable)),
+            *(((status, "(deleted)"),) if product_deletes else ()),
         }, action
+
+
+def _check_messaging(plan: Plan, recorded: Recorded, action: Action) -> None:
+    """A Messaging Service follows its profile's creation, never a review; a campaign is
+    created only on an APPROVED brand, and pays the vetting fee."""
+    rec = recorded.records.get(action.resource)
+    status = rec.status if rec else None
+    ids = {a.id for a in plan.actions}
+    if action.kind == MESSAGING_SERVICE:
+        assert action.verb not in (Verb.SUBMIT, Verb.RESUBMIT), action
+        if action.verb is Verb.CREATE:
+            profile = recorded.records.get(action.profile)
+            assert profile is not None or ActionId(action.profile, Verb.CREATE) in set(
+                action.depends_on
+            ), action
+        return
+    if action.verb is Verb.CREATE:
+        b = recorded.records.get(f"{action.profile}/a2p-brand")
+        assert b is not None, action
+        assert b.status == brand.APPROVED, action
+        assert action.fees == ("campaign vetting",), action
+        assert status is None or ActionId(action.resource, Verb.DELETE) in ids, action
+    if action.verb is Verb.UPDATE:
+        assert status == "FAILED", action
 
 
 def _check_brand(plan: Plan, recorded: Recorded, action: Action) -> None:

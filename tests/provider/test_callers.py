@@ -128,7 +128,12 @@ def test_objects_already_gone_are_not_an_error_when_deleting(settings: Settings)
 
     outcome = cycle(settings, faulty(target, delete_end_user=gone, delete_document=gone))
     assert outcome.ok, outcome.failed
-    assert outcome.done == ["brightsmile-dental:delete"]
+    # Its Messaging Services go first (the profile's deletion follows its children).
+    assert outcome.done[-1] == "brightsmile-dental:delete"
+    assert sorted(outcome.done[:-1]) == [
+        "brightsmile-dental/messaging-service-offers:delete",
+        "brightsmile-dental/messaging-service-reminders:delete",
+    ]
 
 
 def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settings) -> None:
@@ -144,7 +149,7 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
     with open_store(settings.state, settings.name) as store:
         gone = RemoteNotFound(status=404, code=20404, detail="The requested resource")
         result = refresh_state(store, fetching(gone), actor="test")
-        assert result.read == 0
+        assert result.read == 2  # the two Messaging Services, which are not bundles
         assert "acme-isv" in result.missing
 
         cases = [

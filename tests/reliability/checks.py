@@ -48,6 +48,8 @@ SANDBOX_KINDS = (
     "channel_assignment",
     "brand_registration",  # A2P brands: no friendly name; unique by their two bundles
     "tollfree_verification",
+    "messaging_service",  # unique by friendly name
+    "us_app_to_person",  # A2P campaigns: one per Messaging Service
 )
 SUBMITTED = (lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED, lc.REJECTED)
 
@@ -270,8 +272,21 @@ class _Checker:
         twice = {p: c for p, c in pairs.items() if c > 1}
         if twice:  # each one a second registration fee
             self.fail(f"duplicate brand registrations for the same bundles: {twice}")
+        services = Counter(r.data["friendly_name"] for r in self.sb.rows["messaging_service"])
+        twice = {n: c for n, c in services.items() if c > 1}
+        if twice:
+            self.fail(f"duplicate Messaging Services by friendly name: {twice}")
+        campaigns = Counter(r.parent for r in self.sb.rows["us_app_to_person"])
+        twice = {n: c for n, c in campaigns.items() if c > 1}
+        if twice:  # each one a second vetting fee
+            self.fail(f"more than one campaign on a Messaging Service: {twice}")
         for kind in SANDBOX_KINDS:
-            if kind in ("phone_number", "brand_registration"):
+            if kind in (
+                "phone_number",
+                "brand_registration",
+                "messaging_service",
+                "us_app_to_person",
+            ):
                 continue
             if self.sb.count(kind) != self.expected[kind]:
                 self.fail(

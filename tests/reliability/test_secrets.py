@@ -167,7 +167,8 @@ def test_credentials_never_reach_output_files_or_tracebacks(
         applied = run(
             "apply plan file", "--debug", "apply", str(plan_file), "--auto-approve", env=good
         )
-        assert "Apply complete: 6 done, 0 failed" in applied  # the server took the credentials
+        # The server took the credentials (6 profile actions, 2 Messaging Services).
+        assert "Apply complete: 8 done, 0 failed" in applied
         run("refresh", "refresh", env=good)
         run("status", "status", env=good)
         run("status json", "--debug", "status", "--format", "json", env=good)

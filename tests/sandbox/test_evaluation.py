@@ -120,3 +120,26 @@ def test_evaluations_are_listed_and_do_not_change_the_bundle(client: Client) -> 
     second = evaluations.create(policy_sid=b.PRIMARY)
     assert [e.sid for e in evaluations.list()] == [first.sid, second.sid]
     assert client.trusthub.v1.customer_profiles(bundle.sid).fetch().status == "draft"
+
+
+def test_several_regions_and_the_industries_the_api_lacks_are_invalid(client: Client) -> None:
+    # The stricter readings of mapping.SEVERAL_REGIONS_ACCEPTED and INDUSTRIES_NOT_ACCEPTED.
+    primary = b.approved_primary(client)
+    built = b.profile(
+        client,
+        primary=primary.sid,
+        info=b.business_info(
+            business_regions_of_operation="USA_AND_CANADA,EUROPE",
+            business_industry="CONSTRUCTION",
+        ),
+    )
+    evaluation = _evaluate(client, built.sid)
+    assert evaluation.status == "noncompliant"
+    by_name = {r["requirement_name"]: r for r in evaluation.results}
+    info = by_name["customer_profile_business_information"]
+    invalid = {i["object_field"]: (i["error_code"], i["failure_reason"]) for i in info["invalid"]}
+    assert invalid["business_regions_of_operation"][0] == 22218
+    assert invalid["business_regions_of_operation"][1].startswith(
+        "Regions of Operation should be one of:"
+    )
+    assert invalid["business_industry"][0] == 22218

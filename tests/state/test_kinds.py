@@ -41,6 +41,8 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
         "trust_product",
         "a2p_brand",
         "tollfree_verification",
+        "messaging_service",
+        "a2p_campaign",
         brand,
     ]
     assert brand in KIND_NAMES
@@ -48,12 +50,19 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
     with pytest.raises(StateError, match=r"'acme/cnam' is not a valid test_brand_registration"):
         check_resource(brand, "acme/cnam")
     KINDS.unregister(brand)
-    assert list(KIND_NAMES) == ["profile", "trust_product", "a2p_brand", "tollfree_verification"]
+    assert list(KIND_NAMES) == [
+        "profile",
+        "trust_product",
+        "a2p_brand",
+        "tollfree_verification",
+        "messaging_service",
+        "a2p_campaign",
+    ]
     with pytest.raises(StateError) as refused:
         check_resource(brand, BRAND)
     assert refused.value.message == (
         "unknown resource kind 'test_brand_registration'; expected one of profile, trust_product, "
-        "a2p_brand, tollfree_verification"
+        "a2p_brand, tollfree_verification, messaging_service, a2p_campaign"
     )
 
 
@@ -246,5 +255,7 @@ def test_state_show_counts_the_registered_kinds(brand: str, tmp_path: Path) -> N
         "trust_product": 0,
         "a2p_brand": 0,
         "tollfree_verification": 0,
+        "messaging_service": 0,
+        "a2p_campaign": 0,
         brand: 1,
     }

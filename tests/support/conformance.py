@@ -127,8 +127,15 @@ def _to_json_schema(node: Any, components: Mapping[str, Any], *, strict: bool) -
     out = {
         k: _to_json_schema(v, components, strict=strict)
         for k, v in node.items()
-        if not k.startswith("x-") and k not in ("description", "example", "examples")
+        if not k.startswith("x-") and k not in ("description", "example", "examples", "properties")
     }
+    if isinstance(node.get("properties"), dict):
+        # Property names are not keywords: a property called `description` (a campaign's)
+        # is kept.
+        out["properties"] = {
+            name: _to_json_schema(prop, components, strict=strict)
+            for name, prop in node["properties"].items()
+        }
     if out.pop("nullable", False):
         if "type" in out:
             out["type"] = [out["type"], "null"]
@@ -375,6 +382,7 @@ class CheckingHttpClient(HttpClient):  # type: ignore[misc]
         self.request_drifts: list[str] = []
         self.response_drifts: list[str] = []
         self.exchanges = 0
+        self.seen: set[tuple[str, str]] = set()  # (method, path) of every request
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
@@ -415,6 +423,9 @@ class CheckingHttpClient(HttpClient):  # type: ignore[misc]
         )
         with self._lock:
             self.exchanges += 1
+            self.seen.add(
+                (method.upper(), url.split("?", 1)[0].split("://", 1)[-1].split("/", 1)[-1])
+            )
         drifts = self.conformance.check_response(method, url, response.status_code, response.text)
         self._record(self.response_drifts, drifts)
         return response

@@ -36,10 +36,10 @@ def test_github_format_is_chosen_on_github_actions(tmp_path: Path) -> None:
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
-    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    workspace = copy_tree(CASES / "unique-friendly-names", tmp_path / "ws")
     result = run_cli(workspace)
     assert result.exit_code == 0
-    assert result.stdout.endswith("2 profiles checked, 0 errors, 1 warning in 1 file\n")
+    assert result.stdout.endswith("4 profiles checked, 0 errors, 2 warnings in 2 files\n")
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_an_internal_error_exits_3_without_a_traceback(
 def test_colour_only_on_a_terminal_and_never_with_no_color(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = copy_tree(CASES / "unconfirmed-industry", tmp_path / "ws")
+    workspace = copy_tree(CASES / "unique-friendly-names", tmp_path / "ws")
     assert "\x1b[" not in run_cli(workspace).stdout
     monkeypatch.setattr("trusthub.cli.validate_cmd._stdout_is_terminal", lambda: True)
     assert "\x1b[33mwarning\x1b[0m" in run_cli(workspace, "--no-cache").stdout

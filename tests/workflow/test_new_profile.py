@@ -26,7 +26,7 @@ FILLED = {
     (2, "industry"): "Retail",
     (4, "type"): "EIN",
     (4, "number"): '"98-7654321"',
-    (2, "regions_of_operation"): "[USA and Canada, Europe]",
+    (2, "regions_of_operation"): "[USA and Canada]",
     (2, "website"): "https://brand.example.org",
     (2, "street"): "1 Harbor Way",
     (2, "city"): "Boston",

@@ -4,7 +4,7 @@ it happens (intent before each create, SID after, status after each submission).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from trusthub.app.loading import LoadedWorkspace
@@ -125,12 +125,14 @@ def plan_to_apply(
     *,
     saved: SavedPlan | None,
     refresh: bool,
+    resubmit: Iterable[str] = (),
     targets: Sequence[str] = (),
 ) -> Planned:
     """The plan an apply carries out; the caller holds the state lock. The target is opened
     first, so an apply that cannot reach it fails before anything else. A saved plan is
     checked against the state as recorded (a refresh would move the serial and make it
-    stale); otherwise the state is refreshed first, unless `refresh` is False. A saved
+    stale); otherwise the state is refreshed first, unless `refresh` is False. `resubmit`
+    (or the saved plan's own list) names rejected resources to resubmit unchanged. A saved
     partial plan is cut to the targets it was made with (`--target` must then name the
     same ones, or none)."""
     if saved is not None:
@@ -138,7 +140,8 @@ def plan_to_apply(
     target = session.target()
     if saved is None and refresh:
         refresh_state(session.store, target, actor=session.actor)
-    planned = make_plan(session.settings, session.store, workspace, targets=targets)
+    names = saved.resubmit if saved is not None else tuple(resubmit)
+    planned = make_plan(session.settings, session.store, workspace, resubmit=names, targets=targets)
     if saved is not None:
         saved.check(planned)
     return planned

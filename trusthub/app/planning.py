@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from trusthub.app.hash_cache import HashCache
 from trusthub.app.loading import LoadedWorkspace, load_workspace
 from trusthub.app.policy import plan_options
 from trusthub.config.settings import Settings
-from trusthub.errors import Problem, TrusthubError
+from trusthub.errors import PlanError, Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import PROFILE, desired_resources
 from trusthub.model.privacy import fingerprint_key
@@ -100,19 +100,30 @@ def make_plan(
     store: StateStore,
     workspace: LoadedWorkspace,
     *,
+    now: str | None = None,
+    resubmit: Iterable[str] = (),
     targets: Sequence[str] = (),
 ) -> Planned:
     """The plan that turns the recorded state into `workspace`, with the options, the
-    safety valve and the fee budget of `settings` (see `trusthub.app.policy`). With
-    `targets`, only the part of it those names need (`trusthub.plan.partial.target`); the
-    safety valve and the fee budget then judge that part."""
+    safety valve and the fee budget of `settings` (see `trusthub.app.policy`). `now` is the
+    plan's clock (default: the time of day); `resubmit` names rejected resources to
+    resubmit unchanged (`--resubmit`). With `targets`, only the part of it those names need
+    (`trusthub.plan.partial.target`); the safety valve and the fee budget then judge that
+    part."""
     desired = desired_resources(
         (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
     )
+    unknown = sorted(set(resubmit) - set(desired))
+    if unknown:
+        raise PlanError(
+            "--resubmit names no resource of the workspace: " + ", ".join(unknown),
+            hint="name a profile, trust product or toll-free verification as the plan shows "
+            "it (e.g. acme-isv, acme-isv/cnam, brightsmile-dental/tollfree-0142)",
+        )
     plan, key, recorded_profiles = plan_against_state(
         store,
         desired,
-        options=plan_options(settings),
+        options=plan_options(settings, now=now, resubmit=resubmit),
         hashes=lambda key: _hashes(settings, workspace, desired, key),
     )
     plan = target(plan, targets)

@@ -2,7 +2,8 @@
 
 `plan_options` derives the planner's options from the settings. There is no permissive
 default to fall back on: a primary profile is submitted through the API only on the
-sandbox, because real Trust Hub refuses such submissions.
+sandbox, because real Trust Hub refuses such submissions. The plan's clock is read here
+(`utc_now`, which tests replace), so the planner stays pure.
 
 `refusal` is the refusal policy that `plan` (exit 1) and `apply` (raises the error, nothing
 applied) share, so the two commands cannot disagree about a plan. A refused action is never
@@ -11,6 +12,9 @@ applied: without `--skip-refused` a plan with one applies nothing; with it, appl
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from trusthub.config.settings import Settings
 from trusthub.errors import PlanError
@@ -23,8 +27,19 @@ from trusthub.plan.partial import held_back
 _SUBMITS_PRIMARY_VIA_API = frozenset({"sandbox"})
 
 
-def plan_options(settings: Settings) -> PlanOptions:
-    return PlanOptions(submit_primary_via_api=settings.target in _SUBMITS_PRIMARY_VIA_API)
+def utc_now() -> str:
+    """Now, as the plan's clock reads it (ISO 8601, UTC, whole seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def plan_options(
+    settings: Settings, *, now: str | None = None, resubmit: Iterable[str] = ()
+) -> PlanOptions:
+    return PlanOptions(
+        submit_primary_via_api=settings.target in _SUBMITS_PRIMARY_VIA_API,
+        now=now or utc_now(),
+        resubmit=frozenset(resubmit),
+    )
 
 
 def refusal(plan: Plan, *, force: bool, skip_refused: bool = False) -> PlanError | None:

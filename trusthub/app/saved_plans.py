@@ -9,7 +9,7 @@ has no personal data, so it can be kept as a CI artifact. It is still written pr
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -23,18 +23,27 @@ from trusthub.report.plan_json import plan_data
 SAVED_PLAN_KIND: Final = "trusthub-plan"
 
 
-def saved_plan_data(planned: Planned, workspace: str) -> dict[str, Any]:
-    """The content of a saved plan made in the workspace named `workspace`."""
-    return {
+def saved_plan_data(
+    planned: Planned, workspace: str, *, resubmit: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The content of a saved plan made in the workspace named `workspace` (with the names
+    it resubmits unchanged, `--resubmit`, which apply plans with again)."""
+    data = {
         "kind": SAVED_PLAN_KIND,
         "trusthub_version": __version__,
         "workspace": workspace,
         "plan": plan_data(planned.plan, planned.key),
     }
+    if resubmit:
+        data["resubmit"] = sorted(set(resubmit))
+    return data
 
 
-def write_saved_plan(path: Path, planned: Planned, workspace: str) -> None:
-    text = json.dumps(saved_plan_data(planned, workspace), indent=2, sort_keys=True) + "\n"
+def write_saved_plan(
+    path: Path, planned: Planned, workspace: str, *, resubmit: Iterable[str] = ()
+) -> None:
+    data = saved_plan_data(planned, workspace, resubmit=resubmit)
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     try:
         write_private(path, text.encode("utf-8"))
     except OSError as e:
@@ -48,6 +57,7 @@ def write_saved_plan(path: Path, planned: Planned, workspace: str) -> None:
 class SavedPlan:
     path: Path
     plan: Mapping[str, Any]  # the saved plan data (`plan_data`)
+    resubmit: tuple[str, ...] = ()  # what it was planned with (`--resubmit`)
 
     def targets(self, given: Sequence[str]) -> tuple[str, ...]:
         """The `--target` names the saved plan was made with. `given` (apply's own
@@ -103,4 +113,7 @@ def read_saved_plan(path: Path) -> SavedPlan:
         or not isinstance(data.get("plan", {}), dict)
     ):
         raise LoadError(f"{path} is not a plan saved by `trusthub plan --out`")
-    return SavedPlan(path, data.get("plan", {}))
+    names = data.get("resubmit", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise LoadError(f"{path} is not a plan saved by `trusthub plan --out` (resubmit)")
+    return SavedPlan(path, data.get("plan", {}), tuple(names))

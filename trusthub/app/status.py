@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from trusthub.app import policy
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import A2P_BRAND, TOLLFREE_VERIFICATION, TRUST_PRODUCT
+from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, TOLLFREE_VERIFICATION, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import a2p_campaign as campaign
 from trusthub.model.kinds import tollfree_verification as tollfree
 from trusthub.state.model import RecordedResource
 
@@ -23,10 +25,13 @@ def tollfree_verifications(
     profile: str,
     desired: Mapping[str, DesiredResource],
     recorded: Mapping[str, RecordedResource],
+    now: str,
 ) -> list[dict[str, Any]]:
     """The toll-free verifications of `profile`, declared or recorded, by name. A rejected
     one has `edit_window_closes` (the day, from the last refresh) while Twilio still accepts
-    edits, and None once the window has closed (the plan then deletes and resubmits it)."""
+    edits by the clock `now`, and None once the window has closed (the plan then deletes and
+    resubmits it); `edit_window_closed` is the day it closed when the recorded end has
+    passed by `now`."""
     names = {
         name
         for name, d in desired.items()
@@ -51,8 +56,47 @@ def tollfree_verifications(
                 if r is not None and rejected
                 else [],
                 "edit_window_closes": (
-                    r.valid_until[:10] if r is not None and rejected and r.valid_until else None
+                    tollfree.edit_window_closes(r.valid_until, now)
+                    if r is not None and rejected
+                    else None
                 ),
+                "edit_window_closed": (
+                    tollfree.edit_window_closed(r.valid_until, now)
+                    if r is not None and rejected
+                    else None
+                ),
+            }
+        )
+    return rows
+
+
+def campaigns(
+    profile: str,
+    desired: Mapping[str, DesiredResource],
+    recorded: Mapping[str, RecordedResource],
+) -> list[dict[str, Any]]:
+    """The A2P campaigns of `profile`, declared or recorded: status, TCR id, use case and
+    errors with their codes' meanings."""
+    names = {n for n, d in desired.items() if d.kind == A2P_CAMPAIGN and d.profile == profile}
+    names |= {
+        n for n, r in recorded.items() if r.kind == A2P_CAMPAIGN and n.partition("/")[0] == profile
+    }
+    rows = []
+    for name in sorted(names):
+        r = recorded.get(name)
+        d = desired.get(name)
+        detail = (r.evaluation or {}) if r is not None else {}
+        rows.append(
+            {
+                "resource": name,
+                "declared": d is not None,
+                "use_case": d.attributes["use_case"] if d is not None else detail.get("use_case"),
+                "status": r.status if r is not None else None,
+                "since": r.status_since if r is not None else None,
+                "campaign_id": detail.get("campaign_id"),
+                "errors": [campaign.explain_error(e) for e in (r.rejection_reasons if r else ())]
+                if r is not None and r.status == campaign.FAILED
+                else [],
             }
         )
     return rows
@@ -66,16 +110,18 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
     file is broken (or gone) shows what the state recorded, with `file_problems: true` and
     no eligibility (that depends on the file), rather than what a plan would do to it."""
     workspace = load_workspace(settings)
+    now = policy.utc_now()
     with Session(settings) as session:
         if refresh:
             session.refresh()
-        planned = make_plan(settings, session.store, workspace)
+        planned = make_plan(settings, session.store, workspace, now=now)
         recorded = session.store.snapshot().by_name()
         sids = {n: session.store.sids(r.kind, n) for n, r in recorded.items() if r.status}
     rows = []
     for p in planned.plan.profiles:
         if p.name not in workspace.profiles:
-            rows.append(_recorded_only(p, recorded, planned.desired, p.name in workspace.broken))
+            broken = p.name in workspace.broken
+            rows.append(_recorded_only(p, recorded, planned.desired, broken, now))
             rows[-1]["sids"] = _sids(p.name, sids)
             continue
         products = []
@@ -102,6 +148,7 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                     "errors": list(b.rejection_reasons) if b is not None else [],
                     "resubmissions": detail.get("resubmissions", 0),
                 }
+                row["campaigns"] = campaigns(p.name, planned.desired, recorded)
             products.append(row)
         rows.append(
             {
@@ -112,7 +159,9 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                 "since": p.status_since,
                 "rejection_reasons": list(p.rejection_reasons),
                 "trust_products": products,
-                "tollfree_verifications": tollfree_verifications(p.name, planned.desired, recorded),
+                "tollfree_verifications": tollfree_verifications(
+                    p.name, planned.desired, recorded, now
+                ),
                 "file_problems": False,
                 "sids": _sids(p.name, sids),
             }
@@ -135,6 +184,7 @@ def _recorded_only(
     recorded: Mapping[str, RecordedResource],
     desired: Mapping[str, DesiredResource],
     broken: bool,
+    now: str,
 ) -> dict[str, Any]:
     """The row of a profile without a valid file: only what the state recorded."""
     products = [
@@ -155,6 +205,6 @@ def _recorded_only(
         "since": p.status_since,
         "rejection_reasons": list(p.rejection_reasons),
         "trust_products": products,
-        "tollfree_verifications": tollfree_verifications(p.name, desired, recorded),
+        "tollfree_verifications": tollfree_verifications(p.name, desired, recorded, now),
         "file_problems": broken,
     }

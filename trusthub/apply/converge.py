@@ -73,6 +73,10 @@ class Converger:
     def say(self, message: str) -> None:
         self.ctx.progress(self.action, message)
 
+    def object_name(self, role: str) -> str:
+        """The friendly name of the resource's object `role` (see `object_name`)."""
+        return object_name(self.ctx.workspace, self.name, role)
+
     def paced(self, call: Callable[[], T]) -> T:
         """`call()` once the kind's pacing allows (its applier's `pace`; none: at once)."""
         pace = APPLIERS[self.kind].pace

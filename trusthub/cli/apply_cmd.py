@@ -21,7 +21,14 @@ from trusthub.app.session import Session
 from trusthub.apply.executor import Outcome
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, targets, text_or_json
+from trusthub.cli.options import (
+    is_terminal,
+    lock_timeout,
+    no_refresh,
+    resubmit,
+    targets,
+    text_or_json,
+)
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action, Plan
 from trusthub.plan.partial import HeldBack, held_back
@@ -47,6 +54,7 @@ from trusthub.state.actor import current_holder
     help="Apply what is not refused: hold back each refused action, the rest of its profile "
     "and what depends on them, apply everything else, then exit 1.",
 )
+@resubmit
 @targets
 @no_refresh
 @lock_timeout
@@ -59,6 +67,7 @@ def apply(
     parallelism: int | None,
     force: bool,
     skip_refused: bool,
+    resubmit: tuple[str, ...],
     targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
@@ -76,6 +85,11 @@ def apply(
             hint="review the plan (`trusthub plan`) and rerun with --auto-approve",
         )
     saved = read_saved_plan(planfile) if planfile else None
+    if saved is not None and resubmit:
+        raise PlanError(
+            "--resubmit goes with `trusthub plan --out FILE`, not with a saved plan",
+            hint=f"apply {planfile} as it was saved, or plan again with --resubmit",
+        )
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
         click.echo(str(problem), err=True)
@@ -88,7 +102,12 @@ def apply(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
         planned = plan_to_apply(
-            session, workspace, saved=saved, refresh=not no_refresh, targets=targets
+            session,
+            workspace,
+            saved=saved,
+            refresh=not no_refresh,
+            resubmit=resubmit,
+            targets=targets,
         )
         plan = planned.plan
         if saved is None:

@@ -38,6 +38,15 @@ lock_timeout = click.option(
     help="Seconds to wait for the state lock held by another run.",
 )
 
+resubmit = click.option(
+    "--resubmit",
+    "resubmit",
+    metavar="NAME",
+    multiple=True,
+    help="Resubmit the rejected profile, trust product or toll-free verification NAME "
+    "unchanged, when the rejection's cause lay outside the YAML (repeatable).",
+)
+
 targets = click.option(
     "--target",
     "targets",

@@ -14,7 +14,14 @@ from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, output_format, targets
+from trusthub.cli.options import (
+    is_terminal,
+    lock_timeout,
+    no_refresh,
+    output_format,
+    resubmit,
+    targets,
+)
 from trusthub.errors import ExitCode
 from trusthub.report.plan_render import render_plan
 
@@ -41,6 +48,7 @@ from trusthub.report.plan_render import render_plan
 @click.option(
     "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
 )
+@resubmit
 @targets
 @no_refresh
 @lock_timeout
@@ -52,6 +60,7 @@ def plan(
     detailed_exitcode: bool,
     show_sensitive: bool,
     force: bool,
+    resubmit: tuple[str, ...],
     targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
@@ -67,7 +76,7 @@ def plan(
         if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
             not_read = session.unreachable_reason or "the target cannot be reached"
             click.echo(f"note: planning from the recorded state ({not_read})", err=True)
-        planned = make_plan(settings, session.store, workspace, targets=targets)
+        planned = make_plan(settings, session.store, workspace, resubmit=resubmit, targets=targets)
     text = render_plan(
         planned.plan,
         planned.key,
@@ -80,7 +89,7 @@ def plan(
     )
     click.echo(text, nl=False)
     if out is not None:
-        write_saved_plan(out, planned, settings.name)
+        write_saved_plan(out, planned, settings.name, resubmit=resubmit)
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
     if refusal(planned.plan, force=force) is not None:
         # The plan already says what is refused or unsafe; the exit code fails the check.

@@ -24,8 +24,9 @@ _FAULT_KINDS = ("error", "throttle", "drop", "error_after_commit", "slow")
 def resolve_bundle_sid(app: AppContext, name_or_sid: str) -> str:
     """The SID for a SID, or for a name looked up in the recorded state: the bundle (BU...)
     of a profile or trust product (`acme`, `acme/cnam`), an A2P brand (BN..., `acme/a2p-brand`)
-    or a toll-free verification (HH..., `acme/tollfree-0142`)."""
-    if any(is_sid(name_or_sid, prefix) for prefix in ("BU", "BN", "HH")):
+    a toll-free verification (HH..., `acme/tollfree-0142`) or an A2P campaign (QE...,
+    `acme/a2p-campaign-reminders`)."""
+    if any(is_sid(name_or_sid, prefix) for prefix in ("BU", "BN", "HH", "QE")):
         return name_or_sid
     from trusthub.model.kinds import KINDS
     from trusthub.state import open_store
@@ -196,7 +197,8 @@ def serve(
 @click.argument("name_or_sid")
 @click.pass_obj
 def approve(app: AppContext, name_or_sid: str) -> None:
-    """Approve a submitted profile, trust product, A2P brand or toll-free verification now."""
+    """Approve a submitted profile, trust product, A2P brand or campaign, or toll-free
+    verification now."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.approve(sid)))
@@ -210,7 +212,8 @@ def approve(app: AppContext, name_or_sid: str) -> None:
 @click.pass_obj
 def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
     """Reject a submitted profile, trust product or toll-free verification (or fail an A2P
-    brand) now (a toll-free reason may start with Twilio's code: "30513: ...")."""
+    brand or campaign) now (a toll-free or campaign reason may start with Twilio's code:
+    "30513: ...", "30934: ...")."""
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.reject(sid, reason)))

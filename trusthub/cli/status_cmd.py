@@ -20,10 +20,17 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
         label = mapping.TRUST_PRODUCT_LABELS[p["product"]]
         text = f"{label}: {p['status'] or p['eligibility']}"
         if "brand" in p:  # the A2P 10DLC brand registered for it
+            if p["status"] and p["eligibility"] != p["status"]:
+                text += f" ({p['eligibility']})"  # granted only once a campaign is VERIFIED
             b = p["brand"]
             text += f", brand {b['status'] or 'not created'}"
             if b["errors"]:
                 text += f" ({'; '.join(b['errors'])})"
+            for c in p.get("campaigns", []):
+                short = c["resource"].partition("/")[2].removeprefix("a2p-campaign-")
+                text += f", campaign {short} {c['status'] or 'not created'}"
+                if c["errors"]:
+                    text += f" ({'; '.join(c['errors'])})"
         parts.append(text)
     return "; ".join(parts) or "-"
 
@@ -33,8 +40,12 @@ def _tollfree_cell(verifications: list[dict[str, Any]]) -> str:
     for v in verifications:
         text = f"{v['resource'].partition('/')[2]}: {v['status'] or 'not created'}"
         if v["status"] == tollfree.REJECTED:
-            closes = v["edit_window_closes"]
-            text += f", edit window closes {closes}" if closes else ", edit window closed"
+            closes, closed = v["edit_window_closes"], v.get("edit_window_closed")
+            if closes:
+                text += f", edit window closes {closes}"
+            else:
+                text += ", edit window closed" + (f" {closed}" if closed else "")
+                text += ": plan deletes and resubmits it (back of the queue)"
             if v["rejection_reasons"]:
                 text += f" ({'; '.join(map(twilio_codes.explain, v['rejection_reasons']))})"
         parts.append(text)

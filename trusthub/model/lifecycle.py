@@ -84,9 +84,12 @@ class Lifecycle:
         """Why an object in `status` cannot be edited, in Twilio's terms."""
         code = f" (error {self.edit_refused_code})" if self.edit_refused_code else ""
         if status == self.approved:
-            return f"is {status}: Trust Hub does not allow edits{code}"
+            return f"is {status}: {self.service} does not allow edits{code}"
         if status in self.under_review:
-            return f"is {status}: Trust Hub does not allow edits while a review is under way{code}"
+            return (
+                f"is {status}: {self.service} does not allow edits while a review is under "
+                f"way{code}"
+            )
         return f"is {status}"
 
 

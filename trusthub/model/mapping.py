@@ -32,9 +32,6 @@ BUSINESS_INDUSTRY: Final = {
     "Agriculture": "AGRICULTURE",
     "Banking": "BANKING",
     "Consumer": "CONSUMER",
-    # UNCONFIRMED: the console lists Construction and Professional Services, but the API
-    # enum in the reference lacks them; these values are our best guess.
-    "Construction": "CONSTRUCTION",
     "Education": "EDUCATION",
     "Engineering": "ENGINEERING",
     "Energy": "ENERGY",
@@ -51,7 +48,6 @@ BUSINESS_INDUSTRY: Final = {
     "Manufacturing": "MANUFACTURING",
     "Media": "MEDIA",
     "Online": "ONLINE",
-    "Professional Services": "PROFESSIONAL_SERVICES",  # UNCONFIRMED, see above
     "Raw Materials": "RAW_MATERIALS",
     "Real Estate": "REAL_ESTATE",
     "Religion": "RELIGION",
@@ -64,7 +60,15 @@ BUSINESS_INDUSTRY: Final = {
     "Electronics": "ELECTRONICS",
     "Not For Profit": "NOT_FOR_PROFIT",
 }
-UNCONFIRMED_INDUSTRIES: Final = frozenset({"Construction", "Professional Services"})
+# The console lists two industries the API's `business_industry` enum lacks (Twilio's
+# documentation of secondary profiles and error 30701 list the same 31 values, without
+# them). Whether the API accepts a value for them is UNCONFIRMED; trusthub takes the
+# stricter reading: it never sends them, and validation refuses them
+# (`industry-not-accepted`), suggesting the closest industries the API has.
+INDUSTRIES_NOT_ACCEPTED: Final[Mapping[str, tuple[str, ...]]] = {
+    "Construction": ("Engineering", "Real Estate", "Manufacturing"),
+    "Professional Services": ("Legal", "Financial", "Consumer", "Technology"),
+}
 
 REGISTRATION_ID_TYPE: Final = {
     "EIN": "EIN",
@@ -77,6 +81,13 @@ REGISTRATION_ID_TYPE: Final = {
     "DUNS": "DUNS",
     "Other": "Other",
 }
+
+# Whether Trust Hub accepts several regions of operation in `business_regions_of_operation`
+# (comma-separated): Twilio's examples send one value, and several are UNCONFIRMED. The
+# stricter reading, decided here alone: no. Validation then asks for one region
+# (`one-region-of-operation`), and the sandbox refuses a list, as Twilio might.
+SEVERAL_REGIONS_ACCEPTED: Final = False
+REGIONS_SEPARATOR: Final = ","  # how several would be sent, were they accepted
 
 REGIONS: Final = {
     "Africa": "AFRICA",
@@ -161,8 +172,8 @@ def business_information(business: Mapping[str, Any]) -> dict[str, str]:
         "business_industry": BUSINESS_INDUSTRY[business["industry"]],
         "business_registration_identifier": REGISTRATION_ID_TYPE[registration["type"]],
         "business_registration_number": registration["number"],
-        # UNCONFIRMED: examples show one value; several are sent comma-separated.
-        "business_regions_of_operation": ",".join(
+        # One value (validation refuses several, see SEVERAL_REGIONS_ACCEPTED).
+        "business_regions_of_operation": REGIONS_SEPARATOR.join(
             REGIONS[r] for r in business["regions_of_operation"]
         ),
         "website_url": business["website"],

@@ -42,12 +42,16 @@ class ProductNeeds:
     us_representative_phone: bool = False  # 11002
     evaluated: bool = True  # apply runs an Evaluation before submitting
     not_approved_code: int = tc.CNAM_PROFILE_NOT_APPROVED  # rejected when submitted early
+    # Whether the product carries the profile's numbers (channel-endpoint assignments).
+    # A2P's do not: its numbers go into each campaign's Messaging Service (reference D.8);
+    # Twilio's guide never assigns them to the A2P trust product.
+    channel_endpoints: bool = True
 
 
 _EIN_OR_DUNS: Final = ("EIN", "DUNS")
 
 NEEDS: Final[Mapping[str, ProductNeeds]] = {
-    "a2p_messaging": ProductNeeds(),
+    "a2p_messaging": ProductNeeds(channel_endpoints=False),
     # SHAKEN/STIR: no end user and no evaluation step in Twilio's guide; only the profile
     # and its numbers (channel-endpoint assignments on the profile and on the product).
     "shaken_stir": ProductNeeds(
@@ -148,6 +152,8 @@ def product_numbers(profile: Mapping[str, Any], product: str) -> list[str]:
     """The numbers a trust product covers: its own `numbers`, or else every number of the
     profile that the product can use."""
     spec = profile.get("trust_products", {}).get(product, {})
+    if product in NEEDS and not NEEDS[product].channel_endpoints:
+        return []
     explicit: Sequence[str] | None = spec.get("numbers")
     if explicit is not None:
         return list(explicit)

@@ -26,6 +26,18 @@ here and nowhere else:
 * CNAM numbers: Twilio takes US local numbers only (no toll-free, no Canadian numbers)
   and documents no code for it; trusthub uses 11009 (CNAM does not meet the
   requirements).
+* Toll-free verification codes (Twilio's error pages, ERR-n; the reference's section L
+  gives the ranges 30441-30531 and 30800-30879): which code Twilio's review uses for which
+  defect is UNCONFIRMED beyond the pages' titles. The sandbox's reviewer rejects a
+  production sample without opt-out language with 30513 (Twilio's page: the opt-in or
+  consent language is unclear; no page names a code for a missing opt-out alone) and an
+  opt-in image URL that is not public https with 30509 (the opt-in URL is not
+  accessible). `TOLL_FREE_NOT_RESUBMITTABLE` holds the codes Twilio says cannot be
+  resubmitted (30481, a cancellation the customer asked for; 30879, a number not yet
+  provisioned to Twilio, which Twilio says to delete and submit anew once the port is
+  done): trusthub refuses `--resubmit` of a verification rejected with one of them.
+* 18607, 18608 and 18610 belong to the customer-profile copy API, which trusthub does not
+  use; they are listed so a reason carrying one still reads with its meaning.
 * A secondary submitted before its primary is approved: Twilio documents the primary
   must be approved for the secondary to pass evaluation, without a rejection code. The
   sandbox rejects it with 22216 (a supporting item of the policy is missing or unusable).
@@ -66,6 +78,23 @@ CNAM_NAME_MISMATCH: Final = 11007
 CNAM_PROHIBITED: Final = 11008
 CNAM_REQUIREMENTS: Final = 11009
 SUPPORTING_ITEM: Final = 22216
+
+# Toll-free verification codes (messaging v1), in entries of their own.
+TOLL_FREE_EDIT_EXPIRED: Final = 30437
+TOLL_FREE_UNKNOWN: Final = 30440
+TOLL_FREE_END_BUSINESS: Final = 30474
+TOLL_FREE_CANCELLED: Final = 30481
+TOLL_FREE_EMAIL_DOMAIN: Final = 30482
+TOLL_FREE_CONTACT: Final = 30483
+TOLL_FREE_NAME_RECORDS: Final = 30484
+TOLL_FREE_REGISTRATION_DOCUMENTS: Final = 30485
+TOLL_FREE_OPT_IN_URL: Final = 30509
+TOLL_FREE_VERBAL_SCRIPT: Final = 30511
+TOLL_FREE_OPT_IN_LANGUAGE: Final = 30513
+TOLL_FREE_REGISTRATION_NUMBER: Final = 30527
+TOLL_FREE_EDIT_WINDOW_EXPIRED: Final = 30824
+TOLL_FREE_NOT_PROVISIONED: Final = 30879
+TOLL_FREE_NOT_RESUBMITTABLE: Final = frozenset({TOLL_FREE_CANCELLED, TOLL_FREE_NOT_PROVISIONED})
 
 _TABLE: Final = (
     TwilioCode(
@@ -169,9 +198,99 @@ _TABLE: Final = (
     TwilioCode(22217, "a document lacks a required field", "fill in the missing field"),
     TwilioCode(22218, "a value is not valid", "correct the value the message names"),
     TwilioCode(22219, "the address a document names is missing", "give the profile its address"),
+    TwilioCode(
+        18607,
+        "the customer profile cannot be copied",
+        "create the profile in the account instead of copying it",
+    ),
+    TwilioCode(18608, "the customer profile was already copied", "use the copy made before"),
+    TwilioCode(
+        18610,
+        "the copy failed: an address the profile uses was deleted",
+        "give the profile its address again, then copy it",
+    ),
 )
 
-CODES: Final[Mapping[int, TwilioCode]] = MappingProxyType({c.code: c for c in _TABLE})
+_TOLL_FREE_TABLE: Final = (
+    TwilioCode(
+        TOLL_FREE_EDIT_EXPIRED,
+        "the toll-free verification's 7-day edit window has expired: an edit is taken as "
+        "a new submission, without priority",
+        "delete the verification and submit it anew (it joins the normal review queue)",
+    ),
+    TwilioCode(
+        TOLL_FREE_UNKNOWN,
+        "the toll-free verification was rejected for an unknown reason",
+        "ask Twilio support why, then resubmit it (trusthub apply --resubmit NAME)",
+    ),
+    TwilioCode(
+        TOLL_FREE_END_BUSINESS,
+        "the toll-free verification must be submitted for the end business, not the ISV",
+        "give the end business's name, website and registration in the profile",
+    ),
+    TwilioCode(
+        TOLL_FREE_CANCELLED,
+        "the toll-free verification was cancelled at the customer's request",
+        "it cannot be resubmitted: remove it from the profile, or submit a new one",
+    ),
+    TwilioCode(
+        TOLL_FREE_EMAIL_DOMAIN,
+        "the business email of the toll-free verification must use an official domain",
+        "use a notification_email at the business's own domain",
+    ),
+    TwilioCode(
+        TOLL_FREE_CONTACT,
+        "the toll-free verification's contact must be a representative of the business",
+        "name a representative of the business as contact",
+    ),
+    TwilioCode(
+        TOLL_FREE_NAME_RECORDS,
+        "the business name does not match the official records",
+        "give business.legal_name exactly as registered",
+    ),
+    TwilioCode(
+        TOLL_FREE_REGISTRATION_DOCUMENTS,
+        "official business registration documents are required",
+        "give the business registration as the authority records it",
+    ),
+    TwilioCode(
+        TOLL_FREE_OPT_IN_URL,
+        "the opt-in URL of the toll-free verification is not accessible",
+        "give opt_in_image_urls that are public https URLs reachable without a login; if "
+        "they were only down, resubmit it unchanged (trusthub apply --resubmit NAME)",
+    ),
+    TwilioCode(
+        TOLL_FREE_VERBAL_SCRIPT,
+        "a verbal opt-in needs the consent script",
+        "link the verbal consent script in opt_in_image_urls",
+    ),
+    TwilioCode(
+        TOLL_FREE_OPT_IN_LANGUAGE,
+        "the opt-in or consent language is unclear",
+        "make the consent explicit, and give message_sample opt-out language "
+        '("Reply STOP to opt out")',
+    ),
+    TwilioCode(
+        TOLL_FREE_REGISTRATION_NUMBER,
+        "the business registration number is missing or invalid",
+        "correct business.registration.number",
+    ),
+    TwilioCode(
+        TOLL_FREE_EDIT_WINDOW_EXPIRED,
+        "the 7-day edit window after the toll-free verification's rejection has expired",
+        "delete the verification and submit it anew (trusthub plans it; the new one goes "
+        "to the back of Twilio's review queue)",
+    ),
+    TwilioCode(
+        TOLL_FREE_NOT_PROVISIONED,
+        "the toll-free number is not provisioned to Twilio (a port not yet finished)",
+        "finish the port, then delete the verification and submit it anew",
+    ),
+)
+
+CODES: Final[Mapping[int, TwilioCode]] = MappingProxyType(
+    {c.code: c for c in (*_TABLE, *_TOLL_FREE_TABLE)}
+)
 
 
 def lookup(code: int | None) -> TwilioCode | None:

@@ -159,6 +159,10 @@ class _Planner:
         r = self.recorded.get(name)
         return r.valid_until if r is not None else None
 
+    def rejection_reasons(self, name: str) -> Sequence[str]:
+        r = self.recorded.get(name)
+        return tuple(r.rejection_reasons) if r is not None else ()
+
     def recorded_attributes(self, name: str) -> Mapping[str, Any]:
         return self.bodies.get(name, EMPTY_BODY).attributes
 
@@ -300,6 +304,16 @@ class _Planner:
             self._act(name, Verb.REFUSED, reason=why)
             return
         status = self.status(name)
+        if name in self.options_.resubmit and status != lifecycle.rejected:
+            self._act(
+                name,
+                Verb.REFUSED,
+                reason=(
+                    f"{name} is {status or 'not created'}: only a {lifecycle.rejected} "
+                    f"resource can be resubmitted (--resubmit {name}). Drop --resubmit"
+                ),
+            )
+            return
         if status is None:
             wait = planner.create_wait(d, self)
             if wait is not None:
@@ -337,9 +351,17 @@ class _Planner:
         if status == lifecycle.rejected:
             # Fixes elsewhere (a brand's are its profile's and trust product's) count too.
             fixes = list(planner.resubmit_after(d, self))
-            if edited or fixes:
-                if (why := planner.resubmit_refusal(d, self)) is not None:
+            requested = name in self.options_.resubmit
+            if edited or fixes or requested:
+                unchanged = not (edited or fixes)
+                why = planner.resubmit_refusal(d, self)
+                if why is None and unchanged:
+                    why = planner.unchanged_resubmit_refusal(d, self)
+                if why is not None:
                     self._act(name, Verb.REFUSED, reason=why)
+                    return
+                if unchanged and (replace := planner.resubmit_replacement(d, self)):
+                    self._replace(d, planner, status, replace, ())
                     return
                 self._act(
                     name,
@@ -348,6 +370,12 @@ class _Planner:
                     expected=(lifecycle.review_outcome,),
                     depends_on=[*prior, *fixes],
                     fees=tuple(planner.fees(d, Verb.RESUBMIT, self)),
+                    reason=(
+                        f"resubmitted unchanged on request (--resubmit {name}): the cause of "
+                        "the rejection lay outside the YAML"
+                        if unchanged
+                        else ""
+                    ),
                 )
             else:
                 reasons = self.recorded[name].rejection_reasons
@@ -413,29 +441,7 @@ class _Planner:
             numbers_changed=new_numbers != old_numbers,
         )
         if replace is not None:
-            wait = planner.create_wait(d, self)
-            if wait is not None:  # deleted only once it can be created again
-                self._act(
-                    name,
-                    Verb.WAITING,
-                    reason=f"{replace}; {wait.reason}",
-                    depends_on=wait.depends_on,
-                )
-                return None
-            self._act(
-                name,
-                Verb.DELETE,
-                transitions=((status, DELETED),),
-                reason=replace,
-            )
-            self._act(
-                name,
-                Verb.CREATE,
-                transitions=((NONE, kind.lifecycle.draft),),
-                changes=changes,
-                depends_on=[ActionId(name, Verb.DELETE), *planner.create_after(d, self)],
-                reason=replace,
-            )
+            self._replace(d, planner, status, replace, changes)
             return None
         if changes and not kind.lifecycle.can_edit(status):
             fields = ", ".join(c.dotted for c in changes)
@@ -465,6 +471,34 @@ class _Planner:
             )
         return bool(changes)
 
+    def _replace(
+        self,
+        d: DesiredResource,
+        planner: KindPlanner,
+        status: str,
+        why: str,
+        changes: tuple[FieldChange, ...],
+    ) -> None:
+        """Make a change by deleting the object and creating it anew (the kind's
+        `replacement`, or an unchanged resubmission its `resubmit_replacement` makes so)."""
+        name = d.name
+        wait = planner.create_wait(d, self)
+        if wait is not None:  # deleted only once it can be created again
+            self._act(
+                name, Verb.WAITING, reason=f"{why}; {wait.reason}", depends_on=wait.depends_on
+            )
+            return
+        self._act(name, Verb.DELETE, transitions=((status, DELETED),), reason=why)
+        self._act(
+            name,
+            Verb.CREATE,
+            transitions=((NONE, planner.kind.lifecycle.draft),),
+            changes=changes,
+            depends_on=[ActionId(name, Verb.DELETE), *planner.create_after(d, self)],
+            reason=why,
+            fees=tuple(planner.fees(d, Verb.CREATE, self)),
+        )
+
     # -- deletes ------------------------------------------------------------------------
 
     def _delete(self, name: str, planner: KindPlanner) -> None:
@@ -474,7 +508,7 @@ class _Planner:
         if forget is not None:
             self._act(name, Verb.DELETE, transitions=((status or NONE, FORGOTTEN),), reason=forget)
             return
-        if not lifecycle.can_delete(status):
+        if not planner.deletable(name, self):
             why = lifecycle.describe_delete_refusal()
             self._act(
                 name,

@@ -87,6 +87,30 @@ class BrandRegistration:
 
 
 @dataclass(frozen=True, slots=True)
+class MessagingService:
+    """A Messaging Service (messaging v1, `MG...`)."""
+
+    sid: str
+    friendly_name: str
+    usecase: str | None
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A US A2P 10DLC campaign (Usa2p, `QE...`) on a Messaging Service."""
+
+    sid: str
+    service_sid: str
+    brand_registration_sid: str
+    status: str  # checked by the adapter: one of the campaign lifecycle's statuses
+    use_case: str
+    campaign_id: str | None  # TCR's
+    errors: tuple[str, ...]  # "<error_code> [fields]: description"
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class TollfreeVerification:
     """A toll-free verification (messaging v1, HH...) as Twilio reports it."""
 
@@ -226,6 +250,48 @@ class TrustHubProvider(Protocol):
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         """Send a FAILED brand back to TCR (`POST .../BrandRegistrations/{BN}`, 202)."""
         ...
+
+    # -- messaging v1: Messaging Services and their numbers ----------------------------
+
+    def create_service(self, *, friendly_name: str, usecase: str) -> MessagingService: ...
+
+    def list_services(self) -> list[MessagingService]: ...
+
+    def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None: ...
+
+    def delete_service(self, sid: str) -> None: ...
+
+    def service_numbers(self, sid: str) -> set[str]:
+        """The phone-number SIDs (PN...) in the service."""
+        ...
+
+    def add_service_number(self, sid: str, number_sid: str) -> None:
+        """Raises `RemoteRefused` 21712 when the number is in another service."""
+        ...
+
+    def remove_service_number(self, sid: str, number_sid: str) -> None: ...
+
+    # -- messaging v1: US A2P campaigns (Usa2p) -----------------------------------------
+
+    def campaign_use_cases(self, service_sid: str, brand_sid: str) -> list[str]:
+        """The use-case codes the brand may register on the service."""
+        ...
+
+    def create_campaign(self, service_sid: str, params: Mapping[str, Any]) -> Campaign:
+        """Register a campaign: fee-bearing, so never retried here (an ambiguous failure
+        raises `AmbiguousCreateError`; the caller lists before trying again). `params` in
+        the SDK's snake_case names."""
+        ...
+
+    def list_campaigns(self, service_sid: str) -> list[Campaign]: ...
+
+    def fetch_campaign(self, service_sid: str, sid: str) -> Campaign: ...
+
+    def update_campaign(self, service_sid: str, sid: str, params: Mapping[str, Any]) -> Campaign:
+        """An edit of a FAILED campaign, which sends it back to review (200)."""
+        ...
+
+    def delete_campaign(self, service_sid: str, sid: str) -> None: ...
 
     # -- messaging v1: toll-free verifications ------------------------------------------
 

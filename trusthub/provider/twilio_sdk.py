@@ -22,13 +22,15 @@ from twilio.rest import Client
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.model import twilio_codes
-from trusthub.model.kinds import a2p_brand
+from trusthub.model.kinds import a2p_brand, a2p_campaign
 from trusthub.model.kinds import tollfree_verification as tfv
 from trusthub.provider.api import (
     BrandRegistration,
     Bundle,
     BundleFamily,
+    Campaign,
     Evaluation,
+    MessagingService,
     Remote,
     TollfreeVerification,
 )
@@ -155,6 +157,24 @@ def _to_brand(raw: Any) -> BrandRegistration:
         identity_status=raw.identity_status,
         errors=_brand_errors(raw.errors),
         failure_reason=raw.failure_reason,
+        date_created=raw.date_created,
+    )
+
+
+def _to_campaign(raw: Any) -> Campaign:
+    if raw.campaign_status not in a2p_campaign.STATUSES:
+        raise UnexpectedAnswer(
+            f"Twilio answered status {raw.campaign_status!r} for campaign {raw.sid}, which is "
+            "none of " + ", ".join(a2p_campaign.STATUSES)
+        )
+    return Campaign(
+        sid=raw.sid,
+        service_sid=raw.messaging_service_sid or "",
+        brand_registration_sid=raw.brand_registration_sid or "",
+        status=raw.campaign_status,
+        use_case=raw.us_app_to_person_usecase or "",
+        campaign_id=raw.campaign_id,
+        errors=_brand_errors(raw.errors),
         date_created=raw.date_created,
     )
 
@@ -472,6 +492,78 @@ class TwilioSdkProvider:
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         return _to_brand(self.client.messaging.v1.brand_registrations(sid).update())
 
+    # -- messaging v1: Messaging Services and their numbers ------------------------------
+
+    @property
+    def _services(self) -> Any:
+        return self.client.messaging.v1.services
+
+    @staticmethod
+    def _to_service(raw: Any) -> MessagingService:
+        return MessagingService(raw.sid, raw.friendly_name or "", raw.usecase, raw.date_created)
+
+    @translated
+    def create_service(self, *, friendly_name: str, usecase: str) -> MessagingService:
+        return self._to_service(self._services.create(friendly_name=friendly_name, usecase=usecase))
+
+    @translated
+    def list_services(self) -> list[MessagingService]:
+        return [self._to_service(r) for r in self._services.stream(page_size=1000)]
+
+    @translated
+    def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None:
+        self._services(sid).update(friendly_name=friendly_name, usecase=usecase)
+
+    @translated
+    def delete_service(self, sid: str) -> None:
+        self._services(sid).delete()
+
+    @translated
+    def service_numbers(self, sid: str) -> set[str]:
+        return {str(r.sid) for r in self._services(sid).phone_numbers.stream(page_size=1000)}
+
+    @translated
+    def add_service_number(self, sid: str, number_sid: str) -> None:
+        self._services(sid).phone_numbers.create(phone_number_sid=number_sid)
+
+    @translated
+    def remove_service_number(self, sid: str, number_sid: str) -> None:
+        self._services(sid).phone_numbers(number_sid).delete()
+
+    # -- messaging v1: US A2P campaigns ---------------------------------------------------
+
+    @translated
+    def campaign_use_cases(self, service_sid: str, brand_sid: str) -> list[str]:
+        found = self._services(service_sid).us_app_to_person_usecases.fetch(
+            brand_registration_sid=brand_sid
+        )
+        return [
+            str(u.get("code"))
+            for u in found.us_app_to_person_usecases or []
+            if isinstance(u, Mapping)
+        ]
+
+    @translated
+    def create_campaign(self, service_sid: str, params: Mapping[str, Any]) -> Campaign:
+        return _to_campaign(self._services(service_sid).us_app_to_person.create(**params))
+
+    @translated
+    def list_campaigns(self, service_sid: str) -> list[Campaign]:
+        raws = self._services(service_sid).us_app_to_person.stream(page_size=1000)
+        return [_to_campaign(r) for r in raws]
+
+    @translated
+    def fetch_campaign(self, service_sid: str, sid: str) -> Campaign:
+        return _to_campaign(self._services(service_sid).us_app_to_person(sid).fetch())
+
+    @translated
+    def update_campaign(self, service_sid: str, sid: str, params: Mapping[str, Any]) -> Campaign:
+        return _to_campaign(self._services(service_sid).us_app_to_person(sid).update(**params))
+
+    @translated
+    def delete_campaign(self, service_sid: str, sid: str) -> None:
+        self._services(service_sid).us_app_to_person(sid).delete()
+
     # -- messaging v1: toll-free verifications ------------------------------------------
 
     @property
@@ -506,6 +598,9 @@ class TwilioSdkProvider:
     def delete_tollfree_verification(self, sid: str) -> None:
         self._verifications(sid).delete()
 
+
+# Twilio echoes a campaign's privacy and terms URLs only to this API version (reference D.7).
+USA2P_VERSION: Final = "v1.2"
 
 # Create parameters the update does not take (the spec's UpdateTollfreeVerification).
 _NOT_UPDATABLE: Final = frozenset(

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
-from trusthub.sandbox import brand_review, review
+from trusthub.sandbox import brand_review, campaign_review, review
 from trusthub.sandbox import callbacks as cb
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.faults import FaultInjector, FaultSettings
@@ -170,6 +170,19 @@ class Sandbox:
             return BundleSummary(
                 row.sid, row.kind, f"{d['brand_type']} brand", d["status"],
                 d.get("failure_reason"), None,
+            )  # fmt: skip
+        if is_sid(sid, "QE"):  # an A2P campaign: TCR's decision too
+            try:
+                row = campaign_review.force(self.store, sid, self.clock(), reason=reason)
+            except campaign_review.ForceError as e:
+                raise SandboxError(str(e)) from None
+            d = row.data
+            errors = "; ".join(
+                f"{e['error_code']}: {e['description']}" for e in d.get("errors") or []
+            )
+            return BundleSummary(
+                row.sid, row.kind, f"{d['us_app_to_person_usecase']} campaign", d["status"],
+                errors or None, None,
             )  # fmt: skip
         if sid.startswith("HH"):  # a toll-free verification (messaging v1)
             from trusthub.sandbox.resources import messaging_tollfree

@@ -2,9 +2,11 @@
 Trust Hub accepts for them (reference section 4).
 
 Value lists are strict where the reference confirms them. Values the reference calls
-UNCONFIRMED variants (business types `Limited Liability Partnership` and `Non-profit`;
-industries `CONSTRUCTION` and `PROFESSIONAL_SERVICES`, which the console lists) are
-accepted, so a rehearsal does not fail on a guess that real Trust Hub may accept.
+UNCONFIRMED variants (business types `Limited Liability Partnership` and `Non-profit`) are
+accepted, so a rehearsal does not fail on a guess that real Trust Hub may accept. The
+industries the console lists but the API enum lacks (Construction, Professional Services)
+are not: trusthub never sends them (`mapping.INDUSTRIES_NOT_ACCEPTED`), and the sandbox
+refuses them as the documented enum does.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ INDUSTRIES: Final = (
     "GOVERNMENT", "HEALTHCARE", "HOSPITALITY", "INSURANCE", "JEWELRY", "LEGAL",
     "MANUFACTURING", "MEDIA", "NOT_FOR_PROFIT", "OIL_AND_GAS", "ONLINE", "RAW_MATERIALS",
     "REAL_ESTATE", "RELIGION", "RETAIL", "TECHNOLOGY", "TELECOMMUNICATIONS", "TRANSPORTATION",
-    "TRAVEL", "CONSTRUCTION", "PROFESSIONAL_SERVICES",
+    "TRAVEL",
 )  # fmt: skip
 REGISTRATION_IDENTIFIERS: Final = (
     "EIN", "CBN", "CN", "ACN", "CIN", "VAT", "VATRN", "RN", "Other", "DUNS",

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from trusthub.model import mapping
+
 Check = Literal["text", "email", "phone", "url", "enum", "enum_list", "cnam", "count", "date"]
 
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -83,8 +85,11 @@ def _enum(field: Field, value: Any) -> str | None:
 
 
 def _enum_list(field: Field, value: Any) -> str | None:
-    # UNCONFIRMED: several values are sent comma-separated (or as a JSON list).
-    items = value if isinstance(value, list) else str(value).split(",")
+    # Several values (comma-separated, or a JSON list) only if Trust Hub accepts them, which
+    # is UNCONFIRMED: `mapping.SEVERAL_REGIONS_ACCEPTED` decides, for trusthub and sandbox.
+    items = value if isinstance(value, list) else str(value).split(mapping.REGIONS_SEPARATOR)
+    if len(items) > 1 and not mapping.SEVERAL_REGIONS_ACCEPTED:
+        return f"{field.label} should be one of: {', '.join(field.choices)}."
     wrong = [str(i).strip() for i in items if str(i).strip() not in field.choices]
     if not wrong:
         return None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 from trusthub.apply.kinds.a2p_brand import A2PBrandApplier
+from trusthub.apply.kinds.a2p_campaign import A2PCampaignApplier
 from trusthub.apply.kinds.base import KindApplier, Observation
+from trusthub.apply.kinds.messaging_service import MessagingServiceApplier
 from trusthub.apply.kinds.profile import ProfileApplier
 from trusthub.apply.kinds.tollfree_verification import TollfreeVerificationApplier
 from trusthub.apply.kinds.trust_product import TrustProductApplier
@@ -17,6 +19,8 @@ APPLIERS: Final[dict[str, KindApplier]] = {
         TrustProductApplier(),
         A2PBrandApplier(),
         TollfreeVerificationApplier(),
+        MessagingServiceApplier(),
+        A2PCampaignApplier(),
     )
 }
 

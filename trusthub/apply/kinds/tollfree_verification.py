@@ -16,7 +16,9 @@ from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE, TOLLFREE_VERIFICATION
+from trusthub.model.kinds.tollfree_verification import REJECTED
 from trusthub.plan.engine import FORGOTTEN
+from trusthub.plan.model import ActionId, Verb
 from trusthub.provider.api import Remote, TollfreeVerification
 
 if TYPE_CHECKING:
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
     from trusthub.provider.api import TrustHubProvider
 
 VERIFICATION: Final = "verification"
+UNCHANGED_REASON: Final = (
+    "Resubmitted unchanged: the cause of the rejection was outside the submission "
+    "(e.g. the website or an opt-in URL was unreachable)"
+)
 
 # The attribute -> the SDK's parameter of the same field.
 _PARAMS: Final = {
@@ -100,9 +106,21 @@ class TollfreeVerificationApplier(KindApplier):
 
     def submit(self, c: Converger) -> None:
         """A verification is submitted by its create, and resubmitted by its edit: this
-        records what Twilio holds after them."""
+        records what Twilio holds after them. A resubmission this plan makes no edit for
+        (`--resubmit`: the cause of the rejection lay outside the submission) is an edit
+        that sends the verification as it is, with an `EditReason` saying so."""
         sid = c.rec.sids(self.kind.name, c.name)[VERIFICATION]
         v = c.api.fetch_tollfree_verification(sid)
+        unchanged = ActionId(c.name, Verb.UPDATE) not in c.action.depends_on
+        if c.action.verb is Verb.RESUBMIT and unchanged and v.status == REJECTED:
+            d = c.ctx.desired[c.name]
+            body = params(d)
+            if d.attributes.get("customer_profile", True):
+                profile = c.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
+                if profile is not None:
+                    body["customer_profile_sid"] = profile
+            v = c.api.update_tollfree_verification(sid, body, edit_reason=UNCHANGED_REASON)
+            c.say(f"resubmitted unchanged inside the edit window: now {v.status}")
         c.rec.status(self.kind.name, c.name, v.status, action=c.action.verb.value)
 
     def delete(self, c: Converger) -> None:

@@ -13,7 +13,9 @@ from typing import Any, Final
 
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.a2p_brand import A2PBrandKind
+from trusthub.model.kinds.a2p_campaign import A2PCampaignKind
 from trusthub.model.kinds.base import ResourceKind
+from trusthub.model.kinds.messaging_service import MessagingServiceKind
 from trusthub.model.kinds.profile import ProfileKind
 from trusthub.model.kinds.tollfree_verification import TollfreeVerificationKind
 from trusthub.model.kinds.trust_product import TrustProductKind
@@ -22,6 +24,8 @@ PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
 A2P_BRAND: Final = A2PBrandKind.name
 TOLLFREE_VERIFICATION: Final = TollfreeVerificationKind.name
+MESSAGING_SERVICE: Final = MessagingServiceKind.name
+A2P_CAMPAIGN: Final = A2PCampaignKind.name
 
 
 class UnknownKindError(KeyError):
@@ -63,7 +67,14 @@ class Kinds:
 
 
 KINDS: Final = Kinds(
-    [ProfileKind(), TrustProductKind(), A2PBrandKind(), TollfreeVerificationKind()]
+    [
+        ProfileKind(),
+        TrustProductKind(),
+        A2PBrandKind(),
+        TollfreeVerificationKind(),
+        MessagingServiceKind(),
+        A2PCampaignKind(),
+    ]
 )
 
 
@@ -82,7 +93,9 @@ def desired_resources(
 
 __all__ = [
     "A2P_BRAND",
+    "A2P_CAMPAIGN",
     "KINDS",
+    "MESSAGING_SERVICE",
     "PROFILE",
     "TOLLFREE_VERIFICATION",
     "TRUST_PRODUCT",

@@ -19,8 +19,10 @@ are, so neither would hide more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Final
 
+from trusthub.model import twilio_codes
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.lifecycle import Lifecycle
@@ -34,21 +36,11 @@ STATUSES: Final = (PENDING_REVIEW, IN_REVIEW, APPROVED, REJECTED)
 EDIT_WINDOW_DAYS: Final = 7
 NAME_PREFIX: Final = "tollfree-"
 
-# Twilio's toll-free verification codes used by trusthub and its sandbox (section L of the
-# onboarding reference). Kept here until the table of Twilio's codes
-# (`trusthub/model/twilio_codes.py`) takes them in.
-EDIT_WINDOW_EXPIRED: Final = 30824  # the 7-day edit window after a rejection has passed
-TOLL_FREE_CODES: Final[Mapping[int, str]] = {
-    30437: "the edit window of the toll-free verification has expired",
-    30474: "the verification must be submitted for the end business",
-    30824: "the 7-day edit window after the rejection has expired",
-    30879: "the number is not provisioned to Twilio (finish the port first)",
-}
-# The sandbox's reviewer rejects with these (30441-30531 and 30800-30879 are Twilio's
-# toll-free rejection range; which code Twilio uses for which defect is UNCONFIRMED, so the
-# sandbox names the defect in the reason's text).
-OPT_OUT_MISSING: Final = 30513
-OPT_IN_IMAGE_INVALID: Final = 30509
+# Twilio's toll-free codes trusthub and its sandbox use; their meanings and fixes are in
+# `trusthub.model.twilio_codes`, with the UNCONFIRMED choices.
+EDIT_WINDOW_EXPIRED: Final = twilio_codes.TOLL_FREE_EDIT_WINDOW_EXPIRED
+OPT_OUT_MISSING: Final = twilio_codes.TOLL_FREE_OPT_IN_LANGUAGE
+OPT_IN_IMAGE_INVALID: Final = twilio_codes.TOLL_FREE_OPT_IN_URL
 
 # Before toll-free verification was a kind of its own, trusthub made it a trust product
 # `<profile>/toll_free` with this policy (UNCONFIRMED; Twilio builds such products itself,
@@ -72,6 +64,38 @@ LIFECYCLE: Final = Lifecycle(
     service="Twilio",
     objects="toll-free verifications",
 )
+
+
+def _instant(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def edit_window_closes(valid_until: str | None, now: str) -> str | None:
+    """The day a rejected verification's edit window closes, or None once it is closed:
+    Twilio reported no window at the last refresh, or its end (`valid_until`, Twilio's
+    `edit_expiration`) has passed by `now`, even if no refresh has seen it close."""
+    if not valid_until or _instant(valid_until) <= _instant(now):
+        return None
+    return valid_until[:10]
+
+
+def edit_window_closed(valid_until: str | None, now: str) -> str | None:
+    """The day the edit window closed, when the recorded end has passed by `now` (None: it
+    is open, or the end is not known)."""
+    if valid_until and _instant(valid_until) <= _instant(now):
+        return valid_until[:10]
+    return None
+
+
+def resubmittable(reasons: Iterable[str]) -> int | None:
+    """The code among a rejection's recorded reasons that Twilio says cannot be resubmitted
+    (`twilio_codes.TOLL_FREE_NOT_RESUBMITTABLE`), or None."""
+    for reason in reasons:
+        code, _ = twilio_codes.parse_reason(reason)
+        if code in twilio_codes.TOLL_FREE_NOT_RESUBMITTABLE:
+            return code
+    return None
 
 
 def default_name(number: str) -> str:

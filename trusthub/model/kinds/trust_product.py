@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from trusthub.model import lifecycle, mapping, requirements
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.requirements import product_numbers, requirement_gaps
+
+# Products Twilio lets a client delete once approved, besides the draft or rejected bundles
+# every product may delete: CNAM ("remove it by unassigning the number or deleting the
+# trust product", section G of the onboarding reference). While one is under review the
+# lifecycle's lock holds (whether Twilio deletes it then is UNCONFIRMED: the stricter
+# reading). The planner and the sandbox both read this.
+DELETABLE_WHEN_APPROVED: Final = frozenset({"cnam"})
+
+
+def product_of(name: str, policy: object = None) -> str:
+    """The product of a trust product named `<profile>/<product>` (or with that policy)."""
+    by_policy = {sid: product for product, sid in mapping.TRUST_PRODUCT_POLICY.items()}
+    if isinstance(policy, str) and policy in by_policy:
+        return by_policy[policy]
+    return name.partition("/")[2]
+
+
+def can_delete(product: str, status: str | None) -> bool:
+    """Whether Twilio deletes a trust product of `product` in `status`."""
+    if status == lifecycle.APPROVED and product in DELETABLE_WHEN_APPROVED:
+        return True
+    return lifecycle.BUNDLE.can_delete(status)
 
 
 class TrustProductKind(ResourceKind):
@@ -38,8 +60,9 @@ class TrustProductKind(ResourceKind):
                 profile=profile,
                 attributes={
                     "policy": mapping.TRUST_PRODUCT_POLICY[product],
-                    # The A2P brand is a kind of its own (`a2p_brand`), not the product's.
-                    **{k: v for k, v in spec.items() if k not in ("numbers", "brand")},
+                    # The A2P brand and campaigns are kinds of their own (`a2p_brand`,
+                    # `a2p_campaign`, `messaging_service`), not the product's.
+                    **{k: v for k, v in spec.items() if k not in ("numbers", "brand", "campaigns")},
                 },
                 numbers=tuple(sorted(product_numbers(data, product))),
                 submit=submit,

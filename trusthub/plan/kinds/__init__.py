@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 from trusthub.plan.kinds.a2p_brand import A2PBrandPlanner
+from trusthub.plan.kinds.a2p_campaign import A2PCampaignPlanner
 from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
+from trusthub.plan.kinds.messaging_service import MessagingServicePlanner
 from trusthub.plan.kinds.profile import ProfilePlanner
 from trusthub.plan.kinds.tollfree_verification import TollfreeVerificationPlanner
 from trusthub.plan.kinds.trust_product import TrustProductPlanner
@@ -17,6 +19,8 @@ PLANNERS: Final[dict[str, KindPlanner]] = {
         TrustProductPlanner(),
         A2PBrandPlanner(),
         TollfreeVerificationPlanner(),
+        MessagingServicePlanner(),
+        A2PCampaignPlanner(),
     )
 }
 

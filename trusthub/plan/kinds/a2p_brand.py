@@ -98,6 +98,17 @@ class A2PBrandPlanner(KindPlanner):
         ]
 
     def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        campaigns = [n for n in view.referring("brand", d.name) if view.status(n) is not None] + [
+            n for n in view.recorded_referring("brand", d.name) if view.status(n) is not None
+        ]
+        if campaigns:
+            # Twilio: while any campaign exists under a brand, the brand cannot be edited
+            # (reference D.3, TS-CAMP).
+            return (
+                f"{d.name} has campaigns ({', '.join(sorted(campaigns))}): Twilio does not "
+                "allow a brand with campaigns to be edited or resubmitted. Delete the "
+                "campaigns first (remove them from the profile), then resubmit the brand."
+            )
         detail = view.recorded_detail(d.name)
         cap = self.kind.lifecycle.resubmission_cap
         done = int(detail.get("resubmissions") or 0)

@@ -27,6 +27,13 @@ class PlanOptions:
     # Real Trust Hub refuses primary-profile submissions through the API ("restricted via
     # API for Primary Customer Profiles"); the sandbox lets users rehearse them.
     submit_primary_via_api: bool
+    # When the plan is made (ISO 8601, UTC): deadlines the target reported (a toll-free
+    # verification's edit window) are judged against it. Injected, so plans stay pure.
+    now: str
+    # Rejected resources to resubmit unchanged (`--resubmit NAME`): the cause of the
+    # rejection lay outside the YAML (a website that was down, a record Twilio could not
+    # reach).
+    resubmit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,10 @@ class PlanView(Protocol):
     def status(self, name: str) -> str | None: ...
     def valid_until(self, name: str) -> str | None:
         """The recorded `valid_until` of a resource (a deadline the target reported)."""
+        ...
+
+    def rejection_reasons(self, name: str) -> Sequence[str]:
+        """The recorded rejection reasons of a resource ("CODE: message", `twilio_codes`)."""
         ...
 
     def recorded_attributes(self, name: str) -> Mapping[str, Any]:
@@ -117,6 +128,22 @@ class KindPlanner:
     def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
         """Why Twilio would refuse the resubmission of a rejected `d` (a cap, a missing id)."""
         return None
+
+    def unchanged_resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why a rejected `d` cannot be resubmitted unchanged (`--resubmit`): its kind or
+        its rejection forbids it. None: it may be."""
+        return None
+
+    def resubmit_replacement(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why an unchanged resubmission of a rejected `d` is made by deleting it and
+        creating it anew (shown on both actions), or None: it is resubmitted in place."""
+        return None
+
+    def deletable(self, name: str, view: PlanView) -> bool:
+        """Whether a resource that left the workspace may be deleted in its recorded status
+        (the kind's lifecycle, unless the product says more: Twilio lets a CNAM trust
+        product be deleted once approved)."""
+        return self.kind.lifecycle.can_delete(view.status(name))
 
     def fees(self, d: DesiredResource, verb: Verb, view: PlanView) -> Sequence[str]:
         """The kinds of fee Twilio charges for the action `verb` on `d` (empty: free)."""

@@ -6,15 +6,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trusthub.model import lifecycle as lc
+from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import KINDS, TRUST_PRODUCT
+from trusthub.model.kinds import A2P_CAMPAIGN, KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import a2p_campaign as campaign
+from trusthub.model.kinds import trust_product as products
 from trusthub.model.kinds.tollfree_verification import (
     LEGACY_TRUST_PRODUCT,
     LEGACY_TRUST_PRODUCT_POLICY,
 )
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait, profile_approval_wait
 from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
+
+
+def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, str]:
+    """An approved A2P trust product sends nothing yet: TCR must approve the brand, and a
+    campaign must be VERIFIED, before a single A2P message goes out."""
+    product = d.product or ""
+    name = brand.brand_name(d.profile)
+    bstatus = view.status(name)
+    if view.desired(name) is None:
+        return Eligibility.PENDING, (
+            f"{product} is {lc.APPROVED}; declare its brand "
+            "(trust_products.a2p_messaging.brand) and have it APPROVED"
+        )
+    if bstatus != brand.APPROVED:
+        return (
+            Eligibility.PENDING,
+            f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
+        )
+    names = [
+        n
+        for n in view.children(d.profile)
+        if (c := view.desired(n)) is not None and c.kind == A2P_CAMPAIGN
+    ]
+    verified = [n for n in names if view.status(n) == campaign.VERIFIED]
+    if verified:
+        return (
+            Eligibility.GRANTED,
+            f"{name} is {brand.APPROVED} and {verified[0]} is {campaign.VERIFIED}",
+        )
+    if not names:
+        return Eligibility.PENDING, (
+            f"{name} is {brand.APPROVED}; declare a campaign "
+            "(trust_products.a2p_messaging.campaigns) and have it VERIFIED"
+        )
+    states = ", ".join(f"{n}: {view.status(n) or 'not created'}" for n in names)
+    return Eligibility.PENDING, f"once a campaign is {campaign.VERIFIED} ({states})"
 
 
 class TrustProductPlanner(KindPlanner):
@@ -28,21 +67,7 @@ class TrustProductPlanner(KindPlanner):
         if view.status(d.name) == lc.APPROVED and product == brand.PRODUCT:
             # An approved A2P trust product sends nothing yet: TCR must approve the brand.
             # Campaigns come next: then `granted` once a campaign is VERIFIED.
-            name = brand.brand_name(d.profile)
-            bstatus = view.status(name)
-            if bstatus == brand.APPROVED:
-                state, detail = Eligibility.GRANTED, f"{product} and {name} are approved"
-            elif view.desired(name) is None:
-                state = Eligibility.PENDING
-                detail = (
-                    f"{product} is {lc.APPROVED}; declare its brand "
-                    "(trust_products.a2p_messaging.brand) and have it APPROVED"
-                )
-            else:
-                state, detail = (
-                    Eligibility.PENDING,
-                    f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
-                )
+            state, detail = _a2p_eligibility(d, view)
         elif view.status(d.name) == lc.APPROVED:
             state, detail = Eligibility.GRANTED, f"{product} is {lc.APPROVED}"
         elif pstatus == lc.APPROVED:
@@ -66,6 +91,26 @@ class TrustProductPlanner(KindPlanner):
     def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]
 
+    def deletable(self, name: str, view: PlanView) -> bool:
+        product = products.product_of(name, view.recorded_attributes(name).get("policy"))
+        return products.can_delete(product, view.status(name))
+
+    def delete_note(self, name: str, view: PlanView) -> str:
+        if self._legacy_toll_free(name, view):
+            return (
+                f"delete the trust product {name}: toll-free verification is no longer a "
+                "trust product trusthub makes (Twilio builds the toll-free objects itself, "
+                "behind a verification; see toll_free_verifications)"
+            )
+        product = products.product_of(name, view.recorded_attributes(name).get("policy"))
+        if view.status(name) == lc.APPROVED and product in products.DELETABLE_WHEN_APPROVED:
+            return (
+                f"delete the {lc.APPROVED} trust product {name}: Twilio lets a "
+                f"{mapping.TRUST_PRODUCT_LABELS.get(product, product)} trust product be "
+                "deleted; its numbers lose what it gave them"
+            )
+        return ""
+
     # -- the toll-free trust product of older trusthub versions ------------------------------
 
     @staticmethod
@@ -85,13 +130,4 @@ class TrustProductPlanner(KindPlanner):
             "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
             "verification; see toll_free_verifications). trusthub stops managing it and "
             "leaves it on Trust Hub as it is"
-        )
-
-    def delete_note(self, name: str, view: PlanView) -> str:
-        if not self._legacy_toll_free(name, view):
-            return ""
-        return (
-            f"delete the trust product {name}: toll-free verification is no longer a trust "
-            "product trusthub makes (Twilio builds the toll-free objects itself, behind a "
-            "verification; see toll_free_verifications)"
         )

@@ -12,6 +12,8 @@ from trusthub.sandbox.resources import (
     entities,
     evaluations,
     messaging_brands,
+    messaging_campaigns,
+    messaging_services,
     messaging_tollfree,
     numbers,
 )
@@ -27,4 +29,6 @@ def all_routes() -> list[tuple[str, dict[str, Any]]]:
         out += entities.routes(entity)
     out += messaging_brands.routes()
     out += messaging_tollfree.routes()
+    out += messaging_campaigns.routes()
+    out += messaging_services.routes()
     return out + catalogue.routes() + addresses.routes() + numbers.routes()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from trusthub.model.kinds import trust_product
 from trusthub.sandbox import callbacks, review
 from trusthub.sandbox.policies import POLICY_BY_SID
 from trusthub.sandbox.protocol import (
@@ -137,12 +138,17 @@ def delete(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
     with sb.store.write() as tx:
         row = common.load_bundle(tx, spec, args["Sid"], req)
         status = row.data["status"]
-        if status not in DELETABLE:
+        # A product Twilio lets a client delete once approved (CNAM): the model's rule.
+        product = trust_product.product_of("", row.data.get("policy_sid"))
+        allowed = status in DELETABLE or (
+            spec is common.PRODUCTS and trust_product.can_delete(product, status)
+        )
+        if not allowed:
             raise ApiError(
                 400,
                 STATUS_FORBIDS_CHANGE,
                 f"{spec.label} {row.sid} cannot be deleted while it is {status}: only draft "
-                "or twilio-rejected bundles can be deleted",
+                "or twilio-rejected bundles can be deleted (and approved CNAM trust products)",
             )
         common.release(tx, row.sid, f"{spec.label} {row.sid}")
         for kind in ("entity_assignment", "channel_assignment", "evaluation"):

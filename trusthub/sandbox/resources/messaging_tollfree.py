@@ -7,9 +7,9 @@ there it is `IN_REVIEW`): approved, unless the submission has a classic defect (
 production message sample without opt-out language, an opt-in image URL that is not a
 public https URL, a business website that is not https), then rejected with a toll-free
 code and `edit_allowed` for `EDIT_WINDOW_DAYS` from the decision, by the sandbox's clock.
-An edit after the window is refused with 30824. Which toll-free code Twilio uses for which
-defect is UNCONFIRMED (30441-30531 and 30800-30879 are toll-free rejection codes); the
-reason's text names the defect.
+An edit after the window is refused with 30824. The codes, their meanings and the
+UNCONFIRMED choice of which code goes with which defect (30513, 30509) are in
+`trusthub.model.twilio_codes`; the reason's text names the defect.
 
 Twilio builds a toll-free trust product and a channel-endpoint assignment behind an
 approved verification; the sandbox does not (their SIDs stay null), so its Trust Hub holds

@@ -195,6 +195,11 @@ def delete(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
             "channel_assignment", where=[Filter("channel_endpoint_sid", args["Sid"])]
         ):
             tx.delete(assignment.sid)
+        # ... and from the Messaging Service that holds it (messaging_services).
+        for membership in tx.find(
+            "service_phone_number", where=[Filter("phone_number_sid", args["Sid"])]
+        ):
+            tx.delete(membership.sid)
         tx.delete(args["Sid"])
     return Reply(204)
 
