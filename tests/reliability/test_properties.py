@@ -200,7 +200,9 @@ class Loop:
         assert not after.refused, after.summary()
         assert all(a.verb is Verb.WAITING for a in after.actions)
         self.check_requests()
-        refresh_state(self.session.store, self.target, actor="property")
+        # What apply made reads back whole as what it recorded: no drift.
+        refreshed = refresh_state(self.session.store, self.target, actor="property")
+        assert refreshed.drifted == [], [(d.name, d.paths, d.numbers) for d in refreshed.drifted]
         check_world(self.settings)
 
     def review(self, verdict: str, pick: int) -> None:

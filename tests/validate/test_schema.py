@@ -57,7 +57,7 @@ QUOTE_SENSITIVE = (
                 (
                     "unknown key 'zzz'; allowed keys: address, apiVersion, "
                     "authorized_representatives, business, friendly_name, individual, kind, "
-                    "name, notifications, phone_numbers, primary, role, submit, "
+                    "name, notifications, phone_numbers, primary, role, sid, submit, "
                     "terms_of_service_accepted, toll_free_verifications, trust_products, type"
                 ),
             ),

@@ -62,7 +62,7 @@ def applicable_paths(type_: str, role: str) -> set[str]:
                 yield from walk(items, path + "[].")
 
     excluded = ["individual"] if type_ == "business" else ["business", "authorized_representatives"]
-    excluded += [] if role == "secondary" else ["primary"]
+    excluded += ["sid"] if role == "secondary" else ["primary"]
     if type_ == "individual":
         # Every trust product needs a business profile (toll-free verification, which an
         # individual may have, is not one: toll_free_verifications).

@@ -1,17 +1,20 @@
 """Refresh: read statuses, rejection reasons, evaluation results and valid_until from the
 target into the state, each resource through its kind's applier (`observe`). Twilio moves
 resources through review on its own; these are observations to record (with an audit entry
-per transition), never drift to revert."""
+per transition), never drift to revert. Drift (a change made outside trusthub) is read from
+whole resources by `trusthub.app.drift`, after the statuses."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from trusthub.app.drift import Drift, check_drift, record_drift
 from trusthub.app.target import Target
 from trusthub.apply.kinds import APPLIERS
 from trusthub.errors import ProviderError
 from trusthub.model.kinds import KINDS
+from trusthub.model.privacy import fingerprint_key
 from trusthub.provider.errors import RemoteNotFound
 from trusthub.state.base import StateStore
 from trusthub.state.model import KEEP
@@ -22,6 +25,7 @@ class RefreshResult:
     read: int = 0
     changed: list[tuple[str, str | None, str]] = field(default_factory=list)  # name, from, to
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
+    drifted: list[Drift] = field(default_factory=list)  # changed outside trusthub
 
 
 def _failed(name: str, error: ProviderError) -> ProviderError:
@@ -39,7 +43,8 @@ def refresh_state(
     progress: Callable[[str], None] = lambda message: None,
 ) -> RefreshResult:
     result = RefreshResult()
-    for resource in store.snapshot():
+    snapshot = store.snapshot()
+    for resource in snapshot:
         kind = KINDS[resource.kind]
         sids = store.sids(resource.kind, resource.name)
         sid = sids.get(kind.root_role)
@@ -82,4 +87,15 @@ def refresh_state(
             if observed.status != resource.status:
                 result.changed.append((resource.name, resource.status, observed.status))
                 progress(f"{resource.name}: {resource.status} -> {observed.status}")
+    # Whole resources, not only statuses: what was changed outside trusthub (drift).
+    key = fingerprint_key(snapshot.lineage)
+    present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
+    try:
+        check = check_drift(store, target.api, present, key)
+    except ProviderError as e:
+        raise _failed("the profiles", e) from None
+    record_drift(store, check, key, actor=actor)
+    for drift in check.drifted:
+        progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
+    result.drifted = check.drifted
     return result

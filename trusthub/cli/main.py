@@ -25,12 +25,14 @@ COMMANDS: dict[str, str] = {
     "status": "trusthub.cli.status_cmd:status",
     "state": "trusthub.cli.state_cmd:state",
     "history": "trusthub.cli.history_cmd:history",
+    "import": "trusthub.cli.import_cmd:import_",
     "report": "trusthub.cli.report_cmd:report",
     "show": "trusthub.cli.show_cmd:show",
     "init": "trusthub.cli.init_cmd:init",
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
     "sandbox": "trusthub.cli.sandbox_cmd:sandbox",
+    "events": "trusthub.cli.events_cmd:events",
 }
 
 

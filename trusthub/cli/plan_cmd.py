@@ -73,9 +73,12 @@ def plan(
         click.echo(str(problem), err=True)
     not_read = "--no-refresh" if no_refresh else ""
     with Session(settings) as session:
-        if not no_refresh and session.refresh(lock_timeout=lock_timeout) is None:
+        refreshed = None if no_refresh else session.refresh(lock_timeout=lock_timeout)
+        if not no_refresh and refreshed is None:
             not_read = session.unreachable_reason or "the target cannot be reached"
             click.echo(f"note: planning from the recorded state ({not_read})", err=True)
+        for drift in refreshed.drifted if refreshed is not None else ():
+            click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
         planned = make_plan(settings, session.store, workspace, resubmit=resubmit, targets=targets)
     text = render_plan(
         planned.plan,

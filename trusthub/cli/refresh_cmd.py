@@ -22,8 +22,11 @@ FORMAT_VERSION: Final = 1
 @click.pass_obj
 def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
     """Read statuses, rejection reasons and valid_until of every recorded bundle from Trust
-    Hub into the state, with an audit entry for each transition. JSON: `{"format_version":
-    1, "read", "changed": [{"resource", "from", "to"}], "gone": [resource...]}`."""
+    Hub into the state, with an audit entry for each transition; and read each managed
+    profile whole: what was changed outside trusthub (drift) becomes the recorded body, so
+    the plan shows it field by field. JSON: `{"format_version": 1, "read", "changed":
+    [{"resource", "from", "to"}], "gone": [resource...], "drifted": [{"resource", "fields",
+    "numbers"}]}`."""
     with Session(app.settings) as session:
         result = session.refresh(lock_timeout=lock_timeout)
         if result is None:
@@ -37,6 +40,10 @@ def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
                 for name, before, after in result.changed
             ],
             "gone": list(result.missing),
+            "drifted": [
+                {"resource": d.name, "fields": list(d.paths), "numbers": bool(d.numbers)}
+                for d in result.drifted
+            ],
         }
         click.echo(json.dumps(document, indent=2))
         return
@@ -44,4 +51,13 @@ def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
         click.echo(f"{name}: {before or '(none)'} -> {after}")
     for name in result.missing:
         click.echo(f"{name}: its bundle is gone from Trust Hub", err=True)
-    click.echo(f"Refreshed {result.read} bundle(s); {len(result.changed)} changed status.")
+    for drift in result.drifted:
+        fields = [*drift.paths, *(["phone numbers"] if drift.numbers else [])]
+        click.echo(
+            f"{drift.name}: changed on Trust Hub outside trusthub ({', '.join(fields)}); "
+            "`trusthub plan` shows each field, Trust Hub's value -> the file's"
+        )
+    summary = f"Refreshed {result.read} bundle(s); {len(result.changed)} changed status"
+    if result.drifted:
+        summary += f"; {len(result.drifted)} changed outside trusthub"
+    click.echo(summary + ".")

@@ -451,7 +451,9 @@ class _Planner:
                 changes=changes,
                 reason=(
                     f"{name} {kind.lifecycle.describe_lock(status)}. Revert {fields}, or "
-                    "create a new profile."
+                    "create a new profile. If Trust Hub's values are the ones to keep (a "
+                    "change made outside trusthub), `trusthub import --update "
+                    f"{d.profile}` writes them into the file."
                 ),
             )
             return None

@@ -34,6 +34,28 @@ class Bundle:
     valid_until: str | None
     errors: tuple[str, ...]
     date_created: datetime | None
+    status_callback: str | None = None  # what Twilio calls on each status change
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An end user or a supporting document read whole: what `trusthub import` and
+    refresh's drift check turn back into a profile's attributes."""
+
+    sid: str
+    type: str
+    friendly_name: str
+    attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """An API 2010 Address read whole; `params` in the names `mapping.address_params`
+    gives (an absent optional field is left out)."""
+
+    sid: str
+    friendly_name: str
+    params: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +207,22 @@ class TrustHubProvider(Protocol):
     def unassign_number(self, family: BundleFamily, sid: str, assignment_sid: str) -> None: ...
 
     def evaluate(self, family: BundleFamily, sid: str, policy_sid: str) -> Evaluation: ...
+
+    # -- reading whole resources (import, drift) ---------------------------------------
+
+    def list_bundles(self, family: BundleFamily) -> list[Bundle]:
+        """Every bundle of the family in the account, read page by page."""
+        ...
+
+    def fetch_end_user(self, sid: str) -> Entity: ...
+
+    def fetch_document(self, sid: str) -> Entity: ...
+
+    def fetch_address(self, sid: str) -> Address: ...
+
+    def list_numbers(self) -> dict[str, str]:
+        """Every phone number of the account: SID (PN...) -> E.164."""
+        ...
 
     # -- end users and supporting documents ----------------------------------------------
 

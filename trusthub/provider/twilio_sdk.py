@@ -25,10 +25,12 @@ from trusthub.model import twilio_codes
 from trusthub.model.kinds import a2p_brand, a2p_campaign
 from trusthub.model.kinds import tollfree_verification as tfv
 from trusthub.provider.api import (
+    Address,
     BrandRegistration,
     Bundle,
     BundleFamily,
     Campaign,
+    Entity,
     Evaluation,
     MessagingService,
     Remote,
@@ -96,6 +98,11 @@ def _json_object(text: Any) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _attributes(raw: Any) -> dict[str, Any]:
+    """An end user's or document's attributes: the SDK gives the JSON object decoded."""
+    return dict(raw) if isinstance(raw, dict) else _json_object(raw)
 
 
 def _status(raw: Any, what: str) -> lc.Status:
@@ -276,6 +283,7 @@ class TwilioSdkProvider:
             valid_until=_iso(raw.valid_until),
             errors=_errors(getattr(raw, "errors", None)),
             date_created=raw.date_created,
+            status_callback=getattr(raw, "status_callback", None) or None,
         )
 
     @translated
@@ -374,6 +382,37 @@ class TwilioSdkProvider:
         evaluations = getattr(self._bundle(family, sid), _FAMILIES[family].evaluations)
         raw = evaluations.create(policy_sid=policy_sid)
         return Evaluation(sid=raw.sid, status=raw.status, results=list(raw.results or []))
+
+    # -- reading whole resources (import, drift) -------------------------------------
+
+    @translated
+    def list_bundles(self, family: BundleFamily) -> list[Bundle]:
+        return [self._to_bundle(family, r) for r in self._bundles(family).stream(page_size=1000)]
+
+    @translated
+    def fetch_end_user(self, sid: str) -> Entity:
+        raw = self.v1.end_users(sid).fetch()
+        return Entity(raw.sid, raw.type, raw.friendly_name, _attributes(raw.attributes))
+
+    @translated
+    def fetch_document(self, sid: str) -> Entity:
+        raw = self.v1.supporting_documents(sid).fetch()
+        return Entity(raw.sid, raw.type, raw.friendly_name, _attributes(raw.attributes))
+
+    @translated
+    def fetch_address(self, sid: str) -> Address:
+        raw = self.client.addresses(sid).fetch()
+        fields = ("customer_name", "street", "street_secondary", "city", "region")
+        params = {f: str(getattr(raw, f)) for f in fields if getattr(raw, f, None)}
+        params.update(postal_code=str(raw.postal_code or ""), iso_country=str(raw.iso_country))
+        return Address(raw.sid, raw.friendly_name or "", params)
+
+    @translated
+    def list_numbers(self) -> dict[str, str]:
+        return {
+            str(r.sid): str(r.phone_number)
+            for r in self.client.incoming_phone_numbers.stream(page_size=1000)
+        }
 
     # -- end users and supporting documents -------------------------------------------
 

@@ -1,0 +1,208 @@
+"""A sandbox seeded as a real account is, through the stock twilio SDK over `sandbox serve`
+(real loopback HTTP, every request and response checked against the OpenAPI specs), and an
+empty workspace aimed at it with `target: twilio`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+from twilio.rest import Client
+
+from tests.support.cli import run_cli
+from tests.support.conformance import CheckingHttpClient, Conformance
+from trusthub.apply import objects
+from trusthub.model import mapping
+from trusthub.model.kinds import TRUST_PRODUCT, desired_resources
+from trusthub.model.requirements import product_numbers
+from trusthub.sandbox import Sandbox
+from trusthub.sandbox.server import SandboxServer
+from trusthub.sandbox.transport import LoopbackHttpClient, server_client
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((REPO / "profiles" / f"{name}.yaml").read_text())
+    return data
+
+
+@dataclass
+class Account:
+    """The seeded account: its sandbox, a checked stock client, what was made."""
+
+    sandbox: Sandbox
+    client: Client
+    url: str
+    checker: CheckingHttpClient
+    sids: dict[str, str] = field(default_factory=dict)  # example name (or name/product) -> BU
+
+    def seed_profile(self, data: dict[str, Any], *, primary: str | None = None) -> str:
+        """Make a customer profile as the Console (or another tool) would: end users,
+        address, document, bundle, assignments, numbers; submitted."""
+        v1 = self.client.trusthub.v1
+        attrs = dict(data)
+        assigned = [
+            v1.end_users.create(
+                friendly_name=f"{data['name']} {u.type}", type=u.type, attributes=dict(u.attributes)
+            ).sid
+            for u in objects.profile_end_users(attrs)
+        ]
+        address = self.client.addresses.create(
+            friendly_name=f"{data['name']} address", **objects.profile_address(attrs).params
+        )
+        assigned.append(
+            v1.supporting_documents.create(
+                friendly_name=f"{data['name']} address document",
+                type="customer_profile_address",
+                attributes={"address_sids": address.sid},
+            ).sid
+        )
+        if primary is not None:
+            assigned.append(primary)
+        spec = objects.profile_bundle(attrs)
+        extra = {"status_callback": spec.status_callback} if spec.status_callback else {}
+        bundle = v1.customer_profiles.create(
+            friendly_name=spec.friendly_name,
+            email=spec.email,
+            policy_sid=mapping.profile_policy_sid(data["role"], data["type"]),
+            **extra,
+        )
+        for sid in assigned:
+            v1.customer_profiles(bundle.sid).customer_profiles_entity_assignments.create(
+                object_sid=sid
+            )
+        self._numbers(
+            v1.customer_profiles(bundle.sid).customer_profiles_channel_endpoint_assignment,
+            data.get("phone_numbers", []),
+        )
+        self.sids[data["name"]] = bundle.sid
+        return str(bundle.sid)
+
+    def _numbers(self, assignments: Any, numbers: list[str]) -> None:
+        for e164 in numbers:
+            found = self.client.incoming_phone_numbers.list(phone_number=e164, limit=1)
+            pn = (
+                found[0].sid
+                if found
+                else self.client.incoming_phone_numbers.create(phone_number=e164).sid
+            )
+            assignments.create(channel_endpoint_type="phone-number", channel_endpoint_sid=pn)
+
+    def seed_products(self, data: dict[str, Any]) -> None:
+        v1 = self.client.trusthub.v1
+        profile_sid = self.sids[data["name"]]
+        for resource in desired_resources([(data["name"], data, "x")]).values():
+            if resource.kind != TRUST_PRODUCT:
+                continue
+            product = resource.product or ""
+            spec = objects.product_bundle(data, product)
+            extra = {"status_callback": spec.status_callback} if spec.status_callback else {}
+            bundle = v1.trust_products.create(
+                friendly_name=spec.friendly_name,
+                email=spec.email,
+                policy_sid=mapping.TRUST_PRODUCT_POLICY[product],
+                **extra,
+            )
+            assign = v1.trust_products(bundle.sid).trust_products_entity_assignments
+            user = objects.product_end_user(resource)
+            if user is not None:
+                assign.create(
+                    object_sid=v1.end_users.create(
+                        friendly_name=f"{resource.name} {user.type}",
+                        type=user.type,
+                        attributes=dict(user.attributes),
+                    ).sid
+                )
+            assign.create(object_sid=profile_sid)
+            self._numbers(
+                v1.trust_products(bundle.sid).trust_products_channel_endpoint_assignment,
+                product_numbers(data, product),
+            )
+            self.sids[resource.name] = bundle.sid
+
+    def submit(self, name: str, *, approve: bool) -> None:
+        sid = self.sids[name]
+        family = (
+            self.client.trusthub.v1.trust_products
+            if "/" in name
+            else self.client.trusthub.v1.customer_profiles
+        )
+        family(sid).update(status="pending-review")
+        if approve:
+            self.sandbox.approve(sid)
+
+
+@pytest.fixture(scope="session")
+def conformance() -> Conformance:
+    return Conformance()
+
+
+@pytest.fixture
+def account(tmp_path: Path, conformance: Conformance) -> Iterator[Account]:
+    with (
+        Sandbox(tmp_path / "twilio-side.db") as sandbox,
+        SandboxServer(sandbox, "127.0.0.1", 0).start() as server,
+    ):
+        checker = CheckingHttpClient(LoopbackHttpClient(server.url), conformance)
+        client = server_client(
+            server.url, sandbox.account_sid, sandbox.auth_token, http_client=checker
+        )
+        yield Account(sandbox, client, server.url, checker)
+        assert checker.response_drifts == [], "\n".join(checker.response_drifts)
+        assert checker.request_drifts == [], "\n".join(checker.request_drifts)
+
+
+@pytest.fixture
+def seeded(account: Account) -> Account:
+    """An approved primary (made outside trusthub) with CNAM and SHAKEN/STIR approved, an
+    approved secondary, and a secondary still a draft."""
+    primary = example("acme-isv")
+    primary["trust_products"] = {
+        k: v for k, v in primary["trust_products"].items() if k != "voice_integrity"
+    }
+    psid = account.seed_profile(primary)
+    account.submit("acme-isv", approve=True)
+    account.seed_products(primary)
+    for product in primary["trust_products"]:
+        account.submit(f"acme-isv/{product}", approve=True)
+    approved = example("greenfield-growers-coop")
+    approved.pop("trust_products")
+    account.seed_profile(approved, primary=psid)
+    account.submit("greenfield-growers-coop", approve=True)
+    account.seed_profile(example("thames-tea-partners"), primary=psid)
+    return account
+
+
+@dataclass
+class Workspace:
+    root: Path
+    env: dict[str, str | None]
+
+    def run(self, *args: str, code: int | None = 0) -> Result:
+        return run_cli(*args, workspace=self.root, env=self.env, code=code, catch_exceptions=False)
+
+    def files(self) -> dict[str, str]:
+        return {p.name: p.read_text() for p in sorted((self.root / "profiles").glob("*.yaml"))}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, account: Account) -> Workspace:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: imported\ntarget: twilio\n",
+        encoding="utf-8",
+    )
+    env: dict[str, str | None] = {
+        "TWILIO_ACCOUNT_SID": account.sandbox.account_sid,
+        "TWILIO_AUTH_TOKEN": account.sandbox.auth_token,
+        "TRUSTHUB_TWILIO_BASE_URL": account.url,
+        "TRUSTHUB_STATE": None,
+    }
+    return Workspace(root, env)

@@ -1,0 +1,426 @@
+"""`trusthub import`: what already exists on the target becomes profile files and recorded
+state, so that `validate` passes and the next plan is empty.
+
+Each customer profile (with the trust products assigned to it) is read whole
+(`trusthub.app.reading`), turned back into a profile document (`trusthub.model.reverse`),
+written in the workspace's own format (`trusthub.report.profile_file`) and recorded in the
+state exactly as apply records what it made: the sealed body and spec hash of each resource,
+its status, and the SID of every object under the role apply gives it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from trusthub.app.reading import ReadBundle, read_bundle
+from trusthub.app.session import Session
+from trusthub.apply.kinds import APPLIERS
+from trusthub.common.files import temp_sibling
+from trusthub.errors import ConfigError, TrusthubError
+from trusthub.load.discovery import display_path
+from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import PROFILE, TRUST_PRODUCT, desired_resources
+from trusthub.model.privacy import display, fingerprint, fingerprint_key
+from trusthub.model.reverse import (
+    PRODUCT_ORDER,
+    ImportedProfile,
+    Unmapped,
+    profile_document,
+    role_and_type,
+)
+from trusthub.provider.api import CUSTOMER_PROFILES, TRUST_PRODUCTS, Bundle
+from trusthub.provider.errors import RemoteNotFound
+from trusthub.report.profile_file import reads_back, render
+from trusthub.state.actor import current_holder
+
+NAME_MAX: Final = 63
+
+
+class ImportError_(TrusthubError):
+    """An import that cannot be done as asked (nothing was written)."""
+
+
+@dataclass
+class ImportedFile:
+    name: str
+    path: str  # relative to the workspace, POSIX
+    role: str
+    type: str
+    status: str
+    sid: str
+    products: list[str]
+    text: str  # what is written (personal data included: the file is the user's config)
+    masked: str  # the same with personal data masked, for --dry-run
+    unmapped: list[Unmapped] = field(default_factory=list)
+    overwrote: bool = False
+
+
+@dataclass
+class ImportResult:
+    files: list[ImportedFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already managed, with their names
+    dry_run: bool = False
+
+
+def slug(text: str) -> str:
+    """A profile name from a friendly name: lower case ASCII letters, digits and dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:NAME_MAX].strip("-")
+    return name or "profile"
+
+
+def unique_name(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        suffix = f"-{n}"
+        name = base[: NAME_MAX - len(suffix)].rstrip("-") + suffix
+    taken.add(name)
+    return name
+
+
+def _comment(u: Unmapped) -> str:
+    value = (
+        "nothing"
+        if u.value is None
+        else yaml.safe_dump(u.value, default_flow_style=True, width=10_000, allow_unicode=True)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
+    return f"trusthub import: Trust Hub holds {value}: {u.why}"
+
+
+def _comments(
+    doc: Mapping[str, Any], unmapped: Iterable[Unmapped]
+) -> dict[tuple[str | int, ...], list[str]]:
+    """Each note above the deepest key of its path the document has (else at the top)."""
+    notes: dict[tuple[str | int, ...], list[str]] = {}
+    for u in unmapped:
+        where: tuple[str | int, ...] = ()
+        node: Any = doc
+        for part in u.path:
+            in_mapping = isinstance(node, Mapping) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+            if in_mapping or in_list:
+                node, where = node[part], (*where, part)
+            else:
+                break
+        notes.setdefault(where, []).append(_comment(u))
+    return notes
+
+
+def _managed(session: Session) -> dict[str, str]:
+    """Bundle SID -> the name of the recorded profile it belongs to."""
+    out: dict[str, str] = {}
+    for r in session.store.snapshot():
+        if r.kind == PROFILE:
+            sid = session.store.sids(PROFILE, r.name).get("bundle")
+            if sid is not None:
+                out[sid] = r.name
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_sibling(path, "import")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+class Importer:
+    def __init__(
+        self, session: Session, *, progress: Callable[[str], None] = lambda message: None
+    ) -> None:
+        self.session = session
+        self.settings = session.settings
+        self.api = session.target().api
+        self.key = fingerprint_key(session.store.meta().lineage)
+        self.progress = progress
+        self.numbers = self.api.list_numbers()
+        self._products: dict[str, list[ReadBundle]] | None = None
+
+    def products_of(self, profile_sid: str) -> list[ReadBundle]:
+        """The trust products assigned to a customer profile (all are read once)."""
+        if self._products is None:
+            self._products = {}
+            for bundle in self.api.list_bundles(TRUST_PRODUCTS):
+                read = read_bundle(self.api, TRUST_PRODUCTS, bundle, self.numbers)
+                for owner in read.observed.bundles:
+                    self._products.setdefault(owner, []).append(read)
+        return self._products.get(profile_sid, [])
+
+    def build(
+        self,
+        bundle: Bundle,
+        name: str,
+        path: Path,
+        primary_names: Mapping[str, str],
+        *,
+        keep: Mapping[str, Any] | None = None,
+    ) -> tuple[ImportedFile, ReadBundle, list[ReadBundle], ImportedProfile]:
+        read = read_bundle(self.api, CUSTOMER_PROFILES, bundle, self.numbers)
+        products = self.products_of(bundle.sid)
+        with_sid = keep is None or "sid" in keep
+        imported = profile_document(
+            read.observed,
+            name=name,
+            primary_names=primary_names,
+            products=[p.observed for p in products],
+            with_sid=with_sid,
+        )
+        doc = imported.document
+        if keep is not None:
+            if "toll_free_verifications" in keep:
+                doc["toll_free_verifications"] = keep["toll_free_verifications"]
+            # The file's `submit` matters only while the bundle is a draft.
+            if "submit" in keep and bundle.status == "draft":
+                doc["submit"] = keep["submit"]
+            # Trust products the file asks for that Trust Hub does not hold yet (they wait
+            # for the profile's approval) stay asked for; the A2P brand is the file's.
+            asked = dict(doc.get("trust_products", {}))
+            for product, spec in keep.get("trust_products", {}).items():
+                if product not in asked:
+                    asked[product] = spec
+                elif isinstance(spec, Mapping) and "brand" in spec:
+                    asked[product] = {**asked[product], "brand": spec["brand"]}
+            if asked:
+                doc["trust_products"] = {p: asked[p] for p in PRODUCT_ORDER if p in asked} | {
+                    p: v for p, v in asked.items() if p not in PRODUCT_ORDER
+                }
+        role, type_ = role_and_type(bundle.policy_sid) or ("secondary", "business")
+        header = [
+            (
+                f"Imported from Trust Hub by `trusthub import`: customer profile {bundle.sid}, "
+                f"{bundle.status}."
+            )
+        ]
+        comments = _comments(doc, imported.unmapped)
+        if doc.get("submit") is False and keep is None:
+            comments.setdefault(("submit",), []).append(
+                "a draft on Trust Hub: remove this line to have trusthub submit it"
+            )
+        text = render(doc, header=header, comments=comments)
+        if not reads_back(text, doc):  # the writer's own check: it must read back as is
+            raise AssertionError(f"{name}: the written file does not read back as imported")
+        masked_doc = display((), doc, self.key)
+        masked = render(masked_doc, header=header)
+        shown = display_path(self.settings.root, path)
+        imported_file = ImportedFile(
+            name,
+            shown,
+            role,
+            type_,
+            bundle.status,
+            bundle.sid,
+            sorted(imported.products),
+            text,
+            masked,
+            imported.unmapped,
+            overwrote=path.exists(),
+        )
+        return imported_file, read, products, imported
+
+    def record(
+        self,
+        file: ImportedFile,
+        doc: Mapping[str, Any],
+        read: ReadBundle,
+        products: list[ReadBundle],
+        imported: ImportedProfile,
+    ) -> None:
+        """Record the profile and its trust products as apply would have: sealed body,
+        spec hash, policy, status, and the SID of every object."""
+        by_sid = {p.bundle.sid: p for p in products}
+        resources = desired_resources([(file.name, dict(doc), file.path)])
+        store = self.session.store
+        actor = self.session.actor
+        with store.transaction() as tx:
+            for resource in resources.values():
+                source = self._source(resource, read, by_sid, imported)
+                if source is None:
+                    continue
+                roles = dict(source.sids)
+                for e164, pn in source.number_sids.items():
+                    roles["number:" + fingerprint(self.key, e164)] = pn
+                tx.put_resource(
+                    resource.kind,
+                    resource.name,
+                    spec=resource.sealed(self.key).to_data(),
+                    spec_hash=resource.spec_hash(self.key),
+                    policy_sid=source.bundle.policy_sid,
+                )
+                # `--update` takes Trust Hub's objects as they are now.
+                for old in store.remote_objects(resource.kind, resource.name):
+                    if roles.get(old.role) != old.sid:
+                        tx.forget(resource.kind, resource.name, old.role)
+                for role, sid in sorted(roles.items()):
+                    tx.confirm(resource.kind, resource.name, role, sid)
+                observed = APPLIERS[resource.kind].observe(self.api, roles)
+                status = observed.status if observed else source.bundle.status
+                tx.set_status(
+                    resource.kind,
+                    resource.name,
+                    status,
+                    action="import",
+                    reasons=observed.reasons if observed else (),
+                    valid_until=observed.valid_until if observed else None,
+                    actor=actor,
+                    detail={"sid": source.bundle.sid, "file": file.path},
+                )
+
+    @staticmethod
+    def _source(
+        resource: DesiredResource,
+        read: ReadBundle,
+        products: Mapping[str, ReadBundle],
+        imported: ImportedProfile,
+    ) -> ReadBundle | None:
+        if resource.kind == PROFILE:
+            return read
+        if resource.kind == TRUST_PRODUCT:
+            sid = imported.products.get(resource.product or "")
+            return products.get(sid) if sid else None
+        return None  # kinds the import does not read yet (brands, toll-free verifications)
+
+
+def _existing_names(profiles_dir: Path) -> set[str]:
+    return {p.stem for p in profiles_dir.glob("*.yaml")} if profiles_dir.is_dir() else set()
+
+
+def run_import(
+    session: Session,
+    *,
+    all_: bool = False,
+    name: str | None = None,
+    sid: str | None = None,
+    update: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    lock_timeout: float = 0.0,
+    progress: Callable[[str], None] = lambda message: None,
+) -> ImportResult:
+    settings = session.settings
+    with session.store.lock(current_holder("import"), timeout=lock_timeout):
+        importer = Importer(session, progress=progress)
+        managed = _managed(session)
+        names_in_state = {r.name for r in session.store.snapshot()}
+        # Without --force, --all picks names no file has; with it, a file of the same name
+        # is overwritten.
+        taken = names_in_state | (set() if force else _existing_names(settings.profiles_dir))
+        result = ImportResult(dry_run=dry_run)
+        # (bundle, name, path, file data kept by --update)
+        todo: list[tuple[Bundle, str, Path, Mapping[str, Any] | None]] = []
+        if update is not None:
+            todo.append(_update_target(session, importer, managed, update))
+        elif sid is not None and name is not None:
+            if sid in managed:
+                raise ImportError_(
+                    f"{sid} is already managed as {managed[sid]}",
+                    hint=f"`trusthub import --update {managed[sid]}` writes Trust Hub's values "
+                    "into its file",
+                )
+            try:
+                bundle = importer.api.fetch_bundle(CUSTOMER_PROFILES, sid)
+            except RemoteNotFound:
+                raise ImportError_(
+                    f"there is no customer profile {sid} on the target",
+                    hint="`trusthub import --all` imports every customer profile there is",
+                ) from None
+            if name in names_in_state:
+                raise ImportError_(
+                    f"the state already records a profile named {name}",
+                    hint="choose another name",
+                )
+            todo.append((bundle, name, settings.profiles_dir / f"{name}.yaml", None))
+        elif all_:
+            bundles = importer.api.list_bundles(CUSTOMER_PROFILES)
+            # Primaries first: their names are what secondaries refer to.
+            bundles.sort(key=lambda b: (_rank(b), b.date_created is None, b.date_created, b.sid))
+            for bundle in bundles:
+                if bundle.sid in managed:
+                    result.skipped.append(
+                        f"{bundle.sid} is already managed as {managed[bundle.sid]}"
+                    )
+                    continue
+                chosen = unique_name(slug(bundle.friendly_name), taken)
+                todo.append((bundle, chosen, settings.profiles_dir / f"{chosen}.yaml", None))
+        else:
+            raise ConfigError("say what to import: --all, NAME SID, or --update NAME")
+        primary_names = dict(managed)
+        for bundle, chosen, _path, _keep in todo:
+            if (role_and_type(bundle.policy_sid) or ("secondary",))[0] == "primary":
+                primary_names[bundle.sid] = chosen
+        built = []
+        if sid is not None:
+            _check_primary_known(importer, todo[0][0], primary_names)
+        for bundle, chosen, path, keep in todo:
+            progress(f"reading {chosen} ({bundle.sid})")
+            built.append((importer.build(bundle, chosen, path, primary_names, keep=keep), path))
+        conflicts = [f.path for (f, *_rest), _p in built if f.overwrote and update is None]
+        if conflicts and not force and not dry_run:
+            raise ImportError_(
+                "would overwrite " + ", ".join(conflicts) + "; nothing was written",
+                hint="pass --force to overwrite them, or import under another NAME",
+            )
+        for (file, read, products, imported), path in built:
+            result.files.append(file)
+            if dry_run:
+                continue
+            _write(path, file.text)
+            importer.record(file, imported.document, read, products, imported)
+        return result
+
+
+def _check_primary_known(importer: Importer, bundle: Bundle, primaries: Mapping[str, str]) -> None:
+    """A secondary is imported once its primary is managed: its file names the primary."""
+    if _rank(bundle) == 0:
+        return
+    assigned = [
+        s
+        for s in importer.api.entity_assignments(CUSTOMER_PROFILES, bundle.sid)
+        if s.startswith("BU")
+    ]
+    if assigned and not any(s in primaries for s in assigned):
+        raise ImportError_(
+            f"{bundle.sid} is a secondary profile of {assigned[0]}, which trusthub does not "
+            "manage yet; nothing was written",
+            hint=f"import its primary first (`trusthub import NAME {assigned[0]}`), or use --all",
+        )
+
+
+def _rank(bundle: Bundle) -> int:
+    return 0 if (role_and_type(bundle.policy_sid) or ("secondary",))[0] == "primary" else 1
+
+
+def _update_target(
+    session: Session, importer: Importer, managed: Mapping[str, str], name: str
+) -> tuple[Bundle, str, Path, Mapping[str, Any]]:
+    """`import --update NAME`: the recorded profile's bundle and its file."""
+    sid = next((s for s, n in managed.items() if n == name), None)
+    if sid is None:
+        raise ImportError_(
+            f"the state records no customer profile named {name}",
+            hint="`trusthub import NAME SID` imports a profile trusthub does not manage yet",
+        )
+    from trusthub.app.loading import load_workspace
+
+    workspace = load_workspace(session.settings)
+    doc = workspace.profiles.get(name)
+    path = (
+        session.settings.root / doc.path
+        if doc is not None
+        else session.settings.profiles_dir / f"{name}.yaml"
+    )
+    try:
+        bundle = importer.api.fetch_bundle(CUSTOMER_PROFILES, sid)
+    except RemoteNotFound:
+        raise ImportError_(f"{name}: its bundle {sid} is gone from Trust Hub") from None
+    return bundle, name, path, dict(doc.data) if doc is not None else {}

@@ -1,0 +1,398 @@
+"""The inverse of `trusthub.model.mapping` (and of the objects apply makes from a profile):
+what Trust Hub holds for a customer profile and its trust products, read back into the
+profile document the YAML holds, with console labels. Pure.
+
+One read side for `trusthub import` (which writes the document) and refresh's drift check
+(which seals it, as apply seals a desired resource, and compares it with the recorded body).
+A value the format cannot express is never dropped: it is written as Trust Hub holds it
+(so `validate` points at it) or, when there is no place for it, listed in `unmapped` for
+the import to report and to write as a comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from trusthub.model import mapping
+from trusthub.model.requirements import product_numbers
+
+_IDENTITY: Final = {v: k for k, v in mapping.BUSINESS_IDENTITY.items()}
+_INDUSTRY: Final = {v: k for k, v in mapping.BUSINESS_INDUSTRY.items()}
+_REGISTRATION: Final = {v: k for k, v in mapping.REGISTRATION_ID_TYPE.items()}
+_REGIONS: Final = {v: k for k, v in mapping.REGIONS.items()}
+_PRODUCT_OF_POLICY: Final = {v: k for k, v in mapping.TRUST_PRODUCT_POLICY.items()}
+# The order the examples in profiles/ write the trust products in.
+PRODUCT_ORDER: Final = ("a2p_messaging", "shaken_stir", "cnam", "voice_integrity")
+
+BUSINESS_INFORMATION: Final = "customer_profile_business_information"
+INDIVIDUAL_INFORMATION: Final = "individual_customer_profile_information"
+REPRESENTATIVE_PREFIX: Final = "authorized_representative_"
+ADDRESS_DOCUMENT: Final = "customer_profile_address"
+
+# Attribute keys of each end user that the format reads (anything else is unmapped).
+_BUSINESS_KEYS: Final = frozenset(
+    {
+        "business_name",
+        "business_identity",
+        "business_type",
+        "business_industry",
+        "business_registration_identifier",
+        "business_registration_number",
+        "business_regions_of_operation",
+        "website_url",
+        "social_media_profile_urls",
+        "business_registration_identifier_other",
+    }
+)
+_REPRESENTATIVE_KEYS: Final = frozenset(
+    {"first_name", "last_name", "email", "phone_number", "business_title", "job_position"}
+)
+_INDIVIDUAL_KEYS: Final = frozenset(
+    {"first_name", "last_name", "email", "phone_number", "date_of_birth"}
+)
+_ADDRESS_KEYS: Final = frozenset(
+    {"customer_name", "street", "street_secondary", "city", "region", "postal_code", "iso_country"}
+)
+_PRODUCT_KEYS: Final[Mapping[str, frozenset[str]]] = {
+    "a2p_messaging": frozenset({"company_type", "stock_exchange", "stock_ticker"}),
+    "cnam": frozenset({"cnam_display_name"}),
+    "voice_integrity": frozenset(
+        {"use_case", "business_employee_count", "average_business_day_call_volume", "notes"}
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedBundle:
+    """A customer profile or trust product as Trust Hub holds it, read whole."""
+
+    sid: str
+    status: str
+    policy_sid: str
+    friendly_name: str
+    email: str
+    status_callback: str | None
+    # (type, attributes) of every end user assigned to the bundle
+    end_users: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    # params (as `mapping.address_params` names them) of the addresses that the bundle's
+    # customer_profile_address documents name
+    addresses: Sequence[Mapping[str, str]] = ()
+    bundles: Sequence[str] = ()  # SIDs of assigned bundles (a secondary's primary)
+    # assigned objects the format has no place for, described ("supporting document RD... of
+    # type passport")
+    others: Sequence[str] = ()
+    numbers: Sequence[str] = ()  # E.164 of the assigned phone numbers
+    unknown_numbers: Sequence[str] = ()  # assigned phone-number SIDs not in the account
+
+
+@dataclass(frozen=True, slots=True)
+class Unmapped:
+    """A value Trust Hub holds that the profile format cannot express as it stands."""
+
+    path: tuple[str | int, ...]  # where in the document it belongs (or was written)
+    value: Any
+    why: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(p) for p in self.path) or "(profile)"
+
+
+@dataclass
+class ImportedProfile:
+    document: dict[str, Any]
+    unmapped: list[Unmapped] = field(default_factory=list)
+    products: dict[str, str] = field(default_factory=dict)  # product -> its bundle SID
+
+
+def product_of_policy(policy_sid: str) -> str | None:
+    return _PRODUCT_OF_POLICY.get(policy_sid)
+
+
+def role_and_type(policy_sid: str) -> tuple[str, str] | None:
+    """(role, type) of a customer profile with this policy; None: not a profile policy."""
+    for role, type_ in (("primary", "business"), ("secondary", "business")):
+        if mapping.profile_policy_sid(role, type_) == policy_sid:
+            return role, type_
+    if policy_sid == mapping.POLICY_PRIMARY_INDIVIDUAL:
+        return "primary", "individual"
+    return None
+
+
+def _label(
+    table: Mapping[str, str], value: Any, path: tuple[str | int, ...], out: ImportedProfile
+) -> Any:
+    if value in table:
+        return table[value]
+    out.unmapped.append(Unmapped(path, value, "not a value the console offers; written as is"))
+    return value
+
+
+def _split(value: Any) -> list[str]:
+    return [v.strip() for v in str(value or "").split(",") if v.strip()]
+
+
+def _extra(
+    attributes: Mapping[str, Any],
+    known: frozenset[str],
+    path: tuple[str | int, ...],
+    what: str,
+    out: ImportedProfile,
+) -> None:
+    for key in sorted(set(attributes) - known):
+        out.unmapped.append(
+            Unmapped(
+                (*path, key),
+                attributes[key],
+                f"{what} attribute {key!r} has no place in the format",
+            )
+        )
+
+
+def _business(attrs: Mapping[str, Any], out: ImportedProfile) -> dict[str, Any]:
+    p: tuple[str | int, ...] = ("business",)
+    registration: dict[str, Any] = {
+        "type": _label(
+            _REGISTRATION,
+            attrs.get("business_registration_identifier"),
+            (*p, "registration", "type"),
+            out,
+        ),
+        "number": str(attrs.get("business_registration_number", "")),
+    }
+    if attrs.get("business_registration_identifier_other"):
+        registration["other_type"] = str(attrs["business_registration_identifier_other"])
+    business: dict[str, Any] = {
+        "legal_name": str(attrs.get("business_name", "")),
+        "identity": _label(_IDENTITY, attrs.get("business_identity"), (*p, "identity"), out),
+        "type": attrs.get("business_type"),
+        "industry": _label(_INDUSTRY, attrs.get("business_industry"), (*p, "industry"), out),
+        "registration": registration,
+        "regions_of_operation": [
+            _label(_REGIONS, r, (*p, "regions_of_operation", i), out)
+            for i, r in enumerate(_split(attrs.get("business_regions_of_operation")))
+        ],
+        "website": str(attrs.get("website_url", "")),
+    }
+    if business["type"] not in mapping.BUSINESS_TYPES:
+        out.unmapped.append(
+            Unmapped(
+                (*p, "type"), business["type"], "not a value the console offers; written as is"
+            )
+        )
+    social = _split(attrs.get("social_media_profile_urls"))
+    if social:
+        business["social_media_profile_urls"] = social
+    _extra(attrs, _BUSINESS_KEYS, p, BUSINESS_INFORMATION, out)
+    return business
+
+
+def _representative(attrs: Mapping[str, Any], index: int, out: ImportedProfile) -> dict[str, Any]:
+    _extra(
+        attrs, _REPRESENTATIVE_KEYS, ("authorized_representatives", index), "representative", out
+    )
+    return {
+        "first_name": str(attrs.get("first_name", "")),
+        "last_name": str(attrs.get("last_name", "")),
+        "email": str(attrs.get("email", "")),
+        "phone": str(attrs.get("phone_number", "")),
+        "business_title": str(attrs.get("business_title", "")),
+        "job_position": str(attrs.get("job_position", "")),
+    }
+
+
+def _individual(attrs: Mapping[str, Any], out: ImportedProfile) -> dict[str, Any]:
+    _extra(attrs, _INDIVIDUAL_KEYS, ("individual",), INDIVIDUAL_INFORMATION, out)
+    person = {
+        "first_name": str(attrs.get("first_name", "")),
+        "last_name": str(attrs.get("last_name", "")),
+        "email": str(attrs.get("email", "")),
+        "phone": str(attrs.get("phone_number", "")),
+    }
+    if attrs.get("date_of_birth"):
+        person["date_of_birth"] = str(attrs["date_of_birth"])
+    return person
+
+
+def _address(params: Mapping[str, str], out: ImportedProfile) -> dict[str, Any]:
+    address = {"street": params.get("street", "")}
+    if params.get("street_secondary"):
+        address["street2"] = params["street_secondary"]
+    address.update(
+        city=params.get("city", ""),
+        region=params.get("region", ""),
+        postal_code=params.get("postal_code", ""),
+        country=params.get("iso_country", ""),
+    )
+    _extra(params, _ADDRESS_KEYS, ("address",), "address", out)
+    return address
+
+
+def _customer_name(document: Mapping[str, Any]) -> str:
+    if document["type"] == "individual":
+        person = document.get("individual", {})
+        return f"{person.get('first_name', '')} {person.get('last_name', '')}"
+    return str(document.get("business", {}).get("legal_name", ""))
+
+
+def _product_spec(
+    product: str, attrs: Mapping[str, Any], index: str, out: ImportedProfile
+) -> dict[str, Any]:
+    p: tuple[str | int, ...] = ("trust_products", index)
+    _extra(attrs, _PRODUCT_KEYS.get(product, frozenset()), p, f"{product} end user", out)
+    if product == "a2p_messaging":
+        spec: dict[str, Any] = {"company_type": attrs.get("company_type")}
+        for key in ("stock_exchange", "stock_ticker"):
+            if attrs.get(key):
+                spec[key] = attrs[key]
+        return spec
+    if product == "cnam":
+        return {"display_name": attrs.get("cnam_display_name")}
+    if product == "voice_integrity":
+        spec = {"use_case": attrs.get("use_case")}
+        for yaml_key, api_key in (
+            ("employee_count", "business_employee_count"),
+            ("average_daily_call_volume", "average_business_day_call_volume"),
+        ):
+            raw = attrs.get(api_key)
+            spec[yaml_key] = int(str(raw)) if str(raw).isdigit() else raw
+        if attrs.get("notes"):
+            spec["notes"] = attrs["notes"]
+        return spec
+    return {}
+
+
+def _bundle_fields(b: ObservedBundle, document: dict[str, Any]) -> None:
+    # The bundle's friendly name is the profile's `friendly_name`, or else its customer
+    # name (`objects.bundle_friendly_name`): written only when it is not the default.
+    if b.friendly_name != _customer_name(document)[:64]:
+        document["friendly_name"] = b.friendly_name
+
+
+def profile_document(
+    b: ObservedBundle,
+    *,
+    name: str,
+    primary_names: Mapping[str, str],
+    products: Sequence[ObservedBundle] = (),
+    with_sid: bool = True,
+) -> ImportedProfile:
+    """The profile document for customer profile `b` (and its trust products), named `name`.
+    `primary_names`: bundle SID -> the workspace name of each primary profile known;
+    `with_sid`: a primary names its bundle (`sid:`), the one the Console made."""
+    out = ImportedProfile({})
+    kind = role_and_type(b.policy_sid) or ("secondary", "business")
+    if role_and_type(b.policy_sid) is None:
+        out.unmapped.append(
+            Unmapped(("role",), b.policy_sid, "not a customer profile policy trusthub knows")
+        )
+    role, type_ = kind
+    users = dict(b.end_users)
+    d: dict[str, Any] = out.document
+    d.update(apiVersion="trusthub/v1", kind="CustomerProfile", name=name, role=role)
+    if role == "primary" and with_sid:
+        d["sid"] = b.sid
+    if role == "secondary":
+        primaries = [primary_names[s] for s in b.bundles if s in primary_names]
+        if primaries:
+            d["primary"] = primaries[0]
+        else:
+            out.unmapped.append(
+                Unmapped(
+                    ("primary",),
+                    list(b.bundles),
+                    "no primary profile of this workspace is assigned",
+                )
+            )
+    d["type"] = type_
+    if type_ == "individual":
+        d["individual"] = _individual(users.get(INDIVIDUAL_INFORMATION, {}), out)
+        known_users = {INDIVIDUAL_INFORMATION}
+    else:
+        d["business"] = _business(users.get(BUSINESS_INFORMATION, {}), out)
+        known_users = {BUSINESS_INFORMATION}
+    if not b.addresses:
+        out.unmapped.append(Unmapped(("address",), None, "no address is assigned"))
+    d["address"] = _address(b.addresses[0] if b.addresses else {}, out)
+    for extra in b.addresses[1:]:
+        out.unmapped.append(
+            Unmapped(("address",), dict(extra), "a second address has no place in the format")
+        )
+    if type_ == "business":
+        reps = sorted(
+            (int(t[len(REPRESENTATIVE_PREFIX) :]), t)
+            for t in users
+            if t.startswith(REPRESENTATIVE_PREFIX) and t[len(REPRESENTATIVE_PREFIX) :].isdigit()
+        )
+        d["authorized_representatives"] = [
+            _representative(users[t], i, out) for i, (_n, t) in enumerate(reps)
+        ]
+        known_users |= {t for _n, t in reps}
+    for t in sorted(set(users) - known_users):
+        out.unmapped.append(Unmapped((), t, f"end user of type {t!r} has no place in the format"))
+    for other in b.others:
+        out.unmapped.append(Unmapped((), other, "has no place in the format"))
+    notifications = {"email": b.email}
+    if b.status_callback:
+        notifications["status_callback"] = b.status_callback
+    d["notifications"] = notifications
+    _bundle_fields(b, d)
+    d["terms_of_service_accepted"] = True
+    if b.status == "draft":
+        d["submit"] = False
+    if b.numbers:
+        d["phone_numbers"] = sorted(b.numbers)
+    for sid in b.unknown_numbers:
+        out.unmapped.append(
+            Unmapped(("phone_numbers",), sid, "an assigned number not in this account")
+        )
+    specs: dict[str, dict[str, Any]] = {}
+    for product_bundle in products:
+        product = product_of_policy(product_bundle.policy_sid)
+        if product is None or product in specs:
+            out.unmapped.append(
+                Unmapped(
+                    ("trust_products",),
+                    product_bundle.sid,
+                    f"trust product with policy {product_bundle.policy_sid} has no place in "
+                    "the format",
+                )
+            )
+            continue
+        end_user_type = mapping.TRUST_PRODUCT_END_USER_TYPE[product]
+        attrs = {}
+        for t, a in product_bundle.end_users:
+            if t == end_user_type:
+                attrs = dict(a)
+            else:
+                out.unmapped.append(
+                    Unmapped(
+                        ("trust_products", product),
+                        t,
+                        f"end user of type {t!r} has no place in the format",
+                    )
+                )
+        spec = _product_spec(product, attrs, product, out)
+        # What apply would assign without a `numbers:` key (none for A2P, whose numbers go
+        # into the campaigns' Messaging Services): anything else is written out.
+        default = sorted(product_numbers({"phone_numbers": d.get("phone_numbers", [])}, product))
+        if sorted(product_bundle.numbers) != default:
+            spec["numbers"] = sorted(product_bundle.numbers)
+        specs[product] = spec
+        out.products[product] = product_bundle.sid
+    if specs:
+        d["trust_products"] = {p: specs[p] for p in PRODUCT_ORDER if p in specs}
+    return out
+
+
+def document_order(document: Mapping[str, Any]) -> list[str]:
+    """The top-level keys in the order the examples in profiles/ write them."""
+    order = (
+        "apiVersion", "kind", "name", "role", "sid", "primary", "type", "friendly_name",
+        "business", "individual", "address", "authorized_representatives", "notifications",
+        "terms_of_service_accepted", "submit", "phone_numbers", "trust_products",
+        "toll_free_verifications",
+    )  # fmt: skip
+    return [k for k in order if k in document] + [k for k in document if k not in order]
