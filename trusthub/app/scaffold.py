@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import textwrap
 from collections.abc import Mapping
@@ -163,17 +164,19 @@ def render_profile(
     primary: str | None = None,
     mode: Mode = "placeholder",
     all_fields: bool = False,
+    schema_ref: str | None = None,
 ) -> str:
     """A profile with every field, each described from the schema. `placeholder` mode
     leaves every required value to fill in; `example` mode fills in made-up values that
-    validate. Optional fields are commented out unless `all_fields`."""
+    validate. Optional fields are commented out unless `all_fields`. `schema_ref`: the
+    path of the profile schema from the file (see `schema_line`), for editors."""
     schema = load_schema("profile")
 
     def value(path: str, example: Any) -> str:
         return _scalar(example) if mode == "example" else placeholder(schema, path)
 
     template = _environment().get_template(f"new/profile-{type_}.yaml")
-    return template.render(
+    text = template.render(
         name=name,
         role=role,
         primary=primary,
@@ -183,6 +186,51 @@ def render_profile(
         value=value,
         version=__version__,
     )
+    return text if schema_ref is None else schema_line(schema_ref) + text
+
+
+# Where the JSON Schemas are written in a workspace, for editors: committed with the
+# profiles, so every clone (and a pull request's web editor) finds them at the same
+# relative path; a path into the installed package would differ per machine and virtual
+# environment, and `.trusthub/` is not committed.
+SCHEMA_DIR: Final = "schemas"
+SCHEMA_NAMES: Final = ("profile", "workspace")
+
+
+def schema_line(reference: str) -> str:
+    """The first line that makes the YAML language server (VS Code's YAML extension, and
+    other editors using it) validate and complete a file against the schema."""
+    return f"# yaml-language-server: $schema={reference}\n"
+
+
+def schema_reference(root: Path, file: Path, name: str = "profile") -> str:
+    """The workspace's copy of schema `name`, relative to `file`'s directory (POSIX)."""
+    target = root / SCHEMA_DIR / f"{name}.schema.json"
+    return Path(os.path.relpath(target, file.parent)).as_posix()
+
+
+def schema_files() -> dict[str, str]:
+    """The workspace's copies of the shipped schemas, by path relative to its root."""
+    return {
+        f"{SCHEMA_DIR}/{name}.schema.json": json.dumps(load_schema(name), indent=2) + "\n"
+        for name in SCHEMA_NAMES
+    }
+
+
+def stale_schema_files(current: Mapping[str, str | None]) -> dict[str, str]:
+    """Of `schema_files()`, those whose workspace copy (`current`: path -> text, None when
+    missing or unreadable) is missing or differs (an upgrade changes them): what to write."""
+    stale = {}
+    for path, text in schema_files().items():
+        try:
+            same = current.get(path) is not None and json.loads(current[path] or "") == json.loads(
+                text
+            )
+        except ValueError:
+            same = False
+        if not same:
+            stale[path] = text
+    return stale
 
 
 def check_profile_request(
@@ -246,7 +294,8 @@ def render_init(
         "doc": lambda path, indent=0: describe(workspace_schema, path, indent),
     }
     return {
-        "trusthub.yaml": env.get_template("init/trusthub.yaml").render(context),
+        "trusthub.yaml": schema_line(f"{SCHEMA_DIR}/workspace.schema.json")
+        + env.get_template("init/trusthub.yaml").render(context),
         ".pre-commit-config.yaml": env.get_template("init/pre-commit-config.yaml").render(context),
         ".github/workflows/trusthub.yml": env.get_template("init/github-workflow.yml").render(
             context

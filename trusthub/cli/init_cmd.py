@@ -23,9 +23,11 @@ from trusthub.app.scaffold import (
     release_package,
     render_init,
     render_profile,
+    schema_reference,
     workspace_name,
 )
 from trusthub.cli.context import AppContext
+from trusthub.cli.schema_files import write_schema_files
 
 # A git branch name that is safe to paste into YAML and messages (git allows more).
 _BRANCH = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\Z")
@@ -84,8 +86,9 @@ def init(
 ) -> None:
     """Create a workspace in DIR (default: the -C directory; a relative DIR is taken from
     there): trusthub.yaml, an example
-    primary profile, .gitignore, .pre-commit-config.yaml and a GitHub Actions workflow
-    that validates and plans pull requests and applies merges.
+    primary profile, .gitignore, .pre-commit-config.yaml, a GitHub Actions workflow
+    that validates and plans pull requests and applies merges, and the JSON Schemas in
+    schemas/ (for editors; refreshed when trusthub changes them).
 
     Files that exist are not overwritten without --force; an existing .gitignore gets
     trusthub's lines appended instead.
@@ -120,7 +123,11 @@ def init(
     example = f"profiles/{EXAMPLE_PROFILE}.yaml"
     if not _has_profiles(profiles_dir):
         files[example] = render_profile(
-            EXAMPLE_PROFILE, role="primary", type_="business", mode="example"
+            EXAMPLE_PROFILE,
+            role="primary",
+            type_="business",
+            mode="example",
+            schema_ref=schema_reference(root, root / example),
         )
     existing = sorted(path for path in files if (root / path).exists())
     if existing and not force:
@@ -132,6 +139,7 @@ def init(
     gitignore_path = root / ".gitignore"
     gitignore = gitignore_update(_read(gitignore_path))
     written = _write_all(root, files)
+    written += write_schema_files(root)
     if gitignore is not None:
         gitignore_path.write_text(gitignore, encoding="utf-8")
         written.append(".gitignore")
