@@ -19,8 +19,10 @@ def test_state_rm_forgets_a_profile_and_its_products_and_leaves_trust_hub_alone(
     make_workspace: MakeWorkspace, no_state_env: None
 ) -> None:
     ws = make_workspace("rm", review_delay=0)
-    for _ in range(3):  # profiles, then their trust products once approved
-        invoke(ws, "apply", "--auto-approve")
+    # Profiles, then their trust products once approved, brands, then campaigns on them.
+    for _ in range(8):
+        if "Nothing to apply" in invoke(ws, "apply", "--auto-approve").stdout:
+            break
     before = _counts(ws)
     shown = json.loads(invoke(ws, "state", "show", "--format", "json").stdout)
     profile = ws / "profiles" / "acme-isv.yaml"

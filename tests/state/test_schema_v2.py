@@ -142,8 +142,9 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         assert store.resource(brand, BRAND).status == "PENDING"  # type: ignore[union-attr]
         assert store.audit(BRAND)[-1].kind == brand
 
-    # Only the kind and status lists went (step 2), and step 3 added the binding columns to
-    # `workspaces`: otherwise columns, keys, indexes, triggers are as they were.
+    # Only the kind and status lists went (step 2), step 3 added the binding columns to
+    # `workspaces` and step 5 the refresh time: otherwise columns, keys, indexes, triggers
+    # are as they were.
     schema = _sqlite_schema(path)
     v1_columns = len(v1_schema["workspaces"]["columns"])
     added = schema["workspaces"]["columns"][v1_columns:]
@@ -151,6 +152,7 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         "bound_target",
         "bound_account_shown",
         "bound_account_fingerprint",
+        "refreshed_at",
     ]
     schema["workspaces"]["columns"] = schema["workspaces"]["columns"][:v1_columns]
     assert schema == v1_schema

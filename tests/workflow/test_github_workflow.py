@@ -73,24 +73,45 @@ def test_workflow_is_valid_for_github(workspace: Path) -> None:
 
 def test_workflow_shape(workspace: Path) -> None:
     workflow = load_yaml(workspace / WORKFLOW)
-    assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads `on` as true
+    on = workflow[True]  # YAML 1.1 reads `on` as true
+    assert set(on) == {"pull_request", "push", "schedule", "workflow_dispatch"}
+    assert on["schedule"] == [{"cron": "17 * * * *"}]
+    assert workflow["env"]["TRUSTHUB_MAX_STATE_AGE_HOURS"] == "24"
     assert workflow["permissions"] == {"contents": "read"}
-    plan, apply = workflow["jobs"]["plan"], workflow["jobs"]["apply"]
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"plan", "apply"}
+    plan, apply = jobs["plan"], jobs["apply"]
     assert plan["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert apply["permissions"] == {"contents": "read"}
+    # One job, one concurrency group, for merges, the schedule and manual runs alike; never
+    # from another branch, nor for a pull request.
+    assert apply["if"] == ("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'")
     assert apply["concurrency"] == {"group": "trusthub-apply", "cancel-in-progress": False}
     assert apply["env"]["TWILIO_ACCOUNT_SID"] == "${{ secrets.TWILIO_ACCOUNT_SID }}"
     assert apply["env"]["TWILIO_AUTH_TOKEN"] == "${{ secrets.TWILIO_AUTH_TOKEN }}"
     assert apply["env"]["TRUSTHUB_STATE"] == "${{ secrets.TRUSTHUB_STATE }}"
-    assert "TWILIO_AUTH_TOKEN" not in plan.get("env", {})  # pull requests get no credentials
+    # Pull requests never get what can change anything: only read-only secrets.
+    assert plan["env"] == {
+        "TRUSTHUB_STATE": "${{ secrets.TRUSTHUB_STATE_READONLY }}",
+        "TWILIO_ACCOUNT_SID": "${{ secrets.TWILIO_ACCOUNT_SID }}",
+        "TWILIO_API_KEY": "${{ secrets.TWILIO_READONLY_API_KEY }}",
+        "TWILIO_API_SECRET": "${{ secrets.TWILIO_READONLY_API_SECRET }}",
+    }
+    plan_text = json.dumps(plan)
+    for secret in ("secrets.TRUSTHUB_STATE }}", "TWILIO_AUTH_TOKEN"):
+        assert secret not in plan_text
     assert "trusthub apply --auto-approve" in steps(workflow, "apply")["Apply"]["run"]
     assert "trusthub plan --no-refresh --format markdown" in steps(workflow, "plan")["plan"]["run"]
+    assert 'trusthub report --html "$page"' in steps(workflow, "apply")["Status report"]["run"]
+    status_upload = steps(workflow, "apply")["Upload the status page"]
+    assert status_upload["with"]["name"] == "trusthub-status"
+    assert status_upload["if"] == "${{ !cancelled() }}"
     assert "trusthub validate --format github" in steps(workflow, "plan")["Validate"]["run"]
     # Only GitHub's own actions.
     uses = {
         s["uses"].split("@")[0]
         for job in ("plan", "apply")
-        for s in workflow["jobs"][job]["steps"]
+        for s in jobs[job]["steps"]
         if "uses" in s
     }
     assert uses == {"actions/checkout", "actions/setup-python", "actions/upload-artifact"}
@@ -205,7 +226,7 @@ def test_plan_step_posts_then_updates_one_comment_and_fails_on_refusal(
     assert body.startswith(PLAN_MARKER + "\n")
     assert "✗ refused" in body
     assert "1 refused" in body
-    assert "the TRUSTHUB_STATE secret is not set" in body
+    assert "the TRUSTHUB_STATE_READONLY secret is not set" in body
     assert (
         "Commit 0123456, [workflow run](https://github.com/acme/compliance/actions/runs/4242)"
         in body

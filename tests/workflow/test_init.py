@@ -13,6 +13,8 @@ FILES = [
     ".gitignore",
     ".pre-commit-config.yaml",
     f"profiles/{EXAMPLE_PROFILE}.yaml",
+    "schemas/profile.schema.json",
+    "schemas/workspace.schema.json",
     "trusthub.yaml",
 ]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from jsonschema_rs import validator_for
 
 from tests.workflow.helpers import run
 from trusthub.app.scaffold import EXAMPLE_PROFILE, PLACEHOLDER, render_profile
@@ -123,7 +124,14 @@ def test_new_profile_has_every_field(
 
     # The written file is the full profile with the optional fields commented out...
     primary = EXAMPLE_PROFILE if role == "secondary" else None
-    full = render_profile(name, role=role, type_=type_, primary=primary, all_fields=True)  # type: ignore[arg-type]
+    full = render_profile(
+        name,
+        role=role,  # type: ignore[arg-type]
+        type_=type_,  # type: ignore[arg-type]
+        primary=primary,
+        all_fields=True,
+        schema_ref="../schemas/profile.schema.json",
+    )
     assert len(written.splitlines()) == len(full.splitlines())
     for mine, theirs in zip(written.splitlines(), full.splitlines(), strict=True):
         # Commenting out inserts "# " once, at or before the line's own indentation.
@@ -215,3 +223,33 @@ def test_new_profile_uses_the_profiles_setting(tmp_path: Path) -> None:
     result = run(tmp_path, "new", "profile", "acme", "--role", "primary")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "customers" / "acme.yaml").is_file()
+
+
+def test_new_profile_names_the_workspace_schema_for_editors(tmp_path: Path) -> None:
+    """The first line points the YAML language server at the workspace's copy of the
+    schema, which is written (or refreshed after an upgrade) next to the profiles, and
+    which really is trusthub's profile schema: a file it finds invalid the editor does too."""
+    workspace = tmp_path / "ws"
+    (workspace / "custom" / "deep").mkdir(parents=True)
+    (workspace / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: w\nprofiles: custom/deep\n",
+        encoding="utf-8",
+    )
+    (workspace / "schemas").mkdir()
+    (workspace / "schemas" / "profile.schema.json").write_text("{}", encoding="utf-8")  # stale
+    result = run(workspace, "new", "profile", "solo", "--role", "primary", "--type", "individual")
+    assert result.exit_code == 0, result.output
+    written = (workspace / "custom" / "deep" / "solo.yaml").read_text(encoding="utf-8")
+    first = written.splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/profile.schema.json"
+    schema_path = (workspace / "custom" / "deep" / first.split("=", 1)[1]).resolve()
+    assert json.loads(schema_path.read_text(encoding="utf-8")) == load_schema("profile")
+    assert "Wrote schemas/profile.schema.json" in result.stdout
+    # Up to date now: a second profile leaves the copies alone.
+    again = run(workspace, "new", "profile", "duo", "--role", "primary", "--type", "individual")
+    assert "schemas/" not in again.stdout
+    # The editor's schema and validate agree: the placeholders fail both.
+    errors = list(
+        validator_for(json.loads(schema_path.read_text())).iter_errors(yaml.safe_load(written))
+    )
+    assert errors

@@ -17,7 +17,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -47,6 +47,8 @@ class LoadedWorkspace:
     profiles: dict[str, ProfileDoc]  # schema-valid profiles by name (first file wins)
     problems: list[Problem]  # sorted by file, line, column
     files_checked: int
+    # Profiles whose file is not a valid profile, by the name it declares: file path.
+    broken: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -106,14 +108,20 @@ def load_workspace(
     ]
     docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
     problems += [p for r in results if r.display in chosen for p in r.problems]
-    problems += [p for p in workspace_problems(docs) if p.location.path in chosen]
+    broken = {r.broken_name for r in results if r.data is None and r.broken_name}
+    problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
     profiles: dict[str, ProfileDoc] = {}
     for doc in docs:
         if doc.path in chosen:
             profiles.setdefault(doc.name, doc)
     # A rejected symlink was looked at too: it counts as a file checked.
     rejected = {p.location.path for p in (selected.problems if selected else [])}
-    return LoadedWorkspace(profiles, sorted(problems), len(chosen | rejected))
+    broken_files = {
+        r.broken_name: r.display
+        for r in results
+        if r.data is None and r.broken_name and r.display in chosen
+    }
+    return LoadedWorkspace(profiles, sorted(problems), len(chosen | rejected), broken_files)
 
 
 def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[SourceFile]:

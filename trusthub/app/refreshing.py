@@ -101,6 +101,7 @@ def refresh_state(
     for drift in check.drifted:
         progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
     result.drifted = check.drifted
+    store.record_refresh()  # the state's age, shown to plans that cannot refresh
     return result
 
 

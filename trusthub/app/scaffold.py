@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import textwrap
 from collections.abc import Mapping
@@ -27,12 +28,39 @@ from trusthub.rules.schema import load_schema
 PLAN_MARKER: Final = "<!-- trusthub-plan -->"  # the first line of `plan --format markdown`
 PLACEHOLDER: Final = "REPLACE-ME"
 # trusthub's own git repository: pre-commit fetches the `trusthub-validate` hook from it
-# (.pre-commit-hooks.yaml) and the generated workflow pip-installs from it, both at the tag
-# `v<version>`. A git URL, not a bare PyPI name, so that a workflow holding Twilio
-# credentials never installs whatever someone else publishes under that name.
+# (.pre-commit-hooks.yaml) at the tag `v<version>`.
 SOURCE_REPO: Final = "https://github.com/OWNER/trusthub"
-DEFAULT_PACKAGE: Final = f"trusthub[postgresql] @ git+{SOURCE_REPO}@v{__version__}"
 EXAMPLE_PROFILE: Final = "example-primary"
+DEFAULT_SCHEDULE: Final = "17 * * * *"  # hourly, off the hour GitHub's schedules crowd
+DEFAULT_MAX_STATE_AGE_HOURS: Final = 24
+# A cron line GitHub accepts: five fields of digits and * , - / (no names, no @hourly).
+CRON: Final = re.compile(r"\A[0-9*,/-]+( [0-9*,/-]+){4}\Z")
+
+
+def release_package(version: str = __version__) -> str:
+    """The requirement of a trusthub release, with the PostgreSQL driver the shared state
+    needs."""
+    return f"trusthub[postgresql]=={version}"
+
+
+def install_requirement(direct_url: Mapping[str, Any] | None, version: str) -> str | None:
+    """What pip installs on a runner to get the trusthub that is running here, from its
+    PEP 610 record (direct_url.json; None for a release installed from an index). A VCS
+    install is pinned to its commit; an archive by URL to that URL (and hash). None when
+    the source cannot be reached from a runner (a local directory or file): the caller
+    then pins the release `version` and says so."""
+    if direct_url is None:
+        return release_package(version)
+    url = str(direct_url.get("url", ""))
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, Mapping) and url and not url.startswith("file:"):
+        return f"trusthub[postgresql] @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    archive = direct_url.get("archive_info")
+    if isinstance(archive, Mapping) and url and not url.startswith("file:"):
+        hashes = archive.get("hashes") or {}
+        fragment = "#sha256=" + hashes["sha256"] if "sha256" in hashes else ""
+        return f"trusthub[postgresql] @ {url}{fragment}"
+    return None
 
 
 def _name_pattern(schema: str) -> re.Pattern[str]:
@@ -137,17 +165,19 @@ def render_profile(
     primary: str | None = None,
     mode: Mode = "placeholder",
     all_fields: bool = False,
+    schema_ref: str | None = None,
 ) -> str:
     """A profile with every field, each described from the schema. `placeholder` mode
     leaves every required value to fill in; `example` mode fills in made-up values that
-    validate. Optional fields are commented out unless `all_fields`."""
+    validate. Optional fields are commented out unless `all_fields`. `schema_ref`: the
+    path of the profile schema from the file (see `schema_line`), for editors."""
     schema = load_schema("profile")
 
     def value(path: str, example: Any) -> str:
         return _scalar(example) if mode == "example" else placeholder(schema, path)
 
     template = _environment().get_template(f"new/profile-{type_}.yaml")
-    return template.render(
+    text = template.render(
         name=name,
         role=role,
         primary=primary,
@@ -159,6 +189,51 @@ def render_profile(
         value=value,
         version=__version__,
     )
+    return text if schema_ref is None else schema_line(schema_ref) + text
+
+
+# Where the JSON Schemas are written in a workspace, for editors: committed with the
+# profiles, so every clone (and a pull request's web editor) finds them at the same
+# relative path; a path into the installed package would differ per machine and virtual
+# environment, and `.trusthub/` is not committed.
+SCHEMA_DIR: Final = "schemas"
+SCHEMA_NAMES: Final = ("profile", "workspace")
+
+
+def schema_line(reference: str) -> str:
+    """The first line that makes the YAML language server (VS Code's YAML extension, and
+    other editors using it) validate and complete a file against the schema."""
+    return f"# yaml-language-server: $schema={reference}\n"
+
+
+def schema_reference(root: Path, file: Path, name: str = "profile") -> str:
+    """The workspace's copy of schema `name`, relative to `file`'s directory (POSIX)."""
+    target = root / SCHEMA_DIR / f"{name}.schema.json"
+    return Path(os.path.relpath(target, file.parent)).as_posix()
+
+
+def schema_files() -> dict[str, str]:
+    """The workspace's copies of the shipped schemas, by path relative to its root."""
+    return {
+        f"{SCHEMA_DIR}/{name}.schema.json": json.dumps(load_schema(name), indent=2) + "\n"
+        for name in SCHEMA_NAMES
+    }
+
+
+def stale_schema_files(current: Mapping[str, str | None]) -> dict[str, str]:
+    """Of `schema_files()`, those whose workspace copy (`current`: path -> text, None when
+    missing or unreadable) is missing or differs (an upgrade changes them): what to write."""
+    stale = {}
+    for path, text in schema_files().items():
+        try:
+            same = current.get(path) is not None and json.loads(current[path] or "") == json.loads(
+                text
+            )
+        except ValueError:
+            same = False
+        if not same:
+            stale[path] = text
+    return stale
 
 
 def check_profile_request(
@@ -196,7 +271,12 @@ def workspace_name(directory_name: str) -> str:
 
 
 def render_init(
-    *, name: str, package: str = DEFAULT_PACKAGE, branch: str = "main"
+    *,
+    name: str,
+    package: str | None = None,
+    branch: str = "main",
+    schedule: str = DEFAULT_SCHEDULE,
+    max_state_age_hours: int = DEFAULT_MAX_STATE_AGE_HOURS,
 ) -> dict[str, str]:
     """`trusthub init`'s files by path relative to the workspace, except the example
     profile (see `render_profile`) and .gitignore (see `gitignore_update`)."""
@@ -205,8 +285,10 @@ def render_init(
     workspace_schema = load_schema("workspace")
     context = {
         "name": name,
-        "package": package,
+        "package": package if package is not None else release_package(),
         "branch": branch,
+        "schedule": schedule,
+        "max_state_age": str(max_state_age_hours),
         "version": __version__,
         "source_repo": SOURCE_REPO,
         "marker": PLAN_MARKER,
@@ -215,7 +297,8 @@ def render_init(
         "doc": lambda path, indent=0: describe(workspace_schema, path, indent),
     }
     return {
-        "trusthub.yaml": env.get_template("init/trusthub.yaml").render(context),
+        "trusthub.yaml": schema_line(f"{SCHEMA_DIR}/workspace.schema.json")
+        + env.get_template("init/trusthub.yaml").render(context),
         ".pre-commit-config.yaml": env.get_template("init/pre-commit-config.yaml").render(context),
         ".github/workflows/trusthub.yml": env.get_template("init/github-workflow.yml").render(
             context

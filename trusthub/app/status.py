@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from trusthub.app import policy
-from trusthub.app.planning import load_valid, make_plan
+from trusthub.app.loading import load_workspace
+from trusthub.app.planning import make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
 from trusthub.model.desired import DesiredResource
@@ -103,16 +104,26 @@ def campaigns(
 
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
     """One row per profile (the `profiles` of `status --format json`). With `refresh`, Trust
-    Hub is read first when it can be reached."""
-    workspace = load_valid(settings)
+    Hub is read first when it can be reached.
+
+    Works while files are broken: the valid profiles are planned as usual; a profile whose
+    file is broken (or gone) shows what the state recorded, with `file_problems: true` and
+    no eligibility (that depends on the file), rather than what a plan would do to it."""
+    workspace = load_workspace(settings)
     now = policy.utc_now()
     with Session(settings) as session:
         if refresh:
             session.refresh()
         planned = make_plan(settings, session.store, workspace, now=now)
         recorded = session.store.snapshot().by_name()
+        sids = {n: session.store.sids(r.kind, n) for n, r in recorded.items() if r.status}
     rows = []
     for p in planned.plan.profiles:
+        if p.name not in workspace.profiles:
+            broken = p.name in workspace.broken
+            rows.append(_recorded_only(p, recorded, planned.desired, broken, now))
+            rows[-1]["sids"] = _sids(p.name, sids)
+            continue
         products = []
         for e in planned.plan.eligibility:
             if e.profile != p.name:
@@ -151,6 +162,49 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                 "tollfree_verifications": tollfree_verifications(
                     p.name, planned.desired, recorded, now
                 ),
+                "file_problems": False,
+                "sids": _sids(p.name, sids),
             }
         )
     return rows
+
+
+def _sids(profile: str, sids: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The SIDs of the Trust Hub objects behind a profile and what it owns: resource name ->
+    object role (bundle, end user, address, ...) -> SID."""
+    return {
+        name: dict(sorted(by_role.items()))
+        for name, by_role in sorted(sids.items())
+        if by_role and name.partition("/")[0] == profile
+    }
+
+
+def _recorded_only(
+    p: Any,
+    recorded: Mapping[str, RecordedResource],
+    desired: Mapping[str, DesiredResource],
+    broken: bool,
+    now: str,
+) -> dict[str, Any]:
+    """The row of a profile without a valid file: only what the state recorded."""
+    products = [
+        {
+            "product": name.partition("/")[2],
+            "status": r.status,
+            "eligibility": None,
+            "detail": "its file has problems" if broken else "its file is gone",
+        }
+        for name, r in sorted(recorded.items())
+        if r.kind == TRUST_PRODUCT and name.partition("/")[0] == p.name
+    ]
+    return {
+        "profile": p.name,
+        "role": p.role,
+        "type": p.type,
+        "status": p.status,
+        "since": p.status_since,
+        "rejection_reasons": list(p.rejection_reasons),
+        "trust_products": products,
+        "tollfree_verifications": tollfree_verifications(p.name, desired, recorded, now),
+        "file_problems": broken,
+    }

@@ -32,7 +32,7 @@ from trusthub.common.fingerprint import code_fingerprint
 from trusthub.errors import Location, Problem
 from trusthub.rules.file_checks import FileResult
 
-CACHE_FORMAT: Final = 1
+CACHE_FORMAT: Final = 2  # 2: the name a broken file declares
 CACHE_NAME: Final = "profile-checks.json"
 
 
@@ -80,15 +80,17 @@ def _encode(result: FileResult) -> list[Any]:
         [p.location.line, p.location.column, p.rule, p.severity, p.message, p.json_path]
         for p in result.problems
     ]
-    return [result.digest, result.data, problems]
+    return [result.digest, result.data, problems, result.broken_name]
 
 
 def _decode(display: str, entry: list[Any]) -> FileResult:
-    digest, data, problems = entry
+    digest, data, problems, broken_name = entry
     if not isinstance(digest, str) or not (data is None or isinstance(data, dict)):
+        raise TypeError("bad cache entry")
+    if not (broken_name is None or isinstance(broken_name, str)):
         raise TypeError("bad cache entry")
     decoded = tuple(
         Problem(Location(display, line, column), rule, message, severity, json_path)
         for line, column, rule, severity, message, json_path in problems
     )
-    return FileResult(display, digest, data, decoded)
+    return FileResult(display, digest, data, decoded, broken_name)

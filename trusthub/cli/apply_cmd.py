@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Final
 
 import click
 
@@ -18,12 +21,20 @@ from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session, gone_warnings
+from trusthub.apply.executor import Outcome
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
-from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, resubmit, targets
+from trusthub.cli.options import (
+    is_terminal,
+    lock_timeout,
+    no_refresh,
+    resubmit,
+    targets,
+    text_or_json,
+)
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
 from trusthub.plan.model import Action, Plan, Verb
-from trusthub.plan.partial import held_back
+from trusthub.plan.partial import HeldBack, held_back
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
 
@@ -83,6 +94,7 @@ from trusthub.state.actor import current_holder
 )
 @no_refresh
 @lock_timeout
+@text_or_json
 @click.pass_obj
 def apply(
     app: AppContext,
@@ -100,11 +112,21 @@ def apply(
     reconcile: bool,
     no_refresh: bool,
     lock_timeout: float,
+    fmt: str,
 ) -> None:
     """Carry out the plan against Trust Hub (the sandbox unless trusthub.yaml says
     `target: twilio`). With PLANFILE, apply exactly that saved plan or refuse if it is
-    stale."""
+    stale. With --format json, the plan and the progress go to stderr and stdout gets one
+    JSON document: what was done, failed, skipped, not started and held back."""
     settings = app.settings
+    machine = fmt == "json"
+    if machine and wait:
+        raise click.UsageError("--format json does not go with --wait yet")
+    if machine and not auto_approve:
+        raise PlanError(
+            "apply --format json does not ask for a confirmation",
+            hint="review the plan (`trusthub plan`) and rerun with --auto-approve",
+        )
     saved = read_saved_plan(planfile) if planfile else None
     if saved is not None and resubmit:
         raise PlanError(
@@ -151,11 +173,15 @@ def apply(
                 colour=is_terminal(),
                 not_read="--no-refresh" if no_refresh else "",
             )
-            click.echo(text, nl=False)
+            _say(text, machine, nl=False)
         elif plan.targets:
-            click.echo(f"Partial plan: only --target {', '.join(plan.targets)}.")
+            _say(f"Partial plan: only --target {', '.join(plan.targets)}.", machine)
         refused = refusal(plan, force=force, skip_refused=skip_refused)
         if refused is not None:
+            if machine:
+                # Nothing starts: every action that would change Trust Hub is left.
+                left = [str(a.id) for a in plan.actions if a.verb.changes_remote]
+                _report(plan, "refused", Outcome(not_started=left), held_back(plan), 0.0)
             raise refused
         held = held_back(plan) if skip_refused else []
         for h in held:
@@ -166,7 +192,9 @@ def apply(
             if reason is not None and not plan.has_changes:
                 # The state knows all there is: nothing to look for on Trust Hub.
                 continuity.end_apply(settings, session.store, ok=True, created=False)
-            click.echo("Nothing to apply.")
+            _say("Nothing to apply.", machine)
+            if machine:
+                _report(plan, "nothing to apply", Outcome(), held, 0.0)
             if not wait:
                 if (error := held_back_error(plan) if skip_refused else None) is not None:
                     raise error
@@ -185,7 +213,12 @@ def apply(
                     )
                 click.confirm("Apply this plan?", abort=True)
             _run_marked(
-                planned, session, parallelism or settings.parallelism, skip_refused, reason=reason
+                planned,
+                session,
+                parallelism or settings.parallelism,
+                skip_refused,
+                reason=reason,
+                machine=machine,
             )
         if wait:
             _wait(
@@ -289,6 +322,7 @@ def _run_marked(
     skip_refused: bool,
     *,
     reason: str | None,
+    machine: bool = False,
 ) -> None:
     """`_run` between the workspace's apply markers (`trusthub.app.continuity`): an apply
     that never finishes makes the next one reconcile with Trust Hub; `reason` says why this
@@ -304,11 +338,50 @@ def _run_marked(
             settings.name,
             skip_refused,
             reconcile=reason is not None,
+            machine=machine,
         )
     except ApplyError:  # it finished, with actions that failed: none of its commits lost
         continuity.end_apply(settings, session.store, ok=False, created=creates)
         raise
     continuity.end_apply(settings, session.store, ok=True, created=creates)
+
+
+# The `apply --format json` document's version: bumped on any incompatible change.
+FORMAT_VERSION: Final = 1
+
+
+def _say(message: str, machine: bool, *, nl: bool = True, err: bool = False) -> None:
+    """A line for people: on stderr when stdout carries the JSON document."""
+    click.echo(message, nl=nl, err=err or machine)
+
+
+def _by_id(item: tuple[Any, Any]) -> str:
+    return str(item[0])
+
+
+def _report(
+    plan: Plan, status: str, outcome: Outcome, held: Sequence[HeldBack], elapsed: float
+) -> None:
+    """The `apply --format json` document, on stdout."""
+    document: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "status": status,
+        "plan_checksum": plan.checksum(),
+        "targets": list(plan.targets),
+        "done": [str(a) for a in outcome.done],
+        "failed": [
+            {"action": str(a), "error": why}
+            for a, why in sorted(outcome.failed.items(), key=_by_id)
+        ],
+        "skipped": [
+            {"action": str(a), "because": str(why)}
+            for a, why in sorted(outcome.skipped.items(), key=_by_id)
+        ],
+        "not_started": [str(a) for a in outcome.not_started],
+        "held_back": [{"action": str(h.action.id), "because": str(h.because)} for h in held],
+        "elapsed_seconds": round(elapsed, 3),
+    }
+    click.echo(json.dumps(document, indent=2))
 
 
 def _run(
@@ -318,12 +391,14 @@ def _run(
     workspace: str,
     skip_refused: bool,
     *,
-    reconcile: bool,
+    reconcile: bool = False,
+    machine: bool = False,
 ) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
     terminal = is_terminal()
-    held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
+    held_actions = held_back(planned.plan) if skip_refused else []
+    held = {h.action.id for h in held_actions}
     total = sum(1 for a in planned.plan.actions if a.verb.changes_remote and a.id not in held)
     finished = 0
     with contextlib.ExitStack() as stack:
@@ -335,7 +410,7 @@ def _run(
 
         def progress(action: Action, message: str) -> None:
             if bar is None:
-                click.echo(f"  {action.resource}: {message}")
+                _say(f"  {action.resource}: {message}", machine)
 
         def on_done(action: Action, error: str | None) -> None:
             nonlocal finished
@@ -345,7 +420,7 @@ def _run(
             if error is not None or bar is None:
                 mark = "✓" if error is None else "✗"
                 line = f"{mark} [{finished}/{total}] {action.verb.value} {action.resource}"
-                click.echo(line + (f": {error}" if error else ""), err=error is not None)
+                _say(line + (f": {error}" if error else ""), machine, err=error is not None)
 
         target = session.target()
         with stop_on_signal() as stop:
@@ -370,11 +445,14 @@ def _run(
     if len(outcome.not_started) > NOT_STARTED_SHOWN:
         click.echo(f"- ... and {len(outcome.not_started) - NOT_STARTED_SHOWN} more", err=True)
     state = "complete" if outcome.ok else "interrupted" if outcome.stopped else "incomplete"
-    click.echo(
+    if machine:
+        _report(planned.plan, state, outcome, held_actions, elapsed)
+    _say(
         f"Apply {state}: {len(outcome.done)} done, {len(outcome.failed)} failed, "
         f"{len(outcome.skipped)} skipped"
         + (f", {len(outcome.not_started)} not started" if outcome.stopped else "")
-        + f" in {elapsed:.1f}s."
+        + f" in {elapsed:.1f}s.",
+        machine,
     )
     if outcome.stopped:
         raise ApplyInterrupted(

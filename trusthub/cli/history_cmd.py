@@ -8,7 +8,7 @@ import json
 
 import click
 
-from trusthub.app.session import open_workspace_store
+from trusthub.cli.completion_names import complete_profile_name
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 from trusthub.errors import StateError
@@ -46,7 +46,7 @@ def render_table(events: list[AuditEvent]) -> str:
 
 
 @click.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_profile_name)
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -59,6 +59,9 @@ def history(app: AppContext, name: str | None, limit: int | None, fmt: str) -> N
     """The audit log, oldest first: of the whole workspace, or of NAME, a profile (with
     what it owns) or one of its resources (`profile/product`). JSON output includes each
     event's detail."""
+    # Here, not at the top: shell completion of NAME loads this module on every Tab.
+    from trusthub.app.session import open_workspace_store
+
     with open_workspace_store(app.settings) as store:
         events = store.audit(name, limit=limit)
     if not events and name is not None:

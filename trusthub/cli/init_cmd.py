@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import click
 
+from trusthub import __version__
 from trusthub.app.scaffold import (
-    DEFAULT_PACKAGE,
+    CRON,
+    DEFAULT_MAX_STATE_AGE_HOURS,
+    DEFAULT_SCHEDULE,
     EXAMPLE_PROFILE,
     WORKSPACE_NAME,
     ScaffoldError,
     gitignore_update,
+    install_requirement,
+    release_package,
     render_init,
     render_profile,
+    schema_reference,
     workspace_name,
 )
 from trusthub.cli.context import AppContext
+from trusthub.cli.schema_files import write_schema_files
 
 # A git branch name that is safe to paste into YAML and messages (git allows more).
 _BRANCH = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\Z")
@@ -31,9 +41,13 @@ _BRANCH = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\Z")
 @click.option("--name", help="Workspace id in trusthub.yaml. Default: the directory's name.")
 @click.option(
     "--package",
-    default=DEFAULT_PACKAGE,
-    show_default=True,
-    help="What the GitHub workflow pip-installs: a pinned release or a git URL with a tag.",
+    help="What the GitHub workflow pip-installs: one pip requirement, pinned (a release, "
+    "a git URL with a commit or tag). Default: what this trusthub was installed from.",
+)
+@click.option(
+    "--trusthub-version",
+    metavar="VERSION",
+    help="Pin the workflow to this trusthub release (trusthub[postgresql]==VERSION).",
 )
 @click.option(
     "--branch",
@@ -41,19 +55,40 @@ _BRANCH = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\Z")
     show_default=True,
     help="The branch whose pushes the GitHub workflow applies.",
 )
+@click.option(
+    "--schedule",
+    default=DEFAULT_SCHEDULE,
+    show_default=True,
+    metavar="CRON",
+    help="When the workflow refreshes and applies on its own (cron, UTC), so that "
+    "approvals move onboarding on without a commit.",
+)
+@click.option(
+    "--max-state-age",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_STATE_AGE_HOURS,
+    show_default=True,
+    metavar="HOURS",
+    help="Pull requests planned without read-only Twilio credentials warn when the "
+    "state read Trust Hub longer ago than this.",
+)
 @click.pass_obj
 def init(
     app: AppContext,
     directory: Path | None,
     force: bool,
     name: str | None,
-    package: str,
+    package: str | None,
+    trusthub_version: str | None,
     branch: str,
+    schedule: str,
+    max_state_age: int,
 ) -> None:
     """Create a workspace in DIR (default: the -C directory; a relative DIR is taken from
     there): trusthub.yaml, an example
-    primary profile, .gitignore, .pre-commit-config.yaml and a GitHub Actions workflow
-    that validates and plans pull requests and applies merges.
+    primary profile, .gitignore, .pre-commit-config.yaml, a GitHub Actions workflow
+    that validates and plans pull requests and applies merges, and the JSON Schemas in
+    schemas/ (for editors; refreshed when trusthub changes them).
 
     Files that exist are not overwritten without --force; an existing .gitignore gets
     trusthub's lines appended instead.
@@ -70,15 +105,29 @@ def init(
         )
     if not _BRANCH.match(branch):
         raise ScaffoldError(f"invalid branch name {branch!r}")
-    if not package.strip() or "\n" in package:
-        raise ScaffoldError("--package must be one pip requirement, e.g. 'trusthub==1.2.0'")
+    if not CRON.match(schedule):
+        raise ScaffoldError(
+            f"invalid --schedule {schedule!r}",
+            hint="five cron fields in UTC, e.g. '17 * * * *' (hourly) or '0 6 * * 1-5'",
+        )
+    package = _package(package, trusthub_version)
 
-    files = render_init(name=name, package=package, branch=branch)
+    files = render_init(
+        name=name,
+        package=package,
+        branch=branch,
+        schedule=schedule,
+        max_state_age_hours=max_state_age,
+    )
     profiles_dir = root / "profiles"
     example = f"profiles/{EXAMPLE_PROFILE}.yaml"
     if not _has_profiles(profiles_dir):
         files[example] = render_profile(
-            EXAMPLE_PROFILE, role="primary", type_="business", mode="example"
+            EXAMPLE_PROFILE,
+            role="primary",
+            type_="business",
+            mode="example",
+            schema_ref=schema_reference(root, root / example),
         )
     existing = sorted(path for path in files if (root / path).exists())
     if existing and not force:
@@ -90,10 +139,56 @@ def init(
     gitignore_path = root / ".gitignore"
     gitignore = gitignore_update(_read(gitignore_path))
     written = _write_all(root, files)
+    written += write_schema_files(root)
     if gitignore is not None:
         gitignore_path.write_text(gitignore, encoding="utf-8")
         written.append(".gitignore")
     _report(root, sorted(written), example_written=example in files)
+
+
+_VERSION = re.compile(r"\A[0-9][0-9A-Za-z.+!-]*\Z")
+
+
+def _package(package: str | None, version: str | None) -> str:
+    """The workflow's install line: --package, --trusthub-version, else where this trusthub
+    came from (a local checkout cannot be reached from a runner: then its release)."""
+    if package is not None and version is not None:
+        raise ScaffoldError("give --package or --trusthub-version, not both")
+    if version is not None:
+        if not _VERSION.match(version):
+            raise ScaffoldError(
+                f"invalid --trusthub-version {version!r}", hint="a release number, e.g. 1.2.0"
+            )
+        return release_package(version)
+    if package is not None:
+        if not package.strip() or "\n" in package:
+            raise ScaffoldError("--package must be one pip requirement, e.g. 'trusthub==1.2.0'")
+        return package
+    found = install_requirement(_direct_url(), __version__)
+    if found is None:
+        click.echo(
+            "note: this trusthub runs from a local directory, which a GitHub runner cannot "
+            f"install from; the workflow installs the release {release_package()} (choose "
+            "with --trusthub-version or --package)",
+            err=True,
+        )
+        return release_package()
+    return found
+
+
+def _direct_url() -> dict[str, Any] | None:
+    """The PEP 610 record of how trusthub was installed; None for an index release."""
+    # Every trusthub metadata on the path: a checkout's own trusthub.egg-info (found
+    # first from inside it) has no record; the installed one has.
+    texts = [d.read_text("direct_url.json") for d in metadata.distributions(name="trusthub")]
+    text = next((t for t in texts if t), None)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _has_profiles(directory: Path) -> bool:
@@ -139,8 +234,10 @@ def _report(root: Path, written: list[str], *, example_written: bool) -> None:
         ),
         (
             "Check TRUSTHUB_PACKAGE in .github/workflows/trusthub.yml, add the repository "
-            "secrets it lists (TRUSTHUB_STATE, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN), then "
-            "push: each pull request gets a validated plan as a comment."
+            "secrets it lists (TRUSTHUB_STATE, TRUSTHUB_STATE_READONLY from `trusthub state "
+            "grant-readonly ROLE`, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, and optionally "
+            "TWILIO_READONLY_API_KEY/SECRET), then push: each pull request gets a validated "
+            "plan as a comment."
         ),
         "Run `pre-commit install` to validate before each commit.",
     ]

@@ -13,8 +13,10 @@ from trusthub.app.scaffold import (
     ScaffoldError,
     check_profile_request,
     render_profile,
+    schema_reference,
 )
 from trusthub.cli.context import AppContext
+from trusthub.cli.schema_files import write_schema_files
 
 
 @click.group("new")
@@ -56,7 +58,8 @@ def profile(app: AppContext, name: str, role: str, primary: str | None, type_: s
     shown = settings.relative(path)
     if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{shown} already exists", hint="choose another NAME, or edit it")
-    text = render_profile(name, role=role_, type_=kind, primary=primary)
+    reference = schema_reference(settings.root, path)
+    text = render_profile(name, role=role_, type_=kind, primary=primary, schema_ref=reference)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as f:  # "x": never replace a file made meanwhile
@@ -66,6 +69,8 @@ def profile(app: AppContext, name: str, role: str, primary: str | None, type_: s
     except OSError as e:
         raise ScaffoldError(f"cannot write {shown}: {e.strerror or e}") from None
     click.echo(f"Wrote {shown}.")
+    for written in write_schema_files(settings.root):  # what its first line points at
+        click.echo(f"Wrote {written} (for editors: the file's first line names it).")
     click.echo(
         "Replace every REPLACE-ME (and each empty value marked so), then run "
         f"`trusthub validate {shown}`: it lists what is still missing, line by line."

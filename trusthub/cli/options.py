@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from trusthub.cli.completion_names import complete_profile_name
+
 output_format = click.option(
     "--format",
     "fmt",
@@ -50,6 +52,7 @@ targets = click.option(
     "targets",
     metavar="NAME",
     multiple=True,
+    shell_complete=complete_profile_name,
     help="Plan only NAME (a profile with its trust products and verifications, or one "
     "resource such as NAME/cnam) and what it depends on. Repeatable.",
 )

@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
+import json
+from typing import Final
+
 import click
 
 from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
-from trusthub.cli.options import lock_timeout
+from trusthub.cli.options import lock_timeout, text_or_json
 from trusthub.errors import ConfigError
+
+# The `refresh --format json` document's version: bumped on any incompatible change.
+FORMAT_VERSION: Final = 1
 
 
 @click.command("refresh")
 @lock_timeout
+@text_or_json
 @click.pass_obj
-def refresh(app: AppContext, lock_timeout: float) -> None:
+def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
     """Read statuses, rejection reasons and valid_until of every recorded bundle from Trust
     Hub into the state, with an audit entry for each transition; and read each managed
     profile whole: what was changed outside trusthub (drift) becomes the recorded body, so
-    the plan shows it field by field."""
+    the plan shows it field by field. JSON: `{"format_version": 1, "read", "changed":
+    [{"resource", "from", "to"}], "gone": [resource...], "drifted": [{"resource", "fields",
+    "numbers"}]}`."""
     with Session(app.settings) as session:
         result = session.refresh(lock_timeout=lock_timeout)
         if result is None:
             raise ConfigError(f"cannot refresh: {session.unreachable_reason}")
+    if fmt == "json":
+        document = {
+            "format_version": FORMAT_VERSION,
+            "read": result.read,
+            "changed": [
+                {"resource": name, "from": before, "to": after}
+                for name, before, after in result.changed
+            ],
+            "gone": list(result.missing),
+            "drifted": [
+                {"resource": d.name, "fields": list(d.paths), "numbers": bool(d.numbers)}
+                for d in result.drifted
+            ],
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
     for name, before, after in result.changed:
         click.echo(f"{name}: {before or '(none)'} -> {after}")
     for warning in gone_warnings(result):

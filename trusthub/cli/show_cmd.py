@@ -8,7 +8,7 @@ from typing import Any
 import click
 import yaml
 
-from trusthub.app.showing import show_profile
+from trusthub.cli.completion_names import complete_profile_name
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 
@@ -37,7 +37,7 @@ def render_text(shown: dict[str, Any]) -> str:
 
 
 @click.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile_name)
 @text_or_json
 @click.option(
     "--show-sensitive",
@@ -50,6 +50,9 @@ def show(app: AppContext, name: str, fmt: str, show_sensitive: bool) -> None:
     asks for, with its attributes (personal data masked), and what the state recorded of
     each: status and since when, rejections explained, the SIDs of its Trust Hub objects.
     Works while files of the workspace are broken."""
+    # Here, not at the top: shell completion of NAME loads this module on every Tab.
+    from trusthub.app.showing import show_profile
+
     shown = show_profile(app.settings, name, show_sensitive=show_sensitive)
     if fmt == "json":
         click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ NOT_CREATED = "not-created"
 @click.group()
 def state() -> None:
     """Look at the recorded state and look after it: show, backup, restore, unlock,
-    migrate, rebind, rm."""
+    migrate, rebind, rm, grant-readonly."""
 
 
 def _lock_data(info: LockInfo | None) -> dict[str, Any] | None:
@@ -70,7 +71,16 @@ def _summary(store: StateStore) -> dict[str, Any]:
             "by_status": {s: statuses[s] for s in (*STATUSES, NOT_CREATED)},
         },
         "open_intents": len(store.open_intents()),
+        "refreshed_at": (refreshed := store.refreshed_at()),
+        "age_seconds": _age(refreshed),
     }
+
+
+def _age(since: str | None) -> int | None:
+    """Seconds since `since` (ISO-8601 UTC): how old what the state says of Trust Hub is."""
+    if since is None:
+        return None
+    return max(0, int((datetime.now(UTC) - datetime.fromisoformat(since)).total_seconds()))
 
 
 def _lock_text(lock: dict[str, Any] | None) -> str:
@@ -82,6 +92,12 @@ def _lock_text(lock: dict[str, Any] | None) -> str:
         f"for {lock['operation']}"
     )
     return text + ("; stale: its holder is gone" if lock["stale"] else "")
+
+
+def _refreshed_text(summary: dict[str, Any]) -> str:
+    if summary["refreshed_at"] is None:
+        return "never (statuses are as the last apply left them)"
+    return f"{summary['refreshed_at']} ({summary['age_seconds']} s ago)"
 
 
 def _render(summary: dict[str, Any]) -> str:
@@ -97,6 +113,7 @@ def _render(summary: dict[str, Any]) -> str:
         f"bound to:     {summary['bound_to'] or 'no target yet'}",
         f"lock:         {_lock_text(summary['lock'])}",
         f"open intents: {summary['open_intents']}",
+        f"refreshed:    {_refreshed_text(summary)}",
         f"resources:    {res['total']} ({kinds})",
     ]
     lines += [f"  {status:<16} {n}" for status, n in res["by_status"].items() if n]
@@ -204,6 +221,33 @@ def migrate(app: AppContext, target: str) -> None:
         f"to {done.target_location}\nverified: the copy's content hash is {done.content_hash}"
     )
     click.echo("to use it, point `state:` in trusthub.yaml (or TRUSTHUB_STATE) at the new location")
+
+
+@state.command(name="grant-readonly")
+@click.argument("role")
+@click.pass_obj
+def grant_readonly(app: AppContext, role: str) -> None:
+    """Let the PostgreSQL role ROLE read the state and nothing more (USAGE on the schema
+    `trusthub`, SELECT on its tables), e.g. for the credentials pull requests plan with.
+    Run it as the role that owns the state; rerunning it changes nothing.
+
+    \b
+    Example: trusthub state grant-readonly trusthub_pr
+    """
+    from trusthub.state.postgres import PostgresStore
+
+    with open_workspace_store(app.settings) as store:
+        if not isinstance(store, PostgresStore):
+            raise StateError(
+                f"state grant-readonly is for a PostgreSQL state; this one is {store.backend} "
+                f"({store.location})",
+                hint="a SQLite state is a file: give readers a copy (`trusthub state backup`)",
+            )
+        statements = store.grant_readonly(role)
+        location = store.location
+    for statement in statements:
+        click.echo(statement)
+    click.echo(f"role {role} can read the state in {location}, and change nothing")
 
 
 @state.command(name="rebind")

@@ -61,7 +61,9 @@ def _tollfree_cell(verifications: list[dict[str, Any]]) -> str:
 def status(app: AppContext, fmt: str, refresh: bool) -> None:
     """A table of profiles: role, type, review status and since when, rejection reasons,
     each trust product's status or eligibility, and each toll-free verification's status
-    (with the day its edit window closes, when rejected)."""
+    (with the day its edit window closes, when rejected). Works while files are broken:
+    such a profile shows what the state recorded. JSON (version 1) adds each profile's
+    `sids` (resource -> object -> SID) and `file_problems`."""
     rows = profile_statuses(app.settings, refresh=refresh)
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "profiles": rows}, indent=2, sort_keys=True))
@@ -72,7 +74,7 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
     for r in rows:
         table.append(
             (
-                r["profile"],
+                r["profile"] + (" *" if r["file_problems"] else ""),
                 r["role"],
                 r["type"],
                 r["status"] or "not created",
@@ -86,3 +88,10 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
     for row in table:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
+    broken = [r["profile"] for r in rows if r["file_problems"]]
+    if broken:
+        click.echo(
+            f"* its file has problems ({', '.join(broken)}): the row shows what the state "
+            "recorded; `trusthub validate` lists the problems.",
+            err=True,
+        )

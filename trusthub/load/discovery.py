@@ -4,6 +4,7 @@ order, never following a symlink that loops or leads out of the workspace."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,21 @@ from typing import Final
 from trusthub.errors import Location, Problem
 
 PROFILE_SUFFIXES: Final = (".yaml", ".yml")
+
+# A top-level `name:` line: the profile a file means to be, read without parsing the YAML
+# (for a file that does not parse, and for shell completion, which must be quick).
+_NAME_LINE: Final = re.compile(
+    rb"""^name:[ \t]*["']?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)["']?[ \t]*(?:#.*)?\r?$""",
+    re.MULTILINE,
+)
+
+
+def declared_name(raw: bytes | None) -> str | None:
+    """The profile name a file's top-level `name:` line declares, or None."""
+    match = _NAME_LINE.search(raw or b"")
+    return match.group(1).decode() if match else None
+
+
 RULE: Final = "symlink"
 SKIPPED_RULE: Final = "profile-file-skipped"
 # Names discovery skips that are a profile file under a name nobody meant: another case

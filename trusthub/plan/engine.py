@@ -364,6 +364,15 @@ class _Planner:
             return  # refused
         self._maybe_submit(d, planner, status, edited=edited)
 
+    def _rejection(self, name: str) -> str:
+        """What the review found, for the reviewer of the fix (a pull request's plan)."""
+        reasons = self.recorded[name].rejection_reasons
+        if not reasons:
+            return ""
+        return (
+            f"resubmits after Twilio rejected it: {'; '.join(map(twilio_codes.explain, reasons))}"
+        )
+
     def _maybe_submit(
         self, d: DesiredResource, planner: KindPlanner, status: str, *, edited: bool
     ) -> None:
@@ -401,7 +410,7 @@ class _Planner:
                         f"resubmitted unchanged on request (--resubmit {name}): the cause of "
                         "the rejection lay outside the YAML"
                         if unchanged
-                        else ""
+                        else self._rejection(name)
                     ),
                 )
             else:

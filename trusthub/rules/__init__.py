@@ -2,9 +2,16 @@
 
 Each rule is one module with a stable kebab-case `ID`, a docstring that is its user
 documentation, and either `check(doc)` (one profile at a time; results are cached with the
-file) or `check_all(docs)` (the whole workspace; cheap, run every time). Rules assume
-schema-valid input: a profile with schema errors is not checked by them. A rule yields every
-problem it finds and never raises for bad input.
+file) or `check_all(docs)` (the whole workspace; cheap, run every time). Rules are written
+for schema-valid input; a profile with schema errors is checked on the parts the schema
+accepted (`trusted`: a rule that reads a rejected part is skipped for that profile), and
+only valid profiles reach the workspace rules. A rule yields every problem it finds and
+never raises for valid input.
+
+A workspace rule whose problem is about another profile it names (a secondary's
+`primary`) lists the JSON paths of such names in `REFERENCES`: when the profile named there
+is one whose file is broken, the problem is dropped, since it only echoes that file's own
+problem (one error at its cause, not one per secondary).
 
 Workspace rules get the profiles in priority order: when two clash (same name, same number,
 two primaries), the earlier one keeps it and the later one gets the problem. The loader
@@ -20,10 +27,11 @@ May import: `load`, `model`, `common`, `errors`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
+from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
@@ -136,6 +144,39 @@ def document_problems(doc: ProfileDoc) -> list[Problem]:
     return [problem for rule in DOCUMENT_RULES for problem in rule.check(doc)]
 
 
-def workspace_problems(docs: Sequence[ProfileDoc]) -> list[Problem]:
-    """What the cross-profile rules find in the schema-valid profiles of a workspace."""
-    return [problem for rule in WORKSPACE_RULES for problem in rule.check_all(docs)]
+def workspace_problems(
+    docs: Sequence[ProfileDoc], broken: Collection[str] = frozenset()
+) -> list[Problem]:
+    """What the cross-profile rules find in the schema-valid profiles of a workspace;
+    `broken`: the names of profiles whose files are not valid (see `REFERENCES` above)."""
+    return [p for rule in WORKSPACE_RULES for p in _echoes_dropped(rule, docs, broken)]
+
+
+def _echoes_dropped(
+    rule: WorkspaceRule, docs: Sequence[ProfileDoc], broken: Collection[str]
+) -> Iterator[Problem]:
+    references: Sequence[JsonPath] = getattr(rule, "REFERENCES", ())
+    if not broken or not references:
+        yield from rule.check_all(docs)
+        return
+    # (file, json path) of every reference to a broken profile.
+    echoes = {
+        (doc.path, format_json_path(path))
+        for doc in docs
+        for path in references
+        if _value_at(doc.data, path) in broken
+    }
+    for problem in rule.check_all(docs):
+        if (problem.location.path, problem.json_path) not in echoes:
+            yield problem
+
+
+def _value_at(data: Any, path: JsonPath) -> Any:
+    for part in path:
+        if isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data

@@ -70,3 +70,29 @@ def countries() -> dict[str, str]:
     import iso3166
 
     return {code: c.name for code, c in iso3166.countries_by_alpha2.items()}
+
+
+# Names people write for the countries trusthub's users mostly have, beyond ISO's own.
+_COUNTRY_NAMES: Final = {
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "england": "GB",
+}
+
+
+def country_suggestion(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code `value` most likely means (`us`, `Canada`, `U.S.A.`)."""
+    text = " ".join(value.replace(".", "").split())
+    known = countries()
+    if text.upper() in known:
+        return COMMON_MISTAKES.get(text.upper(), text.upper())
+    folded = text.casefold()
+    if folded in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[folded]
+    by_name = {name.casefold(): code for code, name in known.items()}
+    return by_name.get(folded)

@@ -1,20 +1,31 @@
 """Everything that can be known about one profile file from its bytes alone: it loads, it
 matches the schema, and the per-profile rules pass. The result depends only on the file's
-content (and trusthub's code), which is what makes it cacheable and parallelisable."""
+content (and trusthub's code), which is what makes it cacheable and parallelisable.
+
+A file that fails the schema is still rule-checked, on the parts the schema accepted
+(`trusthub.rules.trusted`), so one run reports every problem of every file. A file that is
+not a valid profile still says which profile it meant to be (`name`), when it can be told,
+so that other files that name it are not reported as naming nothing: the cause is this
+file's own problem."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from trusthub.errors import Problem
+from trusthub.load.discovery import declared_name
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
-from trusthub.rules import document_problems
-from trusthub.rules.schema import PROFILE_SCHEMA, schema_problems
+from trusthub.rules import DOCUMENT_RULES, document_problems
+from trusthub.rules.schema import PROFILE_SCHEMA, schema_check
+from trusthub.rules.trusted import cut_paths, inside, run_on_trusted, trusted_view
+
+_NAME: Final = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +34,8 @@ class FileResult:
     digest: str  # BLAKE2b of the bytes; "" when they could not be read
     data: dict[str, Any] | None  # the profile when it is schema-valid, else None
     problems: tuple[Problem, ...]
+    # The profile name a file that is not a valid profile declares, when it can be read.
+    broken_name: str | None = None
 
 
 def digest_of(raw: bytes) -> str:
@@ -41,13 +54,33 @@ def check_profile_file(
         digest = digest_of(raw)
         document = parse(decode(raw, display), display)
     except DocumentError as e:
-        return FileResult(display, digest, None, (e.to_problem(),))
-    problems = schema_problems(document, PROFILE_SCHEMA)
-    if problems:  # rules assume schema-valid input
-        return FileResult(display, digest, None, tuple(problems))
+        return FileResult(display, digest, None, (e.to_problem(),), declared_name(raw))
+    problems, invalid = schema_check(document, PROFILE_SCHEMA)
+    if problems:
+        partial = _partial_problems(document.data, invalid, display, path, document)
+        name = document.data.get("name") if isinstance(document.data, dict) else None
+        name = name if isinstance(name, str) and _NAME.fullmatch(name) else None
+        return FileResult(display, digest, None, (*problems, *partial), name)
     data: dict[str, Any] = document.data
     doc = ProfileDoc(data["name"], display, data, SourceLocator(display, path, document))
     return FileResult(display, digest, data, tuple(document_problems(doc)))
+
+
+def _partial_problems(
+    data: Any, invalid: Sequence[tuple[str | int, ...]], display: str, path: Path, document: Any
+) -> list[Problem]:
+    """The per-profile rules on the parts of a profile the schema accepted, without what
+    only repeats a schema error (a problem at or under a rejected path)."""
+    view = trusted_view(data, invalid)
+    if view is None:
+        return []
+    name = None if "name" in view.untrusted else view.get("name")
+    doc = ProfileDoc(
+        name if isinstance(name, str) else "", display, view, SourceLocator(display, path, document)
+    )
+    cuts = cut_paths(invalid)
+    found = [p for rule in DOCUMENT_RULES for p in run_on_trusted(rule.check, doc)]
+    return [p for p in found if not inside(p.json_path, cuts)]
 
 
 def check_profile_files(

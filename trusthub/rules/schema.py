@@ -24,6 +24,8 @@ from trusthub.common.json_path import JsonPath, format_json_path, leaves
 from trusthub.errors import Problem
 from trusthub.load.documents import Document
 from trusthub.model.privacy import is_sensitive
+from trusthub.rules.address_data import country_suggestion
+from trusthub.rules.suggestions import suggest
 
 RULE: Final = "schema"
 # The shipped schemas, by name (schemas/<name>.schema.json).
@@ -70,16 +72,26 @@ def validator(name: str) -> Any:
 
 def schema_problems(document: Document, name: str) -> list[Problem]:
     """Every schema error of `document` against the shipped schema `name`."""
+    return schema_check(document, name)[0]
+
+
+def schema_check(document: Document, name: str) -> tuple[list[Problem], list[JsonPath]]:
+    """Every schema error of `document` against the shipped schema `name`, and the JSON
+    paths of the values the schema rejected (a missing required key counts as its own
+    path): what the rules must not trust (see `trusthub.rules.trusted`)."""
     errors = list(validator(name).iter_errors(document.data))
-    problems = list(_integral_floats(document, load_schema(name)))
+    floats = list(_integral_floats(document, load_schema(name)))
+    problems = [problem for _, problem in floats]
+    invalid: list[JsonPath] = [path for path, _ in floats]
     if not errors:
-        return problems
+        return problems, invalid
     # What is inside a key that must not be there at all is noise: one message suffices.
     forbidden = [tuple(e.instance_path) for e in errors if e.kind.name in ("not", "falseSchema")]
     seen_values: set[JsonPath] = set()
     for error in errors:
         path = tuple(error.instance_path)
         kind = error.kind.name
+        invalid.extend(_rejected(error, kind, path))
         if any(path[: len(f)] == f and kind not in ("not", "falseSchema") for f in forbidden):
             continue
         if kind in _VALUE_KINDS:
@@ -89,10 +101,23 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
         for where, message, on_key in _explain(error, kind, path, load_schema(name), document):
             location = document.locate(where, key=on_key)
             problems.append(Problem(location, RULE, message, json_path=format_json_path(where)))
-    return problems
+    return problems, invalid
 
 
-def _integral_floats(document: Document, root: Mapping[str, Any]) -> Iterator[Problem]:
+def _rejected(error: Any, kind: str, path: JsonPath) -> Iterator[JsonPath]:
+    """The paths one error makes untrustworthy."""
+    details: dict[str, Any] = error.kind.as_dict()
+    if kind == "additionalProperties":
+        yield from ((*path, key) for key in details["unexpected"])
+    elif kind == "required":
+        yield (*path, details["property"])
+    else:
+        yield path
+
+
+def _integral_floats(
+    document: Document, root: Mapping[str, Any]
+) -> Iterator[tuple[JsonPath, Problem]]:
     """Floats where the schema means an integer. JSON Schema counts 180.0 as an integer, so
     `1.8e2`, `180.0` and `!!float 180` pass the validator, and Trust Hub refuses the "180.0"
     they are sent as (error 22218)."""
@@ -108,7 +133,8 @@ def _integral_floats(document: Document, root: Mapping[str, Any]) -> Iterator[Pr
                 "expected a whole number, not a number with a decimal point or exponent "
                 f"(Trust Hub refuses it); {fix}"
             )
-            yield Problem(document.locate(path), RULE, message, json_path=format_json_path(path))
+            location = document.locate(path)
+            yield path, Problem(location, RULE, message, json_path=format_json_path(path))
 
 
 def _means_integer(root: Mapping[str, Any], path: JsonPath) -> bool:
@@ -172,7 +198,8 @@ def _value_message(
         return f"must be {details['expected_value']!r}, found {shown}"
     if kind == "pattern":
         hint = ascii_digits_hint(value) + invisible_hint(value) if isinstance(value, str) else ""
-        return f"{shown} does not have the expected form{_describe(subschema)}{hint}"
+        fix = "" if is_sensitive(path) else _pattern_fix(value, path)
+        return f"{shown} does not have the expected form{_describe(subschema)}{hint}{fix}"
     if kind == "format":
         what = _FORMATS.get(details["format"], details["format"])
         hint = invisible_hint(value) if isinstance(value, str) else ""
@@ -218,13 +245,19 @@ def _unknown_key(key: str, allowed: Sequence[str]) -> str:
 def _not_allowed(value: Any, shown: str, options: Sequence[str]) -> str:
     allowed = ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
     message = f"{shown} is not one of the allowed values: {allowed}"
-    if isinstance(value, str):
-        folded = {o.casefold(): o for o in options}
-        close = [folded[value.casefold()]] if value.casefold() in folded else []
-        close = close or difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean {json.dumps(close[0], ensure_ascii=False)}?"
+    close = suggest(value, options) if isinstance(value, str) else None
+    if close is not None:
+        message += f"; did you mean {json.dumps(close, ensure_ascii=False)}?"
     return message
+
+
+def _pattern_fix(value: Any, path: JsonPath) -> str:
+    """A did-you-mean for a value of the wrong form, where one is known: a country written
+    in lower case or by name (`us`, `United States` -> `US`)."""
+    if not (path and path[-1] == "country" and isinstance(value, str)):
+        return ""
+    code = country_suggestion(value)
+    return f"; did you mean {json.dumps(code)}?" if code else ""
 
 
 def _first_duplicate(items: Sequence[Any]) -> tuple[int, int]:

@@ -174,6 +174,14 @@ class StateStore(Protocol):
         """The target and account the state is bound to; None until first bound."""
         ...
 
+    def refreshed_at(self) -> str | None:
+        """When a refresh last read the target into this state (ISO-8601 UTC); None if never."""
+        ...
+
+    def record_refresh(self) -> None:
+        """Note that a refresh has just read the target (does not move the serial)."""
+        ...
+
     def snapshot(self) -> Snapshot:
         """Every resource without its spec body, with the lineage and serial they belong to."""
         ...

@@ -228,6 +228,11 @@ SQLITE: Final[tuple[Migration, ...]] = (
             "CREATE INDEX received_events_by_name ON received_events (workspace, name)",
         ),
     ),
+    Migration(
+        5,
+        "when the state last read Trust Hub (its age, for plans that do not refresh)",
+        ("ALTER TABLE workspaces ADD COLUMN refreshed_at TEXT",),
+    ),
 )
 
 POSTGRES: Final[tuple[Migration, ...]] = (
@@ -358,6 +363,11 @@ POSTGRES: Final[tuple[Migration, ...]] = (
             )""",
             "CREATE INDEX received_events_by_name ON received_events (workspace, name)",
         ),
+    ),
+    Migration(
+        5,
+        "when the state last read Trust Hub (its age, for plans that do not refresh)",
+        ("ALTER TABLE workspaces ADD COLUMN refreshed_at text",),
     ),
 )
 

@@ -64,6 +64,15 @@ def _why(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
+def _read_only_error(label: str, e: Exception) -> StateError:
+    return StateError(
+        f"the state database {label} refused a change: {_why(e)}",
+        hint="these credentials may only read the state (a read-only role, e.g. the one "
+        "pull requests plan with): apply, refresh and every command that records use the "
+        "read-write TRUSTHUB_STATE",
+    )
+
+
 def _migrate(conn: psycopg.Connection[Any]) -> int:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_KEY,))
@@ -82,7 +91,8 @@ def _migrate(conn: psycopg.Connection[Any]) -> int:
             for statement in step.statements:
                 conn.execute(statement)
         version = steps[-1].version if steps else current
-        conn.execute("UPDATE schema_version SET version = %s", (version,))
+        if steps:  # only then: a read-only role (`grant_readonly`) can open a current schema
+            conn.execute("UPDATE schema_version SET version = %s", (version,))
         missing = [
             t
             for t in sorted(migrations.TABLES)
@@ -137,11 +147,20 @@ class PostgresStore(SqlStore):
             conn.adapters.register_loader("jsonb", TextLoader)  # decoded where needed
             conn.execute("SELECT set_config('search_path', %s, false)", (SCHEMA,))
             version = _migrate(conn)
-            conn.execute(
-                "INSERT INTO workspaces (workspace, lineage, serial, audit_seq, created_at) "
-                "VALUES (%s, %s, 0, 0, %s) ON CONFLICT (workspace) DO NOTHING",
-                (workspace, str(uuid.uuid4()), utc_now()),
-            )
+            # Looked up first: INSERT ... ON CONFLICT needs the INSERT privilege even when
+            # the row exists, which a read-only role has not.
+            known = conn.execute(
+                "SELECT 1 FROM workspaces WHERE workspace = %s", (workspace,)
+            ).fetchone()
+            if known is None:
+                conn.execute(
+                    "INSERT INTO workspaces (workspace, lineage, serial, audit_seq, created_at) "
+                    "VALUES (%s, %s, 0, 0, %s) ON CONFLICT (workspace) DO NOTHING",
+                    (workspace, str(uuid.uuid4()), utc_now()),
+                )
+        except psycopg.errors.InsufficientPrivilege as e:
+            conn.close()
+            raise _read_only_error(label, e) from None
         except psycopg.Error as e:
             conn.close()
             raise StateError(f"state database {label}: {_why(e)}") from None
@@ -178,6 +197,8 @@ class PostgresStore(SqlStore):
 
         try:
             yield
+        except psycopg.errors.InsufficientPrivilege as e:
+            raise _read_only_error(self._location, e) from None
         except psycopg.OperationalError as e:
             if self._conn.closed:
                 raise StateError(
@@ -277,6 +298,59 @@ class PostgresStore(SqlStore):
         deadline = time.monotonic() + 10
         while self._lock_held_by(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
+
+    # -- a read-only role ----------------------------------------------------------------
+
+    def grant_readonly(self, role: str) -> list[str]:
+        """Let `role` read (only read) every workspace's state: USAGE on the schema, SELECT
+        on its tables, now and on tables later migrations add. Idempotent. Refused when the
+        role does not exist, or when it could write anyway (a superuser, an owner, a role
+        granted more): then it would not be read-only. Returns the statements run."""
+        from psycopg import sql
+
+        name = sql.Identifier(role)
+        schema = sql.Identifier(SCHEMA)
+        statements = [
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, name),
+            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, name),
+            # Tables that later migrations add (made by this role, which runs them).
+            sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(
+                schema, name
+            ),
+        ]
+        with self._mutex, self._guard():
+            found = self._conn.execute(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = %s", (role,)
+            ).fetchone()
+            if found is None:
+                raise StateError(
+                    f"there is no role {role!r} in the state database {self._location}",
+                    hint=f"create it first, e.g. CREATE ROLE {role} LOGIN PASSWORD '...'; "
+                    "then rerun this command",
+                )
+            if found[0]:
+                raise StateError(f"role {role!r} is a superuser: it can never be read-only")
+            with self._conn.transaction():
+                for statement in statements:
+                    self._conn.execute(statement)
+            writable = [
+                str(row[0])
+                for row in self._conn.execute(
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = %s AND c.relkind = 'r' AND has_table_privilege("
+                    "%s, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') ORDER BY c.relname",
+                    (SCHEMA, role),
+                ).fetchall()
+            ]
+        if writable:
+            raise StateError(
+                f"role {role!r} can also change the state (tables {', '.join(writable)}), so "
+                "it is not read-only",
+                hint=f"use a role of its own for pull requests, or REVOKE INSERT, UPDATE, "
+                f"DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {SCHEMA} FROM {role}",
+            )
+        return [s.as_string(self._conn) for s in statements]
 
     # -- backup --------------------------------------------------------------------------
 

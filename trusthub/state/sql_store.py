@@ -33,6 +33,7 @@ from trusthub.state.model import (
     Snapshot,
     check_resource,
     check_status,
+    utc_now,
 )
 from trusthub.state.transaction import SqlTransaction
 
@@ -181,7 +182,14 @@ class SqlStore(abc.ABC):
             if self._in_tx:
                 raise RuntimeError("state transactions do not nest")
             with self._guard():
-                self._begin(write=True)
+                try:
+                    self._begin(write=True)
+                except BaseException:
+                    # A BEGIN that took but whose first statement failed (a read-only role
+                    # may not lock the row) must not leave an aborted transaction behind.
+                    with suppress(Exception):
+                        self._end(commit=False)
+                    raise
             self._in_tx = True
             try:
                 with self._guard():
@@ -233,6 +241,22 @@ class SqlStore(abc.ABC):
         if row is None or None in tuple(row):
             return None
         return Binding(str(row[0]), str(row[1]), str(row[2]))
+
+    def refreshed_at(self) -> str | None:
+        with self._reading():
+            row = self.execute(
+                "SELECT refreshed_at FROM workspaces WHERE workspace = ?", (self._workspace,)
+            ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def record_refresh(self) -> None:
+        # Not a transaction(): the serial counts changes to resources, and a refresh that
+        # found nothing new changed none.
+        with self._writing():
+            self.execute(
+                "UPDATE workspaces SET refreshed_at = ? WHERE workspace = ?",
+                (utc_now(), self._workspace),
+            )
 
     def snapshot(self) -> Snapshot:
         with self._reading(consistent=True):
