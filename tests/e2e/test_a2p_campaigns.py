@@ -18,6 +18,7 @@ import pytest
 from twilio.rest import Client
 
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -44,6 +45,7 @@ class World:
         base = default_settings(tmp_path)
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
         self.profile = tmp_path / "profiles" / f"{P}.yaml"
+        console_primaries(self.settings)  # made in the Twilio Console, approved
         self.target = open_target(self.settings)
         self.checker = CheckingHttpClient(self.target.retrying.inner, Conformance(), strict=False)
         self.target.retrying.inner = self.checker
@@ -87,9 +89,7 @@ def _onboarded(tmp_path: Path) -> World:
     """The example workspace until brightsmile-dental's brand is APPROVED and its two
     campaigns are created."""
     world = World(tmp_path)
-    world.cycle()
-    world.sandbox.approve(world.sids(PROFILE, "acme-isv")["bundle"])
-    world.cycle()
+    world.cycle()  # the secondaries are submitted at once: their primary is approved
     world.sandbox.approve(world.sids(PROFILE, P)["bundle"])
     world.cycle()  # trust products, the brand (approved at the next read)
     planned = world.cycle()  # the campaigns
@@ -221,9 +221,7 @@ def test_an_ambiguous_campaign_create_is_matched_by_listing_not_posted_again(
     tmp_path: Path,
 ) -> None:
     world = World(tmp_path)
-    world.cycle()
-    world.sandbox.approve(world.sids(PROFILE, "acme-isv")["bundle"])
-    world.cycle()
+    world.cycle()  # the secondaries are submitted at once: their primary is approved
     world.sandbox.approve(world.sids(PROFILE, P)["bundle"])
     world.cycle()  # the brand
     # Every campaign create takes effect and then answers 500: the ambiguous failure.

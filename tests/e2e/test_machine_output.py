@@ -41,12 +41,15 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_apply_json_of_a_refused_plan_lists_what_was_left(workspace: Path, run: Run) -> None:
+    thames = workspace / "profiles" / "thames-tea-partners.yaml"
+    thames.write_text(thames.read_text(encoding="utf-8") + "submit: false\n", encoding="utf-8")
     run("apply", "--auto-approve", "--no-refresh")
-    # acme-isv is pending-review: the edit is refused; thames-tea-partners is a draft.
+    # maple-leaf-freight is pending-review: the edit is refused; thames-tea-partners is a
+    # draft (submit: false).
     _edit(
-        workspace / "profiles" / "acme-isv.yaml",
-        "website: https://acme-messaging.example.com",
-        "website: https://acme-refused.example.com",
+        workspace / "profiles" / "maple-leaf-freight.yaml",
+        "website: https://mapleleaf-freight.example.ca",
+        "website: https://mapleleaf-refused.example.ca",
     )
     _edit(
         workspace / "profiles" / "thames-tea-partners.yaml",
@@ -64,7 +67,7 @@ def test_apply_json_of_a_refused_plan_lists_what_was_left(workspace: Path, run: 
     report = json.loads(run(*args, code=1).stdout)
     assert report["status"] == "complete"
     assert "thames-tea-partners:update" in report["done"]
-    assert {"action": "acme-isv:refused", "because": "refused"} in report["held_back"]
+    assert {"action": "maple-leaf-freight:refused", "because": "refused"} in report["held_back"]
 
 
 def test_apply_json_needs_auto_approve(run: Run) -> None:
@@ -75,12 +78,11 @@ def test_apply_json_needs_auto_approve(run: Run) -> None:
 
 def test_refresh_json_lists_changes(run: Run) -> None:
     run("apply", "--auto-approve")
-    run("sandbox", "approve", "acme-isv")
+    run("sandbox", "approve", "maple-leaf-freight")
     report = json.loads(run("refresh", "--format", "json").stdout)
     assert report["format_version"] == 1
-    assert {"resource": "acme-isv", "from": "pending-review", "to": "twilio-approved"} in report[
-        "changed"
-    ]
+    approved = {"resource": "maple-leaf-freight", "from": "pending-review", "to": "twilio-approved"}
+    assert approved in report["changed"]
     assert report["read"] >= 1
     assert report["gone"] == []
     assert json.loads(run("refresh", "--format", "json").stdout)["changed"] == []
@@ -99,7 +101,7 @@ def test_status_json_has_sids_and_works_while_a_file_is_broken(workspace: Path, 
     result = run("status", "--format", "json")
     rows = {r["profile"]: r for r in json.loads(result.stdout)["profiles"]}
     assert rows["acme-isv"]["file_problems"] is True
-    assert rows["acme-isv"]["status"] == "pending-review"
+    assert rows["acme-isv"]["status"] == "twilio-approved"  # approved in the Console
     assert rows["acme-isv"]["sids"]["acme-isv"]["bundle"].startswith("BU")
     assert rows[NAME]["sids"][NAME]["bundle"] == bundle
     text = run("status")

@@ -37,12 +37,19 @@ def _trust_products(workspace: Path) -> int:
         db.close()
 
 
+def _keep_a_draft(workspace: Path) -> None:
+    """Before the first apply: thames-tea-partners stays a draft (editable)."""
+    path = workspace / "profiles" / "thames-tea-partners.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "submit: false\n", encoding="utf-8")
+
+
 def _refuse_one_and_edit_another(workspace: Path) -> None:
-    """acme-isv is pending-review (an edit is refused); thames-tea-partners is a draft."""
+    """maple-leaf-freight is pending-review (an edit is refused); thames-tea-partners is a
+    draft (see `_keep_a_draft`)."""
     _edit(
-        workspace / "profiles" / "acme-isv.yaml",
-        "website: https://acme-messaging.example.com",
-        "website: https://acme-refused.example.com",
+        workspace / "profiles" / "maple-leaf-freight.yaml",
+        "website: https://mapleleaf-freight.example.ca",
+        "website: https://mapleleaf-refused.example.ca",
     )
     _edit(
         workspace / "profiles" / "thames-tea-partners.yaml",
@@ -54,6 +61,7 @@ def _refuse_one_and_edit_another(workspace: Path) -> None:
 def test_skip_refused_applies_the_rest_and_never_sends_the_refused_change(
     run: Run, workspace: Path
 ) -> None:
+    _keep_a_draft(workspace)
     run("apply", "--auto-approve", "--no-refresh")
     _refuse_one_and_edit_another(workspace)
 
@@ -62,7 +70,7 @@ def test_skip_refused_applies_the_rest_and_never_sends_the_refused_change(
     assert "Senior Partner" not in _sandbox_text(workspace)
 
     result = run("apply", "--auto-approve", "--no-refresh", "--skip-refused", code=1)
-    assert "- not applied acme-isv:refused: refused" in result.stderr
+    assert "- not applied maple-leaf-freight:refused: refused" in result.stderr
     assert "1 refused change(s) and 0 action(s) that depend on them were held back" in (
         result.stderr
     )
@@ -70,11 +78,11 @@ def test_skip_refused_applies_the_rest_and_never_sends_the_refused_change(
     assert "update thames-tea-partners" in result.stdout
     held = _sandbox_text(workspace)
     assert "Senior Partner" in held  # the unrelated edit went through
-    assert "acme-refused.example.com" not in held  # the refused one was never sent
-    assert "https://acme-messaging.example.com" in held
+    assert "mapleleaf-refused.example.ca" not in held  # the refused one was never sent
+    assert "https://mapleleaf-freight.example.ca" in held
 
     again = run("plan", "--no-refresh", code=1)
-    assert "✗ refused   acme-isv" in again.stdout
+    assert "✗ refused   maple-leaf-freight" in again.stdout
     assert "update    thames-tea-partners" not in again.stdout  # applied: nothing left
 
 
@@ -82,27 +90,26 @@ def test_skip_refused_holds_back_the_refused_profile_and_its_dependents(
     run: Run, workspace: Path
 ) -> None:
     run("apply", "--auto-approve", "--no-refresh")
-    # A refused edit of acme-isv and a new trust product of the same profile: the product
-    # is held back with the refusal (a profile is judged as one).
-    _edit(
-        workspace / "profiles" / "acme-isv.yaml",
-        "website: https://acme-messaging.example.com",
-        "website: https://acme-refused.example.com",
-    )
-    run("sandbox", "approve", "acme-isv")
+    # A refused edit of maple-leaf-freight (approved) and a new trust product of the same
+    # profile: the product is held back with the refusal (a profile is judged as one).
+    path = workspace / "profiles" / "maple-leaf-freight.yaml"
+    _edit(path, "website: https://mapleleaf-freight.example.ca",
+          "website: https://mapleleaf-refused.example.ca")  # fmt: skip
+    run("sandbox", "approve", "maple-leaf-freight")
     run("refresh")
+    before = _trust_products(workspace)  # acme-isv's, made in the first apply
     result = run("apply", "--auto-approve", "--no-refresh", "--skip-refused", code=1)
-    assert "- not applied acme-isv:refused: refused" in result.stderr
-    assert "- not applied acme-isv/cnam:create: held back with acme-isv:refused" in (result.stderr)
-    assert "acme-refused.example.com" not in _sandbox_text(workspace)
-    assert _trust_products(workspace) == 0  # the held-back creates were never sent
-    _edit(
-        workspace / "profiles" / "acme-isv.yaml",
-        "website: https://acme-refused.example.com",
-        "website: https://acme-messaging.example.com",
+    assert "- not applied maple-leaf-freight:refused: refused" in result.stderr
+    assert (
+        "- not applied maple-leaf-freight/a2p_messaging:create: held back with "
+        "maple-leaf-freight:refused" in result.stderr
     )
+    assert "mapleleaf-refused.example.ca" not in _sandbox_text(workspace)
+    assert _trust_products(workspace) == before  # the held-back create was never sent
+    _edit(path, "website: https://mapleleaf-refused.example.ca",
+          "website: https://mapleleaf-freight.example.ca")  # fmt: skip
     run("apply", "--auto-approve", "--no-refresh", "--skip-refused")  # nothing refused: 0
-    assert _trust_products(workspace) == 3  # CNAM, SHAKEN/STIR, Voice Integrity
+    assert _trust_products(workspace) == before + 1  # its A2P messaging product
 
 
 def test_target_plans_and_applies_one_profile_with_what_it_needs(run: Run, workspace: Path) -> None:
@@ -112,10 +119,13 @@ def test_target_plans_and_applies_one_profile_with_what_it_needs(run: Run, works
         "Partial plan: only --target brightsmile-dental and what they depend on; "
         "4 other profiles not planned."
     )
-    # Its primary must exist first: the primary's create comes with it.
-    assert "+ create    acme-isv" in text
+    # Its primary must be adopted first (it is made in the Console): the adopt comes with it.
+    assert "⇐ adopt     acme-isv" in text
+    assert "create    acme-isv" not in text
     assert "jordan-rivera" not in text
-    assert "thames-tea-partners" not in text
+    # Not planned (the adopt's note names it only as one of acme-isv's secondaries).
+    assert "\nthames-tea-partners: " not in text
+    assert "thames-tea-partners  [" not in text
 
     data = json.loads(run("plan", "--no-refresh", "--target", "brightsmile-dental",
                           "--format", "json").stdout)  # fmt: skip
@@ -159,6 +169,7 @@ def test_saved_partial_plan_applies_with_its_targets(run: Run, workspace: Path) 
 def test_saved_plan_with_a_refusal_applies_the_rest_with_skip_refused(
     run: Run, workspace: Path
 ) -> None:
+    _keep_a_draft(workspace)
     run("apply", "--auto-approve", "--no-refresh")
     _refuse_one_and_edit_another(workspace)
     out = workspace / "plan.json"
@@ -166,7 +177,7 @@ def test_saved_plan_with_a_refusal_applies_the_rest_with_skip_refused(
     run("apply", str(out), "--auto-approve", "--skip-refused", code=1)
     held = _sandbox_text(workspace)
     assert "Senior Partner" in held
-    assert "acme-refused.example.com" not in held
+    assert "mapleleaf-refused.example.ca" not in held
 
 
 def test_plan_without_credentials_says_it_has_not_read_trust_hub(run: Run, workspace: Path) -> None:

@@ -53,7 +53,7 @@ def test_status_and_history_show_the_rejection_code_its_meaning_and_the_fix(
     def run(*args: str) -> str:
         return run_cli(*args, workspace=workspace, code=None, catch_exceptions=False).stdout
 
-    for _ in range(2):  # the primary is approved, then the secondary is submitted
+    for _ in range(2):  # the secondary is submitted (rejected), then nothing more to do
         run("apply", "--auto-approve", "--parallelism", "1")  # one order of events
         run("refresh")
     status = run("status")
@@ -75,11 +75,12 @@ def test_a_toll_free_rejection_shows_its_code_meaning_and_fix_in_plan_status_and
         "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n",
         encoding="utf-8",
     )
+    console_primaries(ws)  # made in the Twilio Console, approved
 
     def run(*args: str, code: int | None = None) -> str:
         return run_cli(*args, workspace=ws, code=code, catch_exceptions=False).stdout
 
-    for _ in range(3):  # primaries, then secondaries, then the toll-free verification
+    for _ in range(2):  # the secondaries are approved, then the toll-free verification
         run("apply", "--auto-approve", "--parallelism", "1")  # one order of events
         run("refresh")
     name = "brightsmile-dental/tollfree-0142"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.console import console_primaries
 from trusthub.app.target import open_target
 from trusthub.config.settings import default_settings
 from trusthub.config.settings_file import read_settings_file
@@ -29,7 +30,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "apiVersion: trusthub/v1\nkind: Workspace\nname: ways-out\nsandbox:\n  review_delay: 0\n",
         encoding="utf-8",
     )
-    for _ in range(2):  # the primaries are approved, then the rest is submitted
+    console_primaries(ws)  # made in the Twilio Console, approved
+    for _ in range(2):  # the secondaries are submitted and approved, then their products
         run_cli("apply", "--auto-approve", workspace=ws, code=0)
         run_cli("refresh", workspace=ws, code=0)
     return ws

@@ -33,7 +33,7 @@ def test_show_a_profile_after_apply_masked_with_its_sids(workspace: Path, run: R
     assert shown["problems"] == []
     resources = {r["resource"]: r for r in shown["resources"]}
     profile = resources[NAME]
-    assert profile["status"] == "draft"
+    assert profile["status"] == "pending-review"  # its primary is approved: submitted
     assert re.fullmatch(r"BU[0-9a-f]{32}", profile["sids"]["bundle"])
     assert profile["attributes"]["business"]["legal_name"] == "BrightSmile Dental Group LLC"
     assert f"{NAME}/a2p_messaging" in resources  # what it owns, of every kind
@@ -61,7 +61,7 @@ def test_show_works_while_the_profiles_file_is_broken(workspace: Path, run: Run)
     assert shown["path"] is None
     assert [p["rule"] for p in shown["problems"]] == ["yaml-syntax"]
     (profile,) = (r for r in shown["resources"] if r["resource"] == NAME)
-    assert profile["status"] == "draft"
+    assert profile["status"] == "pending-review"  # its primary is approved: submitted
     assert profile["declared"] is False
     assert profile["sids"]["bundle"].startswith("BU")
 

@@ -299,7 +299,7 @@ def test_resubmit_is_refused_when_twilio_forbids_it_or_nothing_was_rejected(
     world.sandbox.reject(first, "30879: The number is not provisioned to Twilio.")
     refused = {
         a.resource: a
-        for a in world.plan(resubmit=(FIRST, SECOND, "acme-isv")).plan.actions
+        for a in world.plan(resubmit=(FIRST, SECOND, "brightsmile-dental", "acme-isv")).plan.actions
         if a.verb is Verb.REFUSED
     }
     assert refused[FIRST].reason == (
@@ -312,7 +312,13 @@ def test_resubmit_is_refused_when_twilio_forbids_it_or_nothing_was_rejected(
         f"{SECOND} is PENDING_REVIEW: only a TWILIO_REJECTED resource can be resubmitted "
         f"(--resubmit {SECOND}). Drop --resubmit"
     )
-    assert refused["acme-isv"].reason.startswith("acme-isv is twilio-approved: only a")
+    assert refused["brightsmile-dental"].reason.startswith(
+        "brightsmile-dental is twilio-approved: only a"
+    )
+    # A primary is the Console's: asking trusthub to resubmit it is refused, not ignored.
+    console = refused["acme-isv"].reason
+    assert console.startswith("acme-isv (BU")
+    assert "is managed in the Twilio Console: trusthub never submits it" in console
 
     result = run_cli(
         "plan", "--no-refresh", "--resubmit", "nobody/tollfree-0000",

@@ -1,4 +1,5 @@
-"""A workspace (the example's profiles) whose sandbox waits for decisions by hand, with the
+"""A workspace (the example's profiles, its primary made in the sandbox's Console, approved)
+whose sandbox waits for decisions by hand, with the
 events receiver running on a real loopback socket in front of its state, and the sandbox
 delivering to it: status callbacks (the profiles' `status_callback`) and Event Streams
 (a sink registered in the sandbox)."""
@@ -20,6 +21,7 @@ import pytest
 from tests.pg_cluster import pg_server  # noqa: F401  (the store fixtures, on PostgreSQL)
 from tests.state.conftest import backend, location, new_location, store  # noqa: F401
 from tests.support.cli import run_cli
+from tests.support.console import console_primaries
 from trusthub.config.settings_file import load_settings
 from trusthub.events.server import EventServer
 from trusthub.sandbox import Sandbox
@@ -68,6 +70,7 @@ class World:
         self.sandbox = Sandbox.from_settings(self.settings)
         self.token = self.sandbox.auth_token
         self.sandbox.add_event_sink(f"{self.url}/event-streams")
+        console_primaries(self.settings)  # made in the Twilio Console, approved
         self.log: list[str] = []
         self.server: EventServer | None = None
         self._store: StateStore | None = None

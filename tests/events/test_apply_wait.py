@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.events.conftest import World
 from tests.support.cli import COMMAND, run_cli
+from tests.support.console import console_primaries
 from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import KINDS
 from trusthub.state import open_store
@@ -27,6 +28,7 @@ def _workspace(root: Path, delay: float) -> Path:
         f"sandbox:\n  review_delay: {delay}\n",
         encoding="utf-8",
     )
+    console_primaries(root)  # made in the Twilio Console, approved
     return root
 
 
@@ -85,7 +87,8 @@ def test_ctrl_c_stops_the_waiting_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert stopped_in < 5
     assert "Stopped waiting." in out
-    assert "waits on Trust Hub: acme-isv is" in out
+    # The primary came approved from the Console: its secondaries were submitted at once.
+    assert "waits on Trust Hub: brightsmile-dental is pending-review" in out, out
     assert "interrupted while waiting" in err
     # The state is whole: the next apply carries on from it.
     assert run_cli("apply", "--auto-approve", workspace=root, code=0).exit_code == 0
@@ -105,7 +108,7 @@ def test_apply_wait_moves_on_as_soon_as_the_receiver_records_a_decision(world: W
         while not (line := proc.stdout.readline()).startswith("Waiting"):
             assert line, "apply ended before it waited"
         approved = time.monotonic()
-        world.sandbox.approve(world.sid("profile", "acme-isv", "bundle"))
+        world.sandbox.approve(world.sid("profile", "brightsmile-dental", "bundle"))
         lines = []
         while not (line := proc.stdout.readline()).startswith("Waiting"):
             assert line, "apply ended"
@@ -120,6 +123,6 @@ def test_apply_wait_moves_on_as_soon_as_the_receiver_records_a_decision(world: W
     text = "".join(lines)
     assert "The state moved (an event came in); planning again." in text
     assert "Decisions came in; applying what they unlock:" in text
-    assert "submit brightsmile-dental" in text
+    assert "create brightsmile-dental/a2p_messaging" in text, text
     assert reacted < 15
     assert proc.returncode == 130

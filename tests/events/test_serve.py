@@ -15,7 +15,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.events.conftest import World, post
-from tests.events.test_receiver_e2e import BRAND, _event_audit, _onboard
+from tests.events.test_receiver_e2e import BRAND, BRIGHT, _event_audit, _onboard
 from tests.support.cli import COMMAND, run_cli
 from trusthub.events.receiver import ACK_DEADLINE
 from trusthub.events.server import EventsError, EventServer
@@ -57,7 +57,7 @@ def test_a_slow_store_gets_a_503_before_twilio_s_5_s_and_the_retry_is_applied_on
 def test_a_full_queue_is_answered_503_at_once(world: World) -> None:
     world.start(queue_size=1)
     world.apply()
-    sid = world.sid("profile", "acme-isv", "bundle")
+    sid = world.sid("profile", BRIGHT, "bundle")  # submitted: its review is to come
     holder = sqlite3.connect(world.settings.state, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # the writer blocks on its first delivery
     url = f"{world.url}/status-callbacks"
@@ -126,9 +126,10 @@ def test_events_serve_as_a_process_records_and_stops_on_sigterm(world: World) ->
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.startswith(f"trusthub events listening on {world.url}"), first
-        world.sandbox.approve(world.sid("profile", "acme-isv", "bundle"))
+        assert world.status(BRIGHT)[0] in ("pending-review", "in-review")
+        world.sandbox.approve(world.sid("profile", BRIGHT, "bundle"))
         assert world.sandbox.callbacks()[-1].state == "delivered"
-        assert world.status("acme-isv")[0] == "twilio-approved"
+        assert world.status(BRIGHT)[0] == "twilio-approved"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=15)
     finally:
@@ -137,5 +138,5 @@ def test_events_serve_as_a_process_records_and_stops_on_sigterm(world: World) ->
             proc.wait()
     assert proc.returncode == 0, err
     assert "stopped" in out
-    assert "acme-isv -> twilio-approved" in err
+    assert f"{BRIGHT} -> twilio-approved" in err
     assert world.token not in out + err

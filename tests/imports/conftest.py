@@ -16,11 +16,13 @@ from twilio.rest import Client
 
 from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
+from trusthub.app.console import console_form
 from trusthub.apply import objects
 from trusthub.model import mapping
 from trusthub.model.kinds import TRUST_PRODUCT, desired_resources
 from trusthub.model.requirements import product_numbers
 from trusthub.sandbox import Sandbox
+from trusthub.sandbox.console import create_primary
 from trusthub.sandbox.server import SandboxServer
 from trusthub.sandbox.transport import LoopbackHttpClient, server_client
 
@@ -83,6 +85,19 @@ class Account:
         )
         self.sids[data["name"]] = bundle.sid
         return str(bundle.sid)
+
+    def seed_console_primary(self, data: dict[str, Any]) -> str:
+        """A primary made in the Console (the only place Twilio makes them), approved; its
+        numbers assigned through the API, as Twilio allows for a primary."""
+        sid = create_primary(self.sandbox, console_form(data)).sid
+        self.sids[data["name"]] = sid
+        self._numbers(
+            self.client.trusthub.v1.customer_profiles(
+                sid
+            ).customer_profiles_channel_endpoint_assignment,
+            data.get("phone_numbers", []),
+        )
+        return sid
 
     def _numbers(self, assignments: Any, numbers: list[str]) -> None:
         for e164 in numbers:
@@ -166,8 +181,7 @@ def seeded(account: Account) -> Account:
     primary["trust_products"] = {
         k: v for k, v in primary["trust_products"].items() if k != "voice_integrity"
     }
-    psid = account.seed_profile(primary)
-    account.submit("acme-isv", approve=True)
+    psid = account.seed_console_primary(primary)
     account.seed_products(primary)
     for product in primary["trust_products"]:
         account.submit(f"acme-isv/{product}", approve=True)

@@ -119,8 +119,7 @@ def test_import_update_keeps_what_trust_hub_does_not_hold(
     data = example("brightsmile-dental")
     primary = example("acme-isv")
     primary.pop("trust_products")
-    account.seed_profile(primary)
-    account.submit("acme-isv", approve=True)
+    account.seed_console_primary(primary)
     account.seed_profile({**data, "submit": False}, primary=account.sids["acme-isv"])
     workspace.run("import", "--all")
     path = workspace.root / "profiles" / "brightsmile-dental-group-llc.yaml"

@@ -30,9 +30,9 @@ FIELDS: dict[str, Any] = {
 }
 
 
-def _brand(client: Client) -> str:
+def _brand(client: Client, sandbox: Sandbox) -> str:
     """An APPROVED standard brand for BrightSmile (decided at the next read)."""
-    primary = b.approved_primary(client)
+    primary = b.approved_primary(client, sandbox=sandbox)
     secondary = b.profile(client, primary=primary.sid)
     client.trusthub.v1.customer_profiles(secondary.sid).update(status="pending-review")
     a2p = ("us_a2p_messaging_profile_information", {"company_type": "private"})
@@ -50,9 +50,9 @@ def _errors(campaign: Any) -> list[tuple[int, list[str]]]:
 
 
 def test_a_campaign_is_registered_on_its_service_with_the_brands_use_cases(
-    http_client: Client,
+    http_client: Client, sandbox: Sandbox
 ) -> None:
-    brand = _brand(http_client)
+    brand = _brand(http_client, sandbox)
     service = http_client.messaging.v1.services.create(
         friendly_name="BrightSmile reminders", usecase="notifications"
     )
@@ -104,11 +104,12 @@ def test_a_campaign_is_registered_on_its_service_with_the_brands_use_cases(
 )
 def test_tcr_fails_the_classic_mistakes_with_twilios_codes_and_a_fix_verifies(
     http_client: Client,
+    sandbox: Sandbox,
     samples: list[str],
     changes: dict[str, Any],
     errors: list[tuple[int, list[str]]],
 ) -> None:
-    brand = _brand(http_client)
+    brand = _brand(http_client, sandbox)
     service = http_client.messaging.v1.services.create(friendly_name="BrightSmile")
     api = http_client.messaging.v1.services(service.sid).us_app_to_person
     fields = {k: v for k, v in {**FIELDS, **changes}.items() if v is not None}
@@ -141,7 +142,7 @@ def test_tcr_fails_the_classic_mistakes_with_twilios_codes_and_a_fix_verifies(
 def test_a_campaign_needs_an_approved_brand_and_its_use_case(
     http_client: Client, sandbox: Sandbox
 ) -> None:
-    brand = _brand(http_client)
+    brand = _brand(http_client, sandbox)
     service = http_client.messaging.v1.services.create(friendly_name="BrightSmile")
     api = http_client.messaging.v1.services(service.sid).us_app_to_person
     with pytest.raises(TwilioRestException) as wrong:

@@ -300,6 +300,7 @@ def _many_secondaries(workspace: Path, count: int) -> None:
             .replace("'+14155550100'", f"'+1415556{i:04d}'")
             .replace("submit: false\n", "")
         )
+        profile = re.sub(r"(?m)^sid: BU\w+\n", "", profile)  # trusthub creates secondaries
         (workspace / "profiles" / f"{name}.yaml").write_text(profile, encoding="utf-8")
 
 

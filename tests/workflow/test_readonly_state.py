@@ -14,6 +14,7 @@ import pytest
 from psycopg import sql
 
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
+from tests.support.console import console_primaries
 from tests.workflow.helpers import run
 
 pytestmark = pytest.mark.postgres
@@ -40,6 +41,7 @@ def applied(tmp_path: Path, pg_database: str) -> Iterator[tuple[Path, str, str]]
     PostgreSQL state at the URL returned, and a new login role with no grants."""
     root = tmp_path / "repo"
     assert run(root, "init").exit_code == 0
+    console_primaries(root)  # made in the Twilio Console, as on a real account
     result = run(root, "apply", "--auto-approve", env={"TRUSTHUB_STATE": pg_database})
     assert result.exit_code == 0, result.output
     # Roles are cluster-wide (and tests run in parallel): one of its own per test.

@@ -23,6 +23,7 @@ import pytest
 from psycopg import sql
 
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
+from tests.support.console import console_primaries
 from tests.workflow.helpers import load_yaml, run
 from tests.workflow.test_github_workflow import WORKFLOW, Runner, plan_step, steps
 from tests.workflow.test_readonly_state import admin, as_role
@@ -31,6 +32,7 @@ from trusthub.app.scaffold import EXAMPLE_PROFILE, PLAN_MARKER
 pytestmark = pytest.mark.postgres
 
 EXAMPLE = f"profiles/{EXAMPLE_PROFILE}.yaml"
+SECONDARY = "profiles/brand-a.yaml"
 REASON = "[email] - Unknown email domain."
 
 
@@ -73,6 +75,9 @@ def shared(tmp_path: Path, pg_database: str) -> Iterator[Shared]:  # noqa: F811
     # Reviews take a day: nothing is decided unless the test says so.
     ws.edit("trusthub.yaml", "review_delay: 0.0", "review_delay: 86400")
     ws.edit(EXAMPLE, "\nsubmit: false\n", "\n")
+    # The primary of a workspace with secondaries is an ISV's.
+    ws.edit(EXAMPLE, "identity: Direct Customer", "identity: ISV Reseller or Partner")
+    console_primaries(root)  # made in the Twilio Console, approved
     yield ws
     admin(pg_database, sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
     admin(pg_database, sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
@@ -84,9 +89,13 @@ def add_secondary(ws: Shared) -> None:
         text.replace("name: example-primary", "name: brand-a")
         .replace("role: primary", "role: secondary\nprimary: example-primary")
         .replace("legal_name: Example Widgets, Inc.", "legal_name: Brand A Inc.")
+        .replace("identity: ISV Reseller or Partner", "identity: Direct Customer")
         .replace("'+14155550100'", "'+14155550177'")
     )
-    (ws.root / "profiles" / "brand-a.yaml").write_text(profile, encoding="utf-8")
+    profile = re.sub(r"(?m)^sid: BU\w+\n", "", profile)  # trusthub creates secondaries
+    # Created once brand-a is approved: what an approval moves on.
+    profile += "trust_products:\n  a2p_messaging:\n    company_type: private\n"
+    (ws.root / SECONDARY).write_text(profile, encoding="utf-8")
 
 
 def job_env(ws: Shared, job: str) -> dict[str, str]:
@@ -129,19 +138,20 @@ def test_scheduled_apply_moves_onboarding_on_after_an_approval(
     add_secondary(ws)
     ws.cli("state", "grant-readonly", ws.role)
     ws.cli("apply", "--auto-approve")
-    assert ws.status("example-primary") == "pending-review"
-    assert ws.status("brand-a") == "draft"  # submitted only once its primary is approved
+    assert ws.status("example-primary") == "twilio-approved"  # adopted from the Console
+    assert ws.status("brand-a") == "pending-review"  # its primary is approved already
+    assert ws.status("brand-a/a2p_messaging") is None  # created once brand-a is approved
 
     workflow = load_yaml(ws.root / WORKFLOW)
     apply_steps = steps(workflow, "apply")
     env = job_env(ws, "apply")
     runner = Runner(ws.root, tmp_path)
-    # Twilio approves the primary overnight; the schedule (no commit) runs the job.
-    ws.cli("sandbox", "approve", "example-primary")
+    # Twilio approves brand-a overnight; the schedule (no commit) runs the job.
+    ws.cli("sandbox", "approve", "brand-a")
     result = runner(apply_steps["Apply"]["run"], **env, GITHUB_EVENT_NAME="schedule")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ws.status("example-primary") == "twilio-approved"
-    assert ws.status("brand-a") == "pending-review"  # the approval moved it on
+    assert ws.status("brand-a") == "twilio-approved"
+    assert ws.status("brand-a/a2p_messaging") == "pending-review"  # the approval moved it on
     report = runner(apply_steps["Status report"]["run"], **env)
     assert report.returncode == 0, report.stdout + report.stderr
     summary = runner.summary.read_text(encoding="utf-8")
@@ -157,12 +167,13 @@ def test_a_fix_of_a_rejected_profile_is_planned_as_a_resubmission(
     shared: Shared, tmp_path: Path
 ) -> None:
     ws = shared
+    add_secondary(ws)  # the primary is the Console's: Twilio reviews what trusthub submits
     ws.cli("state", "grant-readonly", ws.role)
     ws.cli("apply", "--auto-approve")
-    ws.cli("sandbox", "reject", "example-primary", "--reason", REASON)
-    assert ws.status("example-primary") == "pending-review"  # nothing has refreshed yet
+    ws.cli("sandbox", "reject", "brand-a", "--reason", REASON)
+    assert ws.status("brand-a") == "pending-review"  # nothing has refreshed yet
     # The pull request fixes what the review found.
-    ws.edit(EXAMPLE, "email: compliance@example.com", "email: compliance@example.org")
+    ws.edit(SECONDARY, "email: compliance@example.com", "email: compliance@example.org")
     script, step_env = plan_step(ws.root)
     env = {**job_env(ws, "plan"), **step_env}
     assert env["TRUSTHUB_STATE"] == ws.readonly  # never the read-write URL
@@ -181,7 +192,7 @@ def test_a_fix_of_a_rejected_profile_is_planned_as_a_resubmission(
     saved = json.loads((runner.temp / "trusthub-plan.json").read_text(encoding="utf-8"))
     assert '"resubmit"' in json.dumps(saved["plan"])
     # The pull request's job changed nothing shared.
-    assert ws.status("example-primary") == "pending-review"
+    assert ws.status("brand-a") == "pending-review"
 
     # Without Twilio credentials: from the recorded state, which says the review is under
     # way; the comment says how old that is, and warns when older than the threshold.

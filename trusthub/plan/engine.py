@@ -329,6 +329,17 @@ class _Planner:
             return
         status = self.status(name)
         if (console_sid := planner.console_sid(d, self)) is not None:
+            if name in self.options_.resubmit:  # never dropped without a word
+                self._act(
+                    name,
+                    Verb.REFUSED,
+                    reason=(
+                        f"{name} ({console_sid}) is managed in the Twilio Console: trusthub "
+                        f"never submits it; resubmit it there (--resubmit {name}). "
+                        "Drop --resubmit"
+                    ),
+                )
+                return
             self._console_owned(d, planner, console_sid, status)
             return
         if name in self.options_.resubmit and status != lifecycle.rejected:
