@@ -118,3 +118,11 @@ def test_on_twilio_plan_never_submits_a_primary(
         assert (primary, "create") in verbs
         assert (primary, "submit") not in verbs
         assert (primary, "waiting") in verbs
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_show_sensitive_with_a_shareable_format_is_a_usage_error(run: Run, fmt: str) -> None:
+    """Not silently ignored: the user asked for something the format will not do."""
+    refused = run("plan", "--show-sensitive", "--format", fmt, code=2)
+    assert "--show-sensitive shows personal data in the text format only" in refused.stderr
+    assert refused.stdout == ""
