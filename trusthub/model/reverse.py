@@ -28,6 +28,7 @@ PRODUCT_ORDER: Final = ("a2p_messaging", "shaken_stir", "cnam", "voice_integrity
 
 BUSINESS_INFORMATION: Final = "customer_profile_business_information"
 INDIVIDUAL_INFORMATION: Final = "individual_customer_profile_information"
+STARTER_INFORMATION: Final = "starter_customer_profile_information"
 REPRESENTATIVE_PREFIX: Final = "authorized_representative_"
 ADDRESS_DOCUMENT: Final = "customer_profile_address"
 
@@ -56,7 +57,9 @@ _ADDRESS_KEYS: Final = frozenset(
     {"customer_name", "street", "street_secondary", "city", "region", "postal_code", "iso_country"}
 )
 _PRODUCT_KEYS: Final[Mapping[str, frozenset[str]]] = {
-    "a2p_messaging": frozenset({"company_type", "stock_exchange", "stock_ticker"}),
+    "a2p_messaging": frozenset(
+        {"company_type", "stock_exchange", "stock_ticker", "brand_contact_email"}
+    ),
     "cnam": frozenset({"cnam_display_name"}),
     "voice_integrity": frozenset(
         {"use_case", "business_employee_count", "average_business_day_call_volume", "notes"}
@@ -118,6 +121,8 @@ def role_and_type(policy_sid: str) -> tuple[str, str] | None:
             return role, type_
     if policy_sid == mapping.POLICY_PRIMARY_INDIVIDUAL:
         return "primary", "individual"
+    if policy_sid == mapping.POLICY_STARTER:
+        return "secondary", "individual"  # a starter profile (the sole-proprietor path)
     return None
 
 
@@ -244,7 +249,7 @@ def _product_spec(
     _extra(attrs, _PRODUCT_KEYS.get(product, frozenset()), p, f"{product} end user", out)
     if product == "a2p_messaging":
         spec: dict[str, Any] = {"company_type": attrs.get("company_type")}
-        for key in ("stock_exchange", "stock_ticker"):
+        for key in ("stock_exchange", "stock_ticker", "brand_contact_email"):
             if attrs.get(key):
                 spec[key] = attrs[key]
         return spec
@@ -308,8 +313,9 @@ def profile_document(
             )
     d["type"] = type_
     if type_ == "individual":
-        d["individual"] = _individual(users.get(INDIVIDUAL_INFORMATION, {}), out)
-        known_users = {INDIVIDUAL_INFORMATION}
+        person = users.get(INDIVIDUAL_INFORMATION) or users.get(STARTER_INFORMATION, {})
+        d["individual"] = _individual(person, out)
+        known_users = {INDIVIDUAL_INFORMATION, STARTER_INFORMATION}
     else:
         d["business"] = _business(users.get(BUSINESS_INFORMATION, {}), out)
         known_users = {BUSINESS_INFORMATION}
