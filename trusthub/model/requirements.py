@@ -388,7 +388,6 @@ def requirement_findings(profile: Mapping[str, Any], product: str) -> list[Gap]:
                 None,
                 f"{product} needs a business profile or a starter profile (an individual "
                 "secondary, the sole-proprietor path); this one is an individual primary",
-                ("role",),
             )
         ]
     facts = profile_facts(profile)
