@@ -69,10 +69,11 @@ def observed(
 
 def not_on_trust_hub(data: dict[str, Any]) -> dict[str, Any]:
     """The document without what Trust Hub does not hold for a customer profile: toll-free
-    verifications and A2P brands are kinds of their own, not imported yet."""
+    verifications, A2P brands and campaigns (on their Messaging Services) are kinds of their
+    own, not imported yet."""
     out = {k: v for k, v in data.items() if k != "toll_free_verifications"}
     products = {
-        p: {k: v for k, v in spec.items() if k != "brand"}
+        p: {k: v for k, v in spec.items() if k not in ("brand", "campaigns")}
         for p, spec in data.get("trust_products", {}).items()
     }
     if products:

@@ -248,6 +248,8 @@ def test_a_schema_1_postgresql_state_migrates_keeping_everything(
 
     with psycopg.connect(pg_database) as conn:
         now = [conn.execute(q).fetchall() for q in (constraints, triggers, indexes)]
+    # Step 4 adds a table of its own (received_events); the tables of step 1 are compared.
+    now = [[row for row in rows if "received_events" not in str(row)] for rows in now]
     dropped = {"resources_kind_check", "resources_status_check"}
     dropped |= {"remote_objects_kind_check", "audit_kind_check"}
     assert sorted(name for _, name, _ in v1[0] if name in dropped) == sorted(dropped)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from pathlib import Path
 
 import click
 
+from trusthub.app import waiting
 from trusthub.app.applying import apply_plan, plan_to_apply
-from trusthub.app.loading import skipped_profile_files
-from trusthub.app.planning import Planned, load_valid
+from trusthub.app.loading import LoadedWorkspace, skipped_profile_files
+from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
 from trusthub.app.session import Session
@@ -19,7 +21,7 @@ from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, resubmit, targets
 from trusthub.errors import ApplyError, ApplyInterrupted, PlanError
-from trusthub.plan.model import Action
+from trusthub.plan.model import Action, Plan, Verb
 from trusthub.plan.partial import held_back
 from trusthub.report.plan_render import render_plan
 from trusthub.state.actor import current_holder
@@ -45,6 +47,33 @@ from trusthub.state.actor import current_holder
 )
 @resubmit
 @targets
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Then wait for the reviews the plan waits on, apply what each decision unlocks, "
+    "and stop when nothing more can move.",
+)
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(0),
+    default=24 * 3600.0,
+    show_default=True,
+    help="Seconds to wait at most (with --wait).",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(0.01),
+    default=waiting.FIRST_POLL,
+    show_default=True,
+    help="Seconds before the first refresh (with --wait); doubles up to --poll-max.",
+)
+@click.option(
+    "--poll-max",
+    type=click.FloatRange(0.01),
+    default=waiting.MAX_POLL,
+    show_default=True,
+    help="The longest wait between two refreshes (with --wait).",
+)
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -57,6 +86,10 @@ def apply(
     skip_refused: bool,
     resubmit: tuple[str, ...],
     targets: tuple[str, ...],
+    wait: bool,
+    wait_timeout: float,
+    poll_interval: float,
+    poll_max: float,
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -109,22 +142,117 @@ def apply(
         for h in held:
             why = "refused" if h.because == "refused" else f"held back with {h.because}"
             click.echo(f"- not applied {h.action.id}: {why}", err=True)
-        runnable = {h.action.id for h in held}
-        if not any(a.verb.changes_remote and a.id not in runnable for a in plan.actions):
+        nothing = not _runnable(plan, skip_refused)
+        if nothing:
             click.echo("Nothing to apply.")
-            if (error := held_back_error(plan) if skip_refused else None) is not None:
-                raise error
-            return
-        if not auto_approve:
-            if not sys.stdin.isatty():
-                raise PlanError(
-                    "apply needs a confirmation and there is no terminal to ask on",
-                    hint="review the plan and rerun with --auto-approve",
-                )
-            click.confirm("Apply this plan?", abort=True)
-        _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
+            if not wait:
+                if (error := held_back_error(plan) if skip_refused else None) is not None:
+                    raise error
+                return
+        if wait and not auto_approve:
+            raise PlanError(
+                "apply --wait applies what each decision unlocks without asking",
+                hint="review the plan and rerun with --auto-approve --wait",
+            )
+        if not nothing:
+            if not auto_approve:
+                if not sys.stdin.isatty():
+                    raise PlanError(
+                        "apply needs a confirmation and there is no terminal to ask on",
+                        hint="review the plan and rerun with --auto-approve",
+                    )
+                click.confirm("Apply this plan?", abort=True)
+            _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
+        if wait:
+            _wait(
+                session, workspace, parallelism or settings.parallelism,
+                timeout=wait_timeout, first=poll_interval, cap=poll_max, force=force,
+                skip_refused=skip_refused, targets=targets,
+            )  # fmt: skip
     if skip_refused and (error := held_back_error(plan)) is not None:
         raise error
+
+
+def _runnable(plan: Plan, skip_refused: bool) -> bool:
+    """Whether the plan has an action to carry out (not held back with a refused one)."""
+    held = {h.action.id for h in held_back(plan)} if skip_refused else set()
+    return any(a.verb.changes_remote and a.id not in held for a in plan.actions)
+
+
+def _wait(
+    session: Session,
+    workspace: LoadedWorkspace,
+    parallelism: int,
+    *,
+    timeout: float,
+    first: float,
+    cap: float,
+    force: bool,
+    skip_refused: bool,
+    targets: tuple[str, ...],
+) -> None:
+    """Refresh with capped backoff while Twilio is deciding; apply what a decision
+    unlocks; stop when nothing is under review and nothing is left to do. The first
+    Ctrl-C (or SIGTERM) stops waiting at once, as cleanly as apply stops."""
+    deadline = time.monotonic() + timeout
+    interval = first
+    # The handler is in place before the first "Waiting" line, so a Ctrl-C after it is
+    # always this one's; an apply in between installs its own and restores this one.
+    with stop_on_signal() as stop:
+        while True:
+            reviewing = waiting.under_review(session.store)
+            if not reviewing:
+                _summary(session, "Nothing more can move without you.")
+                return
+            if time.monotonic() + interval > deadline:
+                _summary(session, f"Stopped waiting after {timeout:g}s.")
+                return
+            names = ", ".join(f"{u.name} ({u.status})" for u in reviewing[:5])
+            more = f" and {len(reviewing) - 5} more" if len(reviewing) > 5 else ""
+            click.echo(f"Waiting {interval:g}s for Twilio's decisions on {names}{more}")
+            if _pause(session, stop, interval):
+                _summary(session, "Stopped waiting.")
+                raise ApplyInterrupted(
+                    "interrupted while waiting for Twilio's decisions",
+                    hint="run `trusthub apply --wait` again to carry on",
+                )
+            planned = plan_to_apply(session, workspace, saved=None, refresh=True, targets=targets)
+            refused = refusal(planned.plan, force=force, skip_refused=skip_refused)
+            if refused is not None:
+                raise refused
+            if _runnable(planned.plan, skip_refused):
+                click.echo("Decisions came in; applying what they unlock:")
+                _run(planned, session, parallelism, session.settings.name, skip_refused)
+                interval = first
+            else:
+                interval = waiting.next_interval(interval, cap)
+
+
+def _pause(session: Session, stop: threading.Event, interval: float) -> bool:
+    """Wait `interval` seconds, or less when the state moves meanwhile (`trusthub events
+    serve` recorded a decision): then the plan is made again at once. True if stopped."""
+    serial = session.store.meta().serial
+    end = time.monotonic() + interval
+    while (left := end - time.monotonic()) > 0:
+        if stop.wait(min(left, waiting.STATE_CHECK)):
+            return True
+        if session.store.meta().serial != serial:
+            click.echo("The state moved (an event came in); planning again.")
+            return False
+    return False
+
+
+def _summary(session: Session, headline: str) -> None:
+    """What still waits, and on whom: Twilio's reviews, and the plan's waiting actions."""
+    click.echo(headline)
+    for u in waiting.under_review(session.store):
+        click.echo(f"  waits on {u.service}: {u.name} is {u.status}")
+    planned = make_plan(session.settings, session.store, load_valid(session.settings))
+    for action in planned.plan.actions:
+        if action.verb is Verb.WAITING:
+            click.echo(f"  waiting: {action.resource}: {action.reason}")
+        elif action.verb is Verb.REFUSED:
+            click.echo(f"  waits on you: {action.resource}: {action.reason}")
 
 
 NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "new": "trusthub.cli.new_cmd:new",
     "completion": "trusthub.cli.completion_cmd:completion",
     "sandbox": "trusthub.cli.sandbox_cmd:sandbox",
+    "events": "trusthub.cli.events_cmd:events",
 }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from trusthub.model import mapping
-from trusthub.model.requirements import covers
+from trusthub.model.requirements import product_numbers
 
 _IDENTITY: Final = {v: k for k, v in mapping.BUSINESS_IDENTITY.items()}
 _INDUSTRY: Final = {v: k for k, v in mapping.BUSINESS_INDUSTRY.items()}
@@ -381,7 +381,9 @@ def profile_document(
                     )
                 )
         spec = _product_spec(product, attrs, product, out)
-        default = sorted(n for n in d.get("phone_numbers", []) if covers(product, n))
+        # What apply would assign without a `numbers:` key (none for A2P, whose numbers go
+        # into the campaigns' Messaging Services): anything else is written out.
+        default = sorted(product_numbers({"phone_numbers": d.get("phone_numbers", [])}, product))
         if sorted(product_bundle.numbers) != default:
             spec["numbers"] = sorted(product_bundle.numbers)
         specs[product] = spec

@@ -18,6 +18,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
+from trusthub.sandbox import event_streams
 from trusthub.sandbox.protocol import (
     AUTHENTICATION,
     INTERNAL,
@@ -142,7 +143,10 @@ class SandboxApp:
         try:
             self._authenticate(request)
             handler, args = self._route(request)
-            return handler(self.sandbox, request, args)
+            try:
+                return handler(self.sandbox, request, args)
+            finally:
+                event_streams.flush(self.sandbox)  # what the request decided, after its commit
         except ApiError as e:
             return error_reply(e)
         except Exception as e:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from trusthub.sandbox import evaluation as ev
+from trusthub.sandbox import event_streams
 from trusthub.sandbox.store import Filter, Row, Store, Tx
 
 KIND: Final = "brand_registration"
@@ -156,6 +157,7 @@ def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
         )
     d.update(review_due=None, date_updated=now)
     tx.save(brand)
+    event_streams.emit(tx, event_streams.brand_event(brand, now))
 
 
 def settle(store: Store, clock: Callable[[], float]) -> None:

@@ -50,7 +50,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 # The opener ignores *_proxy variables (a loopback callback must not detour via a proxy)
 # and follows no redirect.
-_OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ class Callback:
     attempted: float | None
 
 
-def _routing(url: str, delivery: Delivery) -> tuple[State, str | None]:
+def routing(url: str, delivery: Delivery) -> tuple[State, str | None]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "failed", "not an http(s) URL"
@@ -89,7 +89,7 @@ def enqueue(
 ) -> int | None:
     """Record a callback; returns its id when it is to be delivered after the commit."""
     signature = RequestValidator(token).compute_signature(url, dict(params))
-    state, detail = _routing(url, delivery)
+    state, detail = routing(url, delivery)
     cur = tx.conn.execute(
         "INSERT INTO callbacks (bundle_sid, url, params, signature, state, detail, created) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -98,7 +98,7 @@ def enqueue(
     return int(cur.lastrowid or 0) if state == "pending" else None
 
 
-def _post(url: str, params: Mapping[str, str], signature: str) -> tuple[State, str]:
+def _post(url: str, params: Mapping[str, str], signature: str, token: str) -> tuple[State, str]:
     request = urllib.request.Request(
         url,
         data=urlencode(params).encode(),
@@ -106,11 +106,13 @@ def _post(url: str, params: Mapping[str, str], signature: str) -> tuple[State, s
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Twilio-Signature": signature,
+            # Twilio's webhooks carry one; the same on every attempt of one callback.
+            "I-Twilio-Idempotency-Token": token,
             "User-Agent": "TwilioProxy/1.1 (trusthub sandbox)",
         },
     )
     try:
-        with _OPENER.open(request, timeout=TIMEOUT) as response:
+        with OPENER.open(request, timeout=TIMEOUT) as response:
             return "delivered", f"HTTP {response.status}"
     except urllib.error.HTTPError as e:
         if 300 <= e.code < 400:
@@ -125,7 +127,8 @@ def deliver(store: Store, ids: Sequence[int]) -> None:
     if not ids:
         return
     for callback in _load(store, ids):
-        state, detail = _post(callback.url, callback.params, callback.signature)
+        token = f"{callback.bundle_sid}-{callback.id}-{int(callback.created * 1000)}"
+        state, detail = _post(callback.url, callback.params, callback.signature, token)
         with store.write() as tx:
             tx.conn.execute(
                 "UPDATE callbacks SET state = ?, detail = ?, attempted = ? WHERE id = ?",

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from trusthub.model.kinds import a2p_campaign as campaign
 from trusthub.sandbox import evaluation as ev
+from trusthub.sandbox import event_streams
 from trusthub.sandbox.brand_review import Finding
 from trusthub.sandbox.store import Row, Store, Tx
 
@@ -131,6 +132,7 @@ def settle(store: Store, clock: Callable[[], float]) -> None:
             else:
                 continue
             tx.save(row)
+            event_streams.emit(tx, event_streams.campaign_event(row, now))
 
 
 class ForceError(Exception):
@@ -153,4 +155,5 @@ def force(store: Store, sid: str, now: float, *, reason: str | None) -> Row:
                 found = [Finding(FORCED_CODE, reason)]
         decide(row, found, now)
         tx.save(row)
+        event_streams.emit(tx, event_streams.campaign_event(row, now))
     return row

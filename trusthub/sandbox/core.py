@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
-from trusthub.sandbox import brand_review, campaign_review, review
+from trusthub.sandbox import brand_review, campaign_review, event_streams, review
 from trusthub.sandbox import callbacks as cb
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.faults import FaultInjector, FaultSettings
@@ -141,6 +141,7 @@ class Sandbox:
     def settle(self) -> None:
         """Advance the reviews that are due (reads do this on their own)."""
         review.settle(self.reviewing)
+        event_streams.flush(self)
 
     def bundle(self, sid: str) -> BundleSummary:
         self.settle()
@@ -162,6 +163,12 @@ class Sandbox:
         return self._force(sid, reason.strip())
 
     def _force(self, sid: str, reason: str | None) -> BundleSummary:
+        try:
+            return self._decide_now(sid, reason)
+        finally:
+            event_streams.flush(self)
+
+    def _decide_now(self, sid: str, reason: str | None) -> BundleSummary:
         if is_sid(sid, "BN"):  # an A2P brand: TCR's decision, not Trust Hub's
             try:
                 row = brand_review.force(self.store, sid, self.clock(), reason=reason)
@@ -234,10 +241,28 @@ class Sandbox:
         """Every status callback so far, delivered or not, oldest first."""
         return cb.list_callbacks(self.store)
 
+    def add_event_sink(self, url: str) -> None:
+        """Subscribe `url` (an Event Streams webhook sink) to every event the sandbox sends:
+        brand and toll-free verification status events."""
+        event_streams.add_sink(self.store, url, self.clock())
+
+    def event_deliveries(self) -> list[event_streams.Delivery]:
+        """Every Event Streams event queued for a sink, delivered or not, oldest first."""
+        return event_streams.deliveries(self.store)
+
+    def deliver_events(self, *, newest_first: bool = False) -> None:
+        """Deliver the queued events now (those that failed too, as Twilio retries)."""
+        event_streams.flush(self, newest_first=newest_first)
+
+    def replay_events(self, *, newest_first: bool = True) -> None:
+        """Deliver every delivered event again, newest first: duplicates, out of order."""
+        event_streams.replay(self, newest_first=newest_first)
+
     def reset(self) -> None:
-        """Delete every object, review and callback; the account's credentials stay."""
+        """Delete every object, review, callback and queued event; the account's
+        credentials and the Event Streams sinks stay."""
         with self.store.write() as tx:
-            for table in ("resources", "reviews", "callbacks"):
+            for table in ("resources", "reviews", "callbacks", "event_deliveries"):
                 tx.conn.execute(f"DELETE FROM {table}")
 
     # -- clients -----------------------------------------------------------------------------

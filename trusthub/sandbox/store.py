@@ -60,6 +60,19 @@ CREATE TABLE IF NOT EXISTS callbacks (
     created REAL NOT NULL,
     attempted REAL
 );
+-- Event Streams (`event_streams`): the sinks, and each event queued for each sink.
+CREATE TABLE IF NOT EXISTS event_sinks (url TEXT PRIMARY KEY, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS event_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    sink TEXT NOT NULL,
+    event TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    detail TEXT,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_deliveries_by_state ON event_deliveries (state, id);
 """
 
 # One lock per database file and process: two Sandbox objects on one file share it.

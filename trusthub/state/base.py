@@ -57,10 +57,12 @@ class StateTransaction(Protocol):
         actor: str | None = None,
         detail: Mapping[str, Any] | None = None,
         plan_checksum: str | None = None,
+        since: str | None = None,
     ) -> AuditEvent:
         """Record a status, one of those the kind's lifecycle declares (and its rejection
         reasons), and append the audit event with from/to. `status_since` moves only when
-        the status does; `evaluation` and `valid_until` are kept unless given."""
+        the status does, to `since` when given (the time Twilio says it changed, from an
+        event) or else now; `evaluation` and `valid_until` are kept unless given."""
         ...
 
     def set_evaluation(
@@ -107,6 +109,33 @@ class StateTransaction(Protocol):
 
     def forget(self, kind: str, name: str, role: str) -> None:
         """The object for `role` is gone (deleted, or its intent abandoned)."""
+        ...
+
+    def resource_by_sid(self, sid: str, roles: Sequence[str]) -> tuple[str, str] | None:
+        """(kind, name) of the resource whose created object for one of `roles` is `sid`."""
+        ...
+
+    def event_seen(self, event_id: str) -> bool:
+        """Whether an event with this id was recorded (`record_event`) before, about a
+        resource (an event about an unknown SID may be delivered again and then apply)."""
+        ...
+
+    def latest_event_time(self, name: str) -> str | None:
+        """The time of the newest event recorded as applied to `name`."""
+        ...
+
+    def record_event(
+        self,
+        event_id: str,
+        *,
+        source: str,
+        event_type: str,
+        event_time: str,
+        sid: str | None,
+        name: str | None,
+        outcome: str,
+    ) -> None:
+        """Remember an event by its id, in the transaction that records what it says."""
         ...
 
     def append_audit(

@@ -204,6 +204,30 @@ SQLITE: Final[tuple[Migration, ...]] = (
             "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint TEXT",
         ),
     ),
+    Migration(
+        4,
+        "events received from Twilio (status callbacks, Event Streams), by their id",
+        (
+            # One row per event the receiver recorded, written in the transaction that
+            # records its status, so an acknowledged event is durable and a duplicate (the
+            # same id again: Twilio delivers at least once) is never applied twice.
+            # `name` is NULL for an event about an object the state does not know.
+            # `event_time` orders events about one resource (deliveries arrive in any order).
+            """CREATE TABLE received_events (
+                workspace   TEXT NOT NULL REFERENCES workspaces (workspace),
+                event_id    TEXT NOT NULL,
+                source      TEXT NOT NULL,
+                event_type  TEXT NOT NULL,
+                event_time  TEXT NOT NULL,
+                sid         TEXT,
+                name        TEXT,
+                outcome     TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                PRIMARY KEY (workspace, event_id)
+            )""",
+            "CREATE INDEX received_events_by_name ON received_events (workspace, name)",
+        ),
+    ),
 )
 
 POSTGRES: Final[tuple[Migration, ...]] = (
@@ -314,6 +338,25 @@ POSTGRES: Final[tuple[Migration, ...]] = (
             "ALTER TABLE workspaces ADD COLUMN bound_target text",
             "ALTER TABLE workspaces ADD COLUMN bound_account_shown text",
             "ALTER TABLE workspaces ADD COLUMN bound_account_fingerprint text",
+        ),
+    ),
+    Migration(
+        4,
+        "events received from Twilio (status callbacks, Event Streams), by their id",
+        (
+            """CREATE TABLE received_events (
+                workspace   text NOT NULL REFERENCES workspaces (workspace),
+                event_id    text NOT NULL,
+                source      text NOT NULL,
+                event_type  text NOT NULL,
+                event_time  text NOT NULL,
+                sid         text,
+                name        text,
+                outcome     text NOT NULL,
+                received_at text NOT NULL,
+                PRIMARY KEY (workspace, event_id)
+            )""",
+            "CREATE INDEX received_events_by_name ON received_events (workspace, name)",
         ),
     ),
 )

@@ -127,6 +127,7 @@ class SqlTransaction:
         actor: str | None = None,
         detail: Mapping[str, Any] | None = None,
         plan_checksum: str | None = None,
+        since: str | None = None,
     ) -> AuditEvent:
         kind = check_resource(kind, name)
         check_status(kind, status)
@@ -141,7 +142,7 @@ class SqlTransaction:
         )
         new_valid = old_valid if valid_until is KEEP else valid_until
         now = utc_now()
-        since = old_since if status == old_status and old_since else now
+        since = old_since if status == old_status and old_since else (since or now)
         if (
             status != old_status
             or new_valid != old_valid
@@ -309,6 +310,56 @@ class SqlTransaction:
             (DELETED, utc_now(), self._ws, name, role),
         )
         self.changed = True
+
+    # -- events received from Twilio ------------------------------------------------------
+
+    def resource_by_sid(self, sid: str, roles: Sequence[str]) -> tuple[str, str] | None:
+        """(kind, name) of the resource whose object for one of `roles` is `sid`."""
+        marks = ",".join("?" * len(roles))
+        row = self._x(
+            "SELECT kind, name FROM remote_objects WHERE workspace = ? AND sid = ? "
+            f"AND state = ? AND role IN ({marks}) ORDER BY name LIMIT 1",
+            (self._ws, sid, CREATED, *roles),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def event_seen(self, event_id: str) -> bool:
+        row = self._x(
+            "SELECT 1 FROM received_events WHERE workspace = ? AND event_id = ? "
+            "AND outcome <> 'unknown'",
+            (self._ws, event_id),
+        ).fetchone()
+        return row is not None
+
+    def latest_event_time(self, name: str) -> str | None:
+        """The time of the newest event recorded as applied to `name`."""
+        row = self._x(
+            "SELECT MAX(event_time) FROM received_events "
+            "WHERE workspace = ? AND name = ? AND outcome = 'applied'",
+            (self._ws, name),
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def record_event(
+        self,
+        event_id: str,
+        *,
+        source: str,
+        event_type: str,
+        event_time: str,
+        sid: str | None,
+        name: str | None,
+        outcome: str,
+    ) -> None:
+        """Remember an event by its id (the caller checked `event_seen` in this transaction)."""
+        self._x(
+            "INSERT INTO received_events (workspace, event_id, source, event_type, "
+            "event_time, sid, name, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            # An event about an unknown SID may come again once the SID is recorded.
+            "ON CONFLICT (workspace, event_id) DO UPDATE SET name = excluded.name, "
+            "outcome = excluded.outcome, received_at = excluded.received_at",
+            (self._ws, event_id, source, event_type, event_time, sid, name, outcome, utc_now()),
+        )
 
     # -- audit ---------------------------------------------------------------------------
 

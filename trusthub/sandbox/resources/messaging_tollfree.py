@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from trusthub.model.kinds import tollfree_verification as tfv
+from trusthub.sandbox import event_streams
 from trusthub.sandbox.protocol import (
     BAD_PARAMETER,
     ApiError,
@@ -207,9 +208,11 @@ def _advance(sb: Sandbox, tx: Tx, row: Row, now: float) -> None:
     if elapsed >= sb.review_delay:
         _decide(row, now, defects(d))
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     elif d["status"] == tfv.PENDING_REVIEW and elapsed >= sb.review_delay / 2:
         d.update(status=tfv.IN_REVIEW, date_updated=now)
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
 
 
 def settle(sb: Sandbox) -> None:
@@ -238,6 +241,7 @@ def force(sb: Sandbox, sid: str, *, reason: str | None) -> Row:
                 reasons = [{"code": tfv.OPT_OUT_MISSING, "reason": reason}]
         _decide(row, now, reasons)
         tx.save(row)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     return row
 
 
@@ -337,6 +341,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
             "date_updated": now,
         }
         row = tx.insert(KIND, new_sid("HH"), None, data)
+        event_streams.emit(tx, event_streams.tollfree_event(row, now))
     return Reply(201, render(sb, req, row))
 
 
