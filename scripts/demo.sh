@@ -23,3 +23,10 @@ for _ in 1 2 3 4 5 6; do
   case "$out" in *"Nothing to apply"*) [ -z "$waiting" ] && break ;; esac
 done
 echo; echo "== trusthub status (brands and campaigns in TRUST PRODUCTS)"; $th status
+}
+run_workspace
+# The A2P example workspace (examples/a2p): a sole proprietor (starter profile, OTP), a
+# low-volume standard brand and a public company (Authentication+), on the same ISV.
+th=".venv/bin/trusthub -C examples/a2p"
+echo; echo "==== the A2P example workspace (examples/a2p)"
+run_workspace

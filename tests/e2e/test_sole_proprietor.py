@@ -31,7 +31,7 @@ from trusthub.sandbox.transport import client_for
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
-P = "okafor-photography"
+P = "brightframe-photo"
 BRAND = f"{P}/a2p-brand"
 PRODUCT = f"{P}/a2p_messaging"
 CAMPAIGN = f"{P}/a2p-campaign-bookings"
@@ -52,7 +52,9 @@ class World:
     def __init__(self, tmp_path: Path) -> None:
         (tmp_path / "profiles").mkdir()
         for name in ("acme-isv", P):
-            shutil.copy(REPO / "profiles" / f"{name}.yaml", tmp_path / "profiles")
+            shutil.copy(
+                REPO / "examples" / "a2p" / "profiles" / f"{name}.yaml", tmp_path / "profiles"
+            )
         base = default_settings(tmp_path)
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
         self.target = open_target(self.settings)
@@ -147,13 +149,16 @@ def test_the_starter_profile_sole_proprietor_product_brand_otp_campaign_and_one_
     planned = world.plan()
     reason = _action(planned, CAMPAIGN, Verb.WAITING)
     assert f"{BRAND} waits for its OTP confirmation (identity UNVERIFIED)" in reason
-    assert "within 24 hours" in reason and f"trusthub sandbox otp confirm {BRAND}" in reason
+    assert "within 24 hours" in reason
+    assert f"trusthub sandbox otp confirm {BRAND}" in reason
     line = next(e for e in planned.plan.eligibility if e.profile == P)
-    assert line.state is Eligibility.PENDING and "OTP confirmation" in line.detail
+    assert line.state is Eligibility.PENDING
+    assert "OTP confirmation" in line.detail
     assert world.status(P) == "in-review"
     row = next(r for r in profile_statuses(world.settings, refresh=False) if r["profile"] == P)
     shown = row["trust_products"][0]["brand"]
-    assert shown["identity_step"] == "OTP" and shown["identity_awaited"] is True
+    assert shown["identity_step"] == "OTP"
+    assert shown["identity_awaited"] is True
     assert shown["identity_deadline"] is not None
 
     # The owner replies YES: the identity is verified, the starter profile approved.

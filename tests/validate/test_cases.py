@@ -43,6 +43,6 @@ def test_example_workspace_validates_clean(tmp_path: Path) -> None:
     result = run_cli(workspace)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "9 profiles checked, no problems\n",
+        "6 profiles checked, no problems\n",
         "",
     )

@@ -23,7 +23,7 @@ def test_examples_load_by_name_with_display_paths_and_data(tmp_path: Path) -> No
     loaded = load_workspace(default_settings(workspace))
     assert loaded.problems == []
     assert not loaded.has_errors
-    assert loaded.files_checked == 9
+    assert loaded.files_checked == 6
     doc = loaded.profiles["brightsmile-dental"]
     assert doc.path == "profiles/brightsmile-dental.yaml"
     assert doc.data == yaml.safe_load((REPO / "profiles" / "brightsmile-dental.yaml").read_text())

@@ -237,7 +237,7 @@ def otp_confirm(app: AppContext, name_or_sid: str) -> None:
     if not is_sid(sid, "BN"):
         raise ConfigError(
             f"{name_or_sid!r} is not an A2P brand",
-            hint="name the brand, e.g. jordan-tutoring/a2p-brand, or pass its BN... SID",
+            hint="name the brand, e.g. brightframe-photo/a2p-brand, or pass its BN... SID",
         )
     with _open(app) as sb:
         click.echo(_describe(sb.confirm_identity(sid)))

@@ -29,6 +29,8 @@ PRODUCT_ORDER: Final = ("a2p_messaging", "shaken_stir", "cnam", "voice_integrity
 BUSINESS_INFORMATION: Final = "customer_profile_business_information"
 INDIVIDUAL_INFORMATION: Final = "individual_customer_profile_information"
 STARTER_INFORMATION: Final = "starter_customer_profile_information"
+SOLE_PROPRIETOR_INFORMATION: Final = "sole_proprietor_information"
+POLICY_SOLE_PROPRIETOR: Final = "RN670d5d2e282a6130ae063b234b6019c8"  # sole_proprietor
 REPRESENTATIVE_PREFIX: Final = "authorized_representative_"
 ADDRESS_DOCUMENT: Final = "customer_profile_address"
 
@@ -242,6 +244,18 @@ def _customer_name(document: Mapping[str, Any]) -> str:
     return str(document.get("business", {}).get("legal_name", ""))
 
 
+def _sole_proprietor_spec(attrs: Mapping[str, Any], out: ImportedProfile) -> dict[str, Any]:
+    """A starter profile's A2P section, from its `sole_proprietor_information` end user (the
+    brand name belongs to the brand, a kind not imported yet)."""
+    path: tuple[str | int, ...] = ("trust_products", "a2p_messaging")
+    _extra(attrs, frozenset({"brand_name", "mobile_phone_number", "vertical"}), path,
+           "sole_proprietor_information end user", out)  # fmt: skip
+    spec: dict[str, Any] = {"mobile_phone": attrs.get("mobile_phone_number")}
+    if attrs.get("vertical"):
+        spec["vertical"] = attrs["vertical"]
+    return spec
+
+
 def _product_spec(
     product: str, attrs: Mapping[str, Any], index: str, out: ImportedProfile
 ) -> dict[str, Any]:
@@ -357,6 +371,8 @@ def profile_document(
     specs: dict[str, dict[str, Any]] = {}
     for product_bundle in products:
         product = product_of_policy(product_bundle.policy_sid)
+        if product_bundle.policy_sid == POLICY_SOLE_PROPRIETOR:
+            product = "a2p_messaging"  # a starter profile's A2P trust product
         if product is None or product in specs:
             out.unmapped.append(
                 Unmapped(
@@ -367,7 +383,10 @@ def profile_document(
                 )
             )
             continue
-        end_user_type = mapping.TRUST_PRODUCT_END_USER_TYPE[product]
+        sole = product_bundle.policy_sid == POLICY_SOLE_PROPRIETOR
+        end_user_type = (
+            SOLE_PROPRIETOR_INFORMATION if sole else mapping.TRUST_PRODUCT_END_USER_TYPE[product]
+        )
         attrs = {}
         for t, a in product_bundle.end_users:
             if t == end_user_type:
@@ -380,7 +399,11 @@ def profile_document(
                         f"end user of type {t!r} has no place in the format",
                     )
                 )
-        spec = _product_spec(product, attrs, product, out)
+        spec = (
+            _sole_proprietor_spec(attrs, out)
+            if sole
+            else _product_spec(product, attrs, product, out)
+        )
         # What apply would assign without a `numbers:` key (none for A2P, whose numbers go
         # into the campaigns' Messaging Services): anything else is written out.
         default = sorted(product_numbers({"phone_numbers": d.get("phone_numbers", [])}, product))
