@@ -187,7 +187,8 @@ def test_refusal_names_the_way_out() -> None:
     (refused,) = plan.refused
     assert refused.reason == (
         "acme-isv is twilio-approved: Trust Hub does not allow edits (error 70002). "
-        "Revert business.website, or create a new profile. If Trust Hub's values are the "
+        "Revert business.website, or stop managing it: remove its file and run "
+        "`trusthub state rm acme-isv` (Trust Hub keeps it). If Trust Hub's values are the "
         "ones to keep (a change made outside trusthub), `trusthub import --update acme-isv` "
         "writes them into the file."
     )

@@ -147,11 +147,6 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
         return faulty(target, fetch_bundle=fetch_bundle)
 
     with open_store(settings.state, settings.name) as store:
-        gone = RemoteNotFound(status=404, code=20404, detail="The requested resource")
-        result = refresh_state(store, fetching(gone), actor="test")
-        assert result.read == 2  # the two Messaging Services, which are not bundles
-        assert "acme-isv" in result.missing
-
         cases = [
             (
                 AuthenticationFailed(status=401, code=20003, detail="Authentication Error"),
@@ -175,6 +170,15 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
             assert failed.value.message.startswith("cannot refresh ")
             assert failed.value.message.endswith(f": {message}")
             assert failed.value.hint == hint
+
+        # Last: a bundle gone from Trust Hub is forgotten (a "gone" entry), so the plan
+        # shows it as a create instead of failing on its dead SID.
+        gone = RemoteNotFound(status=404, code=20404, detail="The requested resource")
+        result = refresh_state(store, fetching(gone), actor="test")
+        assert result.read == 2  # the two Messaging Services, which are not bundles
+        assert "acme-isv" in result.missing
+        assert store.resource("profile", "acme-isv") is None
+        assert store.audit("acme-isv")[-1].action == "gone"
 
 
 def test_shaken_stir_is_submitted_without_an_evaluation(settings: Settings) -> None:

@@ -14,8 +14,9 @@ fails with a list of every difference:
 * the state agrees with the sandbox: every SID it records exists, every object in the
   sandbox is recorded, no create intent is left open, and each recorded status is the
   sandbox's;
-* the audit log has every transition: one create event per resource, a status chain
-  without gaps ending at the current status, and a submit event for each submission.
+* the audit log has every transition: one create event per resource (or one adopt event,
+  for a resource a state that lost it found on Trust Hub), a status chain without gaps
+  ending at the current status, and a submit event for each submission.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class _Checker:
         self.store = store
         self.sb = sandbox
         self.audit_submits = audit_submits
+        self.audit_chain = True
         self.problems: list[str] = []
         self.key = fingerprint_key(store.meta().lineage)
         self.expected: Counter[str] = Counter()  # sandbox kind -> objects expected
@@ -326,28 +328,36 @@ class _Checker:
         for name in sorted(created):
             mine = by_name.get(name, [])
             # A resource deleted and created again starts a new life: check the last one.
+            # Also forgotten: gone from Trust Hub, or `state rm`.
             deletions = [
-                i for i, e in enumerate(mine) if e.action == "delete" and e.to_status is None
+                i
+                for i, e in enumerate(mine)
+                if e.action in ("delete", "gone", "rm") and e.to_status is None
             ]
             if deletions:
                 mine = mine[deletions[-1] + 1 :]
-            creates = [e for e in mine if e.action == "create"]
-            if [(e.from_status, e.to_status) for e in creates] != [(None, lc.DRAFT)]:
-                self.fail(
-                    f"{name}: create events {[(e.from_status, e.to_status) for e in creates]}"
-                )
+            if not self.audit_chain:  # a restore rewound the statuses, not the audit log
+                adopts = [i for i, e in enumerate(mine) if e.action == "adopt"]
+                mine = mine[adopts[-1] :] if adopts else mine
+            # A life starts with one create (at draft) or, when a state that lost it found
+            # it on Trust Hub, one adopt (at the status it had there).
+            creates = [e for e in mine if e.action in ("create", "adopt")]
+            starts = [(e.action, e.from_status, e.to_status) for e in creates]
+            adopted = len(starts) == 1 and starts[0][:2] == ("adopt", None)
+            if starts != [("create", None, lc.DRAFT)] and not adopted:
+                self.fail(f"{name}: create events {starts}")
             status: str | None = None
             for e in mine:
                 if e.to_status is None or e.to_status == e.from_status:
                     continue
-                if e.from_status != status:
+                if e.from_status != status and self.audit_chain:
                     self.fail(
                         f"{name}: audit event {e.id} ({e.action}) goes {e.from_status} -> "
                         f"{e.to_status}, but the status before was {status}"
                     )
                 status = e.to_status
             self.same(f"{name} last audited status", status, self.statuses.get(name))
-            if self.statuses.get(name) in SUBMITTED:
+            if self.statuses.get(name) in SUBMITTED and not (adopted and starts[0][2] in SUBMITTED):
                 submits = [e for e in mine if _is_submission(e, strict=self.audit_submits)]
                 if not submits:
                     self.fail(f"{name} was submitted, but no submit event is in the audit log")
@@ -366,14 +376,19 @@ def _is_submission(event: AuditEvent, *, strict: bool) -> bool:
     )
 
 
-def check_world(settings: Settings, *, audit_submits: bool = True) -> World:
+def check_world(
+    settings: Settings, *, audit_submits: bool = True, audit_chain: bool = True
+) -> World:
     """Compare the sandbox with the workspace and the state; fail listing every difference.
     `audit_submits=False` accepts a submission recorded by a refresh (a run killed after
-    Trust Hub took the submission and before the state recorded it)."""
+    Trust Hub took the submission and before the state recorded it). `audit_chain=False`
+    after a restore of an older backup: the restore rewinds statuses and keeps the audit log
+    whole, so a life is checked from its last adopt."""
     desired = desired_of(settings)
     sandbox = read_sandbox(settings.sandbox.database)
     with open_store(settings.state, settings.name) as store:
         checker = _Checker(settings, store, sandbox, audit_submits)
+        checker.audit_chain = audit_chain
         created: set[str] = set()
         for d in desired.values():
             if d.kind == PROFILE:

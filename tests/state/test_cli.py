@@ -34,6 +34,8 @@ def workspace(
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     root = tmp_path / "compliance"
     (root / "profiles").mkdir(parents=True)
+    # Named: a shared database refuses a workspace named only by its directory.
+    (root / "trusthub.yaml").write_text("name: compliance\n", encoding="utf-8")
     if backend == "sqlite":
         return Workspace(root, str(root / ".trusthub" / "state.db"), {})
     url = new_location()
@@ -207,3 +209,33 @@ def test_a_corrupted_state_is_an_error_not_a_traceback(
     assert restored.exit_code == 0, restored.output
     assert ".corrupt-" in restored.stdout
     assert workspace.run("state", "show").exit_code == 0
+
+
+def test_restores_in_the_same_second_keep_every_copy(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the copy a restore keeps was named after the second it was made in, so a
+    third restore in the same second overwrote the second's. Each keeps its own."""
+    from trusthub.state import transfer
+
+    monkeypatch.setattr(transfer, "_stamp", lambda: "20261201T000000Z")  # one second, frozen
+    _record(workspace)
+    backup = tmp_path / "backup.file"
+    assert workspace.run("state", "backup", str(backup)).exit_code == 0
+    contents = []
+    for name in ("initech", "umbrella", "hooli"):
+        with open_store(workspace.location, workspace.root.name) as store:
+            add_profile(store, name)
+        out = workspace.run("state", "restore", str(backup))
+        assert out.exit_code == 0, out.output
+        kept = sorted((workspace.root / ".trusthub" / "backups").iterdir())
+        contents.append(kept)
+    kept = contents[-1]
+    assert len(kept) == 3, kept
+    assert len({p.name for p in kept}) == 3
+    for path, name in zip(
+        sorted(kept, key=lambda p: p.stat().st_mtime_ns),
+        ("initech", "umbrella", "hooli"),
+        strict=True,
+    ):
+        assert name.encode() in path.read_bytes(), (path, name)

@@ -11,7 +11,7 @@ from trusthub.app.loading import LoadedWorkspace
 from trusthub.app.planning import Planned, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.saved_plans import SavedPlan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, note_gone
 from trusthub.app.target import Target
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
@@ -139,7 +139,8 @@ def plan_to_apply(
         targets = saved.targets(targets)
     target = session.target()
     if saved is None and refresh:
-        refresh_state(session.store, target, actor=session.actor)
+        result = refresh_state(session.store, target, actor=session.actor)
+        note_gone(session, result)
     names = saved.resubmit if saved is not None else tuple(resubmit)
     planned = make_plan(session.settings, session.store, workspace, resubmit=names, targets=targets)
     if saved is not None:
@@ -160,6 +161,7 @@ def apply_plan(
     pacer: Pacer | None = None,
     skip_refused: bool = False,
     stop: threading.Event | None = None,
+    reconcile: bool = False,
 ) -> Outcome:
     """Run the plan's actions. With `skip_refused`, the actions `held_back` holds back (the
     refused ones, the rest of their profiles, what depends on them) are not run: never sent
@@ -174,6 +176,7 @@ def apply_plan(
         provision_numbers=target.provision_numbers,
         progress=progress,
         pacer=pacer or Pacer(),
+        reconcile=reconcile,
     )
     held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
     actions = [a for a in planned.plan.actions if a.verb.changes_remote and a.id not in held]

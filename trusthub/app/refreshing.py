@@ -26,6 +26,7 @@ class RefreshResult:
     changed: list[tuple[str, str | None, str]] = field(default_factory=list)  # name, from, to
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
     drifted: list[Drift] = field(default_factory=list)  # changed outside trusthub
+    gone: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, name, role, SID
 
 
 def _failed(name: str, error: ProviderError) -> ProviderError:
@@ -54,6 +55,7 @@ def refresh_state(
             observed = APPLIERS[kind.name].observe(target.api, sids)
         except RemoteNotFound:
             result.missing.append(resource.name)
+            result.gone.append((resource.kind, resource.name, kind.root_role, sid))
             progress(f"{resource.name}: {kind.root_role} {sid} no longer exists on Trust Hub")
             continue
         except ProviderError as e:  # refused, unauthenticated, the network after the retries
@@ -87,6 +89,7 @@ def refresh_state(
             if observed.status != resource.status:
                 result.changed.append((resource.name, resource.status, observed.status))
                 progress(f"{resource.name}: {resource.status} -> {observed.status}")
+    forget_gone(store, result.gone, actor=actor)
     # Whole resources, not only statuses: what was changed outside trusthub (drift).
     key = fingerprint_key(snapshot.lineage)
     present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
@@ -99,3 +102,16 @@ def refresh_state(
         progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
     result.drifted = check.drifted
     return result
+
+
+def forget_gone(store: StateStore, gone: list[tuple[str, str, str, str]], *, actor: str) -> None:
+    """A resource whose object is gone from Trust Hub (deleted in the Console, a sandbox
+    reset) is forgotten, with a "gone" audit entry, so the plan shows it as a create, said
+    out loud, instead of failing on its dead SID at every apply. Its other objects that are
+    left (end users, documents) are adopted by the next apply, which reconciles
+    (`trusthub.app.continuity`)."""
+    if not gone:
+        return
+    with store.transaction() as tx:
+        for kind, name, role, sid in gone:
+            tx.delete_resource(kind, name, action="gone", actor=actor, detail={role: sid})

@@ -6,8 +6,10 @@ from types import TracebackType
 from typing import Self
 
 from trusthub.app.binding import check_binding
+from trusthub.app.continuity import keep_reconciling
 from trusthub.app.refreshing import RefreshResult, refresh_state
 from trusthub.app.target import Target, open_target
+from trusthub.common.locations import is_database
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
 from trusthub.state import open_store
@@ -15,9 +17,25 @@ from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
 
 
+def workspace_identity(settings: Settings) -> str:
+    """The workspace's name in its state. A SQLite file holds one workspace, so the
+    directory's name does. A shared database tells workspaces apart by name alone: one
+    guessed from the directory would make two checkouts called alike (`compliance/`) share
+    records, and one plan deletions of the other's profiles, so it must be given."""
+    if is_database(settings.state) and not settings.named:
+        raise ConfigError(
+            "a shared PostgreSQL state needs the workspace's name, and this workspace has "
+            f"none: it would be taken from the directory name {settings.root.name!r}, which "
+            "another workspace may have too, and the two would share records",
+            hint="add `name: <a name unique in that database>` to trusthub.yaml (for an "
+            f"existing state, the name it holds: `{settings.root.name}` if it was made here)",
+        )
+    return settings.name
+
+
 def open_workspace_store(settings: Settings) -> StateStore:
     """The state store of the workspace (its share of a shared database)."""
-    return open_store(settings.state, settings.name)
+    return open_store(settings.state, workspace_identity(settings))
 
 
 class Session:
@@ -27,6 +45,7 @@ class Session:
         self._target: Target | None = None
         self._target_error: ConfigError | None = None
         self.actor = current_actor()
+        self.last_refresh: RefreshResult | None = None  # what this command's refresh found
 
     def __enter__(self) -> Self:
         return self
@@ -76,4 +95,23 @@ class Session:
         if target is None:
             return None
         with self.store.lock(current_holder("refresh"), timeout=lock_timeout):
-            return refresh_state(self.store, target, actor=self.actor)
+            result = refresh_state(self.store, target, actor=self.actor)
+            note_gone(self, result)
+            return result
+
+
+def gone_warnings(result: RefreshResult) -> list[str]:
+    return [
+        f"warning: {name}: its {role} {sid} is gone from Trust Hub (deleted in the Console, "
+        "or a sandbox reset); the state forgot it and the plan creates it again. To let it "
+        "go instead, remove it from its file"
+        for _kind, name, role, sid in result.gone
+    ]
+
+
+def note_gone(session: Session, result: RefreshResult) -> None:
+    """What is left of a gone resource on Trust Hub is adopted by the next apply."""
+    session.last_refresh = result
+    if result.gone:
+        names = ", ".join(name for _kind, name, _role, _sid in result.gone)
+        keep_reconciling(session.settings, session.store, f"gone from Trust Hub: {names}")

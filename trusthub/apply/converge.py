@@ -6,6 +6,11 @@ Creates follow one protocol: record the intent, create the object under a friend
 unique to (workspace, resource, role), confirm its SID. An intent left open by a crash or an
 ambiguous failure is resolved by adopting the object with that name; extra copies found then
 are deleted.
+
+When the state may have lost what it knew (`Context.reconcile`), every create first looks
+for the object trusthub would have made: by its unique friendly name, and for a bundle (which
+carries the profile's own name once made) by name and policy, owned when one of the
+resource's tagged objects is assigned to it. What is found is adopted, never made twice.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from trusthub.apply.kinds import APPLIERS, KindApplier
 from trusthub.apply.pacing import Pacer
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
+from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
+from trusthub.model.kinds import KINDS
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
 from trusthub.provider.api import BundleFamily, Remote, TrustHubProvider
@@ -37,6 +44,9 @@ class Context:
     provision_numbers: bool  # the sandbox "buys" numbers it does not have yet
     progress: Callable[[Action, str], None] = lambda action, message: None
     pacer: Pacer = field(default_factory=Pacer)  # one per apply, shared by its threads
+    # The state may not know everything trusthub made (it was lost, rewound or restored
+    # from an older backup: `trusthub.app.continuity`): look on Trust Hub before each create.
+    reconcile: bool = False
 
 
 T = TypeVar("T")
@@ -69,6 +79,7 @@ class Converger:
         self.action = action
         self.kind = action.kind
         self.name = action.resource
+        self.adopted: set[str] = set()  # roles found on Trust Hub while reconciling
 
     def say(self, message: str) -> None:
         self.ctx.progress(self.action, message)
@@ -102,6 +113,11 @@ class Converger:
             adopted = self._adopt(role, find, delete)
             if adopted is not None:
                 return adopted, True
+        elif self.ctx.reconcile:
+            adopted = self._adopt(role, find, delete, why="found on Trust Hub", extras=False)
+            if adopted is not None:
+                self.adopted.add(role)
+                return adopted, True
         self.rec.intent(self.kind, self.name, role, {"action": str(self.action.id)})
         for _attempt in range(3):
             try:
@@ -117,17 +133,29 @@ class Converger:
         raise ApplyError(f"{self.name}: could not create {role}: Trust Hub kept failing")
 
     def _adopt(
-        self, role: str, find: Callable[[], Sequence[Remote]], delete: Callable[[str], None]
+        self,
+        role: str,
+        find: Callable[[], Sequence[Remote]],
+        delete: Callable[[str], None],
+        *,
+        why: str = "left by an interrupted run",
+        extras: bool = True,
     ) -> str | None:
+        """Record the oldest object `find` returns. Further copies are deleted when they
+        belong to the create this run left open (`extras`); copies found while reconciling
+        may be older runs' work in use elsewhere, so they are reported and left."""
         found = sorted(find(), key=lambda r: (r.date_created is None, r.date_created, r.sid))
         if not found:
             return None
         keep, *extra = found
         self.rec.confirm(self.kind, self.name, role, keep.sid)
-        self.say(f"adopted {role} {keep.sid} left by an interrupted run")
+        self.say(f"adopted {role} {keep.sid} {why}")
         for duplicate in extra:
-            _ignore_missing(lambda d=duplicate.sid: delete(d))  # type: ignore[misc]
-            self.say(f"deleted duplicate {role} {duplicate.sid}")
+            if extras:
+                _ignore_missing(lambda d=duplicate.sid: delete(d))  # type: ignore[misc]
+                self.say(f"deleted duplicate {role} {duplicate.sid}")
+            else:
+                self.say(f"also found {role} {duplicate.sid}: left as it is")
         return keep.sid
 
     # -- building blocks -----------------------------------------------------------------
@@ -174,12 +202,36 @@ class Converger:
         return sid
 
     def ensure_bundle(
-        self, family: BundleFamily, spec: objects.BundleSpec, *, policy_sid: str, update: bool
+        self,
+        family: BundleFamily,
+        spec: objects.BundleSpec,
+        *,
+        policy_sid: str,
+        update: bool,
+        owned_by: Sequence[str] = (),
     ) -> str:
         """The bundle, renamed from its pending name once recorded; with `update`, its
         friendly name, email and status callback written again (a removed callback is
-        cleared)."""
+        cleared). `owned_by`: SIDs of this resource's own objects; while reconciling, a
+        bundle under the spec's name and policy with one of them assigned is this one's."""
         pending = pending_bundle_name(self.ctx.workspace, self.name)
+
+        def find() -> list[Remote]:
+            found = [
+                Remote(b.sid, b.friendly_name, family, b.date_created)
+                for b in self.api.find_bundles(family, friendly_name=pending, policy_sid=policy_sid)
+            ]
+            if self.ctx.reconcile and owned_by and spec.friendly_name != pending:
+                mine = set(owned_by)
+                found += [
+                    Remote(b.sid, b.friendly_name, family, b.date_created)
+                    for b in self.api.find_bundles(
+                        family, friendly_name=spec.friendly_name, policy_sid=policy_sid
+                    )
+                    if mine & self.api.entity_assignments(family, b.sid).keys()
+                ]
+            return found
+
         sid, new = self.ensure(
             objects.BUNDLE,
             create=lambda: (
@@ -191,14 +243,23 @@ class Converger:
                     status_callback=spec.status_callback,
                 ).sid
             ),
-            find=lambda: [
-                Remote(b.sid, b.friendly_name, family, b.date_created)
-                for b in self.api.find_bundles(family, friendly_name=pending, policy_sid=policy_sid)
-            ],
+            find=find,
             delete=lambda s: self.api.delete_bundle(family, s),
         )
-        bundle = self.api.fetch_bundle(family, sid) if not new else None
+        adopted = objects.BUNDLE in self.adopted
+        bundle = self.api.fetch_bundle(family, sid) if (not new or adopted) else None
+        if (
+            adopted
+            and bundle is not None
+            and bundle.friendly_name != pending
+            and not lc.BUNDLE.can_edit(bundle.status)
+        ):
+            return sid  # found submitted or approved: Trust Hub takes no edits (70002)
         if new or update or (bundle is not None and bundle.friendly_name == pending):
+            if owned_by and (new or (bundle is not None and bundle.friendly_name == pending)):
+                # Its own objects are assigned before it takes its final name: a bundle
+                # under that name always shows whose it is, should the state be lost.
+                self.ensure_assigned(family, sid, owned_by)
             self.api.update_bundle(
                 family,
                 sid,
@@ -258,6 +319,9 @@ class Converger:
         """Create or update the resource's objects, then record what the target holds."""
         applier.converge(self, desired, update=update)
         observed = applier.observe(self.api, self.rec.sids(self.kind, self.name))
+        # Found whole on Trust Hub while reconciling: its history here starts with "adopt",
+        # at the status it has there, not with a create it did not have.
+        found = KINDS[self.kind].root_role in self.adopted and self.action.verb is Verb.CREATE
         self.rec.applied(
             self.kind,
             self.name,
@@ -265,7 +329,7 @@ class Converger:
             spec_hash=desired.spec_hash(self.ctx.key),
             status=observed.status if observed else None,
             policy_sid=observed.policy_sid if observed else "",
-            action=self.action.verb.value,
+            action="adopt" if found else self.action.verb.value,
         )
 
 

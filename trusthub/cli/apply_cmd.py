@@ -10,13 +10,14 @@ from pathlib import Path
 
 import click
 
-from trusthub.app import waiting
+from trusthub.app import continuity, waiting
 from trusthub.app.applying import apply_plan, plan_to_apply
+from trusthub.app.continuity import reconcile_reason
 from trusthub.app.loading import LoadedWorkspace, skipped_profile_files
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
 from trusthub.cli.options import is_terminal, lock_timeout, no_refresh, resubmit, targets
@@ -74,6 +75,12 @@ from trusthub.state.actor import current_holder
     show_default=True,
     help="The longest wait between two refreshes (with --wait).",
 )
+@click.option(
+    "--reconcile",
+    is_flag=True,
+    help="Look on Trust Hub before each create and adopt what trusthub made there (done "
+    "on its own when the state is found lost, rewound or restored from an older backup).",
+)
 @no_refresh
 @lock_timeout
 @click.pass_obj
@@ -90,6 +97,7 @@ def apply(
     wait_timeout: float,
     poll_interval: float,
     poll_max: float,
+    reconcile: bool,
     no_refresh: bool,
     lock_timeout: float,
 ) -> None:
@@ -114,6 +122,12 @@ def apply(
             click.echo(
                 f"note: took over a stale lock held by {lock.took_over.describe()}", err=True
             )
+        # Before the refresh, which moves the serial on and could hide a rewound state.
+        reason = reconcile_reason(settings, session.store)
+        if reason is None and reconcile:
+            reason = "asked for with --reconcile"
+        elif reason is not None:
+            click.echo(continuity.warning(reason), err=True)
         planned = plan_to_apply(
             session,
             workspace,
@@ -122,6 +136,11 @@ def apply(
             resubmit=resubmit,
             targets=targets,
         )
+        if session.last_refresh is not None:
+            for warning in gone_warnings(session.last_refresh):
+                click.echo(warning, err=True)
+            if reason is None and session.last_refresh.gone:  # what is left of them: adopted
+                reason = reconcile_reason(settings, session.store)
         plan = planned.plan
         if saved is None:
             text = render_plan(
@@ -144,6 +163,9 @@ def apply(
             click.echo(f"- not applied {h.action.id}: {why}", err=True)
         nothing = not _runnable(plan, skip_refused)
         if nothing:
+            if reason is not None and not plan.has_changes:
+                # The state knows all there is: nothing to look for on Trust Hub.
+                continuity.end_apply(settings, session.store, ok=True, created=False)
             click.echo("Nothing to apply.")
             if not wait:
                 if (error := held_back_error(plan) if skip_refused else None) is not None:
@@ -162,7 +184,9 @@ def apply(
                         hint="review the plan and rerun with --auto-approve",
                     )
                 click.confirm("Apply this plan?", abort=True)
-            _run(planned, session, parallelism or settings.parallelism, settings.name, skip_refused)
+            _run_marked(
+                planned, session, parallelism or settings.parallelism, skip_refused, reason=reason
+            )
         if wait:
             _wait(
                 session, workspace, parallelism or settings.parallelism,
@@ -222,7 +246,7 @@ def _wait(
                 raise refused
             if _runnable(planned.plan, skip_refused):
                 click.echo("Decisions came in; applying what they unlock:")
-                _run(planned, session, parallelism, session.settings.name, skip_refused)
+                _run_marked(planned, session, parallelism, skip_refused, reason=None)
                 interval = first
             else:
                 interval = waiting.next_interval(interval, cap)
@@ -258,8 +282,43 @@ def _summary(session: Session, headline: str) -> None:
 NOT_STARTED_SHOWN = 20  # the rest are counted: the next plan lists them all
 
 
+def _run_marked(
+    planned: Planned,
+    session: Session,
+    parallelism: int,
+    skip_refused: bool,
+    *,
+    reason: str | None,
+) -> None:
+    """`_run` between the workspace's apply markers (`trusthub.app.continuity`): an apply
+    that never finishes makes the next one reconcile with Trust Hub; `reason` says why this
+    one reconciles (None: it trusts the state)."""
+    settings = session.settings
+    continuity.begin_apply(settings, session.store, reason)
+    creates = any(a.verb is Verb.CREATE for a in planned.plan.actions)
+    try:
+        _run(
+            planned,
+            session,
+            parallelism,
+            settings.name,
+            skip_refused,
+            reconcile=reason is not None,
+        )
+    except ApplyError:  # it finished, with actions that failed: none of its commits lost
+        continuity.end_apply(settings, session.store, ok=False, created=creates)
+        raise
+    continuity.end_apply(settings, session.store, ok=True, created=creates)
+
+
 def _run(
-    planned: Planned, session: Session, parallelism: int, workspace: str, skip_refused: bool
+    planned: Planned,
+    session: Session,
+    parallelism: int,
+    workspace: str,
+    skip_refused: bool,
+    *,
+    reconcile: bool,
 ) -> None:
     """Run the actions: a progress bar on a terminal, one log line per step otherwise."""
     started = time.monotonic()
@@ -301,6 +360,7 @@ def _run(
                 on_done=on_done,
                 stop=stop,
                 skip_refused=skip_refused,
+                reconcile=reconcile,
             )
     elapsed = time.monotonic() - started
     for action_id, why in sorted(outcome.skipped.items()):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
+from trusthub.app.private_dirs import secure_state_dir
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 
@@ -18,5 +21,8 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings(self.workspace_dir)
+            settings = load_settings(self.workspace_dir)
+            for note in secure_state_dir(settings):  # before anything is read or written
+                click.echo(note, err=True)
+            self._settings = settings
         return self._settings

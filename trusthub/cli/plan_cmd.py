@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
+from trusthub.app import continuity
 from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import (
     is_terminal,
@@ -73,7 +74,13 @@ def plan(
         click.echo(str(problem), err=True)
     not_read = "--no-refresh" if no_refresh else ""
     with Session(settings) as session:
+        reason = continuity.reconcile_reason(settings, session.store)
+        lock = session.store.lock_info()
+        if reason is not None and (lock is None or lock.stale):  # not an apply under way
+            click.echo(continuity.warning(reason), err=True)
         refreshed = None if no_refresh else session.refresh(lock_timeout=lock_timeout)
+        for warning in gone_warnings(refreshed) if refreshed is not None else ():
+            click.echo(warning, err=True)
         if not no_refresh and refreshed is None:
             not_read = session.unreachable_reason or "the target cannot be reached"
             click.echo(f"note: planning from the recorded state ({not_read})", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from trusthub.app.session import Session
+from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import lock_timeout
 from trusthub.errors import ConfigError
@@ -24,8 +24,8 @@ def refresh(app: AppContext, lock_timeout: float) -> None:
             raise ConfigError(f"cannot refresh: {session.unreachable_reason}")
     for name, before, after in result.changed:
         click.echo(f"{name}: {before or '(none)'} -> {after}")
-    for name in result.missing:
-        click.echo(f"{name}: its bundle is gone from Trust Hub", err=True)
+    for warning in gone_warnings(result):
+        click.echo(warning, err=True)
     for drift in result.drifted:
         fields = [*drift.paths, *(["phone numbers"] if drift.numbers else [])]
         click.echo(

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from trusthub.app.binding import describe, rebind
-from trusthub.app.session import Session, open_workspace_store
+from trusthub.app.continuity import keep_reconciling
+from trusthub.app.forgetting import forget_profile
+from trusthub.app.loading import load_workspace
+from trusthub.app.session import Session, open_workspace_store, workspace_identity
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
+from trusthub.common.locations import is_database
 from trusthub.errors import StateError
+from trusthub.model.kinds import desired_resources
 from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore
 from trusthub.state.actor import current_holder
@@ -27,7 +33,7 @@ NOT_CREATED = "not-created"
 @click.group()
 def state() -> None:
     """Look at the recorded state and look after it: show, backup, restore, unlock,
-    migrate, rebind."""
+    migrate, rebind, rm."""
 
 
 def _lock_data(info: LockInfo | None) -> dict[str, Any] | None:
@@ -151,7 +157,7 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
     settings = app.settings
     done = restore_state(
         settings.state,
-        settings.name,
+        workspace_identity(settings),
         file,
         holder=current_holder("state restore"),
         force=force,
@@ -160,6 +166,20 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
     click.echo(f"restored {file}: lineage {done.meta.lineage}, serial {done.meta.serial}")
     if done.previous is not None:
         click.echo(f"the state it replaced is kept in {done.previous}")
+    if done.older and done.replaced is not None:
+        reason = (
+            f"the state was restored from {file}, taken at serial {done.backup_serial}, older "
+            f"than the state it replaced (serial {done.replaced.serial})"
+        )
+        with open_workspace_store(settings) as store:
+            keep_reconciling(settings, store, reason)
+        click.echo(
+            f"warning: backup {file} (serial {done.backup_serial}) is older than the state it "
+            f"replaced (serial {done.replaced.serial}, same lineage): what was made on Trust Hub "
+            "since is not in it. The next apply looks on Trust Hub before creating anything "
+            "and adopts what trusthub made there, instead of creating it again",
+            err=True,
+        )
 
 
 @state.command()
@@ -174,11 +194,10 @@ def restore(app: AppContext, file: Path, force: bool) -> None:
 @click.pass_obj
 def migrate(app: AppContext, target: str) -> None:
     """Copy this workspace's state and history to another backend and verify the copy."""
-    location = target if "://" in target else str(Path(target).resolve())
+    location = target if is_database(target) else str(Path(target).resolve())
+    name = workspace_identity(replace(app.settings, state=location))  # named, for a database
     with open_workspace_store(app.settings) as source:
-        done = migrate_state(
-            source, location, app.settings.name, holder=current_holder("state migrate")
-        )
+        done = migrate_state(source, location, name, holder=current_holder("state migrate"))
     click.echo(
         f"copied lineage {done.target.lineage} serial {done.target.serial}: "
         f"{done.resources} resources, {done.audit_events} audit events "
@@ -210,3 +229,31 @@ def rebind_cmd(app: AppContext, lock_timeout: float) -> None:
     click.echo(f"the state now belongs to {describe(done.new)}")
     if done.forgotten:
         click.echo("the next `trusthub plan` shows what will be made on it")
+
+
+@state.command(name="rm")
+@click.argument("name")
+@click.option("--lock-timeout", type=float, default=0.0, show_default=True, metavar="SECONDS")
+@click.pass_obj
+def rm_cmd(app: AppContext, name: str, lock_timeout: float) -> None:
+    """Stop managing the profile NAME and its trust products, brands and verifications:
+    their records leave the state (each with an audit entry naming the SIDs left), and
+    nothing on Trust Hub is deleted or changed. Remove the profile's file first."""
+    settings = app.settings
+    workspace = load_workspace(settings)
+    desired = desired_resources(
+        (n, doc.data, doc.path) for n, doc in sorted(workspace.profiles.items())
+    )
+    files = {n: doc.path for n, doc in workspace.profiles.items()}
+    with (
+        Session(settings) as session,
+        session.store.lock(current_holder("state rm"), timeout=lock_timeout),
+    ):
+        done = forget_profile(session.store, name, desired, files=files, actor=session.actor)
+    for member in done.names:
+        left = ", ".join(f"{role} {sid}" for role, sid in sorted(done.left[member].items()))
+        click.echo(f"forgot {member}" + (f" (left on Trust Hub: {left})" if left else ""))
+    click.echo(
+        f"{name} is no longer managed by this workspace; nothing on Trust Hub was deleted. "
+        f"`trusthub history {name}` keeps its record."
+    )

@@ -64,6 +64,9 @@ class Settings:
     fees: FeeSettings = field(default_factory=FeeSettings)
     parallelism: int = 10
     settings_file: Path | None = None  # absolute path of trusthub.yaml when present
+    # `name:` is in trusthub.yaml: the workspace is named, not called after its directory
+    # (a shared database refuses a guessed name: `trusthub.app.session`).
+    named: bool = False
 
     @property
     def state_dir(self) -> Path:

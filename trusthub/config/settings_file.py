@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from trusthub.common.locations import conninfo_has_password, is_conninfo, is_database, is_url
 from trusthub.config.settings import (
     SETTINGS_FILE,
     FeeSettings,
@@ -37,7 +38,7 @@ def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str
         return [], {}
     problems = schema_problems(document, WORKSPACE_SCHEMA)
     state = document.data.get("state")
-    if not problems and isinstance(state, str) and "://" in state and _has_password(state):
+    if not problems and isinstance(state, str) and _has_password(state):
         problems.append(
             Problem(
                 document.locate(["state"]),
@@ -50,9 +51,13 @@ def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str
     return problems, None if problems else document.data
 
 
-def _has_password(url: str) -> bool:
+def _has_password(location: str) -> bool:
+    if is_conninfo(location):
+        return conninfo_has_password(location)
+    if not is_url(location):
+        return False
     try:
-        return urlsplit(url).password is not None
+        return urlsplit(location).password is not None
     except ValueError:
         return False
 
@@ -80,11 +85,12 @@ def apply_settings(data: dict[str, Any], defaults: Settings) -> Settings:
     changes: dict[str, Any] = {}
     if "name" in data:
         changes["name"] = data["name"]
+        changes["named"] = True
     if "profiles" in data:
         changes["profiles_dir"] = _under(root, data["profiles"])
     if "state" in data:
         state: str = data["state"]
-        changes["state"] = state if "://" in state else str(_under(root, state))
+        changes["state"] = state if is_database(state) else str(_under(root, state))
     if "target" in data:
         changes["target"] = data["target"]
     if "parallelism" in data:
@@ -148,6 +154,6 @@ def load_settings(root: Path, *, environ: dict[str, str] | None = None) -> Setti
 
 
 def _state_location(root: Path, value: str) -> str:
-    if "://" in value:
+    if is_database(value):  # a URL or a libpq connection string: never a file name
         return value
     return str((root / value).resolve())

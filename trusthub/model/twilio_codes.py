@@ -100,7 +100,8 @@ _TABLE: Final = (
     TwilioCode(
         EDIT_LOCKED,
         "the object cannot be changed: a bundle it belongs to is under review or approved",
-        "revert the change, or create a new profile or trust product",
+        "revert the change, or stop managing it (`trusthub state rm NAME`; Trust Hub keeps "
+        "it) and create a new one",
     ),
     TwilioCode(
         BUSINESS_NAME_WEBSITE,

@@ -433,7 +433,8 @@ class _Planner:
                 changes=tuple(immutable),
                 reason=(
                     f"{name}: {fields} cannot change once the bundle exists. Revert it, or "
-                    f"give the profile a new name (a new profile) and remove this one"
+                    f"give the profile a new name (a new profile) and remove this one (or, "
+                    f"where Trust Hub keeps it, `trusthub state rm {name}`)"
                 ),
             )
             return None
@@ -457,7 +458,8 @@ class _Planner:
                 changes=changes,
                 reason=(
                     f"{name} {kind.lifecycle.describe_lock(status)}. Revert {fields}, or "
-                    "create a new profile. If Trust Hub's values are the ones to keep (a "
+                    f"stop managing it: remove its file and run `trusthub state rm {name}` "
+                    "(Trust Hub keeps it). If Trust Hub's values are the ones to keep (a "
                     "change made outside trusthub), `trusthub import --update "
                     f"{d.profile}` writes them into the file."
                 ),
@@ -521,7 +523,10 @@ class _Planner:
             self._act(
                 name,
                 Verb.REFUSED,
-                reason=f"{name} is {status}: {why}. Put its file back to keep managing it.",
+                reason=(
+                    f"{name} is {status}: {why}. Put its file back to keep managing it, or "
+                    f"stop managing it with `trusthub state rm {name}` (Trust Hub keeps it)."
+                ),
             )
             return
         blockers = planner.delete_blockers(name, self)

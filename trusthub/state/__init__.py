@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from trusthub.common.locations import is_conninfo
 from trusthub.errors import StateError
 from trusthub.state.base import StateStore, StateTransaction
 from trusthub.state.model import (
@@ -40,14 +41,15 @@ _PG_SCHEMES = ("postgresql", "postgres")
 
 
 def open_store(location: str, workspace: str) -> StateStore:
-    """A file path opens (or creates) a SQLite state; a postgresql:// or postgres:// URL
-    opens the workspace's state in that database (created on first use)."""
+    """A file path opens (or creates) a SQLite state; a postgresql:// or postgres:// URL,
+    or a libpq `host=... dbname=...` connection string, opens the workspace's state in that
+    database (created on first use)."""
     scheme, sep, _ = location.partition("://")
-    if not sep:
+    if not sep and not is_conninfo(location):
         from trusthub.state.sqlite import SqliteStore
 
         return SqliteStore.open(Path(location), workspace)
-    if scheme.lower() in _PG_SCHEMES:
+    if not sep or scheme.lower() in _PG_SCHEMES:  # a URL, or a libpq `key=value` string
         if importlib.util.find_spec("psycopg") is None:  # an optional dependency
             raise StateError(
                 "a PostgreSQL state needs psycopg", hint="pip install 'trusthub[postgresql]'"

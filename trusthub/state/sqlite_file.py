@@ -4,6 +4,7 @@ overwritten."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import uuid
@@ -41,8 +42,51 @@ class OpenedFile:
     schema_version: int
 
 
+# Free bytes under which a failed write is taken for a full disk: SQLite says SQLITE_FULL
+# for ENOSPC on some paths and a plain SQLITE_IOERR_WRITE on others (and for EFBIG or
+# EDQUOT), so the file system is asked how much room is left.
+_LOW_SPACE: Final = 1 << 20
+
+
+class DiskFullError(StateError):
+    """No room left on the disk that holds the state; nothing half-written was kept."""
+
+    def __init__(self, path: Path, label: str, free: int | None) -> None:
+        where = path.parent
+        room = f" ({free} bytes free)" if free is not None else ""
+        super().__init__(
+            f"no space left on the disk that holds the state {label}: {where}{room}. "
+            "The write that failed was rolled back: the state is as it was before it, and "
+            "this is not a Trust Hub problem",
+            hint=f"free some space on that disk (`df -h {where}`), then run the command "
+            "again: it goes on from what was recorded",
+        )
+        self.path = path
+
+
+def free_bytes(directory: Path) -> int | None:
+    try:
+        st = os.statvfs(directory)
+    except OSError:
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def disk_full(path: Path) -> bool:
+    free = free_bytes(path.parent)
+    return free is not None and free < _LOW_SPACE
+
+
+def translate_os_error(e: OSError, path: Path, label: str) -> StateError:
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or disk_full(path):
+        return DiskFullError(path, label, free_bytes(path.parent))
+    return StateError(f"cannot write state {label}: {e.strerror or e}")
+
+
 def translate_error(e: sqlite3.DatabaseError, path: Path, label: str) -> StateError:
     name = e.sqlite_errorname or ""
+    if name.startswith("SQLITE_FULL") or (name.startswith("SQLITE_IOERR") and disk_full(path)):
+        return DiskFullError(path, label, free_bytes(path.parent))
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR_SHORT_READ")):
         return CorruptStateError(path, label, str(e))
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -140,15 +184,21 @@ def migrate(conn: sqlite3.Connection, label: str, *, fresh: bool = False) -> int
     return steps[-1].version if steps else current
 
 
-def _create(path: Path, workspace: str) -> None:
-    """Build the new state beside `path`, then link it into place: a crash leaves no
-    half-made state file (an empty one would later read as corrupt)."""
-    make_private_dir(path.parent)
+def _create(path: Path, workspace: str, label: str) -> None:
+    """Build the new state beside `path`, check it, then link it into place: a crash or a
+    full disk leaves no half-made state file (an empty or short one would later read as
+    corrupt, forever, with a hint to restore a backup that cannot exist)."""
     tmp = temp_sibling(path, "new")
     try:
+        make_private_dir(path.parent)
         with private_umask():
-            conn = connect(tmp)
+            conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            # A rollback journal, not WAL, while it is built: every commit is then in the
+            # file itself, and one the disk has no room for fails here, loudly (a WAL's
+            # checkpoint at close fails silently and leaves the file short).
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
             migrate(conn, str(tmp), fresh=True)
             conn.execute(
                 "INSERT INTO workspaces (workspace, lineage, serial, audit_seq, created_at) "
@@ -156,19 +206,51 @@ def _create(path: Path, workspace: str) -> None:
                 (workspace, str(uuid.uuid4()), utc_now()),
             )
         finally:
-            conn.close()  # checkpoints the WAL into the file
+            conn.close()
+        _check_new(tmp, label)
         os.chmod(tmp, 0o600)
         try:
             os.link(tmp, path)  # fails if another process made it first: theirs wins
         except FileExistsError:
             pass
-        except OSError:  # no hard links on this file system
-            if not path.exists():
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            if not path.exists():  # no hard links on this file system
                 os.rename(tmp, path)
         fsync_dir(path.parent)
+    except sqlite3.DatabaseError as e:
+        raise translate_error(e, path, label) from None
+    except OSError as e:
+        raise translate_os_error(e, path, label) from None
+    except StateError:
+        if disk_full(path):
+            raise DiskFullError(path, label, free_bytes(path.parent)) from None
+        raise
     finally:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+
+def _check_new(tmp: Path, label: str) -> None:
+    """The new file reads back whole before it is given the state's name."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        check_header(tmp, label)
+    except CorruptStateError as e:
+        raise StateError(f"the new state {label} did not read back whole ({e.message})") from None
+    conn = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        rows = conn.execute("SELECT count(*) FROM workspaces").fetchone()[0]
+    finally:
+        conn.close()
+    if not ok or rows != 1:
+        raise StateError(f"the new state {label} did not read back whole; it was not kept")
 
 
 def open_file(path: Path, workspace: str, *, label: str, create: bool) -> OpenedFile:
@@ -177,7 +259,7 @@ def open_file(path: Path, workspace: str, *, label: str, create: bool) -> Opened
     if not path.exists():
         if not create:
             raise StateError(f"state file {label} does not exist")
-        _create(path, workspace)
+        _create(path, workspace, label)
     check_header(path, label)
     try:
         with private_umask():  # covers the -wal and -shm files SQLite makes

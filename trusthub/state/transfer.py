@@ -3,6 +3,7 @@ damaged SQLite file, and copying a workspace to another backend with verificatio
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,27 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def unique_name(directory: Path, stem: str, suffix: str) -> Path:
+    """`<stem>-<UTC time>[-n]<suffix>` in `directory`, a name no file there has: two
+    restores in the same second keep two copies (the time alone would repeat). A name is
+    claimed by creating it (O_EXCL), so two processes never pick the same one."""
+    stamp = _stamp()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for n in range(1000):
+        candidate = directory / f"{stem}-{stamp}{f'-{n}' if n else ''}{suffix}"
+        if any(Path(f"{candidate}{s}").exists() for s in ("-wal", "-shm")):
+            continue
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        return candidate
+    raise StateError(f"cannot find a free name for {stem}-{stamp}{suffix} in {directory}")
+
+
 def set_aside(path: Path) -> Path:
     """Rename a damaged state file (and its -wal/-shm) out of the way; never delete it."""
-    aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    aside = unique_name(path.parent, f"{path.name}.corrupt", "")
     for suffix in ("-wal", "-shm", ""):
         part = Path(f"{path}{suffix}")
         if part.exists():
@@ -35,6 +54,18 @@ def set_aside(path: Path) -> Path:
 class Restored:
     meta: Meta  # the state after the restore
     previous: Path | None  # where the state it replaced was kept, if anywhere
+    replaced: Meta | None = None  # the state it replaced, when it could be read
+    backup_serial: int = 0  # the serial the backup was taken at
+
+    @property
+    def older(self) -> bool:
+        """The backup is older than the state it replaced (same lineage, lower serial):
+        what was made on Trust Hub since it was taken is not in it."""
+        return (
+            self.replaced is not None
+            and self.replaced.lineage == self.meta.lineage
+            and self.backup_serial < self.replaced.serial
+        )
 
 
 def restore_state(
@@ -56,15 +87,21 @@ def restore_state(
         read_backup(backup, read_sqlite_backup)  # refuse a bad backup before moving anything
         previous = set_aside(e.path)
         store = open_store(location, workspace)
+    backup_serial = int(read_backup(backup, read_sqlite_backup)["serial"])
     with store, store.lock(holder):
+        replaced = store.meta()
         keep = None
         if keep_dir is not None and previous is None:
             suffix = ".db" if store.backend == "sqlite" else ".json"
-            keep = keep_dir / f"before-restore-{_stamp()}{suffix}"
-        meta = store.restore(backup, force=force, keep_previous=keep)
+            keep = unique_name(keep_dir, "before-restore", suffix)
+        try:
+            meta = store.restore(backup, force=force, keep_previous=keep)
+        finally:
+            if keep is not None and keep.exists() and keep.stat().st_size == 0:
+                keep.unlink()  # claimed, but the restore stopped before keeping anything
     if keep is not None and keep.exists():
         previous = keep
-    return Restored(meta, previous)
+    return Restored(meta, previous, replaced, backup_serial)
 
 
 @dataclass(frozen=True, slots=True)

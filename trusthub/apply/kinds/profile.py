@@ -31,6 +31,7 @@ class ProfileApplier(BundleApplier):
         self._drop_stale_end_users(c, {s.role for s in objects.profile_end_users(attrs)})
         address = objects.profile_address(attrs)
         assign.append(c.ensure_document(c.ensure_address(address, update=address.changed(touched))))
+        owned = list(assign)  # objects under this profile's own tagged names
         if d.primary:
             primary = c.rec.sids(PROFILE, d.primary).get(objects.BUNDLE)
             if primary is None:
@@ -42,6 +43,7 @@ class ProfileApplier(BundleApplier):
             spec_b,
             policy_sid=mapping.profile_policy_sid(attrs["role"], attrs["type"]),
             update=spec_b.changed(touched),
+            owned_by=owned,
         )
         c.ensure_assigned(self.family, bundle, assign)
         c.ensure_numbers(self.family, bundle, d.numbers)

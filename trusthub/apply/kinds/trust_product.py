@@ -40,6 +40,9 @@ class TrustProductApplier(BundleApplier):
             bundle_spec,
             policy_sid=str(d.attributes["policy"]),
             update=bundle_spec.changed(touched),  # the profile's keys: see product_bundle
+            # Its end user carries a tagged name; without one, a product of this policy and
+            # name assigned to this profile's bundle is this one.
+            owned_by=assign,
         )
         c.ensure_assigned(self.family, bundle, assign)
         c.ensure_numbers(self.family, bundle, d.numbers)
