@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 th=.venv/bin/trusthub
+run_workspace() {
 echo "== trusthub validate"; $th validate
 echo; echo "== trusthub plan"; $th plan || [ $? -eq 4 ]
 echo; echo "== trusthub apply --auto-approve"; $th apply --auto-approve

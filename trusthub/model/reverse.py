@@ -245,14 +245,16 @@ def _customer_name(document: Mapping[str, Any]) -> str:
 
 
 def _sole_proprietor_spec(attrs: Mapping[str, Any], out: ImportedProfile) -> dict[str, Any]:
-    """A starter profile's A2P section, from its `sole_proprietor_information` end user (the
-    brand name belongs to the brand, a kind not imported yet)."""
+    """A starter profile's A2P section, from its `sole_proprietor_information` end user."""
     path: tuple[str | int, ...] = ("trust_products", "a2p_messaging")
     _extra(attrs, frozenset({"brand_name", "mobile_phone_number", "vertical"}), path,
            "sole_proprietor_information end user", out)  # fmt: skip
     spec: dict[str, Any] = {"mobile_phone": attrs.get("mobile_phone_number")}
     if attrs.get("vertical"):
         spec["vertical"] = attrs["vertical"]
+    # The brand name lives on this end user; a starter profile's brand is always a
+    # sole-proprietor one (rule a2p-sole-proprietor), so it is written with it.
+    spec["brand"] = {"type": "sole_proprietor", "name": attrs.get("brand_name")}
     return spec
 
 
