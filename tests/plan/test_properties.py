@@ -113,7 +113,13 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             ), action
         if action.verb is Verb.CREATE:
             assert status is None or replaced, action
-        if action.verb is Verb.CREATE and action.kind != PROFILE:
+        # The sole-proprietor chain waits for no approval (its trust product follows the
+        # starter profile's submission, reference C); every other kind waits for it.
+        starter = any(
+            p.name == action.profile and p.type == "individual" and p.role == "secondary"
+            for p in plan.profiles
+        )
+        if action.verb is Verb.CREATE and action.kind != PROFILE and not starter:
             assert recorded.records[action.profile].status == lc.APPROVED, action
         for dep in action.depends_on:
             assert any(a.id == dep for a in plan.actions), (action, dep)
