@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Quick start: install, play the Twilio Console (which alone makes primary profiles) in the
 # embedded sandbox, then validate, plan and apply the example workspace (profiles/) against
-# it. Nothing leaves this machine.
+# it, then the A2P example workspace (examples/a2p). Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 th=.venv/bin/trusthub
+run_workspace() {  # $1: the workspace directory
 echo "== trusthub sandbox console create-primary (what a real account starts with)"
-for f in profiles/*.yaml; do
+for f in "$1"/profiles/*.yaml; do
   if grep -q '^role: primary' "$f"; then $th sandbox console create-primary "$f"; fi
 done
 echo; echo "== trusthub validate"; $th validate
@@ -16,10 +17,22 @@ echo; echo "== trusthub apply --auto-approve"; $th apply --auto-approve
 echo; echo "== trusthub status"; $th status
 # The sandbox's reviews decide at the next read (sandbox.review_delay 0): each apply takes
 # the next step Twilio allows (secondaries, trust products, the A2P brand once they are
-# submitted, its campaigns once it is APPROVED) until nothing is left to do.
-for _ in 1 2 3 4 5; do
+# submitted, its campaigns once it is APPROVED and its identity confirmed) until nothing is
+# left to do.
+# An approved sole-proprietor brand waits for its owner's OTP (a public company's, for its
+# Authentication+ email): the sandbox plays the owner with `sandbox otp confirm`.
+for _ in 1 2 3 4 5 6; do
   out=$($th apply --auto-approve)
   echo; echo "== trusthub apply --auto-approve: ${out##*$'\n'}"
-  case "$out" in *"Nothing to apply"*) break ;; esac
+  waiting=$(printf '%s\n' "$out" | grep -o '[a-z0-9-]*/a2p-brand waits for its [A-Za-z+]* confirmation' | cut -d' ' -f1 | sort -u || true)
+  for brand in $waiting; do echo "== trusthub sandbox otp confirm $brand"; $th sandbox otp confirm "$brand"; done
+  case "$out" in *"Nothing to apply"*) [ -z "$waiting" ] && break ;; esac
 done
 echo; echo "== trusthub status (brands and campaigns in TRUST PRODUCTS)"; $th status
+}
+run_workspace .
+# The A2P example workspace (examples/a2p): a sole proprietor (starter profile, OTP), a
+# low-volume standard brand and a public company (Authentication+), on the same ISV.
+th=".venv/bin/trusthub -C examples/a2p"
+echo; echo "==== the A2P example workspace (examples/a2p)"
+run_workspace examples/a2p

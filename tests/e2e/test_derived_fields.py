@@ -22,6 +22,7 @@ from trusthub.app.target import open_target
 from trusthub.apply import objects
 from trusthub.config.settings import Settings, default_settings
 from trusthub.model import lifecycle as lc
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.kinds import desired_resources
 from trusthub.state import open_store
 
@@ -164,7 +165,10 @@ def test_each_trust_product_end_user_lists_every_product_key_it_reads() -> None:
     schema = json.loads((REPO / "trusthub/schemas/profile.schema.json").read_text("utf-8"))
     products = schema["properties"]["trust_products"]["properties"]
     # Not end-user attributes (the brand and the campaigns are kinds of their own).
-    not_read = {"numbers", "brand", "campaigns", "brand_contact_email"}
+    not_read = {"numbers", "brand", "campaigns"}
+    # A sole proprietor's keys: read by the sole-proprietor trust product's end user.
+    not_read |= {"mobile_phone", "vertical"}
+    assert {"mobile_phone", "vertical"} <= set(sole.PRODUCT_END_USER_SOURCES)
     for product, sources in objects.PRODUCT_END_USER_SOURCES.items():
         keys = set(products[product]["properties"]) - not_read
         assert set(sources) == keys, product

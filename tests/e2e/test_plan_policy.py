@@ -120,3 +120,11 @@ def test_on_twilio_a_primary_is_adopted_never_created_or_submitted(
         assert (primary, "adopt") in verbs
         assert (primary, "create") not in verbs
         assert (primary, "submit") not in verbs
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_show_sensitive_with_a_shareable_format_is_a_usage_error(run: Run, fmt: str) -> None:
+    """Not silently ignored: the user asked for something the format will not do."""
+    refused = run("plan", "--show-sensitive", "--format", fmt, code=2)
+    assert "--show-sensitive shows personal data in the text format only" in refused.stderr
+    assert refused.stdout == ""

@@ -55,7 +55,7 @@ def observed(
             reverse.ObservedBundle(
                 sid="BU" + "2" * 32,
                 status="twilio-approved",
-                policy_sid=mapping.TRUST_PRODUCT_POLICY[product],
+                policy_sid=str(resource.attributes["policy"]),  # the sole-proprietor one too
                 friendly_name=pbundle.friendly_name,
                 email=pbundle.email,
                 status_callback=pbundle.status_callback,

@@ -131,9 +131,15 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             ), action
         if action.verb is Verb.CREATE:
             assert status is None or replaced, action
-        if action.verb is Verb.CREATE and action.kind != PROFILE:
-            # Its profile is approved, or is a Console primary adopted in this plan (apply
-            # checks the adopted status before it creates anything on it).
+        # The sole-proprietor chain waits for no approval (its trust product follows the
+        # starter profile's submission, reference C); every other kind waits for it: its
+        # profile is approved, or is a Console primary adopted in this plan (apply checks
+        # the adopted status before it creates anything on it).
+        starter = any(
+            p.name == action.profile and p.type == "individual" and p.role == "secondary"
+            for p in plan.profiles
+        )
+        if action.verb is Verb.CREATE and action.kind != PROFILE and not starter:
             owner = recorded.records.get(action.profile)
             adopting = ActionId(action.profile, Verb.ADOPT) in {a.id for a in plan.actions}
             assert adopting or (owner is not None and owner.status == lc.APPROVED), action

@@ -64,6 +64,11 @@ def applicable_paths(type_: str, role: str) -> set[str]:
 
     excluded = ["individual"] if type_ == "business" else ["business", "authorized_representatives"]
     excluded += ["sid"] if role == "secondary" else ["primary"]
+    # A sole proprietor's (a starter profile's) A2P keys: not a business's.
+    excluded += [
+        "trust_products.a2p_messaging.mobile_phone",
+        "trust_products.a2p_messaging.vertical",
+    ]
     if type_ == "individual":
         # Every trust product needs a business profile (toll-free verification, which an
         # individual may have, is not one: toll_free_verifications).

@@ -15,7 +15,7 @@ applied: without `--skip-refused` a plan with one applies nothing; with it, appl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from trusthub.config.settings import Settings
 from trusthub.errors import PlanError
@@ -27,6 +27,15 @@ from trusthub.plan.partial import held_back
 def utc_now() -> str:
     """Now, as the plan's clock reads it (ISO 8601, UTC, whole seconds)."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_after(since: str, seconds: float) -> str | None:
+    """The ISO 8601 UTC time `seconds` after `since` (None if `since` does not parse)."""
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        return None
+    return (start + timedelta(seconds=seconds)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plan_options(

@@ -102,6 +102,32 @@ def campaigns(
     return rows
 
 
+def identity(
+    profile: str,
+    desired: Mapping[str, DesiredResource],
+    b: RecordedResource | None,
+    detail: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The brand's identity step (a sole proprietor's OTP, a public company's
+    Authentication+), whether it is still awaited, and by when (its window from the
+    approval, as the state recorded it)."""
+    d = desired.get(brand.brand_name(profile))
+    product = desired.get(f"{profile}/{brand.PRODUCT}")
+    step = brand.identity_step(
+        d.attributes.get("brand_type") if d is not None else None,
+        product.attributes.get("company_type") if product is not None else None,
+    )
+    awaited = (
+        b is not None
+        and b.status == brand.APPROVED
+        and brand.identity_pending(step, detail.get("identity_status"))
+    )
+    deadline = None
+    if awaited and step is not None and b is not None and b.status_since:
+        deadline = policy.iso_after(b.status_since, brand.IDENTITY_WINDOW_SECONDS[step])
+    return {"identity_step": step, "identity_awaited": awaited, "identity_deadline": deadline}
+
+
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
     """One row per profile (the `profiles` of `status --format json`). With `refresh`, Trust
     Hub is read first when it can be reached.
@@ -147,6 +173,7 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                     "identity_status": detail.get("identity_status"),
                     "errors": list(b.rejection_reasons) if b is not None else [],
                     "resubmissions": detail.get("resubmissions", 0),
+                    **identity(p.name, planned.desired, b, detail),
                 }
                 row["campaigns"] = campaigns(p.name, planned.desired, recorded)
             products.append(row)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from trusthub.model import mapping
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 
 ADDRESS = "address"
@@ -89,6 +90,15 @@ def product_bundle(profile_attributes: Mapping[str, Any], product: str) -> Bundl
 
 
 def profile_end_users(attributes: Mapping[str, Any]) -> list[EndUserSpec]:
+    if sole.is_starter(attributes):
+        return [
+            EndUserSpec(
+                f"end_user:{sole.STARTER_END_USER}",
+                sole.STARTER_END_USER,
+                sole.starter_information(attributes["individual"]),
+                ("individual",),
+            )
+        ]
     if attributes["type"] == "individual":
         return [
             EndUserSpec(
@@ -121,6 +131,13 @@ def profile_end_users(attributes: Mapping[str, Any]) -> list[EndUserSpec]:
 
 def product_end_user(resource: DesiredResource) -> EndUserSpec | None:
     product = resource.product or ""
+    if resource.attributes.get("policy") == sole.POLICY_TRUST_PRODUCT:
+        return EndUserSpec(
+            f"end_user:{sole.PRODUCT_END_USER}",
+            sole.PRODUCT_END_USER,
+            sole.product_information(resource.attributes),
+            sole.PRODUCT_END_USER_SOURCES,
+        )
     type_ = mapping.TRUST_PRODUCT_END_USER_TYPE[product]
     if type_ is None:
         return None
@@ -136,7 +153,7 @@ def product_end_user(resource: DesiredResource) -> EndUserSpec | None:
 # The product keys each trust product's end user is derived from (`trust_product_attributes`),
 # present or not: removing an optional one (`notes`) changes the end user too.
 PRODUCT_END_USER_SOURCES: Final[Mapping[str, tuple[str, ...]]] = {
-    "a2p_messaging": ("company_type", "stock_exchange", "stock_ticker"),
+    "a2p_messaging": ("company_type", "stock_exchange", "stock_ticker", "brand_contact_email"),
     "cnam": ("display_name",),
     "voice_integrity": ("use_case", "employee_count", "average_daily_call_volume", "notes"),
 }

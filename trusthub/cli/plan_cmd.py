@@ -68,6 +68,13 @@ def plan(
 ) -> None:
     """Show what `trusthub apply` would do: creates, updates, submissions, deletes, the
     status transitions to expect, trust-product eligibility, and what is refused."""
+    if show_sensitive and fmt != "text":
+        # Markdown and JSON plans are for sharing (a PR comment, an artefact): never with
+        # personal data, and never silently without it either.
+        raise click.UsageError(
+            f"--show-sensitive shows personal data in the text format only, not in {fmt}: "
+            "drop one of them"
+        )
     settings = app.settings
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted

@@ -87,6 +87,8 @@ def _fault_settings(specs: tuple[str, ...], seed: int, latency: float) -> FaultS
 
 def _describe(summary: BundleSummary) -> str:
     text = f"{summary.sid} ({summary.friendly_name}): {summary.status}"
+    if summary.identity_status:
+        text += f", identity {summary.identity_status}"
     if summary.valid_until:
         text += f", valid until {summary.valid_until}"
     if summary.failure_reason:
@@ -218,6 +220,28 @@ def reject(app: AppContext, name_or_sid: str, reason: str) -> None:
     sid = resolve_bundle_sid(app, name_or_sid)
     with _open(app) as sb:
         click.echo(_describe(sb.reject(sid, reason)))
+
+
+@sandbox.group()
+def otp() -> None:
+    """A sole proprietor's OTP (and a public company's Authentication+), as TCR asks."""
+
+
+@otp.command("confirm")
+@click.argument("name_or_sid")
+@click.pass_obj
+def otp_confirm(app: AppContext, name_or_sid: str) -> None:
+    """The owner of the APPROVED brand NAME (`acme/a2p-brand` or BN...) replied YES to TCR's
+    OTP text (within its 24 h; a public company's Authentication+ email, within 7 days):
+    its identity becomes VERIFIED, and its starter profile is approved."""
+    sid = resolve_bundle_sid(app, name_or_sid)
+    if not is_sid(sid, "BN"):
+        raise ConfigError(
+            f"{name_or_sid!r} is not an A2P brand",
+            hint="name the brand, e.g. brightframe-photo/a2p-brand, or pass its BN... SID",
+        )
+    with _open(app) as sb:
+        click.echo(_describe(sb.confirm_identity(sid)))
 
 
 def _iso(timestamp: float | None) -> str | None:

@@ -24,6 +24,12 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
                 text += f" ({p['eligibility']})"  # granted only once a campaign is VERIFIED
             b = p["brand"]
             text += f", brand {b['status'] or 'not created'}"
+            if b.get("identity_awaited"):
+                # A sole proprietor's OTP or a public company's Authentication+ (2FA).
+                by = f" by {b['identity_deadline']}" if b.get("identity_deadline") else ""
+                text += f" ({b['identity_step']} awaited{by}, identity {b['identity_status']})"
+            elif b.get("identity_step") and b["status"] == "APPROVED":
+                text += f" ({b['identity_step']} confirmed, identity {b['identity_status']})"
             if b["errors"]:
                 text += f" ({'; '.join(b['errors'])})"
             for c in p.get("campaigns", []):

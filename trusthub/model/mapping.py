@@ -129,6 +129,7 @@ TOLL_FREE_MESSAGE_VOLUMES: Final = (
 POLICY_PRIMARY_BUSINESS: Final = "RN6433641899984f951173ef1738c3bdd0"  # UNCONFIRMED
 POLICY_SECONDARY_BUSINESS: Final = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 POLICY_PRIMARY_INDIVIDUAL: Final = "RNffcb02a20420c81caf596ffc44f69712"  # UNCONFIRMED
+POLICY_STARTER: Final = "RN806dd6cd175f314e1f96a9727ee271f4"  # see sole_proprietor
 
 TRUST_PRODUCT_POLICY: Final = {
     "a2p_messaging": "RNb0d4771c2c98518d916a3d4cd70a8f8b",
@@ -154,6 +155,9 @@ TRUST_PRODUCT_LABELS: Final = {
 
 
 def profile_policy_sid(role: str, type_: str) -> str:
+    if type_ == "individual" and role == "secondary":
+        # A starter customer profile: the sole-proprietor path (`sole_proprietor`).
+        return POLICY_STARTER
     if type_ == "individual":
         return POLICY_PRIMARY_INDIVIDUAL
     return POLICY_PRIMARY_BUSINESS if role == "primary" else POLICY_SECONDARY_BUSINESS
@@ -232,6 +236,9 @@ def trust_product_attributes(product: str, spec: Mapping[str, Any]) -> dict[str,
         if spec["company_type"] == "public":
             attrs["stock_exchange"] = spec["stock_exchange"]
             attrs["stock_ticker"] = spec["stock_ticker"]
+        if spec.get("brand_contact_email"):
+            # The Authentication+ (2FA) recipient of a public company's brand (D.2, D.5).
+            attrs["brand_contact_email"] = spec["brand_contact_email"]
         return attrs
     if product == "cnam":
         return {"cnam_display_name": spec["display_name"]}

@@ -43,6 +43,7 @@ SENSITIVE_KEYS: Final = frozenset(
         "phone",
         "phone_numbers",
         "numbers",
+        "mobile_phone",  # a sole proprietor's OTP mobile
         "street",
         "street2",
         "postal_code",
@@ -53,7 +54,7 @@ SENSITIVE_KEYS: Final = frozenset(
 # Paths that are sensitive only where they stand.
 SENSITIVE_PATHS: Final = frozenset({("business", "registration", "number")})
 # Of those, the keys shown partly (`recognisable`); all others are masked in full.
-PHONE_KEYS: Final = frozenset({"phone", "phone_numbers", "numbers"})
+PHONE_KEYS: Final = frozenset({"phone", "phone_numbers", "numbers", "mobile_phone"})
 EMAIL_KEYS: Final = frozenset({"email", "brand_contact_email", "notification_email"})
 HIDDEN: Final = "•••"
 

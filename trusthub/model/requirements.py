@@ -380,6 +380,16 @@ def requirement_findings(profile: Mapping[str, Any], product: str) -> list[Gap]:
     needs = NEEDS.get(product)
     if needs is None:
         return []
+    if product == "a2p_messaging" and profile.get("type") == "individual":
+        if profile.get("role") == "secondary":
+            return []  # a starter profile: the sole-proprietor trust product
+        return [
+            Gap(
+                None,
+                f"{product} needs a business profile or a starter profile (an individual "
+                "secondary, the sole-proprietor path); this one is an individual primary",
+            )
+        ]
     facts = profile_facts(profile)
     gaps = profile_gaps(product, facts)
     spec = profile.get("trust_products", {}).get(product, {})

@@ -28,6 +28,9 @@ PRODUCT_ORDER: Final = ("a2p_messaging", "shaken_stir", "cnam", "voice_integrity
 
 BUSINESS_INFORMATION: Final = "customer_profile_business_information"
 INDIVIDUAL_INFORMATION: Final = "individual_customer_profile_information"
+STARTER_INFORMATION: Final = "starter_customer_profile_information"
+SOLE_PROPRIETOR_INFORMATION: Final = "sole_proprietor_information"
+POLICY_SOLE_PROPRIETOR: Final = "RN670d5d2e282a6130ae063b234b6019c8"  # sole_proprietor
 REPRESENTATIVE_PREFIX: Final = "authorized_representative_"
 ADDRESS_DOCUMENT: Final = "customer_profile_address"
 
@@ -56,7 +59,9 @@ _ADDRESS_KEYS: Final = frozenset(
     {"customer_name", "street", "street_secondary", "city", "region", "postal_code", "iso_country"}
 )
 _PRODUCT_KEYS: Final[Mapping[str, frozenset[str]]] = {
-    "a2p_messaging": frozenset({"company_type", "stock_exchange", "stock_ticker"}),
+    "a2p_messaging": frozenset(
+        {"company_type", "stock_exchange", "stock_ticker", "brand_contact_email"}
+    ),
     "cnam": frozenset({"cnam_display_name"}),
     "voice_integrity": frozenset(
         {"use_case", "business_employee_count", "average_business_day_call_volume", "notes"}
@@ -118,6 +123,8 @@ def role_and_type(policy_sid: str) -> tuple[str, str] | None:
             return role, type_
     if policy_sid == mapping.POLICY_PRIMARY_INDIVIDUAL:
         return "primary", "individual"
+    if policy_sid == mapping.POLICY_STARTER:
+        return "secondary", "individual"  # a starter profile (the sole-proprietor path)
     return None
 
 
@@ -237,6 +244,20 @@ def _customer_name(document: Mapping[str, Any]) -> str:
     return str(document.get("business", {}).get("legal_name", ""))
 
 
+def _sole_proprietor_spec(attrs: Mapping[str, Any], out: ImportedProfile) -> dict[str, Any]:
+    """A starter profile's A2P section, from its `sole_proprietor_information` end user."""
+    path: tuple[str | int, ...] = ("trust_products", "a2p_messaging")
+    _extra(attrs, frozenset({"brand_name", "mobile_phone_number", "vertical"}), path,
+           "sole_proprietor_information end user", out)  # fmt: skip
+    spec: dict[str, Any] = {"mobile_phone": attrs.get("mobile_phone_number")}
+    if attrs.get("vertical"):
+        spec["vertical"] = attrs["vertical"]
+    # The brand name lives on this end user; a starter profile's brand is always a
+    # sole-proprietor one (rule a2p-sole-proprietor), so it is written with it.
+    spec["brand"] = {"type": "sole_proprietor", "name": attrs.get("brand_name")}
+    return spec
+
+
 def _product_spec(
     product: str, attrs: Mapping[str, Any], index: str, out: ImportedProfile
 ) -> dict[str, Any]:
@@ -244,7 +265,7 @@ def _product_spec(
     _extra(attrs, _PRODUCT_KEYS.get(product, frozenset()), p, f"{product} end user", out)
     if product == "a2p_messaging":
         spec: dict[str, Any] = {"company_type": attrs.get("company_type")}
-        for key in ("stock_exchange", "stock_ticker"):
+        for key in ("stock_exchange", "stock_ticker", "brand_contact_email"):
             if attrs.get(key):
                 spec[key] = attrs[key]
         return spec
@@ -308,8 +329,9 @@ def profile_document(
             )
     d["type"] = type_
     if type_ == "individual":
-        d["individual"] = _individual(users.get(INDIVIDUAL_INFORMATION, {}), out)
-        known_users = {INDIVIDUAL_INFORMATION}
+        person = users.get(INDIVIDUAL_INFORMATION) or users.get(STARTER_INFORMATION, {})
+        d["individual"] = _individual(person, out)
+        known_users = {INDIVIDUAL_INFORMATION, STARTER_INFORMATION}
     else:
         d["business"] = _business(users.get(BUSINESS_INFORMATION, {}), out)
         known_users = {BUSINESS_INFORMATION}
@@ -351,6 +373,8 @@ def profile_document(
     specs: dict[str, dict[str, Any]] = {}
     for product_bundle in products:
         product = product_of_policy(product_bundle.policy_sid)
+        if product_bundle.policy_sid == POLICY_SOLE_PROPRIETOR:
+            product = "a2p_messaging"  # a starter profile's A2P trust product
         if product is None or product in specs:
             out.unmapped.append(
                 Unmapped(
@@ -361,7 +385,10 @@ def profile_document(
                 )
             )
             continue
-        end_user_type = mapping.TRUST_PRODUCT_END_USER_TYPE[product]
+        sole = product_bundle.policy_sid == POLICY_SOLE_PROPRIETOR
+        end_user_type = (
+            SOLE_PROPRIETOR_INFORMATION if sole else mapping.TRUST_PRODUCT_END_USER_TYPE[product]
+        )
         attrs = {}
         for t, a in product_bundle.end_users:
             if t == end_user_type:
@@ -374,7 +401,11 @@ def profile_document(
                         f"end user of type {t!r} has no place in the format",
                     )
                 )
-        spec = _product_spec(product, attrs, product, out)
+        spec = (
+            _sole_proprietor_spec(attrs, out)
+            if sole
+            else _product_spec(product, attrs, product, out)
+        )
         # What apply would assign without a `numbers:` key (none for A2P, whose numbers go
         # into the campaigns' Messaging Services): anything else is written out.
         default = sorted(product_numbers({"phone_numbers": d.get("phone_numbers", [])}, product))

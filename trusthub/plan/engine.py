@@ -180,6 +180,10 @@ class _Planner:
         r = self.recorded.get(name)
         return r.valid_until if r is not None else None
 
+    def status_since(self, name: str) -> str | None:
+        r = self.recorded.get(name)
+        return r.status_since if r is not None else None
+
     def rejection_reasons(self, name: str) -> Sequence[str]:
         r = self.recorded.get(name)
         return tuple(r.rejection_reasons) if r is not None else ()
@@ -398,9 +402,11 @@ class _Planner:
         if status == lifecycle.rejected:
             # Fixes elsewhere (a brand's are its profile's and trust product's) count too.
             fixes = list(planner.resubmit_after(d, self))
+            # ... or a fix an earlier run applied (the brand's upstream, resubmitted since).
+            fixed = None if edited or fixes else planner.fixed_earlier(d, self)
             requested = name in self.options_.resubmit
-            if edited or fixes or requested:
-                unchanged = not (edited or fixes)
+            if edited or fixes or fixed or requested:
+                unchanged = not (edited or fixes or fixed)
                 why = planner.resubmit_refusal(d, self)
                 if why is None and unchanged:
                     why = planner.unchanged_resubmit_refusal(d, self)
@@ -421,7 +427,7 @@ class _Planner:
                         f"resubmitted unchanged on request (--resubmit {name}): the cause of "
                         "the rejection lay outside the YAML"
                         if unchanged
-                        else self._rejection(name)
+                        else "; ".join(x for x in (fixed, self._rejection(name)) if x)
                     ),
                 )
             else:

@@ -35,6 +35,7 @@ from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.rules import (
+    a2p_brand_contact_email,
     a2p_campaign_brand_name,
     a2p_campaign_https,
     a2p_campaign_numbers,
@@ -103,6 +104,7 @@ DOCUMENT_RULES: Final[tuple[DocumentRule, ...]] = (
     trust_product_requirements,
     trust_product_numbers,
     a2p_public_company,
+    a2p_brand_contact_email,
     a2p_campaign_brand_name,
     a2p_campaign_opt_out,
     a2p_campaign_https,

@@ -26,6 +26,8 @@ def check(doc: ProfileDoc) -> Iterator[Problem]:
     if spec is None:
         return
     path = ("trust_products", "a2p_messaging")
+    if "company_type" not in spec:
+        return  # a sole proprietor's (a2p-sole-proprietor)
     if spec["company_type"] == "public":
         missing = [key for key in _LISTING if key not in spec]
         if missing:

@@ -1,6 +1,7 @@
 """A sole-proprietor brand has one campaign, with the SOLE_PROPRIETOR use case, sent from
-one number (with several, Twilio picks one at random; reference C); and only a
-sole-proprietor brand uses that use case.
+one number (with several, Twilio picks one at random; reference C); only a
+sole-proprietor brand uses that use case; and a sole-proprietor brand stands on a starter
+customer profile (an individual secondary), whose brand is always a sole-proprietor one.
 
 Fails::
 
@@ -17,6 +18,7 @@ from typing import Final
 
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
+from trusthub.model import sole_proprietor
 
 ID: Final = "a2p-sole-proprietor"
 USE_CASE: Final = "SOLE_PROPRIETOR"
@@ -54,3 +56,22 @@ def check(doc: ProfileDoc) -> Iterator[Problem]:
                 ID,
                 "a sole-proprietor campaign is sent from one number; keep only one",
             )
+    if a2p.get("brand") is None:
+        return
+    starter = sole_proprietor.is_starter(doc.data)
+    if sole and not starter:
+        yield doc.problem(
+            ("trust_products", "a2p_messaging", "brand", "type"),
+            ID,
+            "a sole-proprietor brand is registered on a starter customer profile (type: "
+            "individual, role: secondary under the ISV's primary); a business with a tax ID "
+            "(an EIN, LLCs included) takes the standard path: use type: standard or "
+            "low_volume_standard",
+        )
+    if starter and not sole:
+        yield doc.problem(
+            ("trust_products", "a2p_messaging", "brand", "type"),
+            ID,
+            "a starter customer profile registers a sole-proprietor brand; use type: "
+            "sole_proprietor",
+        )

@@ -1,13 +1,15 @@
-"""An individual profile is always a primary profile. Trust Hub attaches secondary profiles
-to an ISV's primary *business* profile, so an individual can neither be a secondary nor act
-as an ISV's primary (see primary-reference), and business-only trust products are refused
+"""An individual secondary profile is a *starter* customer profile: the sole-proprietor
+path of an ISV's customer without a tax ID (reference C). Trust Hub builds it on the
+ISV's primary with one person, and it exists for a sole-proprietor A2P brand, so it must
+declare one (`trust_products.a2p_messaging.brand.type: sole_proprietor`). Other
+individuals are primary profiles of their own; business-only trust products are refused
 (see trust-product-requirements).
 
 Fails::
 
     role: secondary
     primary: acme-isv
-    type: individual          # individual profiles cannot be secondary
+    type: individual          # a starter profile without a sole-proprietor brand
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from typing import Final
 
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
+from trusthub.model import sole_proprietor as sole
 
 ID: Final = "individual-profile"
 
 
 def check(doc: ProfileDoc) -> Iterator[Problem]:
-    if doc.data["type"] == "individual" and doc.data["role"] == "secondary":
+    if sole.is_starter(doc.data) and not sole.is_sole_proprietor(doc.data):
         yield doc.problem(
             ("role",),
             ID,
-            "an individual profile cannot be secondary: only business profiles are attached "
-            "to an ISV's primary; use role: primary, or make it a business profile",
+            "an individual secondary is a starter customer profile, for a sole proprietor's "
+            "A2P brand: declare trust_products.a2p_messaging.brand with type: "
+            "sole_proprietor, or use role: primary (an individual's own profile), or make "
+            "it a business profile",
         )

@@ -142,11 +142,16 @@ def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
         )
     else:
         vetted = d["brand_type"] == "STANDARD" and not d["skip_automatic_sec_vet"]
+        step = identity_step(tx, brand)
         d.update(
             status=APPROVED,
             errors=[],
             failure_reason=None,
-            identity_status="VETTED_VERIFIED" if vetted else "VERIFIED",
+            identity_status=(UNVERIFIED if step else "VETTED_VERIFIED" if vetted else "VERIFIED"),
+            identity_step=step,
+            # TCR texts the OTP (or mails the Authentication+ link) now; it must be
+            # confirmed within its window (24 h, 7 days).
+            identity_due=now + IDENTITY_WINDOW[step] if step else None,
             tcr_id=d.get("tcr_id") or tcr_id(brand.sid),
             brand_score=75 if vetted else None,
         )
@@ -156,10 +161,24 @@ def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
 
 
 def settle(store: Store, clock: Callable[[], float]) -> None:
-    """Decide every brand whose review is due; called before brands are read."""
+    """Decide every brand whose review is due, and fail every sole-proprietor brand whose
+    OTP was not confirmed in time; called before brands are read."""
     now = clock()
     with store.read() as tx:
         due = [r.sid for r in tx.find(KIND, where=[Filter("status", PENDING)])]
+        expired = [
+            r.sid
+            for r in tx.find(KIND, where=[Filter("status", APPROVED)])
+            if r.data.get("identity_step") == OTP
+            and r.data.get("identity_due") is not None
+            and r.data["identity_due"] <= now
+        ]
+    if expired:
+        with store.write() as tx:
+            for sid in expired:
+                brand = tx.get(sid, KIND)
+                if brand is not None and brand.data.get("identity_due") is not None:
+                    _otp_expired(tx, brand, now)
     if not due:
         return
     with store.write() as tx:
@@ -173,7 +192,98 @@ def settle(store: Store, clock: Callable[[], float]) -> None:
 
 def start_data(data: dict[str, Any], now: float, delay: float) -> None:
     """A new or resubmitted brand (its stored data) goes to TCR."""
-    data.update(status=PENDING, review_due=now + delay, date_updated=now)
+    data.update(status=PENDING, review_due=now + delay, date_updated=now, identity_due=None)
+
+
+# --- the identity step: a sole proprietor's OTP, a public company's Authentication+ ---------
+
+OTP: Final = "OTP"
+AUTHENTICATION_PLUS: Final = "Authentication+"
+UNVERIFIED: Final = "UNVERIFIED"
+IDENTITY_WINDOW: Final = {OTP: 24 * 3600.0, AUTHENTICATION_PLUS: 7 * 24 * 3600.0}
+OTP_NOT_CONFIRMED: Final = 30752
+
+
+def identity_step(tx: Tx, brand: Row) -> str | None:
+    """What TCR asks of an approved brand before campaigns: a sole proprietor's OTP (a text
+    to the mobile of its trust product), a public company's Authentication+ (an email to
+    its `brand_contact_email`), or nothing."""
+    if brand.data["brand_type"] == "SOLE_PROPRIETOR":
+        return OTP
+    for user in ev.collect(tx, brand.data["a2p_profile_bundle_sid"]).end_users.get(
+        "us_a2p_messaging_profile_information", []
+    ):
+        if (user.data.get("attributes") or {}).get("company_type") == "public":
+            return AUTHENTICATION_PLUS
+    return None
+
+
+def _otp_expired(tx: Tx, brand: Row, now: float) -> None:
+    d = brand.data
+    finding = Finding(
+        OTP_NOT_CONFIRMED,
+        "The sole proprietor's OTP was not confirmed: the owner must reply YES to TCR's "
+        "text within 24 hours. Resubmit the brand for a new OTP.",
+        ("mobile_phone_number",),
+    )
+    d.update(
+        status=FAILED,
+        errors=[finding.error()],
+        failure_reason=finding.description,
+        identity_status=UNVERIFIED,
+        identity_due=None,
+        date_updated=now,
+    )
+    tx.save(brand)
+
+
+class IdentityError(Exception):
+    """The brand has no identity step waiting (not approved, verified, or unknown)."""
+
+
+def confirm_identity(store: Store, sid: str, now: float) -> Row:
+    """The owner replied YES to the OTP (or the brand contact clicked the Authentication+
+    email): the brand's identity is verified."""
+    with store.write() as tx:
+        brand = tx.get(sid, KIND)
+        if brand is None:
+            raise IdentityError(f"the sandbox has no brand registration {sid}")
+        d = brand.data
+        if d["status"] != APPROVED or d.get("identity_due") is None:
+            raise IdentityError(
+                f"brand {sid} is {d['status']} with identity {d['identity_status']}: only an "
+                "APPROVED brand waiting for its OTP or Authentication+ can be confirmed"
+            )
+        vetted = d["brand_type"] == "STANDARD" and not d["skip_automatic_sec_vet"]
+        d.update(
+            identity_status="VETTED_VERIFIED" if vetted else "VERIFIED",
+            identity_due=None,
+            date_updated=now,
+        )
+        tx.save(brand)
+    return brand
+
+
+def resend_otp(store: Store, sid: str, now: float) -> Row | None:
+    """`POST .../SmsOtp`: a new OTP text, valid 24 hours from now; None if the brand is
+    unknown. Raises IdentityError for a brand that waits for no OTP."""
+    with store.write() as tx:
+        brand = tx.get(sid, KIND)
+        if brand is None:
+            return None
+        d = brand.data
+        if (
+            d["brand_type"] != "SOLE_PROPRIETOR"
+            or d.get("identity_step") != OTP
+            or (d["status"] != APPROVED or d.get("identity_due") is None)
+        ):
+            raise IdentityError(
+                f"brand {sid} waits for no OTP: only an APPROVED sole-proprietor brand whose "
+                "OTP is not confirmed gets a new one"
+            )
+        d.update(identity_due=now + IDENTITY_WINDOW[OTP], date_updated=now)
+        tx.save(brand)
+    return brand
 
 
 class ForceError(Exception):

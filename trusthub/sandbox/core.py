@@ -57,6 +57,7 @@ class BundleSummary:
     status: str
     failure_reason: str | None
     valid_until: str | None
+    identity_status: str | None = None  # an A2P brand's (OTP, Authentication+)
 
     @classmethod
     def of(cls, row: Row) -> BundleSummary:
@@ -212,6 +213,29 @@ class Sandbox:
         except review.ForceError as e:
             raise SandboxError(str(e)) from None
         return BundleSummary.of(row)
+
+    def confirm_identity(self, sid: str) -> BundleSummary:
+        """The owner of a sole-proprietor brand (BN...) replied YES to TCR's OTP (or a
+        public company's brand contact opened the Authentication+ email): the brand's
+        identity is verified, and a starter profile held in review for it is decided."""
+        brand_review.settle(self.store, self.clock)
+        try:
+            row = brand_review.confirm_identity(self.store, sid, self.clock())
+        except brand_review.IdentityError as e:
+            raise SandboxError(str(e)) from None
+        ids: list[int] = []
+        if row.data["brand_type"] == "SOLE_PROPRIETOR":
+            with self.store.write() as tx:
+                done = review.approve_starter(
+                    self.reviewing, tx, row.data["customer_profile_bundle_sid"], self.clock()
+                )
+                ids = [done] if done is not None else []
+        cb.deliver(self.store, ids)
+        d = row.data
+        return BundleSummary(
+            row.sid, row.kind, f"{d['brand_type']} brand", d["status"], None, None,
+            identity_status=d["identity_status"],
+        )  # fmt: skip
 
     def callbacks(self) -> list[cb.Callback]:
         """Every status callback so far, delivered or not, oldest first."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from trusthub.sandbox import callbacks, reviewer
+from trusthub.sandbox import policies as cat
 from trusthub.sandbox.callbacks import Delivery
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.sids import iso
@@ -33,6 +34,7 @@ APPROVED: Final = "twilio-approved"
 REJECTED: Final = "twilio-rejected"
 LOCKED: Final = frozenset({PENDING, IN_REVIEW, APPROVED})  # no edits (error 70002)
 VALID_FOR: Final = 365 * 24 * 3600.0
+STARTER_POLICY: Final = cat.STARTER
 
 _DOCUMENT_STATUS: Final = {
     PENDING: "PENDING_REVIEW",
@@ -145,8 +147,31 @@ def _advance(ctx: Reviewing, tx: Tx, sid: str, now: float, visiting: frozenset[s
             if dependency not in visiting:
                 ids += _advance(ctx, tx, dependency, now, visiting | {sid})
         bundle = tx.get(sid, BUNDLE_KINDS) or bundle
-        ids.append(decide(ctx, tx, bundle, reviewer.findings(tx, bundle), now))
+        found = reviewer.findings(tx, bundle)
+        if not found and held_for_otp(bundle):
+            # Twilio approves a starter profile only once its brand's OTP is confirmed
+            # (reference C): it stays in review; `approve_starter` decides it then.
+            tx.drop_review(sid)
+            return [i for i in ids if i is not None]
+        ids.append(decide(ctx, tx, bundle, found, now))
     return [i for i in ids if i is not None]
+
+
+def held_for_otp(bundle: Row) -> bool:
+    """A starter profile whose brand's OTP has not been confirmed yet."""
+    return bundle.data.get("policy_sid") == STARTER_POLICY and not bundle.data.get("otp_confirmed")
+
+
+def approve_starter(ctx: Reviewing, tx: Tx, sid: str, now: float) -> int | None:
+    """The brand's OTP was confirmed: its starter profile, held in review, is decided."""
+    bundle = tx.get(sid, BUNDLE_KINDS)
+    if bundle is None or bundle.data.get("policy_sid") != STARTER_POLICY:
+        return None
+    bundle.data["otp_confirmed"] = True
+    tx.save(bundle)
+    if bundle.data["status"] != IN_REVIEW or tx.review(sid) is not None:
+        return None  # not held (a draft, decided, or its review still due)
+    return decide(ctx, tx, bundle, reviewer.findings(tx, bundle), now)
 
 
 def settle(ctx: Reviewing) -> None:

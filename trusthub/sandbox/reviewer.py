@@ -16,7 +16,8 @@ in Trust Hub's `FailureReason` style (`[field] - reason.`):
    *not* on it.)
 5. A secondary (or starter) profile whose primary profile is not `twilio-approved` (22216).
 6. A trust product whose supporting customer profile is not `twilio-approved` (11005 for
-   Voice Integrity, 11006 otherwise).
+   Voice Integrity, 11006 otherwise); the sole-proprietor trust product only needs its
+   starter profile submitted (the starter profile is approved after the brand's OTP).
 7. A voice trust product whose profile lacks what the product needs, judged by
    `trusthub.model.requirements` exactly as validation and the plan judge it: EIN or DUNS
    (18609), a US address (11003), a representative with a US phone (11002); CNAM on a
@@ -47,6 +48,7 @@ _REPRESENTATIVES: Final = {
     "authorized_representative_2": tc.REPRESENTATIVE_2,
 }
 APPROVED: Final = "twilio-approved"
+_SUBMITTED: Final = frozenset({"pending-review", "in-review", APPROVED})
 
 DISPOSABLE_DOMAINS: Final = frozenset(
     {
@@ -160,6 +162,10 @@ def findings(tx: Tx, bundle: Row) -> list[Finding]:
             if ev.profile_type(profile) not in need.accepted:
                 continue
             status = profile.data["status"]
+            if policy.sid == cat.SOLE_PROPRIETOR and status in _SUBMITTED:
+                # The SP chain does not wait for approvals, and a starter profile is
+                # approved only after the brand's OTP (reference C): submitted is enough.
+                continue
             if status != APPROVED:
                 primary = need.name.startswith("primary")
                 label = "primary customer profile" if primary else "supporting customer profile"

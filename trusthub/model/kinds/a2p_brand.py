@@ -110,3 +110,49 @@ class A2PBrandKind(ResourceKind):
             submit=False,
             path=path,
         )
+
+
+# --- the brand's identity step (reference C, D.5) ---------------------------------------
+# An APPROVED brand may still have to prove who it is before campaigns: a sole proprietor
+# replies YES to TCR's OTP text within 24 hours; a public company's brand contact clicks
+# TCR's Authentication+ email within 7 days. Until then `identity_status` is UNVERIFIED.
+OTP: Final = "OTP"
+AUTHENTICATION_PLUS: Final = "Authentication+"
+UNVERIFIED: Final = "UNVERIFIED"
+VERIFIED_IDENTITIES: Final = frozenset({"VERIFIED", "VETTED_VERIFIED"})
+IDENTITY_WINDOW_SECONDS: Final[Mapping[str, float]] = {
+    OTP: 24 * 3600.0,
+    AUTHENTICATION_PLUS: 7 * 24 * 3600.0,
+}
+
+
+def identity_step(brand_type: object, company_type: object) -> str | None:
+    """The identity confirmation a brand needs once APPROVED, or None."""
+    if brand_type == "SOLE_PROPRIETOR":
+        return OTP
+    if company_type == "public":
+        return AUTHENTICATION_PLUS
+    return None
+
+
+def identity_pending(step: str | None, identity_status: object) -> bool:
+    """Whether an APPROVED brand still waits for its identity step."""
+    return step is not None and identity_status not in VERIFIED_IDENTITIES
+
+
+def identity_wait_text(name: str, step: str, identity_status: object) -> str:
+    """What the plan says while an APPROVED brand waits for its identity step."""
+    if step == OTP:
+        how = (
+            "the owner must reply YES to TCR's text to the brand's mobile within 24 hours "
+            f"of the approval, or the brand fails (error 30752; on the sandbox: trusthub "
+            f"sandbox otp confirm {name})"
+        )
+    else:
+        how = (
+            "the brand contact (brand_contact_email) must open TCR's Authentication+ email "
+            "within 7 days (on the sandbox: trusthub sandbox otp confirm "
+            f"{name})"
+        )
+    identity = identity_status or UNVERIFIED
+    return f"{name} waits for its {step} confirmation (identity {identity}): {how}"

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from trusthub.model import lifecycle, mapping, requirements
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.requirements import product_numbers, requirement_gaps
@@ -54,6 +55,19 @@ class TrustProductKind(ResourceKind):
     ) -> Iterable[DesiredResource]:
         submit = bool(data.get("submit", True))
         for product, spec in sorted(data.get("trust_products", {}).items()):
+            if product == "a2p_messaging" and sole.is_starter(data):
+                # A starter profile's A2P product is the sole-proprietor trust product.
+                yield DesiredResource(
+                    kind=self.name,
+                    name=f"{profile}/{product}",
+                    profile=profile,
+                    attributes={"policy": sole.POLICY_TRUST_PRODUCT, **sole.product_spec(data)},
+                    numbers=(),
+                    submit=submit,
+                    path=path,
+                    gaps=tuple(requirement_gaps(data, product)),
+                )
+                continue
             yield DesiredResource(
                 kind=self.name,
                 name=f"{profile}/{product}",

@@ -22,6 +22,7 @@ REGISTRATION_FEE = fees.BRAND_REGISTRATION
 VETTING_FEE = fees.SECONDARY_VETTING
 
 _SUBMITTED = frozenset({lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED})
+_IN_REVIEW = frozenset({lc.PENDING_REVIEW, lc.IN_REVIEW})
 
 
 def _upstream(d: DesiredResource) -> tuple[str, str]:
@@ -33,12 +34,6 @@ class A2PBrandPlanner(KindPlanner):
     kind = KINDS[A2P_BRAND]
 
     def refusal(self, d: DesiredResource, view: PlanView) -> str | None:
-        if d.attributes["brand_type"] == "SOLE_PROPRIETOR":
-            return (
-                f"{d.name}: a sole-proprietor brand needs a starter customer profile and the "
-                "sole-proprietor trust product, which trusthub does not build yet. Use "
-                "type: standard or low_volume_standard, or register it in the Console."
-            )
         product = view.desired(_upstream(d)[1])
         if product is not None and product.gaps:
             return (
@@ -96,6 +91,27 @@ class A2PBrandPlanner(KindPlanner):
             for verb in (Verb.UPDATE, Verb.RESUBMIT)
             if view.action(ActionId(name, verb)) is not None
         ]
+
+    def fixed_earlier(self, d: DesiredResource, view: PlanView) -> str | None:
+        # A fix applied in an earlier run (the profile or trust product edited and
+        # resubmitted after the brand failed, say by `apply --target`, or a run that stopped
+        # before the brand's turn) is picked up by resubmitting the brand now. Only an
+        # upstream back in review since the failure counts: one merely approved since may
+        # have been under review all along (no fix), and a resubmission without a fix
+        # would spend one of the three free ones. A brand without a TCR id waits (21725).
+        failed = view.status_since(d.name)
+        if view.status(d.name) != brand.FAILED or not failed:
+            return None
+        if not view.recorded_detail(d.name).get("tcr_id"):
+            return None
+        for name in _upstream(d):
+            since = view.status_since(name)
+            if view.status(name) in _IN_REVIEW and since is not None and since > failed:
+                return (
+                    f"{name} was resubmitted ({view.status(name)} since {since}) after "
+                    f"{d.name} failed ({failed}): the brand is resubmitted to pick up the fix"
+                )
+        return None
 
     def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
         campaigns = [n for n in view.referring("brand", d.name) if view.status(n) is not None] + [

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trusthub.model import fees
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_CAMPAIGN, KINDS
 from trusthub.model.kinds import a2p_brand as brand
@@ -36,6 +37,20 @@ class A2PCampaignPlanner(KindPlanner):
         name = d.attributes["brand"]
         status = view.status(name)
         if status == brand.APPROVED:
+            step = brand.identity_step(
+                view.attribute(name, "brand_type"),
+                view.attribute(f"{d.profile}/{brand.PRODUCT}", "company_type"),
+            )
+            identity = view.recorded_detail(name).get("identity_status")
+            if step == brand.OTP and not sole.CAMPAIGN_WAITS_FOR_OTP:
+                return None
+            if brand.identity_pending(step, identity):
+                assert step is not None
+                return Wait(
+                    "create waits: "
+                    + brand.identity_wait_text(name, step, identity)
+                    + "; Twilio takes campaigns once the brand's identity is verified"
+                )
             return None
         return Wait(
             f"create waits for {name} to be {brand.APPROVED} (now {status or 'not created'}): "

@@ -54,6 +54,10 @@ class PlanView(Protocol):
         """The recorded `valid_until` of a resource (a deadline the target reported)."""
         ...
 
+    def status_since(self, name: str) -> str | None:
+        """Since when (ISO 8601 UTC) the resource has its recorded status."""
+        ...
+
     def rejection_reasons(self, name: str) -> Sequence[str]:
         """The recorded rejection reasons of a resource ("CODE: message", `twilio_codes`)."""
         ...
@@ -128,6 +132,11 @@ class KindPlanner:
         """Actions of this plan, on other resources, whose fix a rejected `d` is resubmitted
         to pick up (besides its own edits); the resubmission follows them."""
         return ()
+
+    def fixed_earlier(self, d: DesiredResource, view: PlanView) -> str | None:
+        """Why a rejected `d` is resubmitted for a fix an earlier run applied elsewhere (a
+        brand's profile or trust product, resubmitted after the brand failed), or None."""
+        return None
 
     def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
         """Why Twilio would refuse the resubmission of a rejected `d` (a cap, a missing id)."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from trusthub.model import lifecycle as lc
 from trusthub.model import mapping
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_CAMPAIGN, KINDS, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
@@ -36,6 +37,11 @@ def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, s
             Eligibility.PENDING,
             f"once {name} is {brand.APPROVED} (now {bstatus or 'not created'})",
         )
+    step = brand.identity_step(view.attribute(name, "brand_type"), d.attributes.get("company_type"))
+    identity = view.recorded_detail(name).get("identity_status")
+    if brand.identity_pending(step, identity):
+        assert step is not None
+        return Eligibility.PENDING, brand.identity_wait_text(name, step, identity)
     names = [
         n
         for n in view.children(d.profile)
@@ -54,6 +60,26 @@ def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, s
         )
     states = ", ".join(f"{n}: {view.status(n) or 'not created'}" for n in names)
     return Eligibility.PENDING, f"once a campaign is {campaign.VERIFIED} ({states})"
+
+
+_SUBMITTED = frozenset({lc.PENDING_REVIEW, lc.IN_REVIEW, lc.APPROVED})
+
+
+def _starter_submission_wait(d: DesiredResource, view: PlanView) -> Wait | None:
+    """The sole-proprietor trust product follows its starter profile's *submission*: Twilio's
+    SP guide says not to wait for approvals along the chain, and the starter profile is
+    approved only after the brand's OTP (reference C)."""
+    status = view.status(d.profile)
+    if status in _SUBMITTED:
+        return None
+    submits = [ActionId(d.profile, v) for v in (Verb.SUBMIT, Verb.RESUBMIT)]
+    if any(view.action(a) is not None for a in submits):
+        return None  # submitted in this apply: the create follows it (create_after)
+    return Wait(
+        f"create waits for {d.profile} to be submitted (now {status or 'not created'}): "
+        "the sole-proprietor trust product follows its starter profile's submission",
+        submits,
+    )
 
 
 class TrustProductPlanner(KindPlanner):
@@ -83,10 +109,15 @@ class TrustProductPlanner(KindPlanner):
         return f"{d.name} can never be granted: " + "; ".join(d.gaps) if d.gaps else None
 
     def create_wait(self, d: DesiredResource, view: PlanView) -> Wait | None:
+        if d.attributes.get("policy") == sole.POLICY_TRUST_PRODUCT:
+            return _starter_submission_wait(d, view)
         return profile_approval_wait(d, view)
 
     def create_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
-        return [ActionId(d.profile, Verb.ADOPT), ActionId(d.profile, Verb.ASSIGN)]
+        after = [ActionId(d.profile, Verb.ADOPT), ActionId(d.profile, Verb.ASSIGN)]
+        if d.attributes.get("policy") == sole.POLICY_TRUST_PRODUCT:
+            after += [ActionId(d.profile, v) for v in (Verb.SUBMIT, Verb.RESUBMIT)]
+        return after
 
     def assign_after(self, d: DesiredResource, view: PlanView) -> Sequence[ActionId]:
         return [ActionId(d.profile, Verb.ASSIGN)]

@@ -5,6 +5,7 @@ A2P trust product (both `BU...`, required); it starts `PENDING` and is decided b
 sandbox's TCR review (`brand_review`). `GET` lists them (key `data`) and fetches one;
 `POST /v1/a2p/BrandRegistrations/{BN}` with no body resubmits a FAILED brand (202): only
 with a `tcr_id` (else 21725), three times (the fourth: 21724). There is no DELETE.
+`POST .../{BN}/SmsOtp` (201) texts an approved sole proprietor a new OTP (24 h again).
 """
 
 from __future__ import annotations
@@ -146,8 +147,21 @@ def resubmit(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     return Reply(202, render(req, row))
 
 
+def resend_otp(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    """`POST .../{BN}/SmsOtp` (201): TCR texts a sole proprietor a new OTP, valid 24 h."""
+    _settle(sb)
+    try:
+        row = tcr.resend_otp(sb.store, args["BrandRegistrationSid"], sb.clock())
+    except tcr.IdentityError as e:
+        raise ApiError(400, 20001, str(e)) from None
+    if row is None:
+        raise not_found(req.path)
+    return Reply(201, {"account_sid": sb.account_sid, "brand_registration_sid": row.sid})
+
+
 def routes() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("/v1/a2p/BrandRegistrations", {"POST": create, "GET": listing}),
         ("/v1/a2p/BrandRegistrations/{Sid}", {"GET": fetch, "POST": resubmit}),
+        ("/v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp", {"POST": resend_otp}),
     ]
