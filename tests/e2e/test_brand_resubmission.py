@@ -16,6 +16,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -43,6 +44,7 @@ class World:
         self.settings: Settings = replace(
             base, sandbox=replace(base.sandbox, review_delay=review_delay)
         )
+        console_primaries(self.settings)  # the ISV's primary, made in the Twilio Console
         self.target = open_target(self.settings)
         self.checker = CheckingHttpClient(self.target.retrying.inner, Conformance(), strict=False)
         self.target.retrying.inner = self.checker

@@ -17,6 +17,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.console import console_primaries
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
@@ -57,6 +58,7 @@ class World:
             )
         base = default_settings(tmp_path)
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
+        console_primaries(self.settings)  # the ISV's primary, made in the Twilio Console
         self.target = open_target(self.settings)
         self.checker = CheckingHttpClient(self.target.retrying.inner, Conformance(), strict=False)
         self.target.retrying.inner = self.checker
@@ -109,8 +111,7 @@ def _action(planned: Planned, name: str, verb: Verb) -> str:
 
 
 def _until_brand_approved(tmp_path: Path) -> World:
-    world = World(tmp_path)
-    world.cycle()  # the ISV's primary, submitted (approved at the next read)
+    world = World(tmp_path)  # the ISV's primary is approved: made in the Console
     # One apply: the starter profile is submitted, its trust product follows the
     # submission, and the brand follows both: no approval is waited for (SP guide).
     planned = world.cycle()

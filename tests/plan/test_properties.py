@@ -168,12 +168,11 @@ def _check_messaging(plan: Plan, recorded: Recorded, action: Action) -> None:
         assert action.verb not in (Verb.SUBMIT, Verb.RESUBMIT), action
         if action.verb is Verb.CREATE:
             profile = recorded.records.get(action.profile)
-            # A Console primary adopted in this plan has no create: its number assignment
-            # (after the adoption) stands for it.
-            assert profile is not None or any(
-                d.resource == action.profile and d.verb in (Verb.CREATE, Verb.ASSIGN)
-                for d in action.depends_on
-            ), action
+            # It follows its profile's creation when this plan creates the profile (a
+            # Console primary is adopted, never created; a profile that waits on its
+            # primary has no create to follow, and a Messaging Service needs none).
+            created = ActionId(action.profile, Verb.CREATE)
+            assert profile is not None or created not in ids or created in action.depends_on, action
         return
     if action.verb is Verb.CREATE:
         b = recorded.records.get(f"{action.profile}/a2p-brand")

@@ -9,6 +9,7 @@ from trusthub.apply import objects
 from trusthub.apply.kinds.bundle import BundleApplier
 from trusthub.errors import ApplyError
 from trusthub.model import lifecycle as lc
+from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE, TRUST_PRODUCT
 from trusthub.provider.api import TRUST_PRODUCTS
@@ -26,8 +27,14 @@ class TrustProductApplier(BundleApplier):
         profile_bundle = c.rec.sids(PROFILE, d.profile).get(objects.BUNDLE)
         if profile_bundle is None:
             raise ApplyError(f"{d.name}: profile {d.profile} has no bundle yet")
-        if not update and c.rec.sids(TRUST_PRODUCT, d.name).get(objects.BUNDLE) is None:
-            # Planned on a primary adopted in the same apply: created only if it is approved.
+        follows_submission = d.attributes.get("policy") == sole.POLICY_TRUST_PRODUCT
+        if (
+            not update
+            and not follows_submission
+            and c.rec.sids(TRUST_PRODUCT, d.name).get(objects.BUNDLE) is None
+        ):
+            # Planned on a primary adopted in the same apply: created only if it is approved
+            # (a starter profile's sole-proprietor product follows its submission instead).
             status = c.rec.recorded_status(PROFILE, d.profile)
             if status != lc.APPROVED:
                 raise ApplyError(
