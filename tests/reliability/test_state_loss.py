@@ -182,9 +182,14 @@ def test_after_a_sandbox_reset_the_plan_says_what_is_gone_and_apply_recreates_it
     plan = run_cli(ws, "plan", code=None)
     assert "warning: acme-isv: its bundle BU" in plan.stderr, plan.stderr
     assert "is gone from Trust Hub (deleted in the Console, or a sandbox reset)" in plan.stderr
-    assert "+ create    acme-isv" in plan.stdout, plan.stdout
+    # A primary is the Console's: it is adopted again once made there, never created.
+    assert "⇐ adopt     acme-isv" in plan.stdout, plan.stdout
+    assert "+ create    acme-isv " not in plan.stdout
+    assert "+ create    thames-tea-partners" in plan.stdout, plan.stdout
     history = run_cli(ws, "history", "acme-isv", "--format", "json")
     assert json.loads(history.stdout)[-1]["action"] == "gone"
+    run_cli(ws, "sandbox", "console", "create-primary", "profiles/acme-isv.yaml")
+    run_cli(ws, "sandbox", "console", "create-primary", "profiles/jordan-rivera.yaml")
     run_cli(ws, "apply", "--auto-approve")
     run_cli(ws, "refresh")
     check_world(settings_of(ws))

@@ -12,6 +12,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.support.cli import run_cli
+from tests.support.console import console_primaries
 from trusthub.common.locations import is_conninfo, is_database
 from trusthub.errors import ExitCode
 
@@ -117,6 +118,7 @@ def test_two_workspaces_of_one_directory_name_never_share_records(
     second = _workspace(tmp_path / "team-b", "team-b")
     profile = (repo / "profiles" / "acme-isv.yaml").read_text(encoding="utf-8")
     (first / "profiles" / "acme-isv.yaml").write_text(profile, encoding="utf-8")
+    console_primaries(first)  # made in the Twilio Console, as on a real account
     applied = run_cli("apply", "--auto-approve", workspace=first, env=env)
     assert applied.exit_code == 0, applied.output
     plan = run_cli("plan", "--no-refresh", "--format", "json", workspace=second, env=env)
