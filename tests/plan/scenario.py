@@ -37,6 +37,7 @@ class Rec:
     rejection_reasons: tuple[str, ...] = ()
     status_since: str | None = "2026-11-20T10:00:00Z"
     valid_until: str | None = None
+    account: str = "parent"
 
 
 def example_profiles() -> dict[str, dict[str, Any]]:

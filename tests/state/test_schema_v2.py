@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,44 @@ def _fill(store: StateStore) -> None:
         tx.delete_resource("profile", "globex")
 
 
-def _make_v1(location: str, at_schema_1: Callable[[], None]) -> dict[str, Any]:
-    """A state at schema 1 with data; returns its export."""
+def _alter_resources(location: str, change: str) -> None:
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(location) as conn:
+            conn.execute(f"ALTER TABLE trusthub.resources {change}")
+    else:
+        conn = sqlite3.connect(location)
+        try:
+            conn.execute(f"ALTER TABLE resources {change}")
+        finally:
+            conn.close()  # not left to the collector: the store's close must checkpoint
+
+
+@contextmanager
+def _account_column(location: str) -> Iterator[None]:
+    """Today's code records each resource's account (schema step 6), which a schema 1 state
+    has no column for. While it fills one, the column is there; it is dropped after, so the
+    state left is schema 1 again, and the export taken meanwhile shows what a migrated state
+    must hold (every resource in the parent account)."""
+    _alter_resources(location, "ADD COLUMN account TEXT NOT NULL DEFAULT 'parent'")
+    try:
+        yield
+    finally:
+        _alter_resources(location, "DROP COLUMN account")
+
+
+def _make_v1(
+    location: str, at_schema_1: Callable[[], None], *, others: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """A state at schema 1 with data; returns its export. `others` fills other workspaces
+    of the same database."""
     with open_store(location, WORKSPACE) as store:
         assert store.meta().schema_version == 1
-        _fill(store)
-        data = store.export()
+        with _account_column(location):
+            others()
+            _fill(store)
+            data = store.export()
     at_schema_1()
     return data
 
@@ -143,7 +176,7 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         assert store.audit(BRAND)[-1].kind == brand
 
     # Only the kind and status lists went (step 2), step 3 added the binding columns to
-    # `workspaces` and step 5 the refresh time: otherwise columns, keys, indexes, triggers
+    # `workspaces`, step 5 the refresh time and step 6 each resource's account: otherwise columns, keys, indexes, triggers
     # are as they were.
     schema = _sqlite_schema(path)
     v1_columns = len(v1_schema["workspaces"]["columns"])
@@ -155,6 +188,15 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         "refreshed_at",
     ]
     schema["workspaces"]["columns"] = schema["workspaces"]["columns"][:v1_columns]
+    # Step 6 gave each resource its account.
+    v1_resource_columns = len(v1_schema["resources"]["columns"])
+    assert [c[1] for c in schema["resources"]["columns"][v1_resource_columns:]] == ["account"]
+    schema["resources"]["columns"] = schema["resources"]["columns"][:v1_resource_columns]
+    # (a WITHOUT ROWID table's primary key index lists every column)
+    schema["resources"]["indexes"] = [
+        (*index[:-1], [c for c in index[-1] if c[2] != "account"])
+        for index in schema["resources"]["indexes"]
+    ]
     assert schema == v1_schema
     tables = _table_sql(path)
     assert not any(f"CHECK ({col} IN" in tables[t] for t in tables for col in ("kind", "status"))
@@ -228,9 +270,11 @@ def test_a_schema_1_postgresql_state_migrates_keeping_everything(
     )
     indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'trusthub'"
 
-    with open_store(pg_database, "other-team") as other:  # another workspace in the database
-        add_profile(other, "initech")
-    before = _make_v1(pg_database, at_schema_1)
+    def other_workspace() -> None:  # another workspace in the database
+        with open_store(pg_database, "other-team") as other:
+            add_profile(other, "initech")
+
+    before = _make_v1(pg_database, at_schema_1, others=other_workspace)
     with psycopg.connect(pg_database) as conn:
         v1 = [conn.execute(q).fetchall() for q in (constraints, triggers, indexes)]
 

@@ -13,9 +13,13 @@ from trusthub.app.refreshing import refresh_state
 from trusthub.app.saved_plans import SavedPlan
 from trusthub.app.session import Session, note_gone
 from trusthub.app.target import Target
+from trusthub.apply.accounts import Subaccounts
 from trusthub.apply.converge import Context, run_action
 from trusthub.apply.executor import Outcome, execute
 from trusthub.apply.pacing import Pacer
+from trusthub.model.desired import PARENT_ACCOUNT
+from trusthub.model.kinds import SUBACCOUNT
+from trusthub.model.kinds import subaccount as sa
 from trusthub.plan.model import Action
 from trusthub.plan.partial import held_back
 from trusthub.state.base import StateStore
@@ -70,10 +74,18 @@ class StoreRecorder:
         status: str | None,
         policy_sid: str,
         action: str,
+        account: str = PARENT_ACCOUNT,
     ) -> None:
         with self._lock, self.store.transaction() as tx:
             before = self.store.resource(kind, name)
-            tx.put_resource(kind, name, spec=dict(body), spec_hash=spec_hash, policy_sid=policy_sid)
+            tx.put_resource(
+                kind,
+                name,
+                spec=dict(body),
+                spec_hash=spec_hash,
+                policy_sid=policy_sid,
+                account=account,
+            )
             if status is not None:
                 tx.set_status(
                     kind,
@@ -176,6 +188,9 @@ def apply_plan(
     refused ones, the rest of their profiles, what depends on them) are not run: never sent
     to the target."""
     recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
+    subaccounts = Subaccounts(
+        target.api, lambda account: _subaccount_sid(planned, recorder, account)
+    )
     ctx = Context(
         api=target.api,
         recorder=recorder,
@@ -186,9 +201,19 @@ def apply_plan(
         progress=progress,
         pacer=pacer or Pacer(),
         reconcile=reconcile,
+        subaccounts=subaccounts,
     )
     held = {h.action.id for h in held_back(planned.plan)} if skip_refused else set()
     actions = [a for a in planned.plan.actions if a.verb.changes_remote and a.id not in held]
     return execute(
         actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
     )
+
+
+def _subaccount_sid(planned: Planned, recorder: StoreRecorder, account: str) -> str | None:
+    """The SID of the subaccount `account`: declared in trusthub.yaml, else recorded once
+    trusthub made it (in this apply or an earlier one)."""
+    name = sa.resource_name(account)
+    declared = planned.desired.get(name)
+    sid = declared.attributes.get("sid") if declared is not None else None
+    return str(sid) if sid else recorder.sids(SUBACCOUNT, name).get(sa.ROLE)

@@ -10,7 +10,7 @@ allows an edit (draft, rejected), a refusal otherwise (whose way out is `trusthu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,9 +119,12 @@ def check_drift(
     api: TrustHubProvider,
     resources: Mapping[str, RecordedResource],
     key: bytes,
+    *,
+    only: Collection[str] | None = None,
 ) -> DriftCheck:
     """Read every recorded profile (with its recorded trust products) whole and return what
-    differs from its recorded body; nothing is written."""
+    differs from its recorded body; nothing is written. With `only`, just those profiles
+    (the ones `api`'s account holds); the others still name primaries."""
     result = DriftCheck()
     sids = {name: store.sids(r.kind, name) for name, r in resources.items()}
     primaries = {
@@ -132,6 +135,8 @@ def check_drift(
     numbers: dict[str, str] | None = None
     for name, r in sorted(resources.items()):
         if r.kind != PROFILE or r.status is None or "bundle" not in sids[name]:
+            continue
+        if only is not None and name not in only:
             continue
         if numbers is None:
             numbers = api.list_numbers()

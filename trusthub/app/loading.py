@@ -27,7 +27,7 @@ from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
-from trusthub.rules import workspace_problems
+from trusthub.rules import account_declared, workspace_problems
 from trusthub.rules.file_checks import (
     FileResult,
     check_profile_file,
@@ -110,6 +110,9 @@ def load_workspace(
     problems += [p for r in results if r.display in chosen for p in r.problems]
     broken = {r.broken_name for r in results if r.data is None and r.broken_name}
     problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
+    problems += [
+        p for p in account_declared.check(docs, settings.account_names) if p.location.path in chosen
+    ]
     profiles: dict[str, ProfileDoc] = {}
     for doc in docs:
         if doc.path in chosen:

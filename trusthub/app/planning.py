@@ -12,6 +12,7 @@ from trusthub.config.settings import Settings
 from trusthub.errors import PlanError, Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, PROFILE, desired_resources
+from trusthub.model.kinds.subaccount import account_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import (
     PlanOptions,
@@ -67,6 +68,9 @@ def _hashes(
         by_profile.setdefault(resource.profile, []).append(name)
     hashes: dict[str, str] = {}
     for profile, names in by_profile.items():
+        if profile not in workspace.profiles:  # a subaccount, declared in trusthub.yaml
+            hashes.update((n, desired[n].spec_hash(key)) for n in names)
+            continue
         digest = workspace.profiles[profile].digest
         hashes.update(cache.hashes(digest, names, lambda n: desired[n].spec_hash(key)))
     cache.save({doc.digest: None for doc in workspace.profiles.values()})
@@ -107,6 +111,21 @@ def plan_against_state(
     return plan, key, sum(1 for r in recorded.values() if r.kind == PROFILE)
 
 
+def workspace_desired(settings: Settings, workspace: LoadedWorkspace) -> dict[str, DesiredResource]:
+    """Every resource the workspace asks for: the subaccounts trusthub.yaml declares, then
+    what each profile asks for."""
+    desired = {
+        d.name: d
+        for d in account_resources((a.name, a.sid, a.friendly_name) for a in settings.accounts)
+    }
+    desired.update(
+        desired_resources(
+            (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
+        )
+    )
+    return desired
+
+
 def make_plan(
     settings: Settings,
     store: StateStore,
@@ -122,9 +141,7 @@ def make_plan(
     resubmit unchanged (`--resubmit`). With `targets`, only the part of it those names need
     (`trusthub.plan.partial.target`); the safety valve and the fee budget then judge that
     part."""
-    desired = desired_resources(
-        (name, doc.data, doc.path) for name, doc in sorted(workspace.profiles.items())
-    )
+    desired = workspace_desired(settings, workspace)
     unknown = sorted(set(resubmit) - set(desired))
     if unknown:
         raise PlanError(

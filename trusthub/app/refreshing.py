@@ -6,18 +6,23 @@ whole resources by `trusthub.app.drift`, after the statuses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from trusthub.app.drift import Drift, check_drift, record_drift
 from trusthub.app.target import Target
-from trusthub.apply.kinds import APPLIERS
-from trusthub.errors import ProviderError
-from trusthub.model.kinds import KINDS
+from trusthub.apply.accounts import Subaccounts
+from trusthub.apply.kinds import APPLIERS, Observation
+from trusthub.errors import ApplyError, ProviderError, TrusthubError
+from trusthub.model.desired import PARENT_ACCOUNT
+from trusthub.model.kinds import KINDS, SUBACCOUNT
+from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import fingerprint_key
-from trusthub.provider.errors import RemoteNotFound
+from trusthub.provider.api import TrustHubProvider
+from trusthub.provider.errors import AccountUnavailable, RemoteNotFound
 from trusthub.state.base import StateStore
-from trusthub.state.model import KEEP
+from trusthub.state.model import KEEP, RecordedResource
 
 
 @dataclass
@@ -27,6 +32,8 @@ class RefreshResult:
     missing: list[str] = field(default_factory=list)  # bundles gone from Trust Hub
     drifted: list[Drift] = field(default_factory=list)  # changed outside trusthub
     gone: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, name, role, SID
+    # Subaccounts that could not be read (suspended, closed, gone): account, why.
+    unavailable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _failed(name: str, error: ProviderError) -> ProviderError:
@@ -36,30 +43,118 @@ def _failed(name: str, error: ProviderError) -> ProviderError:
     return ProviderError(f"cannot refresh {name}: {error.message}", hint=hint)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One resource as read (network only; recorded afterwards, in the calling thread)."""
+
+    resource: RecordedResource
+    sid: str
+    observed: Observation | None
+    gone: bool = False
+
+
+def reading_account(r: RecordedResource) -> str:
+    """The account whose credentials read `r`: a subaccount is read through the parent."""
+    return PARENT_ACCOUNT if r.kind == SUBACCOUNT else r.account
+
+
+def _observe(
+    api: TrustHubProvider, group: Sequence[tuple[RecordedResource, dict[str, str]]]
+) -> list[_Read]:
+    reads = []
+    for resource, sids in group:
+        kind = KINDS[resource.kind]
+        sid = sids[kind.root_role]
+        try:
+            observed = APPLIERS[kind.name].observe(api, sids)
+        except RemoteNotFound:
+            reads.append(_Read(resource, sid, None, gone=True))
+            continue
+        except ProviderError as e:  # refused, unauthenticated, the network after the retries
+            raise _failed(resource.name, e) from None
+        reads.append(_Read(resource, sid, observed))
+    return reads
+
+
 def refresh_state(
     store: StateStore,
     target: Target,
     *,
     actor: str,
     progress: Callable[[str], None] = lambda message: None,
+    parallelism: int = 10,
 ) -> RefreshResult:
+    """Read every recorded resource in the account it lives in: the parent's first (its
+    subaccounts' own records among them), then each subaccount's with that subaccount's
+    credentials, up to `parallelism` subaccounts at a time. A subaccount that cannot be
+    read (suspended, closed) is reported in `unavailable`, its resources left as recorded."""
     result = RefreshResult()
     snapshot = store.snapshot()
+    groups: dict[str, list[tuple[RecordedResource, dict[str, str]]]] = {}
     for resource in snapshot:
-        kind = KINDS[resource.kind]
         sids = store.sids(resource.kind, resource.name)
-        sid = sids.get(kind.root_role)
-        if sid is None:
+        if sids.get(KINDS[resource.kind].root_role) is None:
+            continue
+        groups.setdefault(reading_account(resource), []).append((resource, sids))
+    reads = _observe(target.api, groups.pop(PARENT_ACCOUNT, []))
+    _record(store, reads, result, actor=actor, progress=progress)
+    subaccounts = Subaccounts(
+        target.api, lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE)
+    )
+    apis: dict[str, TrustHubProvider] = {PARENT_ACCOUNT: target.api}
+    for account in sorted(groups):
+        try:
+            apis[account] = subaccounts(account)
+        except (AccountUnavailable, RemoteNotFound, ApplyError) as e:
+            why = e.message if isinstance(e, TrusthubError) else str(e)
+            result.unavailable.append((account, why))
+            progress(f"account {account}: not read ({why})")
+        except ProviderError as e:
+            raise _failed(f"account {account}", e) from None
+    readable = [a for a in sorted(groups) if a in apis]
+    if readable:
+        with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(readable)))) as pool:
+            futures = [pool.submit(_observe, apis[a], groups[a]) for a in readable]
+            for future in futures:  # in account order: the same audit order every run
+                _record(store, future.result(), result, actor=actor, progress=progress)
+    forget_gone(store, result.gone, actor=actor)
+    # Whole resources, not only statuses: what was changed outside trusthub (drift).
+    key = fingerprint_key(snapshot.lineage)
+    present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
+    unread = {a for a, _why in result.unavailable}
+    for account, api in sorted(apis.items()):
+        names = {n for n, r in present.items() if reading_account(r) == account}
+        names -= {n for n, r in present.items() if r.account in unread}
+        if not names:
             continue
         try:
-            observed = APPLIERS[kind.name].observe(target.api, sids)
-        except RemoteNotFound:
+            check = check_drift(store, api, present, key, only=names)
+        except ProviderError as e:
+            raise _failed("the profiles", e) from None
+        record_drift(store, check, key, actor=actor)
+        for drift in check.drifted:
+            progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
+        result.drifted.extend(check.drifted)
+    store.record_refresh()  # the state's age, shown to plans that cannot refresh
+    return result
+
+
+def _record(
+    store: StateStore,
+    reads: Sequence[_Read],
+    result: RefreshResult,
+    *,
+    actor: str,
+    progress: Callable[[str], None],
+) -> None:
+    for read in reads:
+        resource, sid, observed = read.resource, read.sid, read.observed
+        root_role = KINDS[resource.kind].root_role
+        if read.gone:
             result.missing.append(resource.name)
-            result.gone.append((resource.kind, resource.name, kind.root_role, sid))
-            progress(f"{resource.name}: {kind.root_role} {sid} no longer exists on Trust Hub")
+            result.gone.append((resource.kind, resource.name, root_role, sid))
+            progress(f"{resource.name}: {root_role} {sid} no longer exists on Trust Hub")
             continue
-        except ProviderError as e:  # refused, unauthenticated, the network after the retries
-            raise _failed(resource.name, e) from None
         if observed is None:
             continue
         result.read += 1
@@ -89,20 +184,6 @@ def refresh_state(
             if observed.status != resource.status:
                 result.changed.append((resource.name, resource.status, observed.status))
                 progress(f"{resource.name}: {resource.status} -> {observed.status}")
-    forget_gone(store, result.gone, actor=actor)
-    # Whole resources, not only statuses: what was changed outside trusthub (drift).
-    key = fingerprint_key(snapshot.lineage)
-    present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
-    try:
-        check = check_drift(store, target.api, present, key)
-    except ProviderError as e:
-        raise _failed("the profiles", e) from None
-    record_drift(store, check, key, actor=actor)
-    for drift in check.drifted:
-        progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
-    result.drifted = check.drifted
-    store.record_refresh()  # the state's age, shown to plans that cannot refresh
-    return result
 
 
 def forget_gone(store: StateStore, gone: list[tuple[str, str, str, str]], *, actor: str) -> None:

@@ -26,7 +26,7 @@ from trusthub.apply.pacing import Pacer
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
 from trusthub.model import lifecycle as lc
-from trusthub.model.desired import DesiredResource
+from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
 from trusthub.model.kinds import KINDS
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
@@ -47,6 +47,16 @@ class Context:
     # The state may not know everything trusthub made (it was lost, rewound or restored
     # from an older backup: `trusthub.app.continuity`): look on Trust Hub before each create.
     reconcile: bool = False
+    # The provider of a subaccount by its logical name (`trusthub.apply.accounts`); None:
+    # the workspace uses the parent account only.
+    subaccounts: Callable[[str], TrustHubProvider] | None = None
+
+    def api_in(self, account: str) -> TrustHubProvider:
+        if account == PARENT_ACCOUNT:
+            return self.api
+        if self.subaccounts is None:
+            raise ApplyError(f"internal error: no credentials for subaccount {account!r}")
+        return self.subaccounts(account)
 
 
 T = TypeVar("T")
@@ -74,12 +84,17 @@ def _ignore_missing(call: Callable[[], Any]) -> None:
 class Converger:
     def __init__(self, ctx: Context, action: Action) -> None:
         self.ctx = ctx
-        self.api = ctx.api
         self.rec = ctx.recorder
         self.action = action
         self.kind = action.kind
         self.name = action.resource
         self.adopted: set[str] = set()  # roles found on Trust Hub while reconciling
+
+    @property
+    def api(self) -> TrustHubProvider:
+        """The provider acting in the action's account: the parent's, or the subaccount's
+        (opened on first use, once the subaccount exists)."""
+        return self.ctx.api_in(self.action.account)
 
     def say(self, message: str) -> None:
         self.ctx.progress(self.action, message)
@@ -331,6 +346,7 @@ class Converger:
             status=observed.status if observed else None,
             policy_sid=observed.policy_sid if observed else "",
             action="adopt" if found else self.action.verb.value,
+            account=self.action.account,
         )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from trusthub.model.desired import PARENT_ACCOUNT
+
 
 class Recorder(Protocol):
     def sids(self, kind: str, name: str) -> dict[str, str]:
@@ -43,8 +45,9 @@ class Recorder(Protocol):
         status: str | None,
         policy_sid: str,
         action: str,
+        account: str = PARENT_ACCOUNT,
     ) -> None:
-        """The resource now matches `body` (sealed) on Trust Hub."""
+        """The resource now matches `body` (sealed) on the target, in `account`."""
         ...
 
     def status(

@@ -26,7 +26,8 @@ def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
     profile whole: what was changed outside trusthub (drift) becomes the recorded body, so
     the plan shows it field by field. JSON: `{"format_version": 1, "read", "changed":
     [{"resource", "from", "to"}], "gone": [resource...], "drifted": [{"resource", "fields",
-    "numbers"}]}`."""
+    "numbers"}]}`, plus `"unavailable": [{"account", "why"}]` when a subaccount could not
+    be read (suspended or closed)."""
     with Session(app.settings) as session:
         result = session.refresh(lock_timeout=lock_timeout)
         if result is None:
@@ -45,12 +46,22 @@ def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
                 for d in result.drifted
             ],
         }
+        if result.unavailable:  # only with subaccounts: single-account output reads as before
+            document["unavailable"] = [
+                {"account": account, "why": why} for account, why in result.unavailable
+            ]
         click.echo(json.dumps(document, indent=2))
         return
     for name, before, after in result.changed:
         click.echo(f"{name}: {before or '(none)'} -> {after}")
     for warning in gone_warnings(result):
         click.echo(warning, err=True)
+    for account, why in result.unavailable:
+        click.echo(
+            f"warning: account {account} was not read: {why}; its resources keep their "
+            "recorded statuses",
+            err=True,
+        )
     for drift in result.drifted:
         fields = [*drift.paths, *(["phone numbers"] if drift.numbers else [])]
         click.echo(

@@ -15,12 +15,12 @@ from trusthub.app.binding import describe, rebind
 from trusthub.app.continuity import keep_reconciling
 from trusthub.app.forgetting import forget_profile
 from trusthub.app.loading import load_workspace
+from trusthub.app.planning import workspace_desired
 from trusthub.app.session import Session, open_workspace_store, workspace_identity
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
 from trusthub.common.locations import is_database
 from trusthub.errors import StateError
-from trusthub.model.kinds import desired_resources
 from trusthub.model.lifecycle import STATUSES
 from trusthub.state import StateStore
 from trusthub.state.actor import current_holder
@@ -285,9 +285,7 @@ def rm_cmd(app: AppContext, name: str, lock_timeout: float) -> None:
     nothing on Trust Hub is deleted or changed. Remove the profile's file first."""
     settings = app.settings
     workspace = load_workspace(settings)
-    desired = desired_resources(
-        (n, doc.data, doc.path) for n, doc in sorted(workspace.profiles.items())
-    )
+    desired = workspace_desired(settings, workspace)
     files = {n: doc.path for n, doc in workspace.profiles.items()}
     with (
         Session(settings) as session,

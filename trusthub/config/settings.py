@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.model.fees import DEFAULT_MAX_PER_APPLY, FEES
 
 SETTINGS_FILE = "trusthub.yaml"
@@ -53,6 +54,16 @@ class FeeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountSettings:
+    """A subaccount of the parent under `accounts:`: an existing one (`sid`), or one apply
+    creates (`friendly_name` only)."""
+
+    name: str  # logical, as profiles name it
+    sid: str | None = None
+    friendly_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     root: Path  # absolute workspace directory
     name: str  # workspace id in a shared state database
@@ -63,10 +74,16 @@ class Settings:
     safety: SafetySettings = field(default_factory=SafetySettings)
     fees: FeeSettings = field(default_factory=FeeSettings)
     parallelism: int = 10
+    accounts: tuple[AccountSettings, ...] = ()  # the subaccounts, in file order
     settings_file: Path | None = None  # absolute path of trusthub.yaml when present
     # `name:` is in trusthub.yaml: the workspace is named, not called after its directory
     # (a shared database refuses a guessed name: `trusthub.app.session`).
     named: bool = False
+
+    @property
+    def account_names(self) -> tuple[str, ...]:
+        """Every account a profile may name: the parent first, then the subaccounts."""
+        return (PARENT_ACCOUNT, *(a.name for a in self.accounts))
 
     @property
     def state_dir(self) -> Path:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from trusthub.common.locations import conninfo_has_password, is_conninfo, is_database, is_url
 from trusthub.config.settings import (
     SETTINGS_FILE,
+    AccountSettings,
     FeeSettings,
     SafetySettings,
     SandboxSettings,
@@ -24,7 +25,7 @@ from trusthub.config.settings import (
     default_settings,
 )
 from trusthub.errors import ConfigError, Problem
-from trusthub.load.documents import DocumentError, load_document
+from trusthub.load.documents import Document, DocumentError, load_document
 from trusthub.rules.schema import WORKSPACE_SCHEMA, schema_problems
 
 
@@ -48,7 +49,31 @@ def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str
                 json_path="$.state",
             )
         )
+    if not problems:
+        problems.extend(_account_problems(document))
     return problems, None if problems else document.data
+
+
+def _account_problems(document: Document) -> list[Problem]:
+    """Two logical names for one subaccount would split its objects between them."""
+    seen: dict[str, str] = {}
+    problems = []
+    for name, account in (document.data.get("accounts") or {}).items():
+        sid = account.get("sid")
+        if sid is None:
+            continue
+        if sid in seen:
+            problems.append(
+                Problem(
+                    document.locate(["accounts", name, "sid"]),
+                    "settings-account-sid",
+                    f"accounts {seen[sid]!r} and {name!r} name the same subaccount; give "
+                    "each subaccount one name",
+                    json_path=f"$.accounts.{name}.sid",
+                )
+            )
+        seen.setdefault(sid, name)
+    return problems
 
 
 def _has_password(location: str) -> bool:
@@ -101,6 +126,11 @@ def apply_settings(data: dict[str, Any], defaults: Settings) -> Settings:
         changes["safety"] = _safety(data["safety"], defaults.safety)
     if "fees" in data:
         changes["fees"] = _fees(data["fees"], defaults.fees)
+    if "accounts" in data:
+        changes["accounts"] = tuple(
+            AccountSettings(name, a.get("sid"), a.get("friendly_name"))
+            for name, a in data["accounts"].items()
+        )
     return replace(defaults, **changes)
 
 

@@ -13,10 +13,14 @@ import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from trusthub.common.canonical import canonical_json
 from trusthub.model.privacy import fingerprint, seal
+
+# The account whose credentials are in the environment (the ISV's own): where a resource lives
+# unless its profile names a subaccount (`account:`). Primaries always do.
+PARENT_ACCOUNT: Final = "parent"
 
 
 def spec_hash(body: Mapping[str, Any], key: bytes) -> str:
@@ -56,6 +60,9 @@ class DesiredResource:
     path: str = field(default="", compare=False)  # the file it came from, for messages
     # Why the profile as written can never get this resource (requirements.py).
     gaps: Sequence[str] = field(default=(), compare=False)
+    # The logical account it lives in (`accounts:` in trusthub.yaml). Not part of the spec
+    # hash: an object cannot move between accounts, which the plan refuses on its own.
+    account: str = PARENT_ACCOUNT
 
     @property
     def product(self) -> str | None:

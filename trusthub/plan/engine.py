@@ -15,12 +15,14 @@ from typing import Any, Protocol
 
 from trusthub.errors import ExitCode, TrusthubError
 from trusthub.model import twilio_codes
-from trusthub.model.desired import EMPTY_BODY, DesiredResource, SealedBody
-from trusthub.model.kinds import KINDS, Kinds, ResourceKind
+from trusthub.model.desired import EMPTY_BODY, PARENT_ACCOUNT, DesiredResource, SealedBody
+from trusthub.model.kinds import KINDS, SUBACCOUNT, Kinds, ResourceKind
+from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import fingerprint, is_sensitive, seal
 from trusthub.plan.diff import diff
 from trusthub.plan.kinds import PLANNERS, KindPlanner, PlanOptions
 from trusthub.plan.model import (
+    SUMMARY_SUBACCOUNT,
     Action,
     ActionId,
     FieldChange,
@@ -68,6 +70,10 @@ class Recorded(Protocol):
     def status_since(self) -> str | None: ...
     @property
     def valid_until(self) -> str | None: ...
+    @property
+    def account(self) -> str:
+        """The logical account it lives in ("parent" unless a subaccount)."""
+        ...
 
 
 def desired_hashes(desired: Mapping[str, DesiredResource], key: bytes) -> dict[str, str]:
@@ -274,10 +280,13 @@ class _Planner:
         d = self.desired_.get(name)
         r = self.recorded.get(name)
         attrs = d.attributes if d else self.recorded_attributes(name)
+        account = d.account if d else (r.account if r else PARENT_ACCOUNT)
+        subaccount = self._kind(name).name == SUBACCOUNT
         return ProfileSummary(
             name=name,
-            role=str(attrs.get("role", "?")),
-            type=str(attrs.get("type", "?")),
+            role=SUMMARY_SUBACCOUNT if subaccount else str(attrs.get("role", "?")),
+            type="-" if subaccount else str(attrs.get("type", "?")),
+            account=account,
             status=r.status if r else None,
             status_since=r.status_since if r else None,
             path=d.path if d else "",
@@ -292,6 +301,12 @@ class _Planner:
     ) -> Action:
         d = self.desired_.get(name)
         kind = self._kind(name)
+        r = self.recorded.get(name)
+        account = d.account if d else (r.account if r else PARENT_ACCOUNT)
+        if account != PARENT_ACCOUNT and kind.name != SUBACCOUNT and verb.changes_remote:
+            # Made with the subaccount's credentials: once the subaccount is made or adopted.
+            home = sa.resource_name(account)
+            depends_on = [*depends_on, ActionId(home, Verb.CREATE), ActionId(home, Verb.ADOPT)]
         deps = []
         for dep in depends_on:
             if not self._known(dep.resource):
@@ -301,7 +316,7 @@ class _Planner:
                     hint="please report this as a bug in trusthub",
                 )
             # A dependency on an action this plan does not make is already satisfied.
-            if dep in self.by_id:
+            if dep in self.by_id and dep not in deps:
                 deps.append(dep)
         action = Action(
             verb=verb,
@@ -311,6 +326,7 @@ class _Planner:
             depends_on=tuple(deps),
             desired_hash=self.hashes.get(name, ""),
             path=d.path if d else "",
+            account=account,
             **fields,
         )
         self.actions.append(action)
@@ -328,7 +344,7 @@ class _Planner:
         lifecycle = planner.kind.lifecycle
         if (line := planner.eligibility(d, self)) is not None:
             self.eligibility_.append(line)
-        if (why := planner.refusal(d, self)) is not None:
+        if (why := planner.refusal(d, self) or self._account_refusal(d)) is not None:
             self._act(name, Verb.REFUSED, reason=why)
             return
         status = self.status(name)
@@ -378,6 +394,27 @@ class _Planner:
         if edited is None:
             return  # refused
         self._maybe_submit(d, planner, status, edited=edited)
+
+    def _account_refusal(self, d: DesiredResource) -> str | None:
+        """Why `d` cannot be had in the account its profile names: an account trusthub.yaml
+        does not declare, or another account than the one it was made in."""
+        if d.kind == SUBACCOUNT:
+            return None
+        if d.account != PARENT_ACCOUNT and sa.resource_name(d.account) not in self.desired_:
+            return (
+                f"{d.profile} names account {d.account!r}, which trusthub.yaml does not declare: "
+                f"add it under `accounts:` (`{d.account}: {{sid: AC...}}` for an existing "
+                "subaccount, or `{friendly_name: ...}` to create one)"
+            )
+        r = self.recorded.get(d.name)
+        if r is not None and r.status is not None and r.account != d.account:
+            return (
+                f"{d.name} was made in account {r.account!r}; its profile now names "
+                f"{d.account!r}, and Twilio cannot move objects between accounts. Put "
+                f"`account: {r.account}` back, or stop managing it with `trusthub state rm "
+                f"{d.name}` and create it anew in {d.account!r}"
+            )
+        return None
 
     def _rejection(self, name: str) -> str:
         """What the review found, for the reviewer of the fix (a pull request's plan)."""

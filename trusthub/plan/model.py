@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trusthub.common.canonical import canonical_json
+from trusthub.model.desired import PARENT_ACCOUNT
 
 # 2: `targets` (the names a partial plan was cut to, empty for a whole plan).
 PLAN_FORMAT_VERSION = 2
@@ -104,6 +105,11 @@ class ProfileSummary:
     status_since: str | None
     path: str  # the profile's file ("" when the file is gone)
     rejection_reasons: tuple[str, ...] = ()
+    account: str = PARENT_ACCOUNT  # the logical account it lives in
+
+
+# `ProfileSummary.role` of a subaccount's summary (its group of actions is not a profile's).
+SUMMARY_SUBACCOUNT = "subaccount"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,8 @@ class Action:
     # The kinds of fee Twilio charges for this action (e.g. "brand registration"); empty:
     # free. A fee-bearing request is never retried blindly (see trusthub.apply).
     fees: tuple[str, ...] = ()
+    # The logical account the action's requests are made in (`accounts:` in trusthub.yaml).
+    account: str = PARENT_ACCOUNT
 
     @property
     def id(self) -> ActionId:
@@ -133,6 +141,8 @@ class Action:
         data = self._data()
         if self.fees:  # only on fee-bearing actions: plans without fees read as before
             data["fees"] = list(self.fees)
+        if self.account != PARENT_ACCOUNT:  # likewise: single-account plans read as before
+            data["account"] = self.account
         return data
 
     def _data(self) -> dict[str, Any]:

@@ -145,6 +145,17 @@ class TollfreeVerification:
     date_created: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An API 2010 account (the parent or one of its subaccounts), without its credentials."""
+
+    sid: str
+    friendly_name: str
+    status: str  # active | suspended | closed
+    owner_account_sid: str  # the parent's SID for a subaccount; its own for the parent
+    date_created: datetime | None
+
+
 class TrustHubProvider(Protocol):
     """Trust Hub bundles (customer profiles and trust products: `family` says which), their
     end users and supporting documents, and the API 2010
@@ -350,3 +361,30 @@ class TrustHubProvider(Protocol):
         ...
 
     def delete_tollfree_verification(self, sid: str) -> None: ...
+
+    # -- accounts (API 2010 Accounts; the parent's credentials) ------------------------------
+
+    def account_sid(self) -> str:
+        """The SID of the account these credentials act in."""
+        ...
+
+    def fetch_account(self, sid: str) -> Account: ...
+
+    def list_subaccounts(self, *, friendly_name: str | None = None) -> list[Account]:
+        """The accounts these credentials own besides their own, every status."""
+        ...
+
+    def create_subaccount(self, friendly_name: str) -> Account:
+        """`POST /2010-04-01/Accounts.json`: a new active subaccount (Twilio: 21101 when
+        these credentials are a subaccount's)."""
+        ...
+
+    def update_account(self, sid: str, *, friendly_name: str) -> Account: ...
+
+    def in_subaccount(self, sid: str) -> TrustHubProvider:
+        """A provider acting in the subaccount `sid`, with that subaccount's own credentials
+        read through the parent (section I of the onboarding reference: Trust Hub and the
+        messaging API take the account from the credentials). The credentials stay inside
+        the returned provider's SDK client; `AccountUnavailable` when the subaccount is
+        suspended or closed."""
+        ...

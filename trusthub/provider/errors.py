@@ -146,3 +146,16 @@ class UnexpectedAnswer(ProviderError):
         super().__init__(
             message, hint="this version of trusthub does not know it: upgrade trusthub"
         )
+
+
+class AccountUnavailable(ProviderError):
+    """A subaccount trusthub cannot act in: suspended, closed, or not the parent's."""
+
+    def __init__(self, sid: str, why: str) -> None:
+        super().__init__(
+            f"subaccount {shown_account(sid)} {why}",
+            hint="reopen it in the Twilio Console, or name another subaccount under "
+            "`accounts:` in trusthub.yaml",
+        )
+        self.sid = sid
+        self.why = why

@@ -25,6 +25,7 @@ from trusthub.model import twilio_codes
 from trusthub.model.kinds import a2p_brand, a2p_campaign
 from trusthub.model.kinds import tollfree_verification as tfv
 from trusthub.provider.api import (
+    Account,
     Address,
     BrandRegistration,
     Bundle,
@@ -36,7 +37,15 @@ from trusthub.provider.api import (
     Remote,
     TollfreeVerification,
 )
-from trusthub.provider.errors import UnexpectedAnswer, Unreachable, remote_error, scrub
+from trusthub.provider.errors import (
+    AccountUnavailable,
+    UnexpectedAnswer,
+    Unreachable,
+    remote_error,
+    scrub,
+)
+
+ACCOUNT_STATUSES: Final = frozenset({"active", "suspended", "closed"})
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -636,6 +645,60 @@ class TwilioSdkProvider:
     @translated
     def delete_tollfree_verification(self, sid: str) -> None:
         self._verifications(sid).delete()
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def account_sid(self) -> str:
+        return str(self.client.account_sid)
+
+    @staticmethod
+    def _to_account(raw: Any) -> Account:
+        if raw.status not in ACCOUNT_STATUSES:
+            raise UnexpectedAnswer(f"account {raw.sid} has status {raw.status!r}")
+        return Account(
+            sid=raw.sid,
+            friendly_name=raw.friendly_name or "",
+            status=raw.status,
+            owner_account_sid=raw.owner_account_sid or raw.sid,
+            date_created=raw.date_created,
+        )
+
+    @translated
+    def fetch_account(self, sid: str) -> Account:
+        return self._to_account(self.client.api.v2010.accounts(sid).fetch())
+
+    @translated
+    def list_subaccounts(self, *, friendly_name: str | None = None) -> list[Account]:
+        own = self.account_sid()
+        kwargs = {} if friendly_name is None else {"friendly_name": friendly_name}
+        return [
+            self._to_account(raw)
+            for raw in self.client.api.v2010.accounts.stream(**kwargs)
+            if raw.sid != own
+        ]
+
+    @translated
+    def create_subaccount(self, friendly_name: str) -> Account:
+        return self._to_account(self.client.api.v2010.accounts.create(friendly_name=friendly_name))
+
+    @translated
+    def update_account(self, sid: str, *, friendly_name: str) -> Account:
+        raw = self.client.api.v2010.accounts(sid).update(friendly_name=friendly_name)
+        return self._to_account(raw)
+
+    @translated
+    def in_subaccount(self, sid: str) -> TwilioSdkProvider:
+        raw = self.client.api.v2010.accounts(sid).fetch()
+        account = self._to_account(raw)
+        if account.owner_account_sid != self.account_sid() or account.sid == self.account_sid():
+            raise AccountUnavailable(sid, "is not a subaccount of the account the credentials name")
+        if account.status != "active":
+            raise AccountUnavailable(sid, f"is {account.status}")
+        # The subaccount's own credentials, read through the parent; they live in this
+        # client only (never returned, stored or shown). The transport (retries, the
+        # sandbox's) is shared.
+        client = Client(sid, raw.auth_token, http_client=self.client.http_client)
+        return TwilioSdkProvider(client)
 
 
 # Twilio echoes a campaign's privacy and terms URLs only to this API version (reference D.7).

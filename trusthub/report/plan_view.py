@@ -20,7 +20,7 @@ from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS
 from trusthub.model.privacy import display, fingerprint, is_sensitive, mask, recognisable
-from trusthub.plan.model import Action, Eligibility, Plan, ProfileSummary, Verb
+from trusthub.plan.model import SUMMARY_SUBACCOUNT, Action, Eligibility, Plan, ProfileSummary, Verb
 
 SYMBOLS: Mapping[Verb, str] = {
     Verb.CREATE: "+",
@@ -293,7 +293,18 @@ def _action_view(
     )
 
 
+# How a subaccount's group is told apart from a profile's (`ProfileSummary.role`).
+SUBACCOUNT_ROLE = SUMMARY_SUBACCOUNT
+
+
 def _heading(p: ProfileSummary) -> str:
+    if p.role == SUBACCOUNT_ROLE:
+        made = "not made yet" if p.status is None else p.status
+        return f"subaccount of the parent, {made}"
+    return _profile_heading(p) + (f", in account {p.account}" if p.account != "parent" else "")
+
+
+def _profile_heading(p: ProfileSummary) -> str:
     kind = f"{p.role} {p.type} profile"
     # Primaries are made in the Twilio Console and only adopted (trusthub.model.kinds.profile).
     console = p.role == "primary"

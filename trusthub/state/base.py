@@ -38,8 +38,10 @@ class StateTransaction(Protocol):
         spec: Mapping[str, Any],
         spec_hash: str,
         policy_sid: str | Keep | None = ...,
+        account: str | Keep = ...,
     ) -> bool:
-        """Record the spec last applied (upsert); `policy_sid` is kept unless given. A new
+        """Record the spec last applied (upsert); `policy_sid` and `account` (the logical
+        account it lives in; "parent" for a new resource) are kept unless given. A new
         resource starts with no status: statuses change only through `set_status`, so each
         change is in the audit log. Returns whether anything changed."""
         ...

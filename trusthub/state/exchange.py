@@ -16,7 +16,9 @@ from trusthub.common.files import write_private
 from trusthub.errors import StateError
 
 FORMAT: Final = "trusthub-state"
-FORMAT_VERSION: Final = 1
+# 2: each resource has its `account`. Version 1 exports (every resource in the parent) are
+# read and upgraded after their content hash is checked.
+FORMAT_VERSION: Final = 2
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
 
 RESOURCE_FIELDS: Final = (
@@ -31,6 +33,7 @@ RESOURCE_FIELDS: Final = (
     "policy_sid",
     "updated_at",
     "spec",
+    "account",
 )
 REMOTE_FIELDS: Final = ("kind", "name", "role", "sid", "state", "detail", "updated_at")
 AUDIT_FIELDS: Final = (
@@ -92,6 +95,8 @@ def verify_export(data: Any, source: str) -> dict[str, Any]:
     """`data` as an export, after checking its shape and content hash."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StateError(f"{source} is not a trusthub state export")
+    if data.get("format_version") == 1:
+        return _upgrade_v1(data, source)
     if data.get("format_version") != FORMAT_VERSION:
         raise StateError(
             f"{source} has export format version {data.get('format_version')}; this trusthub "
@@ -109,6 +114,24 @@ def verify_export(data: Any, source: str) -> dict[str, Any]:
             hint="use another backup",
         )
     return data
+
+
+def _upgrade_v1(data: dict[str, Any], source: str) -> dict[str, Any]:
+    if not isinstance(data.get("lineage"), str) or not isinstance(data.get("serial"), int):
+        raise StateError(f"{source}: lineage or serial is missing")
+    old_fields = tuple(f for f in RESOURCE_FIELDS if f != "account")
+    _check_rows(data, "resources", old_fields, source)
+    _check_rows(data, "remote_objects", REMOTE_FIELDS, source)
+    _check_rows(data, "audit", AUDIT_FIELDS, source)
+    if data.get("content_hash") != content_hash(data):
+        raise StateError(
+            f"{source} is damaged: its content does not match its content hash",
+            hint="use another backup",
+        )
+    upgraded = dict(data, format_version=FORMAT_VERSION)
+    upgraded["resources"] = [dict(r, account="parent") for r in data["resources"]]
+    upgraded["content_hash"] = content_hash(upgraded)
+    return upgraded
 
 
 def write_export(path: Path, data: Mapping[str, Any]) -> None:

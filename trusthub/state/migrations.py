@@ -233,6 +233,13 @@ SQLITE: Final[tuple[Migration, ...]] = (
         "when the state last read Trust Hub (its age, for plans that do not refresh)",
         ("ALTER TABLE workspaces ADD COLUMN refreshed_at TEXT",),
     ),
+    Migration(
+        6,
+        "each resource records the account it lives in (the parent or a subaccount)",
+        # The logical name from trusthub.yaml (`accounts:`); every earlier resource was made
+        # with the parent's credentials.
+        ("ALTER TABLE resources ADD COLUMN account TEXT NOT NULL DEFAULT 'parent'",),
+    ),
 )
 
 POSTGRES: Final[tuple[Migration, ...]] = (
@@ -368,6 +375,11 @@ POSTGRES: Final[tuple[Migration, ...]] = (
         5,
         "when the state last read Trust Hub (its age, for plans that do not refresh)",
         ("ALTER TABLE workspaces ADD COLUMN refreshed_at text",),
+    ),
+    Migration(
+        6,
+        "each resource records the account it lives in (the parent or a subaccount)",
+        ("ALTER TABLE resources ADD COLUMN account text NOT NULL DEFAULT 'parent'",),
     ),
 )
 

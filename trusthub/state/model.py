@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal, NamedTuple, TypeAlias, cast
 
 from trusthub.errors import StateError
+from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.model.kinds import KINDS
 
 # The name of a kind registered in `trusthub.model.kinds.KINDS`. The state holds resources
@@ -75,6 +76,8 @@ class RecordedResource(NamedTuple):
     valid_until: str | None
     policy_sid: str | None
     updated_at: str
+    # The logical account it lives in (`accounts:` in trusthub.yaml; "parent" by default).
+    account: str = PARENT_ACCOUNT
 
     @property
     def evaluation(self) -> dict[str, Any] | None:

@@ -39,7 +39,7 @@ from trusthub.state.transaction import SqlTransaction
 
 _RESOURCE_COLUMNS = (
     "kind, name, status, status_since, spec_hash, rejection_reasons, evaluation, "
-    "valid_until, policy_sid, updated_at"
+    "valid_until, policy_sid, updated_at, account"
 )
 _REMOTE_COLUMNS = "kind, name, role, sid, state, detail, updated_at"
 _AUDIT_COLUMNS = (
@@ -58,13 +58,14 @@ _new_tuple = tuple.__new__
 
 
 def _resource(row: Sequence[Any]) -> RecordedResource:
-    kind, name, status, since, spec_hash, reasons, evaluation, valid, policy, updated = row
+    kind, name, status, since, spec_hash, reasons, evaluation, valid, policy, updated, account = row
     # The usual case, no reasons, needs no JSON decoding; tuple.__new__ skips a call layer.
     reasons = () if reasons == "[]" else tuple(json.loads(reasons))
     return _new_tuple(
         RecordedResource,
-        (kind, name, status, since, spec_hash, reasons, evaluation, valid, policy, updated),
-    )
+        (kind, name, status, since, spec_hash, reasons, evaluation, valid, policy, updated,
+         account),
+    )  # fmt: skip
 
 
 def _remote(row: Sequence[Any]) -> RemoteObject:
@@ -512,7 +513,7 @@ class SqlStore(abc.ABC):
         dump = _dump_fields
         self._executemany(
             f"INSERT INTO resources (workspace, {_RESOURCE_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(ws, *dump(r, _RESOURCE_COLUMNS)) for r in data["resources"]],
         )
         self._executemany(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from trusthub.common.canonical import canonical_text
 from trusthub.errors import StateError
+from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.state.model import (
     CREATED,
     DELETED,
@@ -72,12 +73,13 @@ class SqlTransaction:
         spec: Mapping[str, Any],
         spec_hash: str,
         policy_sid: str | Keep | None = KEEP,
+        account: str | Keep = KEEP,
     ) -> bool:
         kind = check_resource(kind, name)
         spec_text = canonical_text(dict(spec))
         now = utc_now()
         row = self._x(
-            "SELECT r.spec_hash, r.policy_sid, s.spec, r.kind FROM resources r "
+            "SELECT r.spec_hash, r.policy_sid, s.spec, r.kind, r.account FROM resources r "
             "JOIN specs s ON s.workspace = r.workspace AND s.name = r.name "
             "WHERE r.workspace = ? AND r.name = ?",
             (self._ws, name),
@@ -87,24 +89,32 @@ class SqlTransaction:
         if row is None:
             self._x(
                 "INSERT INTO resources (workspace, name, kind, spec_hash, policy_sid, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (self._ws, name, kind, spec_hash, None if policy_sid is KEEP else policy_sid, now),
-            )
+                "updated_at, account) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._ws, name, kind, spec_hash, None if policy_sid is KEEP else policy_sid,
+                    now, PARENT_ACCOUNT if account is KEEP else account,
+                ),
+            )  # fmt: skip
             self._x(
                 "INSERT INTO specs (workspace, name, spec) VALUES (?, ?, ?)",
                 (self._ws, name, spec_text),
             )
             self.changed = True
             return True
-        old_hash, old_policy, old_spec, _ = row
+        old_hash, old_policy, old_spec, _, old_account = row
         new_policy = old_policy if policy_sid is KEEP else policy_sid
+        new_account = old_account if account is KEEP else account
         same_spec = _same_json(old_spec, spec_text)
-        if old_hash == spec_hash and old_policy == new_policy and same_spec:
+        if (old_hash, old_policy, old_account) == (
+            spec_hash,
+            new_policy,
+            new_account,
+        ) and same_spec:
             return False
         self._x(
-            "UPDATE resources SET spec_hash = ?, policy_sid = ?, updated_at = ? "
+            "UPDATE resources SET spec_hash = ?, policy_sid = ?, account = ?, updated_at = ? "
             "WHERE workspace = ? AND name = ?",
-            (spec_hash, new_policy, now, self._ws, name),
+            (spec_hash, new_policy, new_account, now, self._ws, name),
         )
         if not same_spec:
             self._x(

@@ -9,12 +9,14 @@ from trusthub.apply.kinds.a2p_campaign import A2PCampaignApplier
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.apply.kinds.messaging_service import MessagingServiceApplier
 from trusthub.apply.kinds.profile import ProfileApplier
+from trusthub.apply.kinds.subaccount import SubaccountApplier
 from trusthub.apply.kinds.tollfree_verification import TollfreeVerificationApplier
 from trusthub.apply.kinds.trust_product import TrustProductApplier
 
 APPLIERS: Final[dict[str, KindApplier]] = {
     applier.kind.name: applier
     for applier in (
+        SubaccountApplier(),
         ProfileApplier(),
         TrustProductApplier(),
         A2PBrandApplier(),

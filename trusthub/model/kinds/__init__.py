@@ -9,17 +9,20 @@ before them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
-from trusthub.model.desired import DesiredResource
+from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
 from trusthub.model.kinds.a2p_brand import A2PBrandKind
 from trusthub.model.kinds.a2p_campaign import A2PCampaignKind
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.kinds.messaging_service import MessagingServiceKind
 from trusthub.model.kinds.profile import ProfileKind
+from trusthub.model.kinds.subaccount import SubaccountKind
 from trusthub.model.kinds.tollfree_verification import TollfreeVerificationKind
 from trusthub.model.kinds.trust_product import TrustProductKind
 
+SUBACCOUNT: Final = SubaccountKind.name
 PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
 A2P_BRAND: Final = A2PBrandKind.name
@@ -68,6 +71,7 @@ class Kinds:
 
 KINDS: Final = Kinds(
     [
+        SubaccountKind(),  # first: an account's profiles are made in it
         ProfileKind(),
         TrustProductKind(),
         A2PBrandKind(),
@@ -85,8 +89,11 @@ def desired_resources(
     they ask for, by name."""
     resources: dict[str, DesiredResource] = {}
     for name, data, path in profiles:
+        account = data.get("account", PARENT_ACCOUNT)
         for kind in kinds:
             for resource in kind.resources(name, data, path):
+                if account != PARENT_ACCOUNT:
+                    resource = replace(resource, account=account)
                 resources[resource.name] = resource
     return resources
 
@@ -97,6 +104,7 @@ __all__ = [
     "KINDS",
     "MESSAGING_SERVICE",
     "PROFILE",
+    "SUBACCOUNT",
     "TOLLFREE_VERIFICATION",
     "TRUST_PRODUCT",
     "Kinds",

@@ -9,12 +9,14 @@ from trusthub.plan.kinds.a2p_campaign import A2PCampaignPlanner
 from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
 from trusthub.plan.kinds.messaging_service import MessagingServicePlanner
 from trusthub.plan.kinds.profile import ProfilePlanner
+from trusthub.plan.kinds.subaccount import SubaccountPlanner
 from trusthub.plan.kinds.tollfree_verification import TollfreeVerificationPlanner
 from trusthub.plan.kinds.trust_product import TrustProductPlanner
 
 PLANNERS: Final[dict[str, KindPlanner]] = {
     planner.kind.name: planner
     for planner in (
+        SubaccountPlanner(),
         ProfilePlanner(),
         TrustProductPlanner(),
         A2PBrandPlanner(),
