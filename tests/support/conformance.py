@@ -1,6 +1,7 @@
 """Conformance to Twilio's OpenAPI specs: each request and response is checked against
-`twilio_trusthub_v1.json`, `twilio_api_v2010_addresses_numbers.json` and
-`twilio_messaging_v1_compliance.json` (A2P brands, toll-free verifications), vendored in
+`twilio_trusthub_v1.json`, `twilio_api_v2010_addresses_numbers.json`,
+`twilio_api_v2010_accounts.json` (subaccounts) and `twilio_messaging_v1_compliance.json`
+(A2P brands, toll-free verifications), vendored in
 `tests/support/openapi/` (see its README). Test support only: nothing in `trusthub/` uses it.
 
 `Conformance.check_request(method, url, query, form)` and `check_response(method, url,
@@ -36,6 +37,7 @@ SPEC_DIR: Final = Path(__file__).resolve().parent / "openapi"
 SPEC_FILES: Final = (
     "twilio_trusthub_v1.json",
     "twilio_api_v2010_addresses_numbers.json",
+    "twilio_api_v2010_accounts.json",
     "twilio_messaging_v1_compliance.json",
 )
 
@@ -91,9 +93,11 @@ def _uri_reference(value: object) -> bool:
 
 @_FORMATS.checks("uri-map")
 def _uri_map(value: object) -> bool:
+    # Absolute URLs (Trust Hub's `links`) or, as API 2010 answers its `subresource_uris`
+    # (the Accounts spec's own examples), paths relative to the API's host.
     if not isinstance(value, dict):
         return True
-    return all(isinstance(v, str) and _uri(v) for v in value.values())
+    return all(isinstance(v, str) and _uri_reference(v) for v in value.values())
 
 
 @_FORMATS.checks("phone-number")

@@ -1,5 +1,6 @@
 """`trusthub sandbox`: run the embedded Trust Hub sandbox over HTTP, force review decisions,
-read the status callbacks it recorded, and wipe it."""
+read the status callbacks it recorded, list its accounts (a parent and its subaccounts),
+and wipe it."""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def serve(
         )
         click.echo(f"Trust Hub sandbox listening on {server.url}")
         click.echo(f"  database     {app.settings.relative(settings.database)}")
-        click.echo(f"  account SID  {sb.account_sid}")
+        click.echo(f"  account SID  {sb.account_sid}  (the parent)")
         if credentials is None:
             click.echo(
                 f"  auth token   {sb.auth_token}  (made by the sandbox; set TWILIO_ACCOUNT_SID"
@@ -179,6 +180,12 @@ def serve(
             click.echo("               and TWILIO_AUTH_TOKEN to choose your own)")
         else:
             click.echo("  auth token   from TWILIO_AUTH_TOKEN")
+        subaccounts = len(sb.accounts()) - 1
+        if subaccounts:
+            click.echo(
+                f"  subaccounts  {subaccounts}, each with its own credentials "
+                "(`trusthub sandbox accounts`)"
+            )
         click.echo(
             "Point the twilio SDK at it with trusthub.sandbox.transport.server_client(url, sid, "
             "token), or set client.trusthub.base_url and client.api.base_url to the URL. "
@@ -292,10 +299,37 @@ def callbacks(app: AppContext, fmt: str) -> None:
 
 
 @sandbox.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def accounts(app: AppContext, fmt: str) -> None:
+    """List the sandbox's accounts: the parent, then its subaccounts (never their tokens)."""
+    with _open(app) as sb:
+        records = sb.accounts()
+    if fmt == "json":
+        data = [
+            {
+                "sid": a.sid,
+                "friendly_name": a.friendly_name,
+                "status": a.status,
+                "parent_sid": a.parent_sid,
+            }
+            for a in records
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    for a in records:
+        role = "parent" if a.parent_sid is None else f"subaccount of {a.parent_sid}"
+        click.echo(f"{a.sid}  {a.status:<9}  {role}  {a.friendly_name}")
+
+
+@sandbox.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def reset(app: AppContext, yes: bool) -> None:
-    """Delete every object, review and callback in the sandbox."""
+    """Delete every object, review and callback in the sandbox, and every subaccount (the
+    parent's credentials stay)."""
     database = app.settings.sandbox.database
     if not yes:
         click.confirm(
@@ -327,3 +361,39 @@ def create_primary(app: AppContext, file: Path) -> None:
         click.echo(f"{outcome.name}: primary customer profile {sid} is already in the sandbox")
     if not outcome.had_sid:
         click.echo(f"Put its SID in {outcome.display}:  sid: {sid}")
+
+
+@console.command("create-subaccount")
+@click.argument("friendly_name")
+@click.pass_obj
+def create_subaccount(app: AppContext, friendly_name: str) -> None:
+    """Make an active subaccount of the sandbox's parent account named FRIENDLY_NAME, and
+    print its SID (`trusthub sandbox accounts` lists them)."""
+    with _open(app) as sb:
+        click.echo(sb.create_subaccount(friendly_name).sid)
+
+
+def _set_status(app: AppContext, sid: str, status: str) -> None:
+    if not is_sid(sid, "AC"):
+        raise ConfigError(
+            f"{sid!r} is not an account SID", hint="pass AC followed by 32 hex digits"
+        )
+    with _open(app) as sb:
+        summary = sb.set_account_status(sid, status)
+    click.echo(f"{summary.sid} ({summary.friendly_name}): {summary.status}")
+
+
+@console.command("suspend-account")
+@click.argument("sid")
+@click.pass_obj
+def suspend_account(app: AppContext, sid: str) -> None:
+    """Suspend the subaccount SID: its credentials are refused until it is active again."""
+    _set_status(app, sid, "suspended")
+
+
+@console.command("close-account")
+@click.argument("sid")
+@click.pass_obj
+def close_account(app: AppContext, sid: str) -> None:
+    """Close the subaccount SID, for good: its credentials are refused from now on."""
+    _set_status(app, sid, "closed")

@@ -5,7 +5,8 @@ Use it in-process through a stock twilio SDK client
 (`Sandbox.from_settings(settings).client()`), or over loopback HTTP
 (`server.SandboxServer`, `trusthub sandbox serve`). Module map:
 
-* `core`: `Sandbox`, the operator's handle (approve, reject, callbacks, faults, reset).
+* `core`: `Sandbox`, the operator's handle (approve, reject, callbacks, faults, accounts,
+  reset); `accounts`: the parent and its subaccounts, and which credentials act where.
 * `app`: the WSGI app (faults, auth, routing); `resources/`: one module per API family.
 * `store`: the SQLite file; `policies`, `entity_types`, `fields`: the catalogues and the
   attribute checks.
@@ -20,7 +21,8 @@ nothing with the client it answers but the vocabulary and a few small helpers.
 
 from __future__ import annotations
 
+from trusthub.sandbox.accounts import AccountSummary
 from trusthub.sandbox.core import BundleSummary, Sandbox, SandboxError
 from trusthub.sandbox.faults import FaultSettings
 
-__all__ = ["BundleSummary", "FaultSettings", "Sandbox", "SandboxError"]
+__all__ = ["AccountSummary", "BundleSummary", "FaultSettings", "Sandbox", "SandboxError"]

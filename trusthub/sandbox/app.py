@@ -1,5 +1,9 @@
 """The WSGI application: faults, authentication, routing, errors.
 
+A request acts in the account its credentials name (any active account of the sandbox, see
+`accounts`), or on an API 2010 path in the account the path names when the credentials may
+act there; its handler runs with the store scoped to that account (`Store.acting_as`).
+
 Both ways of running the sandbox call this one app: the in-process transport builds a WSGI
 environ per SDK request, the HTTP server per socket request. A fault of kind `drop` raises
 `ConnectionDropped` out of the app; each caller turns it into what a client would see (a
@@ -9,18 +13,17 @@ closed socket, or requests' ConnectionError).
 from __future__ import annotations
 
 import base64
-import hmac
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
-from trusthub.sandbox import event_streams
+from trusthub.sandbox import accounts, event_streams
 from trusthub.sandbox.protocol import (
-    AUTHENTICATION,
     INTERNAL,
     MAX_FIELDS,
     METHOD_NOT_ALLOWED,
@@ -141,10 +144,16 @@ class SandboxApp:
 
     def dispatch(self, request: Request) -> Reply:
         try:
-            self._authenticate(request)
+            principal = accounts.authenticate(self.sandbox, request.auth)
             handler, args = self._route(request)
+            if "AccountSid" in args:
+                principal = accounts.act_in(
+                    self.sandbox, principal, args["AccountSid"], request.path
+                )
+            request = replace(request, principal=principal)
             try:
-                return handler(self.sandbox, request, args)
+                with self.sandbox.store.acting_as(principal.owner):
+                    return handler(self.sandbox, request, args)
             finally:
                 event_streams.flush(self.sandbox)  # what the request decided, after its commit
         except ApiError as e:
@@ -156,35 +165,14 @@ class SandboxApp:
             )
 
     def refusal(self, authorization: str) -> Reply | None:
-        """The 401 reply for an `Authorization` header without this sandbox's credentials,
-        or None: for the HTTP server to check a request before it reads the body."""
+        """The 401 reply for an `Authorization` header without the credentials of an active
+        account of this sandbox, or None: for the HTTP server to check a request before it
+        reads the body."""
         try:
-            self._check_credentials(_basic_auth(authorization))
+            accounts.authenticate(self.sandbox, _basic_auth(authorization))
         except ApiError as e:
             return error_reply(e)
         return None
-
-    def _authenticate(self, request: Request) -> None:
-        self._check_credentials(request.auth)
-
-    def _check_credentials(self, auth: tuple[str, str] | None) -> None:
-        if auth is None:
-            raise ApiError(
-                401,
-                AUTHENTICATION,
-                "Authentication Error - No credentials provided",
-                {"WWW-Authenticate": 'Basic realm="Twilio API"'},
-            )
-        user, password = auth
-        good = hmac.compare_digest(user.encode(), self.sandbox.account_sid.encode())
-        good &= hmac.compare_digest(password.encode(), self.sandbox.auth_token.encode())
-        if not good:
-            raise ApiError(
-                401,
-                AUTHENTICATION,
-                "Authentication Error - invalid username",
-                {"WWW-Authenticate": 'Basic realm="Twilio API"'},
-            )
 
     def _route(self, request: Request) -> tuple[Handler, dict[str, str]]:
         for pattern, methods in self._routes:

@@ -161,6 +161,12 @@ def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
 
 
 def settle(store: Store, clock: Callable[[], float]) -> None:
+    """Decide what is due, in every account (see `_settle`)."""
+    with store.as_operator():  # time passes for every account, whoever asked
+        _settle(store, clock)
+
+
+def _settle(store: Store, clock: Callable[[], float]) -> None:
     """Decide every brand whose review is due, and fail every sole-proprietor brand whose
     OTP was not confirmed in time; called before brands are read."""
     now = clock()

@@ -109,6 +109,12 @@ def start_data(data: dict[str, Any], now: float, delay: float) -> None:
 
 
 def settle(store: Store, clock: Callable[[], float]) -> None:
+    """Advance what is due, in every account (see `_settle`)."""
+    with store.as_operator():  # time passes for every account, whoever asked
+        _settle(store, clock)
+
+
+def _settle(store: Store, clock: Callable[[], float]) -> None:
     """Advance every campaign under review; called before campaigns are read."""
     now = clock()
     with store.read() as tx:

@@ -1,5 +1,9 @@
 """The sandbox: one SQLite file, one WSGI app, and the operator's controls (force a review
-decision, read the callbacks, set faults, reset)."""
+decision, read the callbacks, set faults, manage the accounts, reset).
+
+The sandbox holds a parent account (`account_sid`/`auth_token`) and its subaccounts
+(`create_subaccount`); `client(sid)` is a stock SDK client with one account's credentials.
+The operator's actions see every account's objects."""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
+from trusthub.sandbox import accounts as acc
 from trusthub.sandbox import brand_review, campaign_review, event_streams, review
 from trusthub.sandbox import callbacks as cb
+from trusthub.sandbox.accounts import AccountSummary
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
 from trusthub.sandbox.faults import FaultInjector, FaultSettings
 from trusthub.sandbox.sids import is_sid, iso, new_sid
-from trusthub.sandbox.store import Row, Store
+from trusthub.sandbox.store import AccountRow, Row, Store, Tx
 
 if TYPE_CHECKING:
     from twilio.rest import Client
@@ -75,8 +81,9 @@ class BundleSummary:
 class Sandbox:
     """A Trust Hub emulator backed by its own SQLite file.
 
-    `credentials` replaces the account SID and auth token stored in the file (the HTTP
-    server takes them from its environment); they are used, never stored. `faults`, when
+    `credentials` replaces the parent account's SID and auth token stored in the file (the
+    HTTP server takes them from its environment); they are used, never stored. The
+    subaccounts are the file's whichever credentials the parent has. `faults`, when
     given, replaces `latency` (FaultSettings has its own). `clock` is for tests.
     """
 
@@ -96,7 +103,8 @@ class Sandbox:
         self.delivery: cb.Delivery = callbacks
         self.clock = clock
         self.faults = FaultInjector(faults or FaultSettings(latency=latency))
-        self.account_sid, self.auth_token = credentials or self._stored_credentials()
+        stored = self._stored_credentials()
+        self.account_sid, self.auth_token = credentials or stored
         from trusthub.sandbox.app import SandboxApp
 
         self.app: SandboxApp = SandboxApp(self)
@@ -115,6 +123,10 @@ class Sandbox:
         return cls(s.database, **{**configured, **options})
 
     def _stored_credentials(self) -> tuple[str, str]:
+        with self.store.read() as tx:
+            sid, token = tx.meta("account_sid"), tx.meta("auth_token")
+            if sid is not None and token is not None and tx.parent_account() is not None:
+                return sid, token  # the common case: no write to open a sandbox
         with self.store.write() as tx:
             sid, token = tx.meta("account_sid"), tx.meta("auth_token")
             if sid is None or token is None:
@@ -122,7 +134,13 @@ class Sandbox:
                 sid, token = new_sid("AC"), secrets.token_hex(16)
                 tx.set_meta("account_sid", sid)
                 tx.set_meta("auth_token", token)
+            acc.ensure_parent(tx, sid, token, self.clock())  # a new file, or one of schema 1
         return sid, token
+
+    def signing_token(self, tx: Tx, owner: str | None) -> str:
+        """The auth token of the account `owner` names (its SID, or None for the parent):
+        what signs the callbacks and events of its objects."""
+        return acc.token_for(tx, owner, self.auth_token)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -133,7 +151,7 @@ class Sandbox:
     @property
     def reviewing(self) -> review.Reviewing:
         return review.Reviewing(
-            self.store, self.clock, self.review_delay, self.auth_token, self.delivery
+            self.store, self.clock, self.review_delay, self.signing_token, self.delivery
         )
 
     # -- operator actions ------------------------------------------------------------------
@@ -259,19 +277,74 @@ class Sandbox:
         event_streams.replay(self, newest_first=newest_first)
 
     def reset(self) -> None:
-        """Delete every object, review, callback and queued event; the account's
-        credentials and the Event Streams sinks stay."""
+        """Delete every object, review, callback and queued event, and every subaccount;
+        the parent's credentials and the Event Streams sinks stay."""
         with self.store.write() as tx:
             for table in ("resources", "reviews", "callbacks", "event_deliveries"):
                 tx.conn.execute(f"DELETE FROM {table}")
+            tx.conn.execute("DELETE FROM accounts WHERE parent_sid IS NOT NULL")
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def accounts(self) -> list[AccountSummary]:
+        """The parent, then its subaccounts in the order they were made."""
+        with self.store.read() as tx:
+            rows = [acc.parent_row(self, tx)]
+            rows += [r for r in tx.accounts() if r.parent_sid is not None]
+        return [acc.summary(r, self.account_sid) for r in rows]
+
+    def create_subaccount(self, friendly_name: str) -> AccountSummary:
+        """A new active subaccount of the parent, as `POST /2010-04-01/Accounts.json` makes."""
+        if len(friendly_name) > 64:
+            raise SandboxError("a friendly name has at most 64 characters")
+        with self.store.write() as tx:
+            row = acc.create_subaccount(tx, self.account_sid, friendly_name, self.clock())
+        return acc.summary(row, self.account_sid)
+
+    def account_credentials(self, sid: str) -> tuple[str, str]:
+        """The account SID and auth token of the parent or one of its subaccounts."""
+        if sid == self.account_sid:
+            return self.account_sid, self.auth_token
+        return sid, self._subaccount(sid).auth_token
+
+    def set_account_status(self, sid: str, status: str) -> AccountSummary:
+        """Suspend, reactivate or close a subaccount, as the Console does; a closed one
+        stays closed."""
+        if status not in acc.STATUSES:
+            raise SandboxError(f"{status!r} is not an account status ({', '.join(acc.STATUSES)})")
+        if sid == self.account_sid:
+            raise SandboxError(
+                "the sandbox's parent account stays active: suspend or close a subaccount"
+            )
+        row = self._subaccount(sid)
+        if row.status == acc.CLOSED and status != acc.CLOSED:
+            raise SandboxError(f"{sid} is closed, and a closed account cannot be reopened")
+        with self.store.write() as tx:
+            tx.update_account(sid, friendly_name=row.friendly_name, status=status, now=self.clock())
+            updated = tx.account(sid)
+        assert updated is not None
+        return acc.summary(updated, self.account_sid)
+
+    def _subaccount(self, sid: str) -> AccountRow:
+        with self.store.read() as tx:
+            row = tx.account(sid)
+        if row is None or row.parent_sid is None:
+            raise SandboxError(
+                f"the sandbox has no account {sid}",
+                hint="`trusthub sandbox accounts` lists the parent and its subaccounts",
+            )
+        return row
 
     # -- clients -----------------------------------------------------------------------------
 
-    def client(self) -> Client:
-        """A stock `twilio.rest.Client` whose requests this sandbox answers in-process."""
+    def client(self, account_sid: str | None = None) -> Client:
+        """A stock `twilio.rest.Client` whose requests this sandbox answers in-process, with
+        the credentials of `account_sid` (a subaccount; None or the parent's SID: the
+        parent)."""
         from trusthub.sandbox.transport import client_for
 
-        return client_for(self)
+        sid, token = self.account_credentials(account_sid or self.account_sid)
+        return client_for(self, sid, token)
 
     def close(self) -> None:
         self.store.close()

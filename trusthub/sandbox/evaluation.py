@@ -46,6 +46,11 @@ class Assigned:
 
 
 def collect(tx: Tx, bundle_sid: str) -> Assigned:
+    """What the bundle holds. Read across accounts: the bundle is the caller's, and what it
+    holds is its own account's but for the one loan Twilio allows, the parent's primary
+    profile in a subaccount's profile (`resources.assignments`), with that primary's own
+    items."""
+    tx = tx.unscoped()
     assigned = Assigned()
     for assignment in tx.find("entity_assignment", parent=bundle_sid):
         obj = tx.get(assignment.data["object_sid"])
@@ -256,7 +261,7 @@ def _numbers(
 
 
 def _number_problem(tx: Tx, sid: str, need: cat.NumberNeed) -> str | None:
-    row = tx.get(sid, "phone_number")
+    row = tx.unscoped().get(sid, "phone_number")  # a number `collect` found assigned
     if row is None:
         return f"Phone number {sid} does not exist in this account."
     try:

@@ -6,7 +6,8 @@ sink to every type the sandbox sends).
 A delivery is a JSON array of CloudEvents (`id, type, source, time, specversion,
 datacontenttype, dataschema, data`, types and data fields from the onboarding reference,
 section J.2), POSTed to the sink with `bodySHA256` (the hex SHA-256 of the body) added to its
-query and `X-Twilio-Signature` computed over that URL with the account's auth token, the
+query and `X-Twilio-Signature` computed over that URL with the auth token of the account
+whose object the events report (one account's events to a delivery), the
 scheme Twilio uses for JSON webhooks (whether Event Streams signs so is UNCONFIRMED; the
 receiver requires it).
 
@@ -210,6 +211,12 @@ _WAITING: Final = "FROM event_deliveries WHERE state IN ('pending', 'failed') AN
 
 
 def flush(sb: Sandbox, *, newest_first: bool = False) -> None:
+    """Deliver what is queued, for every account (see `_flush`)."""
+    with sb.store.as_operator():  # time passes for every account, whoever asked
+        _flush(sb, newest_first=newest_first)
+
+
+def _flush(sb: Sandbox, *, newest_first: bool = False) -> None:
     """Deliver what is queued (pending, or failed fewer than MAX_ATTEMPTS times), a batch
     per sink; each row is claimed first, so two flushes never send it together."""
     with sb.store.read() as tx:
@@ -224,16 +231,20 @@ def flush(sb: Sandbox, *, newest_first: bool = False) -> None:
             "UPDATE event_deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
             [(row[0],) for row in rows],
         )
-    by_sink: dict[str, list[tuple[int, str]]] = {}
+    # A batch holds one account's events, signed with that account's token.
+    by_sink: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
     for id_, sink, event in rows:
-        by_sink.setdefault(sink, []).append((id_, event))
-    for sink, items in by_sink.items():
+        owner = json.loads(event).get("data", {}).get("accountsid")
+        by_sink.setdefault((sink, owner), []).append((id_, event))
+    for (sink, owner), items in by_sink.items():
         route, why = callbacks.routing(sink, sb.delivery)
+        with sb.store.read() as tx:
+            token = sb.signing_token(tx, owner)
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             if route == "pending":
                 body = ("[" + ",".join(e for _, e in chunk) + "]").encode()
-                state, detail = _post(sink, body, sb.auth_token)
+                state, detail = _post(sink, body, token)
             else:  # not delivered: the outbox (not loopback, delivery off) or a bad URL
                 state, detail = ("outbox" if route == "outbox" else "failed"), why or ""
             with sb.store.write() as tx:

@@ -21,6 +21,9 @@ NOT_FOUND: Final = 20404
 TOO_MANY_REQUESTS: Final = 20429
 INTERNAL: Final = 20500
 STATUS_FORBIDS_CHANGE: Final = twilio_codes.EDIT_LOCKED  # a locked bundle holds it
+ACCOUNT_NOT_ACTIVE: Final = 20005
+SUBACCOUNT_CANNOT_OWN: Final = 21101  # a subaccount cannot make subaccounts
+ACCOUNTS_RESOURCE: Final = 21100  # a refused Accounts request (e.g. reopening a closed one)
 NUMBER_INVALID: Final = 21421
 NUMBER_UNAVAILABLE: Final = 21422
 
@@ -91,6 +94,20 @@ def error_body(status: int, code: int, message: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class Principal:
+    """The account a request acts in: the one its credentials name, or (the parent's
+    credentials on an API 2010 path) the subaccount the path names."""
+
+    sid: str
+    subaccount: bool
+
+    @property
+    def owner(self) -> str | None:
+        """Its key in the store's `account` column: None for the parent."""
+        return self.sid if self.subaccount else None
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     method: str
     path: str
@@ -98,6 +115,14 @@ class Request:
     form: dict[str, list[str]]
     origin: str  # scheme://host[:port] the client used; absolute URLs are built on it
     auth: tuple[str, str] | None = None
+    principal: Principal | None = None  # set once the credentials are checked
+
+    @property
+    def account_sid(self) -> str:
+        """The SID of the account the request acts in (its objects' `account_sid`)."""
+        if self.principal is None:
+            raise RuntimeError("the request has not been authenticated")
+        return self.principal.sid
 
     def _source(self) -> dict[str, list[str]]:
         return self.form if self.method == "POST" else self.query

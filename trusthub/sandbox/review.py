@@ -51,7 +51,7 @@ class Reviewing:
     store: Store
     clock: Callable[[], float]
     review_delay: float
-    auth_token: str
+    signing_token: Callable[[Tx, str | None], str]  # an owner's token (None: the parent)
     delivery: Delivery
 
 
@@ -89,7 +89,7 @@ def change_status(
         bundle_sid=bundle.sid,
         url=url,
         params=params,
-        token=ctx.auth_token,
+        token=ctx.signing_token(tx, bundle.account),  # the owning account's
         delivery=ctx.delivery,
         now=now,
     )
@@ -175,6 +175,12 @@ def approve_starter(ctx: Reviewing, tx: Tx, sid: str, now: float) -> int | None:
 
 
 def settle(ctx: Reviewing) -> None:
+    """Advance what is due, in every account (see `_settle`)."""
+    with ctx.store.as_operator():  # time passes for every account, whoever asked
+        _settle(ctx)
+
+
+def _settle(ctx: Reviewing) -> None:
     """Advance every review that is due; called before bundles are read."""
     now = ctx.clock()
     with ctx.store.read() as tx:

@@ -103,9 +103,13 @@ class SandboxHttpClient(HttpClient):  # type: ignore[misc]
         return Response(captured["status"], text, captured["headers"])
 
 
-def client_for(sandbox: Sandbox) -> Client:
-    """A stock client with the sandbox's credentials, answered in-process."""
-    return Client(sandbox.account_sid, sandbox.auth_token, http_client=SandboxHttpClient(sandbox))
+def client_for(
+    sandbox: Sandbox, account_sid: str | None = None, auth_token: str | None = None
+) -> Client:
+    """A stock client answered in-process, with the given account's credentials (by
+    default the parent's)."""
+    sid, token = account_sid or sandbox.account_sid, auth_token or sandbox.auth_token
+    return Client(sid, token, http_client=SandboxHttpClient(sandbox))
 
 
 class LoopbackHttpClient(TwilioHttpClient):  # type: ignore[misc]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trusthub.sandbox.resources import (
+    accounts,
     addresses,
     assignments,
     bundles,
@@ -31,4 +32,5 @@ def all_routes() -> list[tuple[str, dict[str, Any]]]:
     out += messaging_tollfree.routes()
     out += messaging_campaigns.routes()
     out += messaging_services.routes()
+    out += accounts.routes()
     return out + catalogue.routes() + addresses.routes() + numbers.routes()

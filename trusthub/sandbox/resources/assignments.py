@@ -5,6 +5,10 @@ with 70002 while the bundle is under review or approved. Phone numbers may join 
 bundle in any status, because Trust Hub lets numbers be added to an approved profile or
 product (reference §9: SHAKEN/STIR numbers are assigned "before or after submitting").
 Assigning the same object twice is refused, so a retried create cannot duplicate it.
+
+An assignment takes objects of the bundle's own account, with the one exception Twilio
+documents (reference I): a subaccount's customer profile (secondary or starter) takes its
+parent's primary customer profile. Any other account's object reads as absent.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trusthub.sandbox.evaluation import profile_type
+from trusthub.sandbox.policies import PRIMARY_BUSINESS, PRIMARY_INDIVIDUAL
 from trusthub.sandbox.protocol import Reply, Request, bad_parameter, not_found
 from trusthub.sandbox.resources import common
 from trusthub.sandbox.resources.common import BundleSpec
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 ENTITY = "entity_assignment"
 CHANNEL = "channel_assignment"
 ASSIGNABLE = ("end_user", "supporting_document", "customer_profile")
+_PRIMARY_POLICIES = frozenset({PRIMARY_BUSINESS, PRIMARY_INDIVIDUAL})  # as `bundles` has them
 
 
 def _url(spec: BundleSpec, req: Request, row: Row, segment: str) -> str:
@@ -67,7 +73,7 @@ def create_entity(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, s
     with sb.store.write() as tx:
         bundle = common.load_bundle(tx, spec, args["Bundle"], req)
         common.ensure_editable(bundle)
-        obj = tx.get(object_sid, ASSIGNABLE)
+        obj = tx.get(object_sid, ASSIGNABLE) or _parent_primary(tx, bundle, object_sid)
         if obj is None:
             raise bad_parameter(
                 "ObjectSid", f"{object_sid} is not an end user, supporting document or customer "
@@ -79,13 +85,25 @@ def create_entity(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, s
             raise bad_parameter("ObjectSid", f"{object_sid} is already assigned to {bundle.sid}")
         object_type = profile_type(obj) if obj.kind == "customer_profile" else obj.data["type"]
         data = {
-            "account_sid": sb.account_sid,
+            "account_sid": req.account_sid,
             "object_sid": object_sid,
             "object_type": object_type,
             "date_created": sb.clock(),
         }
         row = tx.insert(ENTITY, new_sid("BV"), bundle.sid, data)
     return Reply(201, render_entity(spec, req, row))
+
+
+def _parent_primary(tx: Tx, bundle: Row, object_sid: str) -> Row | None:
+    """The parent's primary customer profile, lent to a subaccount's customer profile."""
+    if bundle.account is None or bundle.kind != "customer_profile":
+        return None  # the parent's own bundle, or a trust product: nothing is lent
+    if bundle.data["policy_sid"] in _PRIMARY_POLICIES:
+        return None
+    lent = tx.unscoped().get(object_sid, "customer_profile")
+    if lent is None or lent.account is not None:  # only the parent's (the one parent)
+        return None
+    return lent if lent.data["policy_sid"] in _PRIMARY_POLICIES else None
 
 
 def create_channel(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
@@ -105,7 +123,7 @@ def create_channel(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, 
                 "ChannelEndpointSid", f"{endpoint} is already assigned to {bundle.sid}"
             )
         data = {
-            "account_sid": sb.account_sid,
+            "account_sid": req.account_sid,
             "channel_endpoint_type": endpoint_type,
             "channel_endpoint_sid": endpoint,
             "date_created": sb.clock(),

@@ -87,7 +87,7 @@ def create(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
     status_callback = common.callback_url(req.get("StatusCallback"))
     now = sb.clock()
     data = {
-        "account_sid": sb.account_sid,
+        "account_sid": req.account_sid,
         "policy_sid": policy_sid,
         "friendly_name": name,
         "status": review.DRAFT,

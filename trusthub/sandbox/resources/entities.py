@@ -75,7 +75,7 @@ def create(spec: EntitySpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
     attributes = common.json_object(req, "Attributes")
     now = sb.clock()
     data: dict[str, Any] = {
-        "account_sid": sb.account_sid,
+        "account_sid": req.account_sid,
         "friendly_name": name,
         "type": type_,
         "attributes": attributes,

@@ -44,7 +44,7 @@ def create(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
         bundle = common.load_bundle(tx, spec, args["Bundle"], req)
         status, results = evaluate(tx, bundle, policy)
         data = {
-            "account_sid": sb.account_sid,
+            "account_sid": req.account_sid,
             "policy_sid": policy_sid,
             "status": status,
             "results": results,

@@ -78,7 +78,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
         raise bad_parameter("BrandType", f"must be one of {', '.join(BRAND_TYPES)}")
     now = sb.clock()
     data: dict[str, Any] = {
-        "account_sid": sb.account_sid,
+        "account_sid": req.account_sid,
         "customer_profile_bundle_sid": profile,
         "a2p_profile_bundle_sid": product,
         "brand_type": brand_type,
@@ -156,7 +156,7 @@ def resend_otp(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
         raise ApiError(400, 20001, str(e)) from None
     if row is None:
         raise not_found(req.path)
-    return Reply(201, {"account_sid": sb.account_sid, "brand_registration_sid": row.sid})
+    return Reply(201, {"account_sid": req.account_sid, "brand_registration_sid": row.sid})
 
 
 def routes() -> list[tuple[str, dict[str, Any]]]:

@@ -216,7 +216,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
                 f"Messaging Service {service.sid} already has a US A2P campaign",
             )
         data: dict[str, Any] = {
-            "account_sid": sb.account_sid,
+            "account_sid": req.account_sid,
             "brand_registration_sid": brand_sid,
             "us_app_to_person_usecase": use_case,
             "campaign_id": None,

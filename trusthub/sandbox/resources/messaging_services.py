@@ -81,7 +81,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     name = friendly_name(req.require("FriendlyName"))
     now = sb.clock()
     data = {
-        "account_sid": sb.account_sid,
+        "account_sid": req.account_sid,
         "friendly_name": name,
         "usecase": _usecase(req, "undeclared"),
         "campaign_sid": None,
@@ -188,7 +188,7 @@ def add_number(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
             new_sid("XN"),  # the membership's own key; it is rendered as the number's SID
             service.sid,
             {
-                "account_sid": sb.account_sid,
+                "account_sid": req.account_sid,
                 "phone_number_sid": pn,
                 "phone_number": e164,
                 "country_code": "CA" if e164[2:5] in _CA_AREA_CODES else "US",

@@ -1,7 +1,8 @@
 """API 2010 IncomingPhoneNumbers (PN...). Creating one "buys" the number in the sandbox:
 any valid E.164 number not yet owned (`PhoneNumber`), or a made-up one in `AreaCode`
 (+1 NPA 555 01XX, the range reserved for fiction). Releasing a number removes it from every
-bundle it was assigned to."""
+bundle it was assigned to. A number belongs to the account the path names; no two accounts
+own one number."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from trusthub.sandbox.protocol import (
     not_found,
 )
 from trusthub.sandbox.resources import common
-from trusthub.sandbox.resources.addresses import account
 from trusthub.sandbox.resources.paging import filter_echo, list_stored
 from trusthub.sandbox.sids import new_sid, rfc2822
 from trusthub.sandbox.store import Filter, Row, Tx
@@ -123,7 +123,8 @@ def _parse(number: str) -> phonenumbers.PhoneNumber:
 
 
 def _owned(tx: Tx, e164: str) -> bool:
-    return bool(tx.find(KIND, where=[Filter("phone_number", e164)]))
+    """Whether any account owns the number: a number has one owner."""
+    return bool(tx.unscoped().find(KIND, where=[Filter("phone_number", e164)]))
 
 
 def _pick_in_area(tx: Tx, area: str) -> str:
@@ -135,7 +136,6 @@ def _pick_in_area(tx: Tx, area: str) -> str:
 
 
 def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
-    account(sb, req, args)
     wanted, area = req.get("PhoneNumber"), req.get("AreaCode")
     if not wanted and not area:
         raise missing_parameter("PhoneNumber")
@@ -151,7 +151,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
             raise ApiError(400, NUMBER_UNAVAILABLE, f"PhoneNumber {e164} is not available")
         data: dict[str, Any] = dict(SETTINGS.values())
         data.update(
-            account_sid=sb.account_sid,
+            account_sid=req.account_sid,
             phone_number=e164,
             friendly_name=phonenumbers.format_number(
                 parsed, phonenumbers.PhoneNumberFormat.NATIONAL
@@ -166,7 +166,6 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
 
 
 def fetch(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
-    account(sb, req, args)
     with sb.store.read() as tx:
         row = tx.get(args["Sid"], KIND)
     if row is None:
@@ -175,7 +174,6 @@ def fetch(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
 
 
 def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
-    account(sb, req, args)
     changes = _settings(req)
     with sb.store.write() as tx:
         row = tx.get(args["Sid"], KIND)
@@ -187,7 +185,6 @@ def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
 
 
 def delete(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
-    account(sb, req, args)
     with sb.store.write() as tx:
         if tx.get(args["Sid"], KIND) is None:
             raise not_found(req.path)
@@ -214,7 +211,6 @@ def _number_filter(pattern: str) -> Filter:
 
 
 def listing(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
-    account(sb, req, args)
     echo = filter_echo(req, ("Beta", "FriendlyName", "PhoneNumber", "Origin"))
     where = []
     if "PhoneNumber" in echo:

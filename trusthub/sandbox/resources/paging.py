@@ -150,9 +150,15 @@ def list_stored(
 
 
 def list_static(
-    req: Request, *, key: str, items: Sequence[dict[str, Any]], style: Style = "v1"
+    req: Request,
+    *,
+    key: str,
+    items: Sequence[dict[str, Any]],
+    echo: Mapping[str, str] | None = None,
+    style: Style = "v1",
 ) -> Reply:
-    """A page of a fixed catalogue; positions stand in for `seq` (1-based)."""
+    """A page of a fixed catalogue (or of a list that only grows at its end, such as the
+    accounts); positions stand in for `seq` (1-based)."""
     pr = page_request(req)
     if pr.before is not None:
         start = max(pr.before - 1 - pr.size, 0)
@@ -163,7 +169,7 @@ def list_static(
     chunk = list(items[start:end])
     page = Page(chunk, start + 1 if chunk else None, start + len(chunk) if chunk else None,
                 end < len(items))  # fmt: skip
-    return envelope(req, key, page, pr, {}, style)
+    return envelope(req, key, page, pr, echo or {}, style)
 
 
 def filter_echo(req: Request, names: Sequence[str]) -> dict[str, str]:
