@@ -33,6 +33,7 @@ NOT_ATTRIBUTES: Final = frozenset(
         "phone_numbers",
         "submit",
         "terms_of_service_accepted",
+        "account",  # where its objects are made (`DesiredResource.account`), not what
     }
 )
 

@@ -1,0 +1,155 @@
+"""ISVs with one subaccount per client (issue 14): the parent holds the Console-owned
+primary, each client's secondary and everything it asks for live in its own subaccount,
+made with that subaccount's credentials (read through the parent), and linked to the
+parent's primary.
+
+The workspace: the example's ISV primary in the parent, three clients in three
+subaccounts (two that exist already, one trusthub creates). The stock twilio SDK with each
+subaccount's own credentials then finds exactly that client's objects there, and nothing of
+the others'."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.cli import run_cli
+from tests.support.console import console_primaries
+from trusthub.config.settings_file import load_settings
+from trusthub.sandbox import Sandbox
+from trusthub.state import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+CLIENTS = {  # profile -> account
+    "brightsmile-dental": "brightsmile",
+    "greenfield-growers-coop": "greenfield",
+    "maple-leaf-freight": "mapleleaf",
+}
+
+
+def _move_to(path: Path, account: str) -> None:
+    # Appended as text: dumping the file again would unquote strings YAML 1.2 reads as numbers.
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"account: {account}\n")
+
+
+@pytest.fixture
+def isv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
+    """The workspace, and the SIDs of the two subaccounts that existed before trusthub."""
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    ws = tmp_path / "ws"
+    (ws / "profiles").mkdir(parents=True)
+    shutil.copy(REPO / "profiles" / "acme-isv.yaml", ws / "profiles")
+    for profile, account in CLIENTS.items():
+        shutil.copy(REPO / "profiles" / f"{profile}.yaml", ws / "profiles")
+        _move_to(ws / "profiles" / f"{profile}.yaml", account)
+    (ws / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: isv\n", encoding="utf-8"
+    )
+    settings = load_settings(ws)
+    with Sandbox.from_settings(settings) as sb:  # the ISV made two subaccounts in the Console
+        existing = {
+            "brightsmile": sb.create_subaccount("BrightSmile Dental").sid,
+            "greenfield": sb.create_subaccount("Greenfield Growers").sid,
+        }
+    (ws / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: isv\naccounts:\n"
+        f"  brightsmile: {{sid: {existing['brightsmile']}}}\n"
+        f"  greenfield: {{sid: {existing['greenfield']}}}\n"
+        "  mapleleaf: {friendly_name: Maple Leaf Freight}\n",
+        encoding="utf-8",
+    )
+    console_primaries(ws)
+    return ws, existing
+
+
+def _friendly_name(ws: Path, profile: str) -> str:
+    data = yaml.safe_load((ws / "profiles" / f"{profile}.yaml").read_text("utf-8"))
+    return str(data.get("friendly_name") or data["business"]["legal_name"])
+
+
+def _holdings(sb: Sandbox, account_sid: str | None) -> dict[str, set[str]]:
+    """What the stock SDK sees with one account's own credentials."""
+    client = sb.client(account_sid)
+    v1 = client.trusthub.v1
+    return {
+        "profiles": {p.friendly_name for p in v1.customer_profiles.list()},
+        "products": {p.friendly_name for p in v1.trust_products.list()},
+        "end_users": {e.sid for e in v1.end_users.list()},
+        "numbers": {n.phone_number for n in client.incoming_phone_numbers.list()},
+        "brands": {b.sid for b in client.messaging.v1.brand_registrations.list()},
+    }
+
+
+def test_three_clients_in_three_subaccounts_converge_apart(
+    isv: tuple[Path, dict[str, str]],
+) -> None:
+    ws, existing = isv
+    plan = run_cli("plan", workspace=ws).output
+    assert "+ create    subaccount account:mapleleaf" in plan, plan
+    assert "account:brightsmile" in plan and "adopt" in plan
+    assert "in account brightsmile" in plan
+
+    run_cli("apply", "--auto-approve", workspace=ws)
+    with open_store(str(ws / ".trusthub" / "state.db"), "isv") as store:
+        recorded = {r.name: r for r in store.snapshot()}
+        made = store.sids("subaccount", "account:mapleleaf")["account"]
+    for profile, account in CLIENTS.items():
+        assert recorded[profile].account == account
+        assert recorded[profile].status == "pending-review", profile
+    assert recorded["acme-isv"].account == "parent"
+
+    settings = load_settings(ws)
+    with Sandbox.from_settings(settings) as sb:
+        accounts = {a.friendly_name: a for a in sb.accounts()}
+        assert accounts["Maple Leaf Freight"].sid == made  # exactly one was created
+        assert sum(a.friendly_name == "Maple Leaf Freight" for a in sb.accounts()) == 1
+        sids = {**existing, "mapleleaf": made}
+        parent = _holdings(sb, None)
+        assert parent["profiles"] == {_friendly_name(ws, "acme-isv")}
+        seen: dict[str, dict[str, set[str]]] = {}
+        for profile, account in CLIENTS.items():
+            held = _holdings(sb, sids[account])
+            data = yaml.safe_load((ws / "profiles" / f"{profile}.yaml").read_text("utf-8"))
+            assert held["profiles"] == {_friendly_name(ws, profile)}, (account, held)
+            assert set(data["phone_numbers"]) == held["numbers"], account
+            seen[account] = held
+        for a in seen:  # nothing of one client is in another's account
+            for b in seen:
+                if a != b:
+                    for what in ("profiles", "end_users", "numbers"):
+                        assert not seen[a][what] & seen[b][what], (a, b, what)
+        # The secondary in a subaccount is linked to the parent's primary.
+        primary_sid = yaml.safe_load((ws / "profiles" / "acme-isv.yaml").read_text("utf-8"))[
+            "sid"
+        ]
+        client = sb.client(sids["brightsmile"])
+        (secondary,) = client.trusthub.v1.customer_profiles.list()
+        linked = {
+            a.object_sid
+            for a in client.trusthub.v1.customer_profiles(
+                secondary.sid
+            ).customer_profiles_entity_assignments.list()
+        }
+        assert primary_sid in linked
+
+    # Every review the sandbox decides unlocks the next step, each in its subaccount, until
+    # nothing is left to do: then the plan is empty.
+    run_cli("apply", "--auto-approve", "--wait", workspace=ws)
+    final = run_cli("plan", "--detailed-exitcode", workspace=ws, code=None)
+    assert final.exit_code == 0, final.output
+    with open_store(str(ws / ".trusthub" / "state.db"), "isv") as store:
+        done = {r.name: (r.account, r.status) for r in store.snapshot()}
+    assert done["brightsmile-dental/a2p-campaign-reminders"] == ("brightsmile", "VERIFIED")
+    assert done["greenfield-growers-coop/cnam"] == ("greenfield", "twilio-approved")
+    with Sandbox.from_settings(settings) as sb:
+        campaigns = [
+            c
+            for service in sb.client(sids["brightsmile"]).messaging.v1.services.list()
+            for c in service.us_app_to_person.list()
+        ]
+        assert len(campaigns) == 2
+        assert not sb.client(None).messaging.v1.services.list()  # none in the parent
