@@ -47,6 +47,7 @@ CREDENTIALS = {
     "API secret": API_SECRET,
 }
 BASE_URL_ENV = "TRUSTHUB_TWILIO_BASE_URL"
+CLIENT = "maple-leaf-freight"  # the profile that lives in a subaccount
 
 
 @dataclass
@@ -80,6 +81,9 @@ class Server:
     url: str
     directory: Path
     process: Process
+    # A client's subaccount (issue 14): trusthub reads its token through the parent.
+    subaccount_sid: str = ""
+    subaccount_token: str = ""
 
     def stop(self) -> str:
         """SIGTERM (the server stops cleanly); returns what it printed."""
@@ -88,16 +92,22 @@ class Server:
         return self.process.stdout + "\n" + self.process.stderr
 
 
-def start_server(directory: Path, numbers: set[str]) -> Server:
+def start_server(directory: Path, numbers: set[str], client_numbers: set[str]) -> Server:
     """`trusthub sandbox serve` in `directory` with the fake credentials in its
-    environment, owning `numbers` (the twilio target buys none, as on real Twilio)."""
+    environment, owning `numbers` (the twilio target buys none, as on real Twilio), and a
+    subaccount for one client owning `client_numbers`."""
     directory.mkdir()
     with Sandbox(
         directory / ".trusthub" / "sandbox.db", credentials=(ACCOUNT_SID, AUTH_TOKEN)
     ) as sb:
         api = TwilioSdkProvider(sb.client())
-        for number in sorted(numbers):
+        for number in sorted(numbers - client_numbers):
             api.provision_number(number)
+        sub = sb.create_subaccount("Maple Leaf Freight")
+        _sid, sub_token = sb.account_credentials(sub.sid)
+        in_sub = TwilioSdkProvider(sb.client(sub.sid))
+        for number in sorted(client_numbers):
+            in_sub.provision_number(number)
         for path in sorted(
             (Path(__file__).resolve().parents[2] / "profiles").glob("*.yaml")
         ):  # the Console's primaries
@@ -110,7 +120,7 @@ def start_server(directory: Path, numbers: set[str]) -> Server:
     )
     line = process.wait_for("Trust Hub sandbox listening on ")
     assert line is not None, process.stderr
-    return Server(line.rsplit(" ", 1)[1], directory, process)
+    return Server(line.rsplit(" ", 1)[1], directory, process, sub.sid, sub_token)
 
 
 @pytest.fixture
@@ -128,8 +138,17 @@ def test_credentials_never_reach_output_files_or_tracebacks(
     twilio_workspace: Path, make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     ws = twilio_workspace
-    numbers = {n for d in desired_of(settings_of(ws)).values() for n in d.numbers}
-    server = start_server(tmp_path / "twilio-side", numbers)
+    desired = desired_of(settings_of(ws))
+    numbers = {n for d in desired.values() for n in d.numbers}
+    client_numbers = {n for d in desired.values() if d.profile == CLIENT for n in d.numbers}
+    server = start_server(tmp_path / "twilio-side", numbers, client_numbers)
+    # The client lives in its own subaccount, which trusthub opens with a token it reads
+    # through the parent: that token must not leak either.
+    secrets = {**CREDENTIALS, "subaccount auth token": server.subaccount_token}
+    with (ws / "trusthub.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"accounts:\n  mapleleaf: {{sid: {server.subaccount_sid}}}\n")
+    with (ws / "profiles" / f"{CLIENT}.yaml").open("a", encoding="utf-8") as f:
+        f.write("account: mapleleaf\n")
     artefacts = Artefacts()
     good = {
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
@@ -183,6 +202,13 @@ def test_credentials_never_reach_output_files_or_tracebacks(
         )
         # The server took the credentials (the primaries adopted, the rest created).
         assert re.search(r"Apply complete: \d+ done, 0 failed", applied), applied
+        with Sandbox(
+            server.directory / ".trusthub" / "sandbox.db", credentials=(ACCOUNT_SID, AUTH_TOKEN)
+        ) as sb:  # the client's profile was made in its subaccount, and only there
+            in_sub = sb.client(server.subaccount_sid).trusthub.v1.customer_profiles.list()
+            in_parent = sb.client().trusthub.v1.customer_profiles.list()
+        assert [p.friendly_name for p in in_sub] == ["Maple Leaf Freight Corporation"]
+        assert "Maple Leaf Freight Corporation" not in {p.friendly_name for p in in_parent}
         run("refresh", "refresh", env=good)
         run("status", "status", env=good)
         run("status json", "--debug", "status", "--format", "json", env=good)
@@ -245,7 +271,8 @@ def test_credentials_never_reach_output_files_or_tracebacks(
 
     # 3. Requests that fail: the server is gone (connection refused, after the retries).
     out = run("refresh, no server", "--debug", "refresh", env=good, code=1)
-    assert "cannot refresh acme-isv: ConnectionError" in out, out
+    # (the first resource read: the client's subaccount, read through the parent)
+    assert "cannot refresh account:mapleleaf: ConnectionError" in out, out
     out = run(
         "apply, no server", "--debug", "apply", "--auto-approve", "--no-refresh", env=good, code=1
     )
@@ -259,14 +286,14 @@ def test_credentials_never_reach_output_files_or_tracebacks(
     assert {"state.db", "sandbox.db", "profile-checks.json", "spec-hashes.json"} <= {
         p.name for p in files
     }
-    for name, secret in CREDENTIALS.items():
+    for name, secret in secrets.items():
         assert find(secret, artefacts, files) == [], f"the {name} leaked"
     # The server used the token and never stored or printed it. (Its database holds the
     # account SID, as Twilio does: the same byte search finds it there, so it would find
     # a credential stored the same way on the client's side.)
     sandbox_db = server.directory / ".trusthub" / "sandbox.db"
     assert ACCOUNT_SID.encode() in sandbox_db.read_bytes()
-    for secret in (AUTH_TOKEN, WRONG_TOKEN, API_SECRET):
+    for secret in (AUTH_TOKEN, WRONG_TOKEN, API_SECRET):  # (it stores subaccount tokens)
         assert secret not in server_output
         assert all(secret.encode() not in p.read_bytes() for p in files_under(server.directory))
 
