@@ -123,9 +123,7 @@ def test_three_clients_in_three_subaccounts_converge_apart(
                     for what in ("profiles", "end_users", "numbers"):
                         assert not seen[a][what] & seen[b][what], (a, b, what)
         # The secondary in a subaccount is linked to the parent's primary.
-        primary_sid = yaml.safe_load((ws / "profiles" / "acme-isv.yaml").read_text("utf-8"))[
-            "sid"
-        ]
+        primary_sid = yaml.safe_load((ws / "profiles" / "acme-isv.yaml").read_text("utf-8"))["sid"]
         client = sb.client(sids["brightsmile"])
         (secondary,) = client.trusthub.v1.customer_profiles.list()
         linked = {

@@ -12,6 +12,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_a2p_example_workspace_validates_clean(tmp_path: Path) -> None:
     copy_tree(REPO / "examples" / "a2p" / "profiles", tmp_path / "profiles")
+    # its trusthub.yaml declares the subaccount a client lives in
+    (tmp_path / "trusthub.yaml").write_bytes(
+        (REPO / "examples" / "a2p" / "trusthub.yaml").read_bytes()
+    )
     result = run_cli(tmp_path)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,

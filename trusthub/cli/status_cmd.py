@@ -11,6 +11,7 @@ import click
 from trusthub.app.status import profile_statuses
 from trusthub.cli.context import AppContext
 from trusthub.model import mapping, twilio_codes
+from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.model.kinds import tollfree_verification as tollfree
 
 
@@ -68,14 +69,21 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
     """A table of profiles: role, type, review status and since when, rejection reasons,
     each trust product's status or eligibility, and each toll-free verification's status
     (with the day its edit window closes, when rejected). Works while files are broken:
-    such a profile shows what the state recorded. JSON (version 1) adds each profile's
-    `sids` (resource -> object -> SID) and `file_problems`."""
+    such a profile shows what the state recorded; the ACCOUNT column appears when profiles
+    live in subaccounts. JSON (version 1) adds each profile's `sids` (resource -> object ->
+    SID), `account` and `file_problems`."""
     rows = profile_statuses(app.settings, refresh=refresh)
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "profiles": rows}, indent=2, sort_keys=True))
         return
+    # The ACCOUNT column only where profiles live in subaccounts (issue 14).
+    accounts = any(r["account"] != PARENT_ACCOUNT for r in rows)
     table = [
-        ("PROFILE", "ROLE", "TYPE", "STATUS", "SINCE", "REJECTION", "TRUST PRODUCTS", "TOLL-FREE")
+        (
+            *("PROFILE", "ROLE", "TYPE"),
+            *(["ACCOUNT"] if accounts else []),
+            *("STATUS", "SINCE", "REJECTION", "TRUST PRODUCTS", "TOLL-FREE"),
+        )
     ]
     for r in rows:
         table.append(
@@ -83,6 +91,7 @@ def status(app: AppContext, fmt: str, refresh: bool) -> None:
                 r["profile"] + (" *" if r["file_problems"] else ""),
                 r["role"],
                 r["type"],
+                *([r["account"]] if accounts else []),
                 r["status"] or "not created",
                 (r["since"] or "-")[:10],
                 "; ".join(map(twilio_codes.explain, r["rejection_reasons"])) or "-",
