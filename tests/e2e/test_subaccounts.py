@@ -151,3 +151,51 @@ def test_three_clients_in_three_subaccounts_converge_apart(
         ]
         assert len(campaigns) == 2
         assert not sb.client(None).messaging.v1.services.list()  # none in the parent
+
+    # The state is lost, and the files with it: `import --all` reads the parent and every
+    # declared subaccount with its own credentials; each client's file names its account.
+    (ws / ".trusthub" / "state.db").unlink()
+    for path in (ws / "profiles").glob("*.yaml"):
+        path.unlink()
+    imported = run_cli("import", "--all", workspace=ws).output
+    assert "skipped account mapleleaf: not made yet" in imported, imported
+    written = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (ws / "profiles").glob("*")}
+    by_legal = {
+        str(d.get("business", {}).get("legal_name") or d.get("friendly_name")): d
+        for d in written.values()
+    }
+    assert by_legal["BrightSmile Dental Group LLC"]["account"] == "brightsmile"
+    assert by_legal["Greenfield Growers Cooperative"]["account"] == "greenfield"
+    assert "account" not in by_legal["Acme Messaging, Inc."], by_legal.keys()
+    run_cli("validate", workspace=ws)
+    # The plan makes nothing: the declared subaccounts are read, the one trusthub created is
+    # found again by its friendly name, never made twice.
+    after = run_cli("plan", workspace=ws).output
+    assert "+ create    subaccount account:mapleleaf" in after, after
+    creates = [line for line in after.splitlines() if line.startswith("  + create")]
+    assert creates == ["  + create    subaccount account:mapleleaf  [(none) -> active]"], after
+    run_cli("apply", "--auto-approve", workspace=ws)
+    with Sandbox.from_settings(settings) as sb:
+        assert sum(a.friendly_name == "Maple Leaf Freight" for a in sb.accounts()) == 1
+        assert len(sb.client(sids["brightsmile"]).trusthub.v1.customer_profiles.list()) == 1
+
+
+def test_a_suspended_or_closed_subaccount_is_reported_not_crashed_on(
+    isv: tuple[Path, dict[str, str]],
+) -> None:
+    ws, existing = isv
+    run_cli("apply", "--auto-approve", workspace=ws)
+    settings = load_settings(ws)
+    with Sandbox.from_settings(settings) as sb:
+        sb.set_account_status(existing["brightsmile"], "suspended")
+        sb.set_account_status(existing["greenfield"], "closed")
+    done = run_cli("refresh", workspace=ws)
+    assert "warning: account brightsmile was not read: subaccount AC…" in done.stderr
+    assert "is suspended" in done.stderr and "is closed" in done.stderr, done.stderr
+    for sid in existing.values():
+        assert sid not in done.output + done.stderr  # shown masked
+    plan = run_cli("plan", workspace=ws, code=None).output
+    assert "account brightsmile is suspended: nothing can be made in it" in plan, plan
+    assert "account greenfield is closed" in plan, plan
+    status = run_cli("status", "--format", "json", workspace=ws).output
+    assert '"account": "greenfield"' in status

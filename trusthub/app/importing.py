@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -25,8 +26,9 @@ from trusthub.apply.kinds import APPLIERS
 from trusthub.common.files import temp_sibling
 from trusthub.errors import ConfigError, TrusthubError
 from trusthub.load.discovery import display_path
-from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import PROFILE, TRUST_PRODUCT, desired_resources
+from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
+from trusthub.model.kinds import PROFILE, SUBACCOUNT, TRUST_PRODUCT, desired_resources
+from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import display, fingerprint, fingerprint_key
 from trusthub.model.reverse import (
     PRODUCT_ORDER,
@@ -35,8 +37,8 @@ from trusthub.model.reverse import (
     profile_document,
     role_and_type,
 )
-from trusthub.provider.api import CUSTOMER_PROFILES, TRUST_PRODUCTS, Bundle
-from trusthub.provider.errors import RemoteNotFound
+from trusthub.provider.api import CUSTOMER_PROFILES, TRUST_PRODUCTS, Bundle, TrustHubProvider
+from trusthub.provider.errors import AccountUnavailable, RemoteNotFound
 from trusthub.report.profile_file import reads_back, render
 from trusthub.state.actor import current_holder
 
@@ -136,12 +138,21 @@ def _write(path: Path, text: str) -> None:
 
 
 class Importer:
+    """Reads and records the profiles of one account: the parent's (by default), or a
+    subaccount's through `api`, its provider, with the subaccount's logical `account`."""
+
     def __init__(
-        self, session: Session, *, progress: Callable[[str], None] = lambda message: None
+        self,
+        session: Session,
+        *,
+        progress: Callable[[str], None] = lambda message: None,
+        api: TrustHubProvider | None = None,
+        account: str = PARENT_ACCOUNT,
     ) -> None:
         self.session = session
         self.settings = session.settings
-        self.api = session.target().api
+        self.api = api if api is not None else session.target().api
+        self.account = account
         self.key = fingerprint_key(session.store.meta().lineage)
         self.progress = progress
         self.numbers = self.api.list_numbers()
@@ -177,6 +188,8 @@ class Importer:
             with_sid=with_sid,
         )
         doc = imported.document
+        if self.account != PARENT_ACCOUNT:  # where apply will find it again
+            doc = _with_account(doc, self.account)
         if keep is not None:
             if "toll_free_verifications" in keep:
                 doc["toll_free_verifications"] = keep["toll_free_verifications"]
@@ -256,6 +269,7 @@ class Importer:
                     spec=resource.sealed(self.key).to_data(),
                     spec_hash=resource.spec_hash(self.key),
                     policy_sid=source.bundle.policy_sid,
+                    account=self.account,
                 )
                 # `--update` takes Trust Hub's objects as they are now.
                 for old in store.remote_objects(resource.kind, resource.name):
@@ -291,6 +305,49 @@ class Importer:
         return None  # kinds the import does not read yet (brands, toll-free verifications)
 
 
+def _with_account(doc: Mapping[str, Any], account: str) -> dict[str, Any]:
+    """`doc` with `account:` right after `primary:` (or `role:`), as a person would write it."""
+    out: dict[str, Any] = {}
+    anchor = "primary" if "primary" in doc else "role"
+    for key, value in doc.items():
+        out[key] = value
+        if key == anchor:
+            out["account"] = account
+    out.setdefault("account", account)
+    return out
+
+
+def _subaccount_importers(
+    session: Session, parent: Importer, result: ImportResult, progress: Callable[[str], None]
+) -> list[Importer]:
+    """An importer for each declared subaccount that can be read; what cannot (suspended,
+    closed) and the parent's subaccounts trusthub.yaml does not declare are reported."""
+    store = session.store
+    declared: dict[str, str] = {}  # sid -> logical name
+    for account in session.settings.accounts:
+        sid = account.sid or store.sids(SUBACCOUNT, sa.resource_name(account.name)).get(sa.ROLE)
+        if sid is None:
+            result.skipped.append(f"account {account.name}: not made yet (apply creates it)")
+            continue
+        declared[sid] = account.name
+    importers = []
+    for sid, name in sorted(declared.items(), key=lambda item: item[1]):
+        try:
+            api = parent.api.in_subaccount(sid)
+        except (AccountUnavailable, RemoteNotFound) as e:
+            result.skipped.append(f"account {name}: not read ({e.message})")
+            continue
+        importers.append(Importer(session, progress=progress, api=api, account=name))
+    for other in parent.api.list_subaccounts():
+        if other.sid not in declared and other.status == sa.ACTIVE:
+            result.skipped.append(
+                f"subaccount {other.sid} ({other.friendly_name!r}) is not declared in "
+                f"trusthub.yaml; to import its profiles add `accounts: {{"
+                f"{slug(other.friendly_name)}: {{sid: {other.sid}}}}}` and import again"
+            )
+    return importers
+
+
 def _existing_names(profiles_dir: Path) -> set[str]:
     return {p.stem for p in profiles_dir.glob("*.yaml")} if profiles_dir.is_dir() else set()
 
@@ -306,20 +363,36 @@ def run_import(
     force: bool = False,
     lock_timeout: float = 0.0,
     progress: Callable[[str], None] = lambda message: None,
+    account: str = PARENT_ACCOUNT,
 ) -> ImportResult:
     settings = session.settings
+    if account not in settings.account_names:
+        raise ConfigError(
+            f"account {account!r} is not declared in trusthub.yaml",
+            hint="declare it under `accounts:` (`NAME: {sid: AC...}`) first",
+        )
     with session.store.lock(current_holder("import"), timeout=lock_timeout):
-        importer = Importer(session, progress=progress)
+        parent = Importer(session, progress=progress)
+        importer = parent
+        if account != PARENT_ACCOUNT:
+            importer = _one_subaccount(session, parent, account, progress)
         managed = _managed(session)
         names_in_state = {r.name for r in session.store.snapshot()}
         # Without --force, --all picks names no file has; with it, a file of the same name
         # is overwritten.
         taken = names_in_state | (set() if force else _existing_names(settings.profiles_dir))
         result = ImportResult(dry_run=dry_run)
-        # (bundle, name, path, file data kept by --update)
-        todo: list[tuple[Bundle, str, Path, Mapping[str, Any] | None]] = []
+        # (importer, bundle, name, path, file data kept by --update)
+        todo: list[tuple[Importer, Bundle, str, Path, Mapping[str, Any] | None]] = []
         if update is not None:
-            todo.append(_update_target(session, importer, managed, update))
+            recorded = session.store.resource(PROFILE, update)
+            if recorded is not None and recorded.account != account:  # read where it lives
+                importer = (
+                    parent
+                    if recorded.account == PARENT_ACCOUNT
+                    else _one_subaccount(session, parent, recorded.account, progress)
+                )
+            todo.append((importer, *_update_target(session, importer, managed, update)))
         elif sid is not None and name is not None:
             if sid in managed:
                 raise ImportError_(
@@ -339,44 +412,74 @@ def run_import(
                     f"the state already records a profile named {name}",
                     hint="choose another name",
                 )
-            todo.append((bundle, name, settings.profiles_dir / f"{name}.yaml", None))
+            todo.append((importer, bundle, name, settings.profiles_dir / f"{name}.yaml", None))
         elif all_:
-            bundles = importer.api.list_bundles(CUSTOMER_PROFILES)
+            # The parent's profiles, then each declared subaccount's, read with its own
+            # credentials (issue 14).
+            walked = [parent, *_subaccount_importers(session, parent, result, progress)]
+            listed = _list_in_parallel(walked, settings.parallelism)
+            found = [(imp, b) for imp, bundles in zip(walked, listed, strict=True) for b in bundles]
             # Primaries first: their names are what secondaries refer to.
-            bundles.sort(key=lambda b: (_rank(b), b.date_created is None, b.date_created, b.sid))
-            for bundle in bundles:
+            found.sort(
+                key=lambda f: (_rank(f[1]), f[1].date_created is None, f[1].date_created, f[1].sid)
+            )
+            for imp, bundle in found:
                 if bundle.sid in managed:
                     result.skipped.append(
                         f"{bundle.sid} is already managed as {managed[bundle.sid]}"
                     )
                     continue
                 chosen = unique_name(slug(bundle.friendly_name), taken)
-                todo.append((bundle, chosen, settings.profiles_dir / f"{chosen}.yaml", None))
+                todo.append((imp, bundle, chosen, settings.profiles_dir / f"{chosen}.yaml", None))
         else:
             raise ConfigError("say what to import: --all, NAME SID, or --update NAME")
         primary_names = dict(managed)
-        for bundle, chosen, _path, _keep in todo:
+        for _imp, bundle, chosen, _path, _keep in todo:
             if (role_and_type(bundle.policy_sid) or ("secondary",))[0] == "primary":
                 primary_names[bundle.sid] = chosen
         built = []
         if sid is not None:
-            _check_primary_known(importer, todo[0][0], primary_names)
-        for bundle, chosen, path, keep in todo:
+            _check_primary_known(importer, todo[0][1], primary_names)
+        for imp, bundle, chosen, path, keep in todo:
             progress(f"reading {chosen} ({bundle.sid})")
-            built.append((importer.build(bundle, chosen, path, primary_names, keep=keep), path))
-        conflicts = [f.path for (f, *_rest), _p in built if f.overwrote and update is None]
+            built.append((imp, imp.build(bundle, chosen, path, primary_names, keep=keep), path))
+        conflicts = [f.path for _imp, (f, *_rest), _p in built if f.overwrote and update is None]
         if conflicts and not force and not dry_run:
             raise ImportError_(
                 "would overwrite " + ", ".join(conflicts) + "; nothing was written",
                 hint="pass --force to overwrite them, or import under another NAME",
             )
-        for (file, read, products, imported), path in built:
+        for imp, (file, read, products, imported), path in built:
             result.files.append(file)
             if dry_run:
                 continue
             _write(path, file.text)
-            importer.record(file, imported.document, read, products, imported)
+            imp.record(file, imported.document, read, products, imported)
         return result
+
+
+def _one_subaccount(
+    session: Session, parent: Importer, account: str, progress: Callable[[str], None]
+) -> Importer:
+    """The importer of the declared subaccount `account` (`import --account`)."""
+    declared = next(a for a in session.settings.accounts if a.name == account)
+    sid = declared.sid or session.store.sids(SUBACCOUNT, sa.resource_name(account)).get(sa.ROLE)
+    if sid is None:
+        raise ImportError_(
+            f"account {account} has no subaccount yet; nothing was written",
+            hint="give its `sid:` in trusthub.yaml, or let apply create it first",
+        )
+    try:
+        api = parent.api.in_subaccount(sid)
+    except (AccountUnavailable, RemoteNotFound) as e:
+        raise ImportError_(f"account {account}: {e.message}; nothing was written") from None
+    return Importer(session, progress=progress, api=api, account=account)
+
+
+def _list_in_parallel(importers: list[Importer], parallelism: int) -> list[list[Bundle]]:
+    """Each account's customer profiles, up to `parallelism` accounts at a time."""
+    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(importers)))) as pool:
+        return list(pool.map(lambda imp: imp.api.list_bundles(CUSTOMER_PROFILES), importers))
 
 
 def _check_primary_known(importer: Importer, bundle: Bundle, primaries: Mapping[str, str]) -> None:

@@ -23,6 +23,15 @@ from trusthub.errors import ConfigError
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written (personal data masked).")
 @click.option("--force", is_flag=True, help="Overwrite profile files that exist.")
+@click.option(
+    "--account",
+    "account",
+    metavar="NAME",
+    default="parent",
+    show_default=True,
+    help="With NAME SID: the account (under `accounts:` in trusthub.yaml) the profile is in. "
+    "--all walks the parent and every declared subaccount.",
+)
 @lock_timeout
 @click.pass_obj
 def import_(
@@ -33,13 +42,16 @@ def import_(
     update: str | None,
     dry_run: bool,
     force: bool,
+    account: str,
     lock_timeout: float,
 ) -> None:
     """Read customer profiles (with their end users, address, supporting document, phone
     numbers and trust products) from the target and write one profile file each into the
     profiles directory, recording them in the state as apply would: `validate` passes and
     the next plan is empty. `import --all`, `import NAME BU...` for one, `import --update
-    NAME` to take Trust Hub's values for a managed profile."""
+    NAME` to take Trust Hub's values for a managed profile. `--all` walks the parent and
+    every subaccount declared under `accounts:` in trusthub.yaml (a profile found in one gets
+    its `account:`) and names the parent's subaccounts that are not declared."""
     chosen = sum([all_, update is not None, name is not None])
     if chosen != 1 or (name is not None and sid is None) or (sid is not None and name is None):
         raise click.UsageError("give exactly one of --all, NAME SID, or --update NAME")
@@ -55,6 +67,7 @@ def import_(
             dry_run=dry_run,
             force=force,
             lock_timeout=lock_timeout,
+            account=account,
         )
     _report(result)
 

@@ -347,6 +347,9 @@ class _Planner:
         if (why := planner.refusal(d, self) or self._account_refusal(d)) is not None:
             self._act(name, Verb.REFUSED, reason=why)
             return
+        if (held := self._account_hold(d)) is not None:
+            self._act(name, Verb.WAITING, reason=held)
+            return
         status = self.status(name)
         if (console_sid := planner.console_sid(d, self)) is not None:
             if name in self.options_.resubmit:  # never dropped without a word
@@ -415,6 +418,19 @@ class _Planner:
                 f"{d.name}` and create it anew in {d.account!r}"
             )
         return None
+
+    def _account_hold(self, d: DesiredResource) -> str | None:
+        """Why nothing of `d` can be done now: its subaccount is suspended or closed (the
+        plan shows the account's own state; apply would be refused there)."""
+        if d.kind == SUBACCOUNT or d.account == PARENT_ACCOUNT:
+            return None
+        status = self.status(sa.resource_name(d.account))
+        if status in (None, sa.ACTIVE):
+            return None
+        return (
+            f"waits for account {d.account} to be active again (now {status}); nothing is "
+            "read or made in it meanwhile"
+        )
 
     def _rejection(self, name: str) -> str:
         """What the review found, for the reviewer of the fix (a pull request's plan)."""
