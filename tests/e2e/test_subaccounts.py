@@ -90,7 +90,7 @@ def test_three_clients_in_three_subaccounts_converge_apart(
     ws, existing = isv
     plan = run_cli("plan", workspace=ws).output
     assert "+ create    subaccount account:mapleleaf" in plan, plan
-    assert "account:brightsmile" in plan and "adopt" in plan
+    assert "⇐ adopt     subaccount account:brightsmile" in plan
     assert "in account brightsmile" in plan
 
     run_cli("apply", "--auto-approve", workspace=ws)
@@ -191,7 +191,8 @@ def test_a_suspended_or_closed_subaccount_is_reported_not_crashed_on(
         sb.set_account_status(existing["greenfield"], "closed")
     done = run_cli("refresh", workspace=ws)
     assert "warning: account brightsmile was not read: subaccount AC…" in done.stderr
-    assert "is suspended" in done.stderr and "is closed" in done.stderr, done.stderr
+    assert "is suspended" in done.stderr, done.stderr
+    assert "is closed" in done.stderr, done.stderr
     for sid in existing.values():
         assert sid not in done.output + done.stderr  # shown masked
     plan = run_cli("plan", workspace=ws, code=None).output

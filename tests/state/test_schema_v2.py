@@ -176,8 +176,8 @@ def test_a_schema_1_sqlite_state_migrates_keeping_everything(
         assert store.audit(BRAND)[-1].kind == brand
 
     # Only the kind and status lists went (step 2), step 3 added the binding columns to
-    # `workspaces`, step 5 the refresh time and step 6 each resource's account: otherwise columns, keys, indexes, triggers
-    # are as they were.
+    # `workspaces`, step 5 the refresh time and step 6 each resource's account: otherwise
+    # columns, keys, indexes, triggers are as they were.
     schema = _sqlite_schema(path)
     v1_columns = len(v1_schema["workspaces"]["columns"])
     added = schema["workspaces"]["columns"][v1_columns:]
