@@ -59,8 +59,8 @@ def _alter_resources(location: str, change: str) -> None:
     if location.startswith("postgresql://"):
         import psycopg
 
-        with psycopg.connect(location) as conn:
-            conn.execute(f"ALTER TABLE trusthub.resources {change}")
+        with psycopg.connect(location) as pg:
+            pg.execute(f"ALTER TABLE trusthub.resources {change}")
     else:
         conn = sqlite3.connect(location)
         try:
