@@ -200,3 +200,37 @@ def test_a_suspended_or_closed_subaccount_is_reported_not_crashed_on(
     assert "account greenfield is closed" in plan, plan
     status = run_cli("status", "--format", "json", workspace=ws).output
     assert '"account": "greenfield"' in status
+
+
+def test_a_subaccount_is_closed_only_when_asked_by_name(
+    isv: tuple[Path, dict[str, str]],
+) -> None:
+    ws, existing = isv
+    run_cli("apply", "--auto-approve", workspace=ws)
+    # Offboarding a client: its file and its subaccount leave the workspace.
+    (ws / "profiles" / "greenfield-growers-coop.yaml").unlink()
+    settings_file = ws / "trusthub.yaml"
+    settings_file.write_text(
+        "".join(
+            line
+            for line in settings_file.read_text("utf-8").splitlines(keepends=True)
+            if "greenfield" not in line
+        ),
+        encoding="utf-8",
+    )
+    held = run_cli("plan", "--close-account", "greenfield", workspace=ws, code=1).output
+    assert "account:greenfield cannot be deleted: trusthub still manages" in held, held
+    run_cli("state", "rm", "greenfield-growers-coop", workspace=ws)
+    plan = run_cli("plan", workspace=ws).output
+    assert "account:greenfield  [active -> (forgotten)]" in plan, plan
+    assert "never closes a subaccount on its own" in plan, plan
+    refused = run_cli("plan", "--close-account", "brightsmile", workspace=ws, code=1)
+    assert "trusthub.yaml still declares it" in refused.output + refused.stderr
+    closing = run_cli("plan", "--close-account", "greenfield", workspace=ws).output
+    assert "account:greenfield  [active -> (deleted)]" in closing, closing
+    assert "a closed subaccount cannot be reopened" in closing, closing
+    run_cli("apply", "--auto-approve", "--close-account", "greenfield", workspace=ws)
+    with Sandbox.from_settings(load_settings(ws)) as sb:
+        status = {a.sid: a.status for a in sb.accounts()}
+    assert status[existing["greenfield"]] == "closed"
+    assert status[existing["brightsmile"]] == "active"

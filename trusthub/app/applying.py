@@ -148,6 +148,7 @@ def plan_to_apply(
     refresh: bool,
     resubmit: Iterable[str] = (),
     targets: Sequence[str] = (),
+    close_accounts: Iterable[str] = (),
 ) -> Planned:
     """The plan an apply carries out; the caller holds the state lock. The target is opened
     first, so an apply that cannot reach it fails before anything else. A saved plan is
@@ -163,7 +164,15 @@ def plan_to_apply(
         result = refresh_state(session.store, target, actor=session.actor)
         note_gone(session, result)
     names = saved.resubmit if saved is not None else tuple(resubmit)
-    planned = make_plan(session.settings, session.store, workspace, resubmit=names, targets=targets)
+    closing = saved.close_accounts if saved is not None else tuple(close_accounts)
+    planned = make_plan(
+        session.settings,
+        session.store,
+        workspace,
+        resubmit=names,
+        targets=targets,
+        close_accounts=closing,
+    )
     if saved is not None:
         saved.check(planned)
     return planned

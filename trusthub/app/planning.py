@@ -11,8 +11,8 @@ from trusthub.app.policy import plan_options
 from trusthub.config.settings import Settings
 from trusthub.errors import PlanError, Problem, TrusthubError
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import KINDS, PROFILE, desired_resources
-from trusthub.model.kinds.subaccount import account_resources
+from trusthub.model.kinds import KINDS, PROFILE, SUBACCOUNT, desired_resources
+from trusthub.model.kinds.subaccount import account_resources, resource_name
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import (
     PlanOptions,
@@ -126,6 +126,25 @@ def workspace_desired(settings: Settings, workspace: LoadedWorkspace) -> dict[st
     return desired
 
 
+def _check_closing(
+    names: Iterable[str], desired: Mapping[str, DesiredResource], store: StateStore
+) -> None:
+    """`--close-account NAME` names a subaccount the state records and trusthub.yaml no
+    longer declares: closing one still declared would contradict the file."""
+    for account in sorted(set(names)):
+        name = resource_name(account)
+        if name in desired:
+            raise PlanError(
+                f"--close-account {account}: trusthub.yaml still declares it under `accounts:`",
+                hint="remove it from trusthub.yaml first (with the profiles that live in it)",
+            )
+        if store.resource(SUBACCOUNT, name) is None:
+            raise PlanError(
+                f"--close-account {account}: the state records no subaccount of that name",
+                hint="name a subaccount trusthub managed (`trusthub status` lists them)",
+            )
+
+
 def make_plan(
     settings: Settings,
     store: StateStore,
@@ -134,6 +153,7 @@ def make_plan(
     now: str | None = None,
     resubmit: Iterable[str] = (),
     targets: Sequence[str] = (),
+    close_accounts: Iterable[str] = (),
 ) -> Planned:
     """The plan that turns the recorded state into `workspace`, with the options, the
     safety valve and the fee budget of `settings` (see `trusthub.app.policy`). `now` is the
@@ -142,6 +162,7 @@ def make_plan(
     (`trusthub.plan.partial.target`); the safety valve and the fee budget then judge that
     part."""
     desired = workspace_desired(settings, workspace)
+    _check_closing(close_accounts, desired, store)
     unknown = sorted(set(resubmit) - set(desired))
     if unknown:
         raise PlanError(
@@ -152,7 +173,7 @@ def make_plan(
     plan, key, recorded_profiles = plan_against_state(
         store,
         desired,
-        options=plan_options(settings, now=now, resubmit=resubmit),
+        options=plan_options(settings, now=now, resubmit=resubmit, close_accounts=close_accounts),
         hashes=lambda key: _hashes(settings, workspace, desired, key),
     )
     plan = target(plan, targets)

@@ -39,11 +39,16 @@ def iso_after(since: str, seconds: float) -> str | None:
 
 
 def plan_options(
-    settings: Settings, *, now: str | None = None, resubmit: Iterable[str] = ()
+    settings: Settings,
+    *,
+    now: str | None = None,
+    resubmit: Iterable[str] = (),
+    close_accounts: Iterable[str] = (),
 ) -> PlanOptions:
     return PlanOptions(
         now=now or utc_now(),
         resubmit=frozenset(resubmit),
+        close_accounts=frozenset(close_accounts),
     )
 
 

@@ -24,7 +24,11 @@ SAVED_PLAN_KIND: Final = "trusthub-plan"
 
 
 def saved_plan_data(
-    planned: Planned, workspace: str, *, resubmit: Iterable[str] = ()
+    planned: Planned,
+    workspace: str,
+    *,
+    resubmit: Iterable[str] = (),
+    close_accounts: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The content of a saved plan made in the workspace named `workspace` (with the names
     it resubmits unchanged, `--resubmit`, which apply plans with again)."""
@@ -36,13 +40,20 @@ def saved_plan_data(
     }
     if resubmit:
         data["resubmit"] = sorted(set(resubmit))
+    if close_accounts:
+        data["close_accounts"] = sorted(set(close_accounts))
     return data
 
 
 def write_saved_plan(
-    path: Path, planned: Planned, workspace: str, *, resubmit: Iterable[str] = ()
+    path: Path,
+    planned: Planned,
+    workspace: str,
+    *,
+    resubmit: Iterable[str] = (),
+    close_accounts: Iterable[str] = (),
 ) -> None:
-    data = saved_plan_data(planned, workspace, resubmit=resubmit)
+    data = saved_plan_data(planned, workspace, resubmit=resubmit, close_accounts=close_accounts)
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     try:
         write_private(path, text.encode("utf-8"))
@@ -58,6 +69,7 @@ class SavedPlan:
     path: Path
     plan: Mapping[str, Any]  # the saved plan data (`plan_data`)
     resubmit: tuple[str, ...] = ()  # what it was planned with (`--resubmit`)
+    close_accounts: tuple[str, ...] = ()  # and `--close-account`
 
     def targets(self, given: Sequence[str]) -> tuple[str, ...]:
         """The `--target` names the saved plan was made with. `given` (apply's own
@@ -113,7 +125,10 @@ def read_saved_plan(path: Path) -> SavedPlan:
         or not isinstance(data.get("plan", {}), dict)
     ):
         raise LoadError(f"{path} is not a plan saved by `trusthub plan --out`")
-    names = data.get("resubmit", [])
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise LoadError(f"{path} is not a plan saved by `trusthub plan --out` (resubmit)")
-    return SavedPlan(path, data.get("plan", {}), tuple(names))
+    lists = {}
+    for key in ("resubmit", "close_accounts"):
+        names = data.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise LoadError(f"{path} is not a plan saved by `trusthub plan --out` ({key})")
+        lists[key] = tuple(names)
+    return SavedPlan(path, data.get("plan", {}), lists["resubmit"], lists["close_accounts"])

@@ -25,6 +25,7 @@ from trusthub.apply.executor import Outcome
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
 from trusthub.cli.options import (
+    close_accounts,
     is_terminal,
     lock_timeout,
     no_refresh,
@@ -58,6 +59,7 @@ from trusthub.state.actor import current_holder
     "and what depends on them, apply everything else, then exit 1.",
 )
 @resubmit
+@close_accounts
 @targets
 @click.option(
     "--wait",
@@ -104,6 +106,7 @@ def apply(
     force: bool,
     skip_refused: bool,
     resubmit: tuple[str, ...],
+    close_accounts: tuple[str, ...],
     targets: tuple[str, ...],
     wait: bool,
     wait_timeout: float,
@@ -128,10 +131,11 @@ def apply(
             hint="review the plan (`trusthub plan`) and rerun with --auto-approve",
         )
     saved = read_saved_plan(planfile) if planfile else None
-    if saved is not None and resubmit:
+    if saved is not None and (resubmit or close_accounts):
+        option = "--resubmit" if resubmit else "--close-account"
         raise PlanError(
-            "--resubmit goes with `trusthub plan --out FILE`, not with a saved plan",
-            hint=f"apply {planfile} as it was saved, or plan again with --resubmit",
+            f"{option} goes with `trusthub plan --out FILE`, not with a saved plan",
+            hint=f"apply {planfile} as it was saved, or plan again with {option}",
         )
     workspace = load_valid(settings)
     for problem in skipped_profile_files(workspace):  # else its profile would be deleted
@@ -157,6 +161,7 @@ def apply(
             refresh=not no_refresh,
             resubmit=resubmit,
             targets=targets,
+            close_accounts=close_accounts,
         )
         if session.last_refresh is not None:
             for warning in gone_warnings(session.last_refresh):

@@ -47,6 +47,15 @@ resubmit = click.option(
     "unchanged, when the rejection's cause lay outside the YAML (repeatable).",
 )
 
+close_accounts = click.option(
+    "--close-account",
+    "close_accounts",
+    metavar="NAME",
+    multiple=True,
+    help="Close the subaccount NAME, which left `accounts:` in trusthub.yaml and holds "
+    "nothing trusthub manages (never done without this; repeatable).",
+)
+
 targets = click.option(
     "--target",
     "targets",

@@ -16,6 +16,7 @@ from trusthub.app.saved_plans import write_saved_plan
 from trusthub.app.session import Session, gone_warnings
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import (
+    close_accounts,
     is_terminal,
     lock_timeout,
     no_refresh,
@@ -50,6 +51,7 @@ from trusthub.report.plan_render import render_plan
     "--force", is_flag=True, help="Plan even when the safety valve finds the change too large."
 )
 @resubmit
+@close_accounts
 @targets
 @no_refresh
 @lock_timeout
@@ -62,6 +64,7 @@ def plan(
     show_sensitive: bool,
     force: bool,
     resubmit: tuple[str, ...],
+    close_accounts: tuple[str, ...],
     targets: tuple[str, ...],
     no_refresh: bool,
     lock_timeout: float,
@@ -93,7 +96,14 @@ def plan(
             click.echo(f"note: planning from the recorded state ({not_read})", err=True)
         for drift in refreshed.drifted if refreshed is not None else ():
             click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
-        planned = make_plan(settings, session.store, workspace, resubmit=resubmit, targets=targets)
+        planned = make_plan(
+            settings,
+            session.store,
+            workspace,
+            resubmit=resubmit,
+            targets=targets,
+            close_accounts=close_accounts,
+        )
     text = render_plan(
         planned.plan,
         planned.key,
@@ -106,7 +116,9 @@ def plan(
     )
     click.echo(text, nl=False)
     if out is not None:
-        write_saved_plan(out, planned, settings.name, resubmit=resubmit)
+        write_saved_plan(
+            out, planned, settings.name, resubmit=resubmit, close_accounts=close_accounts
+        )
         click.echo(f"Saved the plan to {out}; apply it with `trusthub apply {out}`.", err=True)
     if refusal(planned.plan, force=force) is not None:
         # The plan already says what is refused or unsafe; the exit code fails the check.

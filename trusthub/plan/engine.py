@@ -168,6 +168,7 @@ class _Planner:
             groups.setdefault(self._kind(name).owner(name), set()).add(name)
         self.groups = groups
         self._referring: dict[str, dict[str, dict[Any, list[str]]]] = {}
+        self._accounts: dict[str, list[str]] | None = None
 
     # -- the PlanView ----------------------------------------------------------------------
 
@@ -215,6 +216,20 @@ class _Planner:
 
     def recorded_sid(self, name: str) -> str | None:
         return self.recorded_sids.get(name)
+
+    def in_account(self, account: str) -> Sequence[str]:
+        if self._accounts is None:
+            by: dict[str, set[str]] = {}
+            for name, d in self.desired_.items():
+                by.setdefault(d.account, set()).add(name)
+            for name, r in self.recorded.items():
+                if name not in self.desired_:
+                    by.setdefault(r.account, set()).add(name)
+            self._accounts = {
+                a: sorted(n for n in names if self._kind(n).name != SUBACCOUNT)
+                for a, names in by.items()
+            }
+        return self._accounts.get(account, [])
 
     def recorded_detail(self, name: str) -> Mapping[str, Any]:
         r = self.recorded.get(name)

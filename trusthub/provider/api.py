@@ -381,6 +381,10 @@ class TrustHubProvider(Protocol):
 
     def update_account(self, sid: str, *, friendly_name: str) -> Account: ...
 
+    def close_account(self, sid: str) -> Account:
+        """`POST /2010-04-01/Accounts/{sid}.json` with `Status=closed`: for good."""
+        ...
+
     def in_subaccount(self, sid: str) -> TrustHubProvider:
         """A provider acting in the subaccount `sid`, with that subaccount's own credentials
         read through the parent (section I of the onboarding reference: Trust Hub and the

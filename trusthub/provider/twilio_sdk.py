@@ -687,6 +687,10 @@ class TwilioSdkProvider:
         return self._to_account(raw)
 
     @translated
+    def close_account(self, sid: str) -> Account:
+        return self._to_account(self.client.api.v2010.accounts(sid).update(status="closed"))
+
+    @translated
     def in_subaccount(self, sid: str) -> TwilioSdkProvider:
         raw = self.client.api.v2010.accounts(sid).fetch()
         account = self._to_account(raw)

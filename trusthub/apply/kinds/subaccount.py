@@ -18,6 +18,7 @@ from trusthub.errors import ApplyError
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, SUBACCOUNT
 from trusthub.model.kinds import subaccount as sa
+from trusthub.plan.engine import FORGOTTEN
 from trusthub.provider.api import Account
 from trusthub.provider.errors import AmbiguousCreateError, RemoteNotFound, shown_account
 
@@ -112,7 +113,12 @@ class SubaccountApplier(KindApplier):
         """A subaccount is never reviewed (the plan submits none)."""
 
     def delete(self, c: Converger) -> None:
-        # Planned only as a forget: trusthub never closes a subaccount.
+        """Forget the subaccount, or close it when the plan says so (`--close-account`)."""
+        forget = bool(c.action.transitions) and c.action.transitions[-1][1] == FORGOTTEN
+        sid = c.rec.sids(SUBACCOUNT, c.name).get(sa.ROLE)
+        if not forget and sid is not None:
+            c.ignore_missing(lambda: c.ctx.api.close_account(sid))
+            c.say(f"closed subaccount {shown_account(sid)}")
         c.rec.removed(SUBACCOUNT, c.name, action=c.action.verb.value)
 
     def observe(self, api: TrustHubProvider, sids: Mapping[str, str]) -> Observation | None:

@@ -33,6 +33,9 @@ class PlanOptions:
     # rejection lay outside the YAML (a website that was down, a record Twilio could not
     # reach).
     resubmit: frozenset[str] = frozenset()
+    # Subaccounts (logical names) to close once they left trusthub.yaml (`--close-account
+    # NAME`): closing is never implicit; without it, such an account is only forgotten.
+    close_accounts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,11 @@ class PlanView(Protocol):
     def recorded_sid(self, name: str) -> str | None:
         """The SID recorded for a desired resource that names its own SID (see
         `KindPlanner.console_sid`); None when none is recorded."""
+        ...
+
+    def in_account(self, account: str) -> Sequence[str]:
+        """The resources (desired or recorded) that live in the subaccount `account`, sorted;
+        its own record excluded."""
         ...
 
     def recorded_detail(self, name: str) -> Mapping[str, Any]:

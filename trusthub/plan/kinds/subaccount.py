@@ -9,6 +9,8 @@ implicit: one removed from trusthub.yaml is forgotten and stays open on Twilio.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS, SUBACCOUNT
 from trusthub.model.kinds import subaccount as sa
@@ -58,9 +60,34 @@ class SubaccountPlanner(KindPlanner):
         )
 
     def forget(self, name: str, view: PlanView) -> str | None:
+        account = sa.account_of(name)
+        if account in view.options.close_accounts:
+            return None  # closed, as asked: see `deletable`
         return (
-            f"account {sa.account_of(name)} left trusthub.yaml: trusthub stops managing it "
-            "and never closes a subaccount; it stays open on Twilio (close it in the Console)"
+            f"account {account} left trusthub.yaml: trusthub stops managing it and never "
+            "closes a subaccount on its own; it stays open on Twilio (to close it: "
+            f"`trusthub apply --close-account {account}`, or the Console)"
+        )
+
+    def deletable(self, name: str, view: PlanView) -> bool:
+        # Only when asked by name (`forget` let it through) and still open.
+        return view.status(name) in (sa.ACTIVE, sa.SUSPENDED)
+
+    def delete_blockers(self, name: str, view: PlanView) -> Sequence[str]:
+        held = view.in_account(sa.account_of(name))
+        if not held:
+            return ()
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        why = (
+            f"trusthub still manages what lives in it ({shown}); remove those profiles (or "
+            "`trusthub state rm` them) first"
+        )
+        return [why]
+
+    def delete_note(self, name: str, view: PlanView) -> str:
+        return (
+            f"closes subaccount {sa.account_of(name)} (--close-account): Twilio closes it for "
+            "good, a closed subaccount cannot be reopened"
         )
 
 
