@@ -9,7 +9,6 @@ from typing import Any
 
 from trusthub.app.loading import LoadedWorkspace
 from trusthub.app.planning import Planned, make_plan
-from trusthub.app.refreshing import refresh_state
 from trusthub.app.saved_plans import SavedPlan
 from trusthub.app.session import Session, note_gone
 from trusthub.app.target import Target
@@ -161,7 +160,7 @@ def plan_to_apply(
         targets = saved.targets(targets)
     target = session.target()
     if saved is None and refresh:
-        result = refresh_state(session.store, target, actor=session.actor)
+        result = session.refresh_locked(target)
         note_gone(session, result)
     names = saved.resubmit if saved is not None else tuple(resubmit)
     closing = saved.close_accounts if saved is not None else tuple(close_accounts)

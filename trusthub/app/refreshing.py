@@ -6,17 +6,19 @@ whole resources by `trusthub.app.drift`, after the statuses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from trusthub.app.drift import Drift, check_drift, record_drift
+from trusthub.app.listing import ListedReads, RefreshCache, utc_now, versions
 from trusthub.app.target import Target
 from trusthub.apply.accounts import Subaccounts
 from trusthub.apply.kinds import APPLIERS, Observation
 from trusthub.errors import ApplyError, ProviderError, TrusthubError
 from trusthub.model.desired import PARENT_ACCOUNT
-from trusthub.model.kinds import KINDS, SUBACCOUNT
+from trusthub.model.kinds import KINDS, PROFILE, SUBACCOUNT, TRUST_PRODUCT
 from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import fingerprint_key
 from trusthub.provider.api import TrustHubProvider
@@ -83,11 +85,17 @@ def refresh_state(
     actor: str,
     progress: Callable[[str], None] = lambda message: None,
     parallelism: int = 10,
+    cache_dir: Path | None = None,
+    full: bool = False,
 ) -> RefreshResult:
     """Read every recorded resource in the account it lives in: the parent's first (its
     subaccounts' own records among them), then each subaccount's with that subaccount's
     credentials, up to `parallelism` subaccounts at a time. A subaccount that cannot be
-    read (suspended, closed) is reported in `unavailable`, its resources left as recorded."""
+    read (suspended, closed) is reported in `unavailable`, its resources left as recorded.
+
+    Each account is read through its list endpoints (`trusthub.app.listing`); profiles are
+    read whole (for drift) only where something moved since the last refresh recorded in
+    `cache_dir`, unless `full` (or no cache, or the last full read is a day old)."""
     result = RefreshResult()
     snapshot = store.snapshot()
     groups: dict[str, list[tuple[RecordedResource, dict[str, str]]]] = {}
@@ -96,15 +104,16 @@ def refresh_state(
         if sids.get(KINDS[resource.kind].root_role) is None:
             continue
         groups.setdefault(reading_account(resource), []).append((resource, sids))
-    reads = _observe(target.api, groups.pop(PARENT_ACCOUNT, []))
+    parent_reads = ListedReads(target.api)
+    reads = _observe(parent_reads.as_provider(), groups.pop(PARENT_ACCOUNT, []))
     _record(store, reads, result, actor=actor, progress=progress)
     subaccounts = Subaccounts(
         target.api, lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE)
     )
-    apis: dict[str, TrustHubProvider] = {PARENT_ACCOUNT: target.api}
+    apis: dict[str, ListedReads] = {PARENT_ACCOUNT: parent_reads}
     for account in sorted(groups):
         try:
-            apis[account] = subaccounts(account)
+            apis[account] = ListedReads(subaccounts(account))
         except (AccountUnavailable, RemoteNotFound, ApplyError) as e:
             why = e.message if isinstance(e, TrusthubError) else str(e)
             result.unavailable.append((account, why))
@@ -114,7 +123,7 @@ def refresh_state(
     readable = [a for a in sorted(groups) if a in apis]
     if readable:
         with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(readable)))) as pool:
-            futures = [pool.submit(_observe, apis[a], groups[a]) for a in readable]
+            futures = [pool.submit(_observe, apis[a].as_provider(), groups[a]) for a in readable]
             for future in futures:  # in account order: the same audit order every run
                 _record(store, future.result(), result, actor=actor, progress=progress)
     forget_gone(store, result.gone, actor=actor)
@@ -122,21 +131,49 @@ def refresh_state(
     key = fingerprint_key(snapshot.lineage)
     present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
     unread = {a for a, _why in result.unavailable}
-    for account, api in sorted(apis.items()):
+    now = utc_now()
+    for account, listed in sorted(apis.items()):
         names = {n for n, r in present.items() if reading_account(r) == account}
         names -= {n for n, r in present.items() if r.account in unread}
         if not names:
             continue
         try:
-            check = check_drift(store, api, present, key, only=names)
+            current = versions(listed, _objects_of(store, present, names))
+            cache = (
+                RefreshCache(cache_dir, snapshot.lineage, account)
+                if cache_dir is not None
+                else None
+            )
+            whole = full or cache is None or cache.due_full(now)
+            moved = set(current) if whole or cache is None else cache.changed(current)
+            check = check_drift(store, listed.as_provider(), present, key, only=moved)
         except ProviderError as e:
             raise _failed("the profiles", e) from None
+        if cache is not None:
+            cache.save(current, full=whole, now=now)
         record_drift(store, check, key, actor=actor)
         for drift in check.drifted:
             progress(f"{drift.name}: changed outside trusthub ({', '.join(drift.paths)})")
         result.drifted.extend(check.drifted)
     store.record_refresh()  # the state's age, shown to plans that cannot refresh
     return result
+
+
+def _objects_of(
+    store: StateStore, present: Mapping[str, RecordedResource], names: set[str]
+) -> dict[str, dict[str, str]]:
+    """Each recorded profile among `names` -> the SIDs recorded for it and its trust
+    products (role, prefixed by the resource for a product -> SID)."""
+    out: dict[str, dict[str, str]] = {}
+    for name in sorted(names):
+        r = present[name]
+        if r.kind not in (PROFILE, TRUST_PRODUCT):
+            continue
+        owner = name.partition("/")[0]
+        prefix = "" if name == owner else f"{name}:"
+        sids = {f"{prefix}{role}": sid for role, sid in store.sids(r.kind, name).items()}
+        out.setdefault(owner, {}).update(sids)
+    return {o: s for o, s in out.items() if o in present and present[o].kind == PROFILE}
 
 
 def _record(

@@ -85,17 +85,29 @@ class Session:
                 self._target = target
         return self._target
 
+    def refresh_locked(self, target: Target, *, full: bool = False) -> RefreshResult:
+        """Refresh, the caller holding the state lock."""
+        return refresh_state(
+            self.store,
+            target,
+            actor=self.actor,
+            parallelism=self.settings.parallelism,
+            cache_dir=self.settings.state_dir / "cache",
+            full=full,
+        )
+
     @property
     def unreachable_reason(self) -> str | None:
         return self._target_error.message if self._target_error else None
 
-    def refresh(self, *, lock_timeout: float = 0.0) -> RefreshResult | None:
-        """Refresh under the state lock; None when the target cannot be reached."""
+    def refresh(self, *, lock_timeout: float = 0.0, full: bool = False) -> RefreshResult | None:
+        """Refresh under the state lock; None when the target cannot be reached. `full`:
+        read every profile whole, not only what moved (`trusthub.app.listing`)."""
         target = self.reachable_target()
         if target is None:
             return None
         with self.store.lock(current_holder("refresh"), timeout=lock_timeout):
-            result = refresh_state(self.store, target, actor=self.actor)
+            result = self.refresh_locked(target, full=full)
             note_gone(self, result)
             return result
 

@@ -19,17 +19,25 @@ FORMAT_VERSION: Final = 1
 @click.command("refresh")
 @lock_timeout
 @text_or_json
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read every profile whole, not only what moved since the last refresh (done on its "
+    "own once a day).",
+)
 @click.pass_obj
-def refresh(app: AppContext, lock_timeout: float, fmt: str) -> None:
+def refresh(app: AppContext, lock_timeout: float, fmt: str, full: bool) -> None:
     """Read statuses, rejection reasons and valid_until of every recorded bundle from Trust
     Hub into the state, with an audit entry for each transition; and read each managed
-    profile whole: what was changed outside trusthub (drift) becomes the recorded body, so
-    the plan shows it field by field. JSON: `{"format_version": 1, "read", "changed":
+    profile whole where something of it moved since the last refresh (every profile with
+    --full, and once a day): what was changed outside trusthub (drift) becomes the recorded
+    body, so the plan shows it field by field. Each account is read through its list
+    endpoints, a thousand objects a request. JSON: `{"format_version": 1, "read", "changed":
     [{"resource", "from", "to"}], "gone": [resource...], "drifted": [{"resource", "fields",
     "numbers"}]}`, plus `"unavailable": [{"account", "why"}]` when a subaccount could not
     be read (suspended or closed)."""
     with Session(app.settings) as session:
-        result = session.refresh(lock_timeout=lock_timeout)
+        result = session.refresh(lock_timeout=lock_timeout, full=full)
         if result is None:
             raise ConfigError(f"cannot refresh: {session.unreachable_reason}")
     if fmt == "json":

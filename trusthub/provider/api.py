@@ -35,6 +35,7 @@ class Bundle:
     errors: tuple[str, ...]
     date_created: datetime | None
     status_callback: str | None = None  # what Twilio calls on each status change
+    date_updated: datetime | None = None  # refresh reads whole only what moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Entity:
     type: str
     friendly_name: str
     attributes: Mapping[str, Any]
+    date_updated: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Address:
     sid: str
     friendly_name: str
     params: Mapping[str, str]
+    date_updated: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,15 @@ class TrustHubProvider(Protocol):
     def fetch_document(self, sid: str) -> Entity: ...
 
     def fetch_address(self, sid: str) -> Address: ...
+
+    # Whole collections, paged (refresh reads these instead of one object at a time).
+    def list_end_users(self) -> list[Entity]: ...
+
+    def list_documents(self) -> list[Entity]: ...
+
+    def list_addresses(self) -> list[Address]: ...
+
+    def list_tollfree_verifications(self) -> list[TollfreeVerification]: ...
 
     def list_numbers(self) -> dict[str, str]:
         """Every phone number of the account: SID (PN...) -> E.164."""

@@ -215,6 +215,23 @@ def _rejection_reasons(raw: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _to_entity(raw: Any) -> Entity:
+    return Entity(
+        raw.sid,
+        raw.type,
+        raw.friendly_name,
+        _attributes(raw.attributes),
+        getattr(raw, "date_updated", None),
+    )
+
+
+def _to_address(raw: Any) -> Address:
+    fields = ("customer_name", "street", "street_secondary", "city", "region")
+    params = {f: str(getattr(raw, f)) for f in fields if getattr(raw, f, None)}
+    params.update(postal_code=str(raw.postal_code or ""), iso_country=str(raw.iso_country))
+    return Address(raw.sid, raw.friendly_name or "", params, getattr(raw, "date_updated", None))
+
+
 def _to_verification(raw: Any) -> TollfreeVerification:
     if raw.status not in tfv.STATUSES:
         raise UnexpectedAnswer(
@@ -293,6 +310,7 @@ class TwilioSdkProvider:
             errors=_errors(getattr(raw, "errors", None)),
             date_created=raw.date_created,
             status_callback=getattr(raw, "status_callback", None) or None,
+            date_updated=getattr(raw, "date_updated", None),
         )
 
     @translated
@@ -400,21 +418,31 @@ class TwilioSdkProvider:
 
     @translated
     def fetch_end_user(self, sid: str) -> Entity:
-        raw = self.v1.end_users(sid).fetch()
-        return Entity(raw.sid, raw.type, raw.friendly_name, _attributes(raw.attributes))
+        return _to_entity(self.v1.end_users(sid).fetch())
 
     @translated
     def fetch_document(self, sid: str) -> Entity:
-        raw = self.v1.supporting_documents(sid).fetch()
-        return Entity(raw.sid, raw.type, raw.friendly_name, _attributes(raw.attributes))
+        return _to_entity(self.v1.supporting_documents(sid).fetch())
 
     @translated
     def fetch_address(self, sid: str) -> Address:
-        raw = self.client.addresses(sid).fetch()
-        fields = ("customer_name", "street", "street_secondary", "city", "region")
-        params = {f: str(getattr(raw, f)) for f in fields if getattr(raw, f, None)}
-        params.update(postal_code=str(raw.postal_code or ""), iso_country=str(raw.iso_country))
-        return Address(raw.sid, raw.friendly_name or "", params)
+        return _to_address(self.client.addresses(sid).fetch())
+
+    @translated
+    def list_end_users(self) -> list[Entity]:
+        return [_to_entity(r) for r in self.v1.end_users.stream(page_size=1000)]
+
+    @translated
+    def list_documents(self) -> list[Entity]:
+        return [_to_entity(r) for r in self.v1.supporting_documents.stream(page_size=1000)]
+
+    @translated
+    def list_addresses(self) -> list[Address]:
+        return [_to_address(r) for r in self.client.addresses.stream(page_size=1000)]
+
+    @translated
+    def list_tollfree_verifications(self) -> list[TollfreeVerification]:
+        return [_to_verification(r) for r in self._verifications.stream(page_size=1000)]
 
     @translated
     def list_numbers(self) -> dict[str, str]:

@@ -61,6 +61,13 @@ def render_channel(spec: BundleSpec, req: Request, row: Row) -> dict[str, Any]:
     }
 
 
+def _touch(tx: Tx, bundle: Row, sb: Sandbox) -> None:
+    """An assignment added or removed moves its bundle's `date_updated`, which refresh reads
+    to know what changed (UNCONFIRMED on Twilio: `trusthub.app.listing`)."""
+    bundle.data["date_updated"] = sb.clock()
+    tx.save(bundle)
+
+
 def _child(tx: Tx, kind: str, bundle: Row, sid: str, req: Request) -> Row:
     row = tx.get(sid, kind)
     if row is None or row.parent != bundle.sid:
@@ -91,6 +98,7 @@ def create_entity(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, s
             "date_created": sb.clock(),
         }
         row = tx.insert(ENTITY, new_sid("BV"), bundle.sid, data)
+        _touch(tx, bundle, sb)
     return Reply(201, render_entity(spec, req, row))
 
 
@@ -129,6 +137,7 @@ def create_channel(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, 
             "date_created": sb.clock(),
         }
         row = tx.insert(CHANNEL, new_sid("RA"), bundle.sid, data)
+        _touch(tx, bundle, sb)
     return Reply(201, render_channel(spec, req, row))
 
 
@@ -190,6 +199,7 @@ def delete_entity(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, s
         row = _child(tx, ENTITY, bundle, args["Sid"], req)
         common.ensure_editable(bundle)
         tx.delete(row.sid)
+        _touch(tx, bundle, sb)
     return Reply(204)
 
 
@@ -198,6 +208,7 @@ def delete_channel(spec: BundleSpec, sb: Sandbox, req: Request, args: dict[str, 
         bundle = common.load_bundle(tx, spec, args["Bundle"], req)
         row = _child(tx, CHANNEL, bundle, args["Sid"], req)
         tx.delete(row.sid)
+        _touch(tx, bundle, sb)
     return Reply(204)
 
 

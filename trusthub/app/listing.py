@@ -1,0 +1,197 @@
+"""Refresh at scale: one account's Trust Hub objects read through its list endpoints.
+
+`ListedReads` wraps a provider for one refresh. The first fetch of an object of a kind lists
+that whole collection with paging (a thousand objects a request) and answers every later
+fetch from the listing; an object absent from it is fetched directly, so one made after the
+listing is still read and one that is gone still raises not-found. Every other call passes
+through. Bundles, end users, supporting documents, addresses, numbers, brands and toll-free
+verifications are listed; assignments have no account-wide list (they are per bundle).
+
+`changed_since` decides which profiles refresh reads whole (their assignments too) for
+drift: those whose bundle, trust products or recorded objects moved (their `date_updated`
+differs from the last refresh's, or they are gone), those the last refresh did not read, and
+all of them when the last full read is older than `FULL_READ_EVERY` or `--full` asks.
+
+UNCONFIRMED, the one assumption this rests on: that Twilio moves a bundle's `date_updated`
+when one of its entity or channel-endpoint assignments is added or removed (the sandbox
+does). Where it does not, an assignment changed outside trusthub is seen at the next full
+read (at least daily), or at once with `trusthub refresh --full`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final, TypeVar, cast
+
+from trusthub.common.files import make_private_dir, write_private
+from trusthub.provider.api import (
+    Address,
+    BrandRegistration,
+    Bundle,
+    BundleFamily,
+    Entity,
+    TollfreeVerification,
+    TrustHubProvider,
+)
+
+FULL_READ_EVERY: Final = timedelta(hours=24)
+CACHE_VERSION: Final = 1
+
+T = TypeVar("T")
+
+
+class ListedReads:
+    """A provider whose single-object reads are answered from paged listings (see the
+    module). Thread-safe: each collection is listed once."""
+
+    def __init__(self, api: TrustHubProvider) -> None:
+        self._api = api
+        self._lists: dict[str, dict[str, Any]] = {}
+        self._numbers: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._api, name)  # everything not listed passes through
+
+    def as_provider(self) -> TrustHubProvider:
+        return cast(TrustHubProvider, self)
+
+    def _listed(self, key: str, load: Callable[[], Iterable[Any]]) -> dict[str, Any]:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is None:
+                found = {item.sid: item for item in load()}
+                self._lists[key] = found
+            return found
+
+    def _get(
+        self, key: str, load: Callable[[], Iterable[T]], sid: str, fetch: Callable[[], T]
+    ) -> T:
+        item = self._listed(key, load).get(sid)
+        return cast(T, item) if item is not None else fetch()
+
+    def bundles(self, family: BundleFamily) -> Mapping[str, Bundle]:
+        return self._listed(family, lambda: self._api.list_bundles(family))
+
+    def fetch_bundle(self, family: BundleFamily, sid: str) -> Bundle:
+        return self._get(
+            family,
+            lambda: self._api.list_bundles(family),
+            sid,
+            lambda: self._api.fetch_bundle(family, sid),
+        )
+
+    def end_users(self) -> Mapping[str, Entity]:
+        return self._listed("end_users", self._api.list_end_users)
+
+    def fetch_end_user(self, sid: str) -> Entity:
+        return self._get(
+            "end_users", self._api.list_end_users, sid, lambda: self._api.fetch_end_user(sid)
+        )
+
+    def documents(self) -> Mapping[str, Entity]:
+        return self._listed("documents", self._api.list_documents)
+
+    def fetch_document(self, sid: str) -> Entity:
+        return self._get(
+            "documents", self._api.list_documents, sid, lambda: self._api.fetch_document(sid)
+        )
+
+    def addresses(self) -> Mapping[str, Address]:
+        return self._listed("addresses", self._api.list_addresses)
+
+    def fetch_address(self, sid: str) -> Address:
+        return self._get(
+            "addresses", self._api.list_addresses, sid, lambda: self._api.fetch_address(sid)
+        )
+
+    def fetch_brand(self, sid: str) -> BrandRegistration:
+        return self._get("brands", self._api.list_brands, sid, lambda: self._api.fetch_brand(sid))
+
+    def fetch_tollfree_verification(self, sid: str) -> TollfreeVerification:
+        return self._get(
+            "tollfree",
+            self._api.list_tollfree_verifications,
+            sid,
+            lambda: self._api.fetch_tollfree_verification(sid),
+        )
+
+    def list_numbers(self) -> dict[str, str]:
+        with self._lock:
+            if self._numbers is None:
+                self._numbers = self._api.list_numbers()
+            return dict(self._numbers)
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else "-"
+
+
+def versions(reads: ListedReads, objects: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """For each profile (name -> its resources' recorded SIDs, role -> SID, the profile's
+    own and its trust products'), a version: the `date_updated` of every bundle and
+    recorded object as listed, "gone" where one is not listed. Equal versions: nothing of it
+    moved."""
+    out: dict[str, str] = {}
+    bundles = {**reads.bundles("CustomerProfiles"), **reads.bundles("TrustProducts")}
+    users, documents, addresses = reads.end_users(), reads.documents(), reads.addresses()
+    for profile, sids in objects.items():
+        parts = []
+        for role, sid in sorted(sids.items()):
+            table: Mapping[str, Any] | None = {
+                "BU": bundles, "IT": users, "RD": documents, "AD": addresses,
+            }.get(sid[:2])  # fmt: skip
+            if table is None:
+                continue  # numbers: their assignments move the bundle
+            item = table.get(sid)
+            parts.append(f"{role}={sid}@{_stamp(item.date_updated) if item else 'gone'}")
+        out[profile] = "|".join(parts)
+    return out
+
+
+class RefreshCache:
+    """What the last refresh read: each profile's version, and when every profile was last
+    read whole. A cache: lost or unreadable, the next refresh reads everything."""
+
+    def __init__(self, directory: Path, scope: str, account: str) -> None:
+        self.path = directory / f"refresh-{account}.json"
+        self.scope = scope  # the state's lineage and the account: another state starts over
+        self.versions: dict[str, str] = {}
+        self.full_read: datetime | None = None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return
+        if data.get("scope") != scope or not isinstance(data.get("versions"), dict):
+            return
+        self.versions = {str(k): str(v) for k, v in data["versions"].items()}
+        try:
+            self.full_read = datetime.fromisoformat(str(data.get("full_read")))
+        except ValueError:
+            self.full_read = None
+
+    def due_full(self, now: datetime) -> bool:
+        return self.full_read is None or now - self.full_read >= FULL_READ_EVERY
+
+    def changed(self, current: Mapping[str, str]) -> set[str]:
+        return {name for name, v in current.items() if self.versions.get(name) != v}
+
+    def save(self, current: Mapping[str, str], *, full: bool, now: datetime) -> None:
+        data = {
+            "version": CACHE_VERSION,
+            "scope": self.scope,
+            "versions": dict(sorted(current.items())),
+            "full_read": (now if full or self.full_read is None else self.full_read).isoformat(),
+        }
+        make_private_dir(self.path.parent)
+        write_private(self.path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
