@@ -32,10 +32,18 @@ def _plan(settings: Settings) -> Plan:
 
 
 def test_make_plan_takes_no_options_its_settings_decide() -> None:
-    # The clock, the unchanged resubmissions asked for and `targets` (--target, a part of
-    # the plan) are the only other inputs; what the target allows comes from the settings.
+    # The clock, the unchanged resubmissions asked for, `targets` (--target, a part of the
+    # plan) and the subaccounts to close (--close-account) are the only other inputs; what the target allows comes from the settings.
     parameters = inspect.signature(make_plan).parameters
-    assert list(parameters) == ["settings", "store", "workspace", "now", "resubmit", "targets"]
+    assert list(parameters) == [
+        "settings",
+        "store",
+        "workspace",
+        "now",
+        "resubmit",
+        "targets",
+        "close_accounts",
+    ]
     assert all(
         parameters[p].kind is inspect.Parameter.KEYWORD_ONLY for p in ("now", "resubmit", "targets")
     )

@@ -11,6 +11,7 @@ allows an edit (draft, rejected), a refusal otherwise (whose way out is `trusthu
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,10 +122,12 @@ def check_drift(
     key: bytes,
     *,
     only: Collection[str] | None = None,
+    parallelism: int = 1,
 ) -> DriftCheck:
     """Read every recorded profile (with its recorded trust products) whole and return what
     differs from its recorded body; nothing is written. With `only`, just those profiles
-    (the ones `api`'s account holds); the others still name primaries."""
+    (the ones `api`'s account holds, that moved); the others still name primaries. The
+    reads run `parallelism` at a time; the state is read in the calling thread only."""
     result = DriftCheck()
     sids = {name: store.sids(r.kind, name) for name, r in resources.items()}
     primaries = {
@@ -132,66 +135,91 @@ def check_drift(
         for name, s in sids.items()
         if resources[name].kind == PROFILE and "bundle" in s
     }
-    numbers: dict[str, str] | None = None
-    for name, r in sorted(resources.items()):
-        if r.kind != PROFILE or r.status is None or "bundle" not in sids[name]:
-            continue
-        if only is not None and name not in only:
-            continue
-        if numbers is None:
-            numbers = api.list_numbers()
-        products: dict[str, ReadBundle] = {}
+    products_of: dict[str, list[str]] = {}
+    for pname, pr in sorted(resources.items()):
+        if pr.kind == TRUST_PRODUCT and sids[pname].get("bundle"):
+            products_of.setdefault(pname.partition("/")[0], []).append(pname)
+    todo = [
+        name
+        for name, r in sorted(resources.items())
+        if r.kind == PROFILE
+        and r.status is not None
+        and "bundle" in sids[name]
+        and (only is None or name in only)
+    ]
+    if not todo:
+        return result
+    numbers = api.list_numbers()
+
+    def read_one(name: str) -> tuple[str, ReadBundle, dict[str, ReadBundle]] | None:
         try:
-            read = read_bundle(
-                api,
-                CUSTOMER_PROFILES,
-                api.fetch_bundle(CUSTOMER_PROFILES, sids[name]["bundle"]),
-                numbers,
-            )
-            for pname, pr in resources.items():
-                psid = sids[pname].get("bundle")
-                if pr.kind == TRUST_PRODUCT and pname.startswith(name + "/") and psid:
-                    products[pname] = read_bundle(
-                        api, TRUST_PRODUCTS, api.fetch_bundle(TRUST_PRODUCTS, psid), numbers
-                    )
+            bundle = api.fetch_bundle(CUSTOMER_PROFILES, sids[name]["bundle"])
+            read = read_bundle(api, CUSTOMER_PROFILES, bundle, numbers)
+            products = {
+                pname: read_bundle(
+                    api,
+                    TRUST_PRODUCTS,
+                    api.fetch_bundle(TRUST_PRODUCTS, sids[pname]["bundle"]),
+                    numbers,
+                )
+                for pname in products_of.get(name, [])
+            }
         except RemoteNotFound:
-            continue  # refresh reports what is gone
-        bodies = store.specs([name, *products])
-        recorded_profile = SealedBody.from_data(bodies.get(name))
-        imported = profile_document(
-            read.observed,
-            name=name,
-            primary_names=primaries,
-            products=[p.observed for p in products.values()],
-            with_sid="sid" in recorded_profile.attributes,
-        )
-        doc = imported.document
-        observed_all = desired_resources([(name, doc, "")])
-        for rname in [name, *sorted(products)]:
-            resource = observed_all.get(rname)
-            if resource is None:
-                continue
-            recorded = SealedBody.from_data(bodies.get(rname))
-            doc = _as_recorded(doc, resource, recorded.attributes)
-        observed_all = desired_resources([(name, doc, "")])
-        for rname in [name, *sorted(products)]:
-            result.read += 1
-            recorded = SealedBody.from_data(bodies.get(rname))
-            resource = observed_all.get(rname)
-            if resource is None:
-                continue
-            sealed = resource.sealed(key)
-            attrs = seal(dict(resource.attributes), key)
-            if attrs == dict(recorded.attributes) and sealed.numbers == recorded.numbers:
-                continue
-            paths = [
-                ".".join(str(p) for p in path)
-                for path, _a, _b in diff(dict(recorded.attributes), attrs)
-            ]
-            result.drifted.append(
-                Drift(rname, resource.kind, paths, sealed.numbers != recorded.numbers, resource)
-            )
+            return None  # refresh reports what is gone
+        return name, read, products
+
+    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(todo)))) as pool:
+        reads = [r for r in pool.map(read_one, todo) if r is not None]
+    all_bodies = store.specs([n for name, _r, products in reads for n in (name, *products)])
+    for name, read, products in reads:
+        _compare(result, name, read, products, all_bodies, primaries, key)
     return result
+
+
+def _compare(
+    result: DriftCheck,
+    name: str,
+    read: ReadBundle,
+    products: Mapping[str, ReadBundle],
+    bodies: Mapping[str, Mapping[str, Any]],
+    primaries: Mapping[str, str],
+    key: bytes,
+) -> None:
+    """What of profile `name` (read whole, with its products) differs from its record."""
+    recorded_profile = SealedBody.from_data(bodies.get(name))
+    imported = profile_document(
+        read.observed,
+        name=name,
+        primary_names=primaries,
+        products=[p.observed for p in products.values()],
+        with_sid="sid" in recorded_profile.attributes,
+    )
+    doc = imported.document
+    observed_all = desired_resources([(name, doc, "")])
+    for rname in [name, *sorted(products)]:
+        resource = observed_all.get(rname)
+        if resource is None:
+            continue
+        recorded = SealedBody.from_data(bodies.get(rname))
+        doc = _as_recorded(doc, resource, recorded.attributes)
+    observed_all = desired_resources([(name, doc, "")])
+    for rname in [name, *sorted(products)]:
+        result.read += 1
+        recorded = SealedBody.from_data(bodies.get(rname))
+        resource = observed_all.get(rname)
+        if resource is None:
+            continue
+        sealed = resource.sealed(key)
+        attrs = seal(dict(resource.attributes), key)
+        if attrs == dict(recorded.attributes) and sealed.numbers == recorded.numbers:
+            continue
+        paths = [
+            ".".join(str(p) for p in path)
+            for path, _a, _b in diff(dict(recorded.attributes), attrs)
+        ]
+        result.drifted.append(
+            Drift(rname, resource.kind, paths, sealed.numbers != recorded.numbers, resource)
+        )
 
 
 def record_drift(store: StateStore, check: DriftCheck, key: bytes, *, actor: str) -> None:

@@ -137,6 +137,8 @@ def versions(reads: ListedReads, objects: Mapping[str, Mapping[str, str]]) -> di
     recorded object as listed, "gone" where one is not listed. Equal versions: nothing of it
     moved."""
     out: dict[str, str] = {}
+    if not objects:
+        return out  # nothing to list for
     bundles = {**reads.bundles("CustomerProfiles"), **reads.bundles("TrustProducts")}
     users, documents, addresses = reads.end_users(), reads.documents(), reads.addresses()
     for profile, sids in objects.items():

@@ -146,7 +146,9 @@ def refresh_state(
             )
             whole = full or cache is None or cache.due_full(now)
             moved = set(current) if whole or cache is None else cache.changed(current)
-            check = check_drift(store, listed.as_provider(), present, key, only=moved)
+            check = check_drift(
+                store, listed.as_provider(), present, key, only=moved, parallelism=parallelism
+            )
         except ProviderError as e:
             raise _failed("the profiles", e) from None
         if cache is not None:
@@ -173,7 +175,12 @@ def _objects_of(
         prefix = "" if name == owner else f"{name}:"
         sids = {f"{prefix}{role}": sid for role, sid in store.sids(r.kind, name).items()}
         out.setdefault(owner, {}).update(sids)
-    return {o: s for o, s in out.items() if o in present and present[o].kind == PROFILE}
+    # Profiles with a bundle on the target (drift reads only those).
+    return {
+        o: s
+        for o, s in out.items()
+        if o in present and present[o].kind == PROFILE and "bundle" in s
+    }
 
 
 def _record(
