@@ -34,6 +34,7 @@ from trusthub.app.console import create_console_primary
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings_file import load_settings
+from trusthub.model.fees import FEES
 
 TRUSTHUB = Path(sys.executable).with_name("trusthub")
 
@@ -42,6 +43,9 @@ def _workspace(root: Path, count: int, *, subaccounts: bool, latency: float) -> 
     generate(root, count)
     lines = ["apiVersion: trusthub/v1", "kind: Workspace", f"name: {root.name}", "sandbox:"]
     lines += ["  callbacks: none", f"  latency: {latency}"]
+    # Every client registers a brand: the fee budget would refuse the plan (exit 1).
+    lines += ["fees:", "  max_per_apply:"]
+    lines += [f"    {fee}: {count + 1}" for fee in FEES]
     if subaccounts:
         lines.append("accounts:")
         for path in sorted((root / "profiles").glob("client-*.yaml")):
@@ -78,7 +82,9 @@ def _timed(root: Path, *args: str) -> float:
     )
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 4):
-        raise SystemExit(f"trusthub {' '.join(args)} failed: {done.stderr[-2000:]}")
+        raise SystemExit(
+            f"trusthub {' '.join(args)} failed: {(done.stderr or done.stdout)[-2000:]}"
+        )
     return elapsed
 
 
