@@ -33,7 +33,8 @@ def _plan(settings: Settings) -> Plan:
 
 def test_make_plan_takes_no_options_its_settings_decide() -> None:
     # The clock, the unchanged resubmissions asked for, `targets` (--target, a part of the
-    # plan) and the subaccounts to close (--close-account) are the only other inputs; what the target allows comes from the settings.
+    # plan) and the subaccounts to close (--close-account) are the only other inputs; what
+    # the target allows comes from the settings.
     parameters = inspect.signature(make_plan).parameters
     assert list(parameters) == [
         "settings",

@@ -191,5 +191,6 @@ def test_plan_without_credentials_says_it_has_not_read_trust_hub(run: Run, works
     assert "note: planning from the recorded state" in result.stderr
     assert result.stdout.rstrip().endswith(
         "No changes against the recorded state. Trust Hub was not read (target is twilio "
-        "but no credentials are set), so it may differ from the workspace."
+        "but no credentials are set; the state never read it), so it may differ from the "
+        "workspace."
     )

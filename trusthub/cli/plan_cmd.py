@@ -96,6 +96,9 @@ def plan(
             click.echo(f"note: planning from the recorded state ({not_read})", err=True)
         for drift in refreshed.drifted if refreshed is not None else ():
             click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
+        if not_read:  # the plan says how old what it was planned from is
+            at = session.store.refreshed_at()
+            not_read += f"; the state last read it at {at}" if at else "; the state never read it"
         planned = make_plan(
             settings,
             session.store,
