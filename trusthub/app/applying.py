@@ -20,6 +20,7 @@ from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.model.kinds import SUBACCOUNT
 from trusthub.model.kinds import subaccount as sa
 from trusthub.plan.model import Action
+from trusthub.plan.moves import renamed_in
 from trusthub.plan.partial import held_back
 from trusthub.state.base import StateStore
 
@@ -137,6 +138,28 @@ class StoreRecorder:
             tx.delete_resource(
                 kind, name, action=action, actor=self.actor, plan_checksum=self.checksum
             )
+
+    def renamed(self, old: str, new: str) -> None:
+        with self._lock:
+            owned = [
+                r for r in self.store.snapshot() if r.name == old or r.name.startswith(old + "/")
+            ]
+            if not owned:
+                return  # recorded under the new name already: an earlier run got this far
+            specs = self.store.specs([r.name for r in owned])
+            with self.store.transaction() as tx:
+                for r in owned:
+                    name = new + r.name[len(old) :]
+                    tx.rename_resource(
+                        r.kind, r.name, name, actor=self.actor, plan_checksum=self.checksum
+                    )
+                    if r.name in specs:  # values naming the profile follow it
+                        tx.put_resource(
+                            r.kind,
+                            name,
+                            spec=renamed_in(specs[r.name], old, new),
+                            spec_hash=r.spec_hash,
+                        )
 
 
 def plan_to_apply(

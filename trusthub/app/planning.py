@@ -22,6 +22,8 @@ from trusthub.plan.engine import (
     specs_needed,
 )
 from trusthub.plan.model import Plan
+from trusthub.plan.moves import renamed_in
+from trusthub.plan.moves import resolve as resolve_moves
 from trusthub.plan.partial import target
 from trusthub.plan.safety import over_budget, unsafe_reasons
 from trusthub.state.base import StateStore
@@ -83,19 +85,37 @@ def plan_against_state(
     *,
     options: PlanOptions,
     hashes: Callable[[bytes], Mapping[str, str]] | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> tuple[Plan, bytes, int]:
     """The plan from the recorded state of `store` to `desired`, the state's fingerprint
     key, and how many profiles the state records. `hashes(key)` gives the desired spec
-    hashes when they are cached."""
+    hashes when they are cached; `moved` the renames profiles declare (profile -> its old
+    name: `trusthub.plan.moves`), planned against the state as if already recorded."""
     snapshot = store.snapshot()
     key = fingerprint_key(snapshot.lineage)
     recorded = snapshot.by_name()
+    moves = resolve_moves(moved or {}, desired, recorded)
+    if moves.problems:
+        raise PlanError(
+            "; ".join(moves.problems),
+            hint="fix `moved:` in the profile file and plan again",
+        )
+    old_of = dict(moves.renames)
+    for new, old in old_of.items():
+        recorded[new] = recorded.pop(old)._replace(name=new)
     spec_hashes = hashes(key) if hashes is not None else desired_hashes(desired, key)
-    bodies = store.specs(specs_needed(spec_hashes, recorded))
+    needed = specs_needed(spec_hashes, recorded)
+    stored = store.specs([old_of.get(n, n) for n in needed])
+    bodies = {n: stored[old_of.get(n, n)] for n in needed if old_of.get(n, n) in stored}
+    for name in bodies.keys() & old_of.keys():
+        new_profile = name.partition("/")[0]
+        old_profile = moves.profiles[new_profile]
+        bodies[name] = renamed_in(bodies[name], old_profile, new_profile)
     recorded_sids = {}
     for name in sids_needed(desired, recorded):
         kind = desired[name].kind
-        if (sid := store.sids(kind, name).get(KINDS[kind].root_role)) is not None:
+        was = old_of.get(name, name)
+        if (sid := store.sids(kind, was).get(KINDS[kind].root_role)) is not None:
             recorded_sids[name] = sid
     plan = compute_plan(
         desired,
@@ -107,6 +127,7 @@ def plan_against_state(
         hashes=spec_hashes,
         recorded_sids=recorded_sids,
         options=options,
+        moves=moves.profiles,
     )
     return plan, key, sum(1 for r in recorded.values() if r.kind == PROFILE)
 
@@ -170,9 +191,15 @@ def make_plan(
             hint="name a profile, trust product or toll-free verification as the plan shows "
             "it (e.g. acme-isv, acme-isv/cnam, brightsmile-dental/tollfree-0142)",
         )
+    declared = {
+        name: str(doc.data["moved"]["from"])
+        for name, doc in workspace.profiles.items()
+        if isinstance(doc.data.get("moved"), Mapping)
+    }
     plan, key, recorded_profiles = plan_against_state(
         store,
         desired,
+        moved=declared,
         options=plan_options(settings, now=now, resubmit=resubmit, close_accounts=close_accounts),
         hashes=lambda key: _hashes(settings, workspace, desired, key),
     )

@@ -361,6 +361,10 @@ def run_action(ctx: Context, action: Action) -> None:
     elif action.verb is Verb.ADOPT:
         assert desired is not None
         applier.adopt(c, desired)
+    elif action.verb is Verb.MOVE:  # the state only: nothing on the target changes
+        ((old, new),) = action.transitions
+        ctx.recorder.renamed(old, new)
+        c.say(f"recorded {old} as {new}")
     elif action.verb in (Verb.SUBMIT, Verb.RESUBMIT):
         applier.submit(c)
     elif action.verb is Verb.DELETE:

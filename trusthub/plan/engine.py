@@ -113,12 +113,15 @@ def compute_plan(
     recorded_sids: Mapping[str, str] | None = None,
     kinds: Kinds = KINDS,
     planners: Mapping[str, KindPlanner] = PLANNERS,
+    moves: Mapping[str, str] | None = None,
 ) -> Plan:
     """The actions that turn `recorded` into `desired`, in the order apply must follow.
 
     `recorded_bodies` holds the sealed recorded body of every name `specs_needed` returned;
     `recorded_sids` the recorded SID (of the kind's root role) of every desired resource
     that names its own SID (`sids_needed`), so an adopted object's SID can be compared.
+    `moves` (new profile -> old name, `trusthub.plan.moves`) are renames `recorded` already
+    shows under the new names: each is planned as a MOVE the profile's other actions follow.
     """
     bodies = {name: SealedBody.from_data(body) for name, body in recorded_bodies.items()}
     planner = _Planner(
@@ -131,6 +134,7 @@ def compute_plan(
         kinds,
         planners,
         recorded_sids or {},
+        moves or {},
     )
     return planner.run(lineage, serial)
 
@@ -149,8 +153,10 @@ class _Planner:
         kinds: Kinds,
         planners: Mapping[str, KindPlanner],
         recorded_sids: Mapping[str, str],
+        moves: Mapping[str, str],
     ) -> None:
         self.recorded_sids = recorded_sids
+        self.moves = moves
         self.desired_ = desired
         self.recorded = recorded
         self.bodies = bodies
@@ -270,6 +276,16 @@ class _Planner:
         owners = sorted(self.groups, key=lambda o: (self._rank(o), o))
         kept = [o for o in owners if o in self.desired_]
         gone = [o for o in owners if o not in self.desired_]
+        for new, old in sorted(self.moves.items()):
+            self._act(
+                new,
+                Verb.MOVE,
+                transitions=((old, new),),
+                reason=(
+                    f"renamed from {old} (`moved:` in its file): the state records {old} and "
+                    "what it owns under the new name; nothing changes on Twilio"
+                ),
+            )
         for owner in kept:
             for name in self._in_order(owner, reverse=False):
                 self._resource(name)
@@ -322,6 +338,9 @@ class _Planner:
             # Made with the subaccount's credentials: once the subaccount is made or adopted.
             home = sa.resource_name(account)
             depends_on = [*depends_on, ActionId(home, Verb.CREATE), ActionId(home, Verb.ADOPT)]
+        owner = kind.owner(name)
+        if owner in self.moves and verb is not Verb.MOVE and verb.changes_remote:
+            depends_on = [*depends_on, ActionId(owner, Verb.MOVE)]  # recorded anew first
         deps = []
         for dep in depends_on:
             if not self._known(dep.resource):

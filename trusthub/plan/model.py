@@ -26,6 +26,9 @@ class Verb(enum.StrEnum):
     # An object made outside trusthub (a primary profile, in the Twilio Console): read by its
     # SID, checked and recorded. Nothing on the target changes.
     ADOPT = "adopt"
+    # A rename declared in the workspace (`moved: {from: OLD}`): the state records the
+    # profile and what it owns under the new name. Nothing on the target changes.
+    MOVE = "move"
     # A difference between the YAML and an object trusthub never writes (a Console-owned
     # primary): shown with its fields, applies nothing, and is still a difference.
     DRIFT = "drift"
@@ -215,6 +218,7 @@ class Plan:
             f"{c(Verb.SUBMIT)} to submit, {c(Verb.RESUBMIT)} to resubmit, "
             f"{c(Verb.DELETE)} to delete. {c(Verb.REFUSED)} refused, {c(Verb.WAITING)} waiting."
             + (f" {c(Verb.ADOPT)} to adopt." if c(Verb.ADOPT) else "")
+            + (f" {c(Verb.MOVE)} to rename." if c(Verb.MOVE) else "")
             + (f" {c(Verb.DRIFT)} drifted in the Twilio Console." if c(Verb.DRIFT) else "")
         )
 
@@ -224,8 +228,10 @@ class Plan:
             "format_version": PLAN_FORMAT_VERSION,
             "lineage": self.lineage,
             "serial": self.serial,
-            "summary": {
-                verb.value: self.count(verb) for verb in Verb
+            "summary": {  # a rename only where there is one: plans without read as before
+                verb.value: self.count(verb)
+                for verb in Verb
+                if verb is not Verb.MOVE or self.count(verb)
             },
             "unsafe": list(self.unsafe),
             "targets": list(self.targets),

@@ -16,6 +16,9 @@ _COLOURS = {
     "delete": "red",
     "refused": "red",
     "waiting": "bright_black",
+    "adopt": "blue",
+    "move": "blue",
+    "drift": "magenta",
 }
 
 

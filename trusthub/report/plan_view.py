@@ -31,6 +31,7 @@ SYMBOLS: Mapping[Verb, str] = {
     Verb.DELETE: "-",
     Verb.REFUSED: "✗",
     Verb.ADOPT: "⇐",
+    Verb.MOVE: "→",
     Verb.DRIFT: "≠",
     Verb.WAITING: "…",
 }

@@ -94,6 +94,18 @@ class StateTransaction(Protocol):
         remote objects (marked deleted). Appends the audit event."""
         ...
 
+    def rename_resource(
+        self,
+        kind: str,
+        old: str,
+        new: str,
+        *,
+        actor: str | None = None,
+        plan_checksum: str | None = None,
+    ) -> AuditEvent:
+        """Record the resource `old` under the name `new` (a declared rename, `moved:`)."""
+        ...
+
     def record_intent(
         self, kind: str, name: str, role: str, detail: Mapping[str, Any] | None = None
     ) -> None:

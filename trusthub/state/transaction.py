@@ -243,6 +243,61 @@ class SqlTransaction:
             plan_checksum=plan_checksum,
         )
 
+    def rename_resource(
+        self,
+        kind: str,
+        old: str,
+        new: str,
+        *,
+        actor: str | None = None,
+        plan_checksum: str | None = None,
+    ) -> AuditEvent:
+        """Record the resource `old` (its spec, status and objects) under the name `new`: a
+        rename declared in the workspace (`moved:`); nothing changes on the target. Its
+        history stays under `old`; the rename is an event of `new` naming `old`."""
+        kind = check_resource(kind, old)
+        check_resource(kind, new)
+        status = self._status_row(kind, old)[0]
+        if self._x(
+            "SELECT 1 FROM resources WHERE workspace = ? AND name = ?", (self._ws, new)
+        ).fetchone():
+            raise StateError(f"cannot rename {old} to {new}: {new} is recorded already")
+        columns = (
+            "kind, status, status_since, spec_hash, rejection_reasons, evaluation, "
+            "valid_until, policy_sid, updated_at, account"
+        )
+        self._x(
+            f"INSERT INTO resources (workspace, name, {columns}) "
+            f"SELECT workspace, ?, {columns} FROM resources WHERE workspace = ? AND name = ?",
+            (new, self._ws, old),
+        )
+        self._x(
+            "INSERT INTO specs (workspace, name, spec) "
+            "SELECT workspace, ?, spec FROM specs WHERE workspace = ? AND name = ?",
+            (new, self._ws, old),
+        )
+        self._x("DELETE FROM resources WHERE workspace = ? AND name = ?", (self._ws, old))
+        # Objects of an earlier resource of the new name, deleted long ago, make way.
+        self._x(
+            "DELETE FROM remote_objects WHERE workspace = ? AND name = ? AND state = ?",
+            (self._ws, new, DELETED),
+        )
+        self._x(
+            "UPDATE remote_objects SET name = ? WHERE workspace = ? AND name = ?",
+            (new, self._ws, old),
+        )
+        self.changed = True
+        return self.append_audit(
+            kind,
+            new,
+            "move",
+            from_status=status,
+            to_status=status,
+            actor=actor,
+            detail={"from": old},
+            plan_checksum=plan_checksum,
+        )
+
     # -- remote objects ------------------------------------------------------------------
 
     def _remote(self, kind: str, name: str, role: str) -> tuple[str | None, str, str] | None:

@@ -34,6 +34,7 @@ NOT_ATTRIBUTES: Final = frozenset(
         "submit",
         "terms_of_service_accepted",
         "account",  # where its objects are made (`DesiredResource.account`), not what
+        "moved",  # a rename of the profile in the workspace (`trusthub.plan.moves`)
     }
 )
 
