@@ -56,6 +56,11 @@ class StoreRecorder:
             resource = self.store.resource(kind, name)
             return resource.status if resource is not None else None
 
+    def recorded_policy(self, kind: str, name: str) -> str | None:
+        with self._lock:
+            resource = self.store.resource(kind, name)
+            return resource.policy_sid if resource is not None else None
+
     def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
         with self._lock:
             return self.store.specs([name]).get(name)

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from trusthub.apply import objects
-from trusthub.apply.kinds import APPLIERS, KindApplier
+from trusthub.apply.kinds import APPLIERS, KindApplier, Observation
 from trusthub.apply.pacing import Pacer
 from trusthub.apply.recorder import Recorder
 from trusthub.errors import ApplyError
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
-from trusthub.model.kinds import KINDS
+from trusthub.model.kinds import KINDS, PROFILE
 from trusthub.model.privacy import fingerprint
 from trusthub.plan.model import Action, Verb
 from trusthub.provider.api import BundleFamily, Remote, TrustHubProvider
@@ -89,6 +89,11 @@ class Converger:
         self.kind = action.kind
         self.name = action.resource
         self.adopted: set[str] = set()  # roles found on Trust Hub while reconciling
+        # Roles this action created (not adopted): what Twilio holds of them is known, so
+        # nothing is read back (their assignments are none yet; a bundle is a draft).
+        self.created: set[str] = set()
+        self.created_policy = ""  # the policy of the bundle this action created
+        self._assigned: dict[str, dict[str, str]] = {}  # bundle -> object SID -> assignment
 
     @property
     def api(self) -> TrustHubProvider:
@@ -143,6 +148,7 @@ class Converger:
                     return adopted, True
                 continue
             self.rec.confirm(self.kind, self.name, role, sid)
+            self.created.add(role)
             self.say(f"created {role} {sid}")
             return sid, True
         raise ApplyError(f"{self.name}: could not create {role}: Trust Hub kept failing")
@@ -262,6 +268,8 @@ class Converger:
             delete=lambda s: self.api.delete_bundle(family, s),
         )
         adopted = objects.BUNDLE in self.adopted
+        if objects.BUNDLE in self.created:
+            self.created_policy = policy_sid
         bundle = self.api.fetch_bundle(family, sid) if (not new or adopted) else None
         if (
             adopted
@@ -289,15 +297,32 @@ class Converger:
     def ensure_assigned(
         self, family: BundleFamily, bundle: str, object_sids: Sequence[str]
     ) -> None:
-        present = self.api.entity_assignments(family, bundle)
+        present = self._assigned.get(bundle)
+        if present is None:
+            # A bundle this action created has only what this action assigned.
+            present = (
+                {}
+                if objects.BUNDLE in self.created
+                else self.api.entity_assignments(family, bundle)
+            )
         for object_sid in object_sids:
             if object_sid not in present:
-                self.api.assign_entity(family, bundle, object_sid)
+                present = {
+                    **present,
+                    object_sid: self.api.assign_entity(family, bundle, object_sid),
+                }
                 self.say(f"assigned {object_sid}")
+        self._assigned[bundle] = present
 
     def number_sid(self, e164: str) -> str:
         role = "number:" + fingerprint(self.ctx.key, e164)
         known = self.rec.sids(self.kind, self.name).get(role)
+        if known is None and self.action.profile != self.name:
+            # The profile's own record of it (a trust product's numbers are its profile's,
+            # in the same account): no lookup.
+            known = self.rec.sids(PROFILE, self.action.profile).get(role)
+            if known is not None:
+                self.rec.confirm(self.kind, self.name, role, known)
         if known is not None:
             return known
         sid = self.api.number_sid(e164)
@@ -313,7 +338,9 @@ class Converger:
 
     def ensure_numbers(self, family: BundleFamily, bundle: str, numbers: Sequence[str]) -> None:
         wanted = {self.number_sid(n) for n in numbers}
-        present = self.api.channel_assignments(family, bundle)
+        present = (
+            {} if objects.BUNDLE in self.created else self.api.channel_assignments(family, bundle)
+        )
         for pn in sorted(wanted - present.keys()):
             self.api.assign_number(family, bundle, pn)
             self.say(f"assigned number {pn}")
@@ -333,7 +360,13 @@ class Converger:
     def converge(self, applier: KindApplier, desired: DesiredResource, *, update: bool) -> None:
         """Create or update the resource's objects, then record what the target holds."""
         applier.converge(self, desired, update=update)
-        observed = applier.observe(self.api, self.rec.sids(self.kind, self.name))
+        lifecycle = KINDS[self.kind].lifecycle
+        observed = (
+            # Created by this action: a draft of the policy it was made with (no read back).
+            Observation(lifecycle.draft, (), None, self.created_policy)
+            if self.created_policy
+            else applier.observe(self.api, self.rec.sids(self.kind, self.name))
+        )
         body, spec_hash = applier.recorded_body(self, desired)
         # Found whole on Trust Hub while reconciling: its history here starts with "adopt",
         # at the status it has there, not with a create it did not have.

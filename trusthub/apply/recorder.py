@@ -31,6 +31,10 @@ class Recorder(Protocol):
         """The status recorded for the resource (None: not recorded, or not created)."""
         ...
 
+    def recorded_policy(self, kind: str, name: str) -> str | None:
+        """The policy SID recorded for a bundle (None: not recorded)."""
+        ...
+
     def body(self, kind: str, name: str) -> Mapping[str, Any] | None:
         """The sealed body recorded for the resource, or None."""
         ...
