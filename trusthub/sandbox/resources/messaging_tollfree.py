@@ -337,6 +337,10 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
         data = {
             **fields,
             "account_sid": req.account_sid,
+            # A subaccount's verification names its parent in its events.
+            "parent_account_sid": (
+                sb.account_sid if req.principal and req.principal.subaccount else None
+            ),
             "customer_profile_sid": profile_sid,
             "tollfree_phone_number_sid": number_sid,
             "tollfree_phone_number": number.data["phone_number"],
