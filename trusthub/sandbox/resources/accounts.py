@@ -108,7 +108,6 @@ def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     now = sb.clock()
     with sb.store.write() as tx:
         if row.parent_sid is None:
-            acc.ensure_parent(tx, sb.account_sid, sb.auth_token, now)
             stored = tx.parent_account()
             assert stored is not None
             tx.update_account(
