@@ -17,7 +17,6 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
@@ -158,10 +157,6 @@ def token_for(tx: Tx, owner: str | None, parent_token: str) -> str:
         return parent_token
     row = tx.account(owner)
     return parent_token if row is None or row.parent_sid is None else row.auth_token
-
-
-def signer(parent_token: str) -> Callable[[Tx, str | None], str]:
-    return lambda tx, owner: token_for(tx, owner, parent_token)
 
 
 def summary(row: AccountRow, parent_sid: str) -> AccountSummary:
