@@ -355,7 +355,7 @@ def test_subaccount_credentials_over_http(sandbox: Sandbox, server: SandboxServe
     )
 
 
-def test_events_carry_and_are_signed_for_the_owning_account(
+def test_a_subaccounts_tollfree_verification_and_its_events(
     sandbox: Sandbox, clients: Clients, receiver: Receiver
 ) -> None:
     a = _sub(sandbox, "Customer A")
@@ -387,3 +387,9 @@ def test_events_carry_and_are_signed_for_the_owning_account(
         assert "bodySHA256=" in path
         assert owner.compute_signature(base + path, {}) == headers["X-Twilio-Signature"]
     assert len(receiver.received) == 2
+    # The parent lists its subaccounts' verifications when it asks, and fetches none.
+    parent = clients().messaging.v1.tollfree_verifications
+    assert parent.list() == []
+    assert [v.sid for v in parent.list(include_sub_accounts=True)] == [verification.sid]
+    assert _code(parent(verification.sid).fetch) == (404, 20404)
+    assert [v.sid for v in in_a.messaging.v1.tollfree_verifications.list()] == [verification.sid]
