@@ -186,7 +186,7 @@ def test_accounts_api_for_the_parent_and_a_subaccount(sandbox: Sandbox, clients:
     assert parent.api.v2010.accounts(second.sid).update(status="closed").status == "closed"
     assert _code(lambda: parent.api.v2010.accounts(second.sid).update(status="active")) == (
         400,
-        21100,
+        21479,
     )
     assert parent.api.v2010.accounts(second.sid).fetch().status == "closed"
 
@@ -353,3 +353,43 @@ def test_subaccount_credentials_over_http(sandbox: Sandbox, server: SandboxServe
         401,
         20003,
     )
+
+
+def test_a_subaccounts_tollfree_verification_and_its_events(
+    sandbox: Sandbox, clients: Clients, receiver: Receiver
+) -> None:
+    a = _sub(sandbox, "Customer A")
+    in_a = clients(a)
+    number = in_a.incoming_phone_numbers.create(phone_number="+18885550100")
+    sandbox.add_event_sink(receiver.url)
+    verification = in_a.messaging.v1.tollfree_verifications.create(
+        business_name="BrightSmile Dental",
+        business_website="https://brightsmile-dental.example.com",
+        notification_email="ops@brightsmile-dental.example.com",
+        use_case_categories=["ACCOUNT_NOTIFICATIONS"],
+        use_case_summary="Appointment reminders for patients who opted in.",
+        production_message_sample="BrightSmile: see you tomorrow at 9am. Reply STOP to opt out.",
+        opt_in_image_urls=["https://brightsmile-dental.example.com/opt-in.png"],
+        opt_in_type="WEB_FORM",
+        message_volume="1,000",
+        tollfree_phone_number_sid=number.sid,
+        business_type="SOLE_PROPRIETOR",
+    )
+    sandbox.approve(verification.sid)  # the operator decides any account's verification
+    deliveries = sandbox.event_deliveries()
+    assert [d.state for d in deliveries] == ["delivered", "delivered"]
+    for d in deliveries:
+        assert d.event["data"]["accountsid"] == a
+        assert d.event["data"]["parentaccountsid"] == sandbox.account_sid
+    base = receiver.url.split("/trusthub/")[0]
+    owner = RequestValidator(sandbox.account_credentials(a)[1])
+    for path, _, headers in receiver.received:
+        assert "bodySHA256=" in path
+        assert owner.compute_signature(base + path, {}) == headers["X-Twilio-Signature"]
+    assert len(receiver.received) == 2
+    # The parent lists its subaccounts' verifications when it asks, and fetches none.
+    parent = clients().messaging.v1.tollfree_verifications
+    assert parent.list() == []
+    assert [v.sid for v in parent.list(include_sub_accounts=True)] == [verification.sid]
+    assert _code(parent(verification.sid).fetch) == (404, 20404)
+    assert [v.sid for v in in_a.messaging.v1.tollfree_verifications.list()] == [verification.sid]

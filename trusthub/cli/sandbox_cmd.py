@@ -152,7 +152,8 @@ def serve(
     connection_limit: int,
     client_timeout: float,
 ) -> None:
-    """Serve the sandbox over HTTP until interrupted."""
+    """Serve the sandbox over HTTP until interrupted; it accepts the credentials of the
+    parent and of each active subaccount."""
     from trusthub.sandbox.server import SandboxServer, credentials_from_env
 
     settings = app.settings.sandbox

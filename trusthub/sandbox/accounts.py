@@ -17,8 +17,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from trusthub.sandbox.protocol import (
@@ -144,12 +143,11 @@ def visible(sb: Sandbox, principal: Principal, tx: Tx) -> list[AccountRow]:
 
 
 def parent_row(sb: Sandbox, tx: Tx) -> AccountRow:
+    """The parent's row (the Sandbox makes it when it opens the file) with the SID and
+    token the sandbox is opened with."""
     stored = tx.parent_account()
-    name = stored.friendly_name if stored is not None else PARENT_NAME
-    created = stored.created if stored is not None else 0.0
-    updated = stored.updated if stored is not None else created
-    seq = stored.seq if stored is not None else 0
-    return AccountRow(seq, sb.account_sid, None, name, sb.auth_token, ACTIVE, created, updated)
+    assert stored is not None, "Sandbox() stores the parent's row"
+    return replace(stored, sid=sb.account_sid, auth_token=sb.auth_token, status=ACTIVE)
 
 
 def token_for(tx: Tx, owner: str | None, parent_token: str) -> str:
@@ -159,10 +157,6 @@ def token_for(tx: Tx, owner: str | None, parent_token: str) -> str:
         return parent_token
     row = tx.account(owner)
     return parent_token if row is None or row.parent_sid is None else row.auth_token
-
-
-def signer(parent_token: str) -> Callable[[Tx, str | None], str]:
-    return lambda tx, owner: token_for(tx, owner, parent_token)
 
 
 def summary(row: AccountRow, parent_sid: str) -> AccountSummary:

@@ -149,7 +149,7 @@ def tollfree_event(row: Row, now: float) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = {
         "accountsid": d.get("account_sid"),
-        "parentaccountsid": None,
+        "parentaccountsid": d.get("parent_account_sid"),
         "tollfreeverificationsid": row.sid,
         "phonenumbersid": d.get("tollfree_phone_number_sid"),
         "customerprofilesid": d.get("customer_profile_sid"),

@@ -23,7 +23,8 @@ INTERNAL: Final = 20500
 STATUS_FORBIDS_CHANGE: Final = twilio_codes.EDIT_LOCKED  # a locked bundle holds it
 ACCOUNT_NOT_ACTIVE: Final = 20005
 SUBACCOUNT_CANNOT_OWN: Final = 21101  # a subaccount cannot make subaccounts
-ACCOUNTS_RESOURCE: Final = 21100  # a refused Accounts request (e.g. reopening a closed one)
+ACCOUNTS_RESOURCE: Final = 21100  # a refused Accounts request
+ACCOUNT_CLOSED: Final = 21479  # a closed subaccount's status cannot change (never reopened)
 NUMBER_INVALID: Final = 21421
 NUMBER_UNAVAILABLE: Final = 21422
 

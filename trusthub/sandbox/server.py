@@ -1,9 +1,10 @@
 """The sandbox as a real HTTP server on loopback (`trusthub sandbox serve`): waitress in
 front of the same WSGI app as the in-process transport.
 
-It accepts only its account's credentials (401 and error 20003 otherwise): those in
+It accepts the credentials of each active account of the sandbox (401 otherwise: 20003, or
+20005 for a suspended account; see `accounts`): the parent's, those in
 `TWILIO_ACCOUNT_SID`/`TWILIO_AUTH_TOKEN` when both are set (used, never stored), else the
-pair the sandbox generated and keeps in its database.
+pair the sandbox generated and keeps in its database; and each subaccount's own.
 
 Bounded, so that no client can take it down: one event loop holds the connections, at
 most `connection_limit` of them (the rest wait in the listen backlog); a pool of

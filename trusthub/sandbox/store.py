@@ -106,8 +106,6 @@ CREATE TABLE IF NOT EXISTS accounts (
 # and stepped up like an old one, so there is one way to every version.
 _MIGRATIONS: Final = {1: _ACCOUNTS}
 
-ACCOUNT_STATUSES: Final = ("active", "suspended", "closed")
-
 # One lock per database file and process: two Sandbox objects on one file share it.
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from trusthub.sandbox import accounts as acc
 from trusthub.sandbox.protocol import (
+    ACCOUNT_CLOSED,
     ACCOUNTS_RESOURCE,
     SUBACCOUNT_CANNOT_OWN,
     ApiError,
@@ -81,8 +82,9 @@ def fetch(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     return Reply(200, render(_visible(sb, req, args["Sid"]), sb.account_sid))
 
 
-def _refused(why: str) -> ApiError:
-    return ApiError(400, ACCOUNTS_RESOURCE, f"Unable to update the account: {why}")
+def _refused(why: str, code: int = ACCOUNTS_RESOURCE) -> ApiError:
+    # UNCONFIRMED: the HTTP status of 21100 and 21479; the sandbox answers 400.
+    return ApiError(400, code, f"Unable to update the account: {why}")
 
 
 def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
@@ -92,7 +94,10 @@ def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
         raise bad_parameter("Status", f"must be one of {', '.join(acc.STATUSES)}")
     name = _name(req)
     if row.status == acc.CLOSED and (name is not None or status not in (None, acc.CLOSED)):
-        raise _refused(f"{row.sid} is closed, and a closed account cannot be reopened or changed")
+        raise _refused(
+            f"{row.sid} is closed, and a closed account cannot be reopened or changed",
+            ACCOUNT_CLOSED,
+        )
     if status is not None and status != row.status:
         if row.parent_sid is None:
             raise _refused("the parent account's status is not changed through the API")
@@ -103,7 +108,6 @@ def update(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     now = sb.clock()
     with sb.store.write() as tx:
         if row.parent_sid is None:
-            acc.ensure_parent(tx, sb.account_sid, sb.auth_token, now)
             stored = tx.parent_account()
             assert stored is not None
             tx.update_account(
