@@ -88,6 +88,7 @@ def test_on_twilio_no_request_creates_a_primary_or_writes_one(
     for number in sorted({n for d in profiles.values() for n in d.get("phone_numbers", [])}):
         client.incoming_phone_numbers.create(phone_number=number)
     assert primaries == {n: profiles[n]["sid"] for n in primaries}
+
     def held(sid: str) -> tuple[str, str, str, str]:
         # What the Console owns (its `date_updated` moves when its numbers are assigned).
         b = client.trusthub.v1.customer_profiles(sid).fetch()

@@ -146,10 +146,17 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
     assert cycle(settings, target).ok
 
     def fetching(error: ProviderError) -> Target:
+        # Refresh reads bundles through the list (and fetches one the list lacks): both fail,
+        # except that a gone bundle is simply not listed.
         def fetch_bundle(kind: str, sid: str) -> Any:
             raise error
 
-        return faulty(target, fetch_bundle=fetch_bundle)
+        def list_bundles(kind: str) -> Any:
+            if isinstance(error, RemoteNotFound):
+                return []
+            raise error
+
+        return faulty(target, fetch_bundle=fetch_bundle, list_bundles=list_bundles)
 
     with open_store(settings.state, settings.name) as store:
         cases = [

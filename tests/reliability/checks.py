@@ -219,6 +219,31 @@ class _Checker:
         self.same(f"{d.name} channel assignments", sorted(numbers), sorted(wanted))
         self.expected["channel_assignment"] += len(wanted)
 
+    def forgotten_primaries(self, adopted_sids: set[str]) -> None:
+        """Primaries the Console made that the workspace no longer names: forgotten, never
+        deleted (trusthub never writes a primary). They and the Console's objects under them
+        stay, with whatever numbers were assigned to them, as they were left."""
+        primary_policies = {
+            mapping.profile_policy_sid("primary", t) for t in ("business", "individual")
+        }
+        for bundle in self.sb.rows["customer_profile"]:
+            if bundle.data["policy_sid"] not in primary_policies or bundle.sid in adopted_sids:
+                continue
+            self.expected["customer_profile"] += 1
+            self.console_objects.add(bundle.sid)
+            for assignment in self.sb.children("entity_assignment", bundle.sid):
+                self.expected["entity_assignment"] += 1
+                made = self.sb.by_sid.get(assignment.data["object_sid"])
+                if made is not None and made.kind in ("end_user", "supporting_document"):
+                    self.expected[made.kind] += 1
+                    self.console_objects.add(made.sid)
+                    if made.kind == "supporting_document":
+                        self.expected["address"] += 1
+                        self.console_objects.add(str(made.data["attributes"]["address_sids"]))
+            for channel in self.sb.children("channel_assignment", bundle.sid):
+                self.expected["channel_assignment"] += 1
+                self.console_objects.add(channel.data["channel_endpoint_sid"])
+
     def profile(self, d: DesiredResource, desired: Mapping[str, DesiredResource]) -> None:
         sids = self.store.sids(PROFILE, d.name)
         attrs = d.attributes
@@ -445,6 +470,12 @@ def check_world(
             elif store.sids(TRUST_PRODUCT, d.name).get(objects.BUNDLE):
                 checker.product(d, desired)
                 created.add(d.name)
+        adopted = {
+            sid
+            for d in desired.values()
+            if d.kind == PROFILE and (sid := d.attributes.get("sid")) is not None
+        }
+        checker.forgotten_primaries({str(s) for s in adopted})
         checker.no_duplicates()
         checker.state_matches((d.kind, d.name) for d in desired.values())
         events = checker.audit(created)

@@ -37,6 +37,7 @@ def _record_brand(store: StateStore, kind: str) -> None:
 
 def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
     assert list(KIND_NAMES) == [
+        "subaccount",
         "profile",
         "trust_product",
         "a2p_brand",
@@ -251,6 +252,7 @@ def test_state_show_counts_the_registered_kinds(brand: str, tmp_path: Path) -> N
     counts = json.loads(shown.output)["resources"]
     assert counts["total"] == 2
     assert counts["by_kind"] == {
+        "subaccount": 0,
         "profile": 1,
         "trust_product": 0,
         "a2p_brand": 0,

@@ -55,9 +55,9 @@ QUOTE_SENSITIVE = (
                 "p.yaml:3:1",
                 "$.zzz",
                 (
-                    "unknown key 'zzz'; allowed keys: address, apiVersion, "
+                    "unknown key 'zzz'; allowed keys: account, address, apiVersion, "
                     "authorized_representatives, business, friendly_name, individual, kind, "
-                    "name, notifications, phone_numbers, primary, role, sid, submit, "
+                    "moved, name, notifications, phone_numbers, primary, role, sid, submit, "
                     "terms_of_service_accepted, toll_free_verifications, trust_products, type"
                 ),
             ),

@@ -676,6 +676,7 @@ class TwilioSdkProvider:
 
     # -- accounts ----------------------------------------------------------------------------
 
+    @translated
     def account_sid(self) -> str:
         return str(self.client.account_sid)
 
