@@ -19,7 +19,17 @@ from tests.support.conformance import CheckingHttpClient, Conformance
 from trusthub.app.console import console_form
 from trusthub.apply import objects
 from trusthub.model import mapping
-from trusthub.model.kinds import TRUST_PRODUCT, desired_resources
+from trusthub.apply.kinds.a2p_campaign import create_params
+from trusthub.apply.kinds.tollfree_verification import params as tfv_params
+from trusthub.model.kinds import (
+    A2P_BRAND,
+    A2P_CAMPAIGN,
+    MESSAGING_SERVICE,
+    TOLLFREE_VERIFICATION,
+    TRUST_PRODUCT,
+    a2p_brand,
+    desired_resources,
+)
 from trusthub.model.requirements import product_numbers
 from trusthub.sandbox import Sandbox
 from trusthub.sandbox.console import create_primary
@@ -129,7 +139,7 @@ class Account:
             if user is not None:
                 assign.create(
                     object_sid=v1.end_users.create(
-                        friendly_name=f"{resource.name} {user.type}",
+                        friendly_name=f"{resource.name} {user.type}"[:64],
                         type=user.type,
                         attributes=dict(user.attributes),
                     ).sid
@@ -140,6 +150,58 @@ class Account:
                 product_numbers(data, product),
             )
             self.sids[resource.name] = bundle.sid
+
+    def seed_messaging(self, data: dict[str, Any], *, services: dict[str, str]) -> None:
+        """Register the profile's A2P brand (approved), a Messaging Service for each campaign
+        named as `services` says (campaign -> friendly name: made by another tool, not
+        trusthub) holding its numbers, the campaign on it, and its toll-free verifications,
+        through the stock SDK, with the parameters apply would send."""
+        messaging = self.client.messaging.v1
+        name = data["name"]
+        resources = desired_resources([(name, data, "x")])
+        brand = next((r for r in resources.values() if r.kind == A2P_BRAND), None)
+        if brand is not None:
+            brand_type, skip, mock = a2p_brand.brand_params(brand.attributes)
+            made = messaging.brand_registrations.create(
+                customer_profile_bundle_sid=self.sids[name],
+                a2p_profile_bundle_sid=self.sids[f"{name}/a2p_messaging"],
+                brand_type=brand_type,
+                skip_automatic_sec_vet=skip,
+                mock=mock,
+            )
+            self.sandbox.approve(made.sid)
+            self.sids[brand.name] = made.sid
+        for r in resources.values():
+            if r.kind == MESSAGING_SERVICE:
+                service = messaging.services.create(
+                    friendly_name=services[str(r.attributes["campaign"])],
+                    usecase=str(r.attributes["usecase"]),
+                )
+                for e164 in r.numbers:
+                    messaging.services(service.sid).phone_numbers.create(
+                        phone_number_sid=self._number(e164)
+                    )
+                self.sids[r.name] = service.sid
+        for r in resources.values():
+            if r.kind == A2P_CAMPAIGN:
+                service_sid = self.sids[str(r.attributes["service"])]
+                made = messaging.services(service_sid).us_app_to_person.create(
+                    **create_params(r, self.sids[brand.name if brand else ""])
+                )
+                self.sids[r.name] = made.sid
+            elif r.kind == TOLLFREE_VERIFICATION:
+                made = messaging.tollfree_verifications.create(
+                    **tfv_params(r),
+                    customer_profile_sid=self.sids[name],
+                    tollfree_phone_number_sid=self._number(r.numbers[0]),
+                )
+                self.sids[r.name] = made.sid
+
+    def _number(self, e164: str) -> str:
+        found = self.client.incoming_phone_numbers.list(phone_number=e164, limit=1)
+        return str(
+            found[0].sid if found else self.client.incoming_phone_numbers.create(phone_number=e164).sid
+        )
 
     def submit(self, name: str, *, approve: bool) -> None:
         sid = self.sids[name]

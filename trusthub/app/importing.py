@@ -2,7 +2,9 @@
 state, so that `validate` passes and the next plan is empty.
 
 Each customer profile (with the trust products assigned to it) is read whole
-(`trusthub.app.reading`), turned back into a profile document (`trusthub.model.reverse`),
+(`trusthub.app.reading`), with its A2P brand, the campaigns on its brand with their Messaging
+Services, and its toll-free verifications (`trusthub.app.reading_messaging`), turned back
+into a profile document (`trusthub.model.reverse`),
 written in the workspace's own format (`trusthub.report.profile_file`) and recorded in the
 state exactly as apply records what it made: the sealed body and spec hash of each resource,
 its status, and the SID of every object under the role apply gives it.
@@ -21,13 +23,14 @@ from typing import Any, Final
 import yaml
 
 from trusthub.app.reading import ReadBundle, read_bundle
+from trusthub.app.reading_messaging import AccountMessaging, Recorded, add_messaging, read_messaging
 from trusthub.app.session import Session
 from trusthub.apply.kinds import APPLIERS
 from trusthub.common.files import temp_sibling
 from trusthub.errors import ConfigError, TrusthubError
 from trusthub.load.discovery import display_path
 from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
-from trusthub.model.kinds import PROFILE, SUBACCOUNT, TRUST_PRODUCT, desired_resources
+from trusthub.model.kinds import A2P_BRAND, PROFILE, SUBACCOUNT, TRUST_PRODUCT, desired_resources
 from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import display, fingerprint, fingerprint_key
 from trusthub.model.reverse import (
@@ -40,6 +43,7 @@ from trusthub.model.reverse import (
 from trusthub.provider.api import CUSTOMER_PROFILES, TRUST_PRODUCTS, Bundle, TrustHubProvider
 from trusthub.provider.errors import AccountUnavailable, RemoteNotFound
 from trusthub.report.profile_file import reads_back, render
+from trusthub.state import KEEP
 from trusthub.state.actor import current_holder
 
 NAME_MAX: Final = 63
@@ -62,6 +66,11 @@ class ImportedFile:
     masked: str  # the same with personal data masked, for --dry-run
     unmapped: list[Unmapped] = field(default_factory=list)
     overwrote: bool = False
+    # its A2P brand, campaigns and toll-free verifications, described
+    messaging: list[str] = field(default_factory=list)
+    # resource name -> what apply would have recorded (brands, services, campaigns,
+    # toll-free verifications)
+    recorded: dict[str, Recorded] = field(default_factory=dict)
 
 
 @dataclass
@@ -157,6 +166,14 @@ class Importer:
         self.progress = progress
         self.numbers = self.api.list_numbers()
         self._products: dict[str, list[ReadBundle]] | None = None
+        self._messaging: AccountMessaging | None = None
+
+    @property
+    def messaging(self) -> AccountMessaging:
+        """The account's brands, campaigns and toll-free verifications (read once)."""
+        if self._messaging is None:
+            self._messaging = read_messaging(self.api)
+        return self._messaging
 
     def products_of(self, profile_sid: str) -> list[ReadBundle]:
         """The trust products assigned to a customer profile (all are read once)."""
@@ -187,12 +204,28 @@ class Importer:
             products=[p.observed for p in products],
             with_sid=with_sid,
         )
+        recorded, described = add_messaging(
+            imported.document,
+            imported,
+            profile=name,
+            profile_sid=bundle.sid,
+            profile_numbers=read.observed.numbers,
+            messaging=self.messaging,
+            numbers=self.numbers,
+        )
         doc = imported.document
         if self.account != PARENT_ACCOUNT:  # where apply will find it again
             doc = _with_account(doc, self.account)
         if keep is not None:
-            if "toll_free_verifications" in keep:
-                doc["toll_free_verifications"] = keep["toll_free_verifications"]
+            # What the file asks for that Trust Hub does not hold yet stays asked for: a
+            # toll-free number without a verification, a brand not registered yet, campaigns
+            # not registered yet.
+            held = {v.get("number") for v in doc.get("toll_free_verifications", [])}
+            waiting = [
+                v for v in keep.get("toll_free_verifications", []) if v.get("number") not in held
+            ]
+            if waiting:
+                doc["toll_free_verifications"] = [*doc.get("toll_free_verifications", []), *waiting]
             # The file's `submit` matters only while the bundle is a draft.
             if "submit" in keep and bundle.status == "draft":
                 doc["submit"] = keep["submit"]
@@ -202,8 +235,14 @@ class Importer:
             for product, spec in keep.get("trust_products", {}).items():
                 if product not in asked:
                     asked[product] = spec
-                elif isinstance(spec, Mapping) and "brand" in spec:
-                    asked[product] = {**asked[product], "brand": spec["brand"]}
+                elif isinstance(spec, Mapping):
+                    # The file's brand stands until one is registered (a starter profile's
+                    # reads back without what only the file says, such as `mock`).
+                    registered = any(r.kind == A2P_BRAND for r in recorded.values())
+                    if "brand" in spec and not registered:
+                        asked[product] = {**asked[product], "brand": spec["brand"]}
+                    if "campaigns" in spec and "campaigns" not in asked[product]:
+                        asked[product] = {**asked[product], "campaigns": spec["campaigns"]}
             if asked:
                 doc["trust_products"] = {p: asked[p] for p in PRODUCT_ORDER if p in asked} | {
                     p: v for p, v in asked.items() if p not in PRODUCT_ORDER
@@ -238,6 +277,8 @@ class Importer:
             masked,
             imported.unmapped,
             overwrote=path.exists(),
+            messaging=described,
+            recorded=recorded,
         )
         return imported_file, read, products, imported
 
@@ -257,10 +298,10 @@ class Importer:
         actor = self.session.actor
         with store.transaction() as tx:
             for resource in resources.values():
-                source = self._source(resource, read, by_sid, imported)
+                source = self._source(resource, read, by_sid, imported, file.recorded)
                 if source is None:
                     continue
-                roles = dict(source.sids)
+                roles = dict(source.roles)
                 for e164, pn in source.number_sids.items():
                     roles["number:" + fingerprint(self.key, e164)] = pn
                 tx.put_resource(
@@ -268,7 +309,7 @@ class Importer:
                     resource.name,
                     spec=resource.sealed(self.key).to_data(),
                     spec_hash=resource.spec_hash(self.key),
-                    policy_sid=source.bundle.policy_sid,
+                    policy_sid=source.policy_sid,
                     account=self.account,
                 )
                 # `--update` takes Trust Hub's objects as they are now.
@@ -278,16 +319,20 @@ class Importer:
                 for role, sid in sorted(roles.items()):
                     tx.confirm(resource.kind, resource.name, role, sid)
                 observed = APPLIERS[resource.kind].observe(self.api, roles)
-                status = observed.status if observed else source.bundle.status
+                status = observed.status if observed else source.status
+                detail = observed.detail if observed else None
                 tx.set_status(
                     resource.kind,
                     resource.name,
                     status,
                     action="import",
                     reasons=observed.reasons if observed else (),
+                    # a kind's own detail (a brand's TCR id, identity status), as refresh
+                    # records it
+                    evaluation=dict(detail) if detail is not None else KEEP,
                     valid_until=observed.valid_until if observed else None,
                     actor=actor,
-                    detail={"sid": source.bundle.sid, "file": file.path},
+                    detail={"sid": source.sid, "file": file.path},
                 )
 
     @staticmethod
@@ -296,13 +341,29 @@ class Importer:
         read: ReadBundle,
         products: Mapping[str, ReadBundle],
         imported: ImportedProfile,
-    ) -> ReadBundle | None:
+        messaging: Mapping[str, Recorded],
+    ) -> Recorded | None:
         if resource.kind == PROFILE:
-            return read
+            return _bundle_source(resource.kind, read)
         if resource.kind == TRUST_PRODUCT:
             sid = imported.products.get(resource.product or "")
-            return products.get(sid) if sid else None
-        return None  # kinds the import does not read yet (brands, toll-free verifications)
+            product = products.get(sid) if sid else None
+            return _bundle_source(resource.kind, product) if product else None
+        found = messaging.get(resource.name)
+        # A resource the file asks for that Trust Hub does not hold (`--update` keeps it)
+        # is not recorded: the plan creates it.
+        return found if found is not None and found.kind == resource.kind else None
+
+
+def _bundle_source(kind: str, read: ReadBundle) -> Recorded:
+    return Recorded(
+        kind,
+        read.bundle.sid,
+        read.bundle.status,
+        dict(read.sids),
+        dict(read.number_sids),
+        policy_sid=read.bundle.policy_sid,
+    )
 
 
 def _with_account(doc: Mapping[str, Any], account: str) -> dict[str, Any]:
@@ -455,7 +516,20 @@ def run_import(
                 continue
             _write(path, file.text)
             imp.record(file, imported.document, read, products, imported)
+        if all_:
+            # Brands, campaigns and verifications no profile took are named, not dropped.
+            kept = _recorded_sids(session)
+            for imp in walked:
+                for object_sid, note in imp.messaging.orphans():
+                    if object_sid not in kept:
+                        result.skipped.append(note)
         return result
+
+
+def _recorded_sids(session: Session) -> set[str]:
+    """Every object SID the state records (a managed profile's brand is no orphan)."""
+    store = session.store
+    return {sid for r in store.snapshot() for sid in store.sids(r.kind, r.name).values()}
 
 
 def _one_subaccount(

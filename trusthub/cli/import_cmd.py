@@ -84,6 +84,8 @@ def _report(result: ImportResult) -> None:
             f"{verb} {f.path}: {f.name}, {f.role} {f.type} profile {f.sid}, {f.status}{extra}"
         )
         products += len(f.products)
+        for line in f.messaging:
+            click.echo(f"  with {line}")
         for u in f.unmapped:
             unmapped += 1
             # The value itself is in the file only: it may be personal data.

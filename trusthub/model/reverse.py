@@ -11,6 +11,8 @@ the import to report and to write as a comment.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -427,3 +429,293 @@ def document_order(document: Mapping[str, Any]) -> list[str]:
         "toll_free_verifications",
     )  # fmt: skip
     return [k for k in order if k in document] + [k for k in document if k not in order]
+
+
+# --- A2P brands, campaigns and toll-free verifications ------------------------------------
+# Read back from the messaging API (not Trust Hub bundles) into the profile's
+# `trust_products.a2p_messaging.brand`, `...campaigns[]` and `toll_free_verifications[]`.
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedBrand:
+    """An A2P brand registration as Twilio holds it."""
+
+    sid: str
+    status: str
+    brand_type: str  # STANDARD | SOLE_PROPRIETOR
+    skip_automatic_sec_vet: bool | None
+    mock: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedCampaign:
+    """A campaign with the Messaging Service it is on; `fields` as the SDK names them."""
+
+    sid: str
+    status: str
+    use_case: str
+    service_sid: str
+    service_name: str
+    service_usecase: str | None
+    fields: Mapping[str, Any]
+    numbers: Sequence[str] = ()  # E.164 of the service's numbers
+    unknown_numbers: Sequence[str] = ()  # the service's number SIDs not in the account
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedVerification:
+    """A toll-free verification; `fields` as the SDK names them."""
+
+    sid: str
+    status: str
+    number: str | None  # E.164
+    fields: Mapping[str, Any]
+
+
+# A Messaging Service trusthub made is named `<profile>/messaging-service-<campaign> ...`
+# (`apply.converge.object_name`); the campaign's name is read back from it.
+_SERVICE_PREFIX: Final = re.compile(r"/messaging-service-([a-z0-9][a-z0-9-]*)")
+CAMPAIGN_NAME_MAX: Final = 32
+
+
+def campaign_name_of(service_name: str, taken: set[str]) -> str:
+    """The declared name of the campaign on a Messaging Service named `service_name`.
+
+    The rule (one place, README "Importing"): a service trusthub made gives back the name it
+    was made for; any other service gives its friendly name as a campaign name (lower case
+    ASCII letters, digits and dashes, at most 32), or `campaign` when nothing is left; a
+    name already taken in the profile gets `-2`, `-3`..."""
+    made = _SERVICE_PREFIX.search(service_name)
+    if made:
+        base = made.group(1)
+    else:
+        ascii_text = unicodedata.normalize("NFKD", service_name).encode("ascii", "ignore")
+        base = re.sub(r"[^a-z0-9]+", "-", ascii_text.decode().lower()).strip("-")
+    base = base[:CAMPAIGN_NAME_MAX].strip("-") or "campaign"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        suffix = f"-{n}"
+        name = base[: CAMPAIGN_NAME_MAX - len(suffix)].rstrip("-") + suffix
+    taken.add(name)
+    return name
+
+
+def brand_spec(
+    b: ObservedBrand, earlier: Mapping[str, Any] | None, out: ImportedProfile
+) -> dict[str, Any]:
+    """The profile's `brand:` for registration `b` (`earlier`: what the starter profile's
+    own end user gave, a sole proprietor's brand name)."""
+    path: tuple[str | int, ...] = ("trust_products", "a2p_messaging", "brand")
+    spec: dict[str, Any] = dict(earlier or {})
+    if b.brand_type == "SOLE_PROPRIETOR":
+        spec["type"] = "sole_proprietor"
+    elif b.brand_type == "STANDARD":
+        # Low-volume standard is a standard brand that skips the secondary vetting.
+        spec["type"] = "low_volume_standard" if b.skip_automatic_sec_vet else "standard"
+    else:
+        spec["type"] = b.brand_type
+        out.unmapped.append(
+            Unmapped(
+                (*path, "type"), b.brand_type, "not a brand type trusthub knows; written as is"
+            )
+        )
+    if b.brand_type == "SOLE_PROPRIETOR" and b.skip_automatic_sec_vet:
+        spec["skip_automatic_sec_vet"] = True
+    if b.mock:
+        spec["mock"] = True
+    return {"type": spec.pop("type"), **spec}
+
+
+def _keyword_section(
+    fields: Mapping[str, Any], which: str, path: tuple[str | int, ...], out: ImportedProfile
+) -> dict[str, Any] | None:
+    keywords = [str(k) for k in fields.get(f"{which}_keywords") or []]
+    message = fields.get(f"{which}_message")
+    if not keywords and not message:
+        return None
+    section: dict[str, Any] = {}
+    if keywords:
+        section["keywords"] = keywords
+    if message:
+        section["message"] = str(message)
+    if not keywords or not message:  # the format asks for both: validate points at it
+        out.unmapped.append(
+            Unmapped(
+                (*path, which),
+                section,
+                f"Trust Hub holds {which} keywords or a "
+                f"{which} message without the other; written as is",
+            )
+        )
+    return section
+
+
+def campaign_spec(
+    c: ObservedCampaign, name: str, index: int, out: ImportedProfile
+) -> dict[str, Any]:
+    """The profile's `campaigns[index]` for campaign `c`, declared as `name`."""
+    from trusthub.model.kinds import a2p_campaign, messaging_service
+
+    path: tuple[str | int, ...] = ("trust_products", "a2p_messaging", "campaigns", index)
+    f = c.fields
+    spec: dict[str, Any] = {"name": name, "use_case": c.use_case}
+    if c.use_case not in a2p_campaign.USE_CASES:
+        out.unmapped.append(
+            Unmapped(
+                (*path, "use_case"), c.use_case, "not a use case trusthub knows; written as is"
+            )
+        )
+    for key in ("description", "message_flow"):
+        if f.get(key) is None:
+            out.unmapped.append(Unmapped((*path, key), None, f"Trust Hub holds no {key}"))
+        else:
+            spec[key] = str(f[key])
+    spec["message_samples"] = [str(s) for s in f.get("message_samples") or []]
+    for which, key in (("opt_in", "opt_in"), ("opt_out", "opt_out"), ("help", "help")):
+        section = _keyword_section(f, which, path, out)
+        if section is not None:
+            spec[key] = section
+    spec["has_embedded_links"] = bool(f.get("has_embedded_links"))
+    spec["has_embedded_phone"] = bool(f.get("has_embedded_phone"))
+    # Written only where they differ from what the format assumes without them.
+    if f.get("subscriber_opt_in") is False:
+        spec["subscriber_opt_in"] = False
+    for flag in ("age_gated", "direct_lending"):
+        if f.get(flag):
+            spec[flag] = True
+    for key, api_key in (
+        ("privacy_policy_url", "privacy_policy_url"),
+        ("terms_url", "terms_and_conditions_url"),
+    ):
+        if f.get(api_key):
+            spec[key] = str(f[api_key])
+        else:
+            out.unmapped.append(Unmapped((*path, key), None, f"Trust Hub holds no {api_key}"))
+    spec["numbers"] = sorted(c.numbers)
+    if not c.numbers:
+        out.unmapped.append(
+            Unmapped(
+                (*path, "numbers"),
+                [],
+                f"its Messaging Service {c.service_sid} holds no number of this account",
+            )
+        )
+    for sid in c.unknown_numbers:
+        out.unmapped.append(
+            Unmapped(
+                (*path, "numbers"), sid, "a number of its Messaging Service not in this account"
+            )
+        )
+    if f.get("mock"):
+        out.unmapped.append(
+            Unmapped(path, {"mock": True}, "a mock campaign has no place in the format")
+        )
+    expected = messaging_service.service_usecase(c.use_case)
+    if c.service_usecase and c.service_usecase != expected:
+        out.unmapped.append(
+            Unmapped(
+                path,
+                {"usecase": c.service_usecase},
+                f"its Messaging Service "
+                f"{c.service_sid} has use case {c.service_usecase!r}; the format gives "
+                f"{expected!r} to a {c.use_case} campaign (apply changes it only when the "
+                "campaign's use case changes)",
+            )
+        )
+    return spec
+
+
+# The verification's fields -> the profile's keys, for those written as they are.
+_VERIFICATION_KEYS: Final = (
+    ("use_case_categories", "use_case_categories"),
+    ("use_case_summary", "use_case_summary"),
+    ("message_sample", "production_message_sample"),
+    ("opt_in_type", "opt_in_type"),
+    ("opt_in_image_urls", "opt_in_image_urls"),
+    ("message_volume", "message_volume"),
+)
+
+
+def verification_spec(
+    v: ObservedVerification,
+    document: Mapping[str, Any],
+    name: str | None,
+    index: int,
+    out: ImportedProfile,
+) -> dict[str, Any]:
+    """The profile's `toll_free_verifications[index]` for verification `v`, in the profile
+    `document` imported so far (what a verification takes from its profile is written only
+    where Twilio holds something else); `name`: given when the default one is taken."""
+    from trusthub.model.kinds import tollfree_verification as tfv
+
+    path: tuple[str | int, ...] = ("toll_free_verifications", index)
+    f = v.fields
+    spec: dict[str, Any] = {"number": v.number}
+    if v.number is None:
+        out.unmapped.append(
+            Unmapped(
+                (*path, "number"),
+                f.get("tollfree_phone_number_sid"),
+                "its toll-free number is not in this account",
+            )
+        )
+    if name is not None:
+        spec["name"] = name
+    for key, api_key in (
+        ("business_name", "business_name"),
+        ("business_website", "business_website"),
+        ("notification_email", "notification_email"),
+    ):
+        spec[key] = f.get(api_key)
+    for key, api_key in _VERIFICATION_KEYS:
+        value = f.get(api_key)
+        spec[key] = list(value) if isinstance(value, list | tuple) else value
+    if not f.get("customer_profile_sid"):
+        spec["customer_profile"] = False
+    # What the profile gives a verification by default is left out.
+    # (as `tfv.attributes` derives them)
+    business = document.get("business") or {}
+    person = document.get("individual") or {}
+    defaults = {
+        "business_name": business.get("legal_name")
+        or f"{person.get('first_name', '')} {person.get('last_name', '')}".strip(),
+        "business_website": business.get("website") or "",
+        "notification_email": (document.get("notifications") or {}).get("email"),
+    }
+    for key, default in defaults.items():
+        if spec[key] in (None, "", default):
+            del spec[key]
+    for key, value in tfv.registration(document).items():
+        held = f.get(key)
+        if held is not None and held != value:
+            out.unmapped.append(
+                Unmapped(
+                    path,
+                    {key: held},
+                    f"the format derives {key} from the profile "
+                    f"({value!r}); Trust Hub holds another",
+                )
+            )
+    if f.get("age_gated_content"):
+        out.unmapped.append(
+            Unmapped(path, {"age_gated_content": True}, "has no place in the format")
+        )
+    if f.get("opt_in_keywords"):
+        out.unmapped.append(
+            Unmapped(path, {"opt_in_keywords": f["opt_in_keywords"]}, "has no place in the format")
+        )
+    return {k: v for k, v in spec.items() if v is not None or k == "number"}
+
+
+def brand_name_from_samples(campaigns: Sequence[Mapping[str, Any]]) -> str | None:
+    """The brand name the campaigns' samples use, when every sample starts with the same
+    `Name:` (Twilio keeps no brand name: TCR reads it off the samples); else None."""
+    names = set()
+    for c in campaigns:
+        for sample in c.get("message_samples") or []:
+            head, colon, _ = str(sample).partition(":")
+            if not colon or not 2 <= len(head.strip()) <= 100:
+                return None
+            names.add(head.strip())
+    return names.pop() if len(names) == 1 else None

@@ -11,7 +11,7 @@ Every method raises only the project's errors (`provider.errors`): `RemoteNotFou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, Protocol
 
@@ -109,6 +109,9 @@ class BrandRegistration:
     errors: tuple[str, ...]  # "<error_code> [fields]: description"
     failure_reason: str | None  # deprecated by Twilio in favour of errors
     date_created: datetime | None
+    # What else Twilio reports that `trusthub import` reads back (skip_automatic_sec_vet,
+    # mock); not compared.
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,9 @@ class Campaign:
     campaign_id: str | None  # TCR's
     errors: tuple[str, ...]  # "<error_code> [fields]: description"
     date_created: datetime | None
+    # The campaign's registered content as Twilio reports it (description, message_flow,
+    # samples, keywords, flags, URLs: the SDK's names), which `trusthub import` reads back.
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,9 @@ class TollfreeVerification:
     edit_allowed: bool
     edit_expiration: str | None  # ISO-8601 UTC
     date_created: datetime | None
+    # The submission as Twilio reports it (number, customer_profile_sid, business and use
+    # case fields: the SDK's names), which `trusthub import` reads back.
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,29 @@ def _brand_errors(raw: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+# What `trusthub import` reads back of each (the SDK's attribute names); absent ones are
+# left out.
+_BRAND_FIELDS: Final = ("skip_automatic_sec_vet", "mock")
+_CAMPAIGN_FIELDS: Final = (
+    "description", "message_flow", "message_samples", "has_embedded_links",
+    "has_embedded_phone", "subscriber_opt_in", "age_gated", "direct_lending",
+    "opt_in_keywords", "opt_in_message", "opt_out_keywords", "opt_out_message",
+    "help_keywords", "help_message", "privacy_policy_url", "terms_and_conditions_url", "mock",
+)  # fmt: skip
+_VERIFICATION_FIELDS: Final = (
+    "customer_profile_sid", "tollfree_phone_number_sid", "tollfree_phone_number",
+    "business_name", "business_website", "notification_email", "use_case_categories",
+    "use_case_summary", "production_message_sample", "opt_in_image_urls", "opt_in_type",
+    "message_volume", "age_gated_content", "opt_in_keywords", "business_type",
+    "business_registration_authority", "business_registration_number",
+    "business_registration_country",
+)  # fmt: skip
+
+
+def _fields(raw: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: getattr(raw, n) for n in names if getattr(raw, n, None) is not None}
+
+
 def _to_brand(raw: Any) -> BrandRegistration:
     if raw.status not in a2p_brand.STATUSES:
         raise UnexpectedAnswer(
@@ -174,6 +197,7 @@ def _to_brand(raw: Any) -> BrandRegistration:
         errors=_brand_errors(raw.errors),
         failure_reason=raw.failure_reason,
         date_created=raw.date_created,
+        fields=_fields(raw, _BRAND_FIELDS),
     )
 
 
@@ -192,6 +216,7 @@ def _to_campaign(raw: Any) -> Campaign:
         campaign_id=raw.campaign_id,
         errors=_brand_errors(raw.errors),
         date_created=raw.date_created,
+        fields=_fields(raw, _CAMPAIGN_FIELDS),
     )
 
 
@@ -250,6 +275,7 @@ def _to_verification(raw: Any) -> TollfreeVerification:
         edit_allowed=bool(getattr(raw, "edit_allowed", False)),
         edit_expiration=_iso(getattr(raw, "edit_expiration", None)),
         date_created=raw.date_created,
+        fields=_fields(raw, _VERIFICATION_FIELDS),
     )
 
 
