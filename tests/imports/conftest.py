@@ -18,9 +18,9 @@ from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
 from trusthub.app.console import console_form
 from trusthub.apply import objects
-from trusthub.model import mapping
 from trusthub.apply.kinds.a2p_campaign import create_params
 from trusthub.apply.kinds.tollfree_verification import params as tfv_params
+from trusthub.model import mapping
 from trusthub.model.kinds import (
     A2P_BRAND,
     A2P_CAMPAIGN,
@@ -200,7 +200,9 @@ class Account:
     def _number(self, e164: str) -> str:
         found = self.client.incoming_phone_numbers.list(phone_number=e164, limit=1)
         return str(
-            found[0].sid if found else self.client.incoming_phone_numbers.create(phone_number=e164).sid
+            found[0].sid
+            if found
+            else self.client.incoming_phone_numbers.create(phone_number=e164).sid
         )
 
     def submit(self, name: str, *, approve: bool) -> None:

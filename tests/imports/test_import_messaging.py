@@ -72,9 +72,9 @@ def test_brands_campaigns_and_verifications_are_imported_and_never_made_again(
     names = {"reminders": "brightsmile-reminders", "offers": "brightsmile-offers"}
     # made in the same second: in their services' names' order
     assert a2p["campaigns"] == [{**c, "name": names[c["name"]]} for c in reversed(original)]
-    assert doc["toll_free_verifications"] == example("brightsmile-dental")[
-        "toll_free_verifications"
-    ]
+    assert (
+        doc["toll_free_verifications"] == example("brightsmile-dental")["toll_free_verifications"]
+    )
     golden(_without_sids(text), GOLDEN / f"{PROFILE}.yaml")
     workspace.run("validate")
     workspace.run("plan", "--no-refresh", "--detailed-exitcode")
@@ -82,7 +82,8 @@ def test_brands_campaigns_and_verifications_are_imported_and_never_made_again(
     # Recorded as apply records them: the same roles and SIDs.
     with open_store(str(workspace.root / ".trusthub" / "state.db"), "imported") as store:
         brand = store.resource("a2p_brand", f"{PROFILE}/a2p-brand")
-        assert brand is not None and brand.status == "APPROVED"
+        assert brand is not None
+        assert brand.status == "APPROVED"
         assert store.sids("a2p_brand", f"{PROFILE}/a2p-brand") == {
             "brand": sids["brightsmile-dental/a2p-brand"]
         }
@@ -95,7 +96,9 @@ def test_brands_campaigns_and_verifications_are_imported_and_never_made_again(
                 "campaign": campaign,
                 "service": service,
             }
-            service_roles = store.sids("messaging_service", f"{PROFILE}/messaging-service-{declared}")
+            service_roles = store.sids(
+                "messaging_service", f"{PROFILE}/messaging-service-{declared}"
+            )
             assert service_roles["service"] == service
             assert [r for r in service_roles if r.startswith("number:")], service_roles
         verification = store.sids("tollfree_verification", f"{PROFILE}/tollfree-0142")
@@ -146,3 +149,17 @@ def test_a_campaign_the_format_cannot_express_is_reported_not_dropped(
     text = workspace.files()[f"{PROFILE}.yaml"]
     assert "# trusthub import: Trust Hub holds {usecase: notifications}" in text, text
     workspace.run("validate")
+
+
+def test_dry_run_shows_the_brand_and_campaigns_and_writes_nothing(
+    account: Account, workspace: Workspace
+) -> None:
+    _seed_brightsmile(account, _primary(account))
+    out = workspace.run("import", "--all", "--dry-run").output
+    assert "    brand:\n      type: standard\n      name: BrightSmile\n" in out, out
+    assert "- name: brightsmile-reminders" in out
+    for number in ("+15125550140", "+15125550141"):  # campaign numbers are masked
+        assert number not in out
+    assert not (workspace.root / "profiles").exists() or workspace.files() == {}
+    # Nothing recorded: a real import afterwards still finds everything to import.
+    assert "with A2P brand BN" in workspace.run("import", "--all").output

@@ -201,6 +201,7 @@ def add_messaging(
         described.append(f"A2P brand {chosen.sid}, {chosen.status}")
         specs: list[dict[str, Any]] = []
         taken: set[str] = set()
+
         def service_label(c: Campaign) -> str:
             service = messaging.services.get(c.service_sid)
             return service.friendly_name if service else c.service_sid
@@ -220,7 +221,7 @@ def add_messaging(
                     c.status,
                     c.use_case,
                     c.service_sid,
-                    service_label,
+                    service_label(c),
                     service.usecase if service else None,
                     c.fields,
                     sorted(known),
