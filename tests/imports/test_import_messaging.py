@@ -104,6 +104,10 @@ def test_brands_campaigns_and_verifications_are_imported_and_never_made_again(
         verification = store.sids("tollfree_verification", f"{PROFILE}/tollfree-0142")
         assert verification["verification"] == sids["brightsmile-dental/tollfree-0142"]
         assert len([r for r in verification if r.startswith("number:")]) == 1
+    # `import --update` takes them again under the names the state records: no change.
+    workspace.run("import", "--update", PROFILE)
+    assert workspace.files()[f"{PROFILE}.yaml"] == text
+    _no_messaging_changes(workspace)
     # Apply has nothing to do: no second brand registration, no second campaign.
     workspace.run("apply", "--auto-approve")
     assert len(account.client.messaging.v1.brand_registrations.list()) == 1

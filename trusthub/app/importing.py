@@ -26,11 +26,20 @@ from trusthub.app.reading import ReadBundle, read_bundle
 from trusthub.app.reading_messaging import AccountMessaging, Recorded, add_messaging, read_messaging
 from trusthub.app.session import Session
 from trusthub.apply.kinds import APPLIERS
+from trusthub.apply.kinds.messaging_service import ROLE as SERVICE_ROLE
 from trusthub.common.files import temp_sibling
 from trusthub.errors import ConfigError, TrusthubError
 from trusthub.load.discovery import display_path
 from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
-from trusthub.model.kinds import A2P_BRAND, PROFILE, SUBACCOUNT, TRUST_PRODUCT, desired_resources
+from trusthub.model.kinds import (
+    A2P_BRAND,
+    MESSAGING_SERVICE,
+    PROFILE,
+    SUBACCOUNT,
+    TRUST_PRODUCT,
+    desired_resources,
+)
+from trusthub.model.kinds import messaging_service as ms
 from trusthub.model.kinds import subaccount as sa
 from trusthub.model.privacy import display, fingerprint, fingerprint_key
 from trusthub.model.reverse import (
@@ -185,6 +194,18 @@ class Importer:
                     self._products.setdefault(owner, []).append(read)
         return self._products.get(profile_sid, [])
 
+    def _campaign_names(self, profile: str) -> dict[str, str]:
+        """Messaging Service SID -> the campaign name the state records for it, in `profile`."""
+        store = self.session.store
+        out = {}
+        for r in store.snapshot():
+            owner, _, part = r.name.partition("/" + ms.NAME_PREFIX)
+            if r.kind == MESSAGING_SERVICE and owner == profile and part:
+                sid = store.sids(MESSAGING_SERVICE, r.name).get(SERVICE_ROLE)
+                if sid is not None:
+                    out[sid] = part
+        return out
+
     def build(
         self,
         bundle: Bundle,
@@ -212,6 +233,7 @@ class Importer:
             profile_numbers=read.observed.numbers,
             messaging=self.messaging,
             numbers=self.numbers,
+            campaign_names=self._campaign_names(name),
         )
         doc = imported.document
         if self.account != PARENT_ACCOUNT:  # where apply will find it again

@@ -138,10 +138,13 @@ def add_messaging(
     profile_numbers: Sequence[str],
     messaging: AccountMessaging,
     numbers: Mapping[str, str],
+    campaign_names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Recorded], list[str]]:
     """Write the brand, campaigns and toll-free verifications of customer profile
     `profile_sid` into its `document` (named `profile`); `numbers`: the account's, PN ->
-    E.164. Returns what to record per resource name, and a description of each."""
+    E.164; `campaign_names`: Messaging Service SID -> the campaign name the state already
+    records for it (`import --update`: a campaign keeps its name, so nothing is re-made).
+    Returns what to record per resource name, and a description of each."""
     recorded: dict[str, Recorded] = {}
     described: list[str] = []
     brands = sorted(
@@ -212,7 +215,12 @@ def add_messaging(
             key=lambda c: (c.date_created is None, c.date_created, service_label(c), c.sid),
         ):
             service = messaging.services.get(c.service_sid)
-            declared = campaign_name_of(service_label(c), taken)
+            recorded_name = (campaign_names or {}).get(c.service_sid)
+            if recorded_name is not None and recorded_name not in taken:
+                taken.add(recorded_name)
+                declared = recorded_name
+            else:
+                declared = campaign_name_of(service_label(c), taken)
             pns = sorted(messaging.service_numbers.get(c.service_sid, set()))
             known = {numbers[pn]: pn for pn in pns if pn in numbers}
             spec = campaign_spec(
