@@ -104,6 +104,18 @@ def _phone(value: str) -> str | None:
     return f"+{country} {HIDDEN} {HIDDEN} {digits[-4:]}"
 
 
+def shareable(path: Sequence[str | int], sealed: Any, key: bytes, raw: Any = None) -> Any:
+    """A personal value at `path` as shareable output shows it: recognisably when its raw
+    value is at hand (each item of a list), else masked in full (`<sensitive:1a2b>`, from
+    the sealed value when there is one). Plans and the audit log's field changes both
+    show personal values this way."""
+    if isinstance(raw, list):
+        return [recognisable(path, v) or mask(v, key) for v in raw]
+    if raw is not None and (partly := recognisable(path, raw)) is not None:
+        return partly
+    return mask(sealed if sealed is not None else raw, key)
+
+
 def seal(data: Any, key: bytes, path: JsonPath = ()) -> Any:
     """A copy of `data` with every sensitive leaf replaced by its fingerprint."""
     if isinstance(data, Mapping):
