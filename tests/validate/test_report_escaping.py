@@ -11,7 +11,15 @@ from trusthub.common.characters import escape_invisible
 from trusthub.errors import Location, Problem
 from trusthub.report.plan_markdown import render_markdown
 from trusthub.report.plan_text import render_text
-from trusthub.report.plan_view import ActionView, ChangeLine, PlanView, ProfileView, show_value as _show
+from trusthub.report.plan_view import (
+    ActionView,
+    ChangeLine,
+    PlanView,
+    ProfileView,
+)
+from trusthub.report.plan_view import (
+    show_value as _show,
+)
 from trusthub.report.problems import render
 
 RLO = "\u202e"
