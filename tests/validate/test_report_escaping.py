@@ -16,9 +16,7 @@ from trusthub.report.plan_view import (
     ChangeLine,
     PlanView,
     ProfileView,
-)
-from trusthub.report.plan_view import (
-    show_value as _show,
+    show_value,
 )
 from trusthub.report.problems import render
 
@@ -35,7 +33,9 @@ def _view(text: str) -> PlanView:
         transitions="",
         expected="",
         reason=f"because {text}",
-        changes=(ChangeLine("business.legal_name", _show("Acme LLC"), _show(f"Acme {text}")),),
+        changes=(
+            ChangeLine("business.legal_name", show_value("Acme LLC"), show_value(f"Acme {text}")),
+        ),
         depends_on="",
     )
     profile = ProfileView(
