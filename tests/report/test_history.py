@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trusthub.common.json_path import JsonPath
 from trusthub.model.privacy import fingerprint_key, seal
 from trusthub.report.history import field_changes, history_data, render_table
 from trusthub.state.model import AuditEvent
@@ -38,8 +39,8 @@ def test_changes_keep_business_data_and_mask_personal_data_as_plans_do() -> None
             {"email": "new@b.example.com", "phone": "+15125550122", "first_name": "Priya"}
         ],
     }
-    raw = {("authorized_representatives", 0, "email"): "new@b.example.com"}
-    changes = field_changes(seal(before, KEY), seal(after, KEY), KEY, raw.get)
+    raw: dict[JsonPath, Any] = {("authorized_representatives", 0, "email"): "new@b.example.com"}
+    changes = field_changes(seal(before, KEY), seal(after, KEY), KEY, lambda path: raw.get(path))
     by_path = {c["path"]: c for c in changes}
     assert list(by_path) == [
         "authorized_representatives[0].email",
