@@ -102,3 +102,13 @@ def test_events_render_with_their_changes_and_older_events_as_before() -> None:
     assert data["format_version"] == 1
     assert [e["changes"] for e in data["events"]] == [[], changes, []]
     assert data["events"][1]["detail"] == {"action": "update"}
+
+
+def test_a_drift_event_names_the_fields_changed_outside_trusthub() -> None:
+    drift = _event(4, "drift", {"fields": ["notifications.email"], "numbers": True})
+    assert render_table([drift]).splitlines()[2] == (
+        "    changed outside trusthub: notifications.email, phone numbers"
+    )
+    assert (
+        len(render_table([_event(5, "drift", {"fields": [], "numbers": False})]).splitlines()) == 2
+    )

@@ -71,10 +71,22 @@ def _shown(value: Any, sensitive: bool) -> str:
     return show_personal(value) if sensitive else show_value(value)
 
 
+def _drift_line(event: AuditEvent) -> list[str]:
+    """What refresh found changed outside trusthub (the fields only: a drift event never
+    records values)."""
+    if event.action != "drift":
+        return []
+    fields = event.detail.get("fields")
+    what = [str(f) for f in fields] if isinstance(fields, list) else []
+    if event.detail.get("numbers"):
+        what.append("phone numbers")
+    return [f"    changed outside trusthub: {', '.join(what)}"] if what else []
+
+
 def _change_lines(event: AuditEvent) -> list[str]:
     changes = event.detail.get(CHANGES)
     if not isinstance(changes, list):
-        return []
+        return _drift_line(event)
     lines = []
     for change in changes:
         if not isinstance(change, Mapping):
@@ -104,7 +116,8 @@ def _cells(e: AuditEvent) -> tuple[str, ...]:
 
 def render_table(events: Sequence[AuditEvent]) -> str:
     """The events, one a line; under an update, each field it changed (old -> new, masked);
-    under an event that recorded rejection reasons, each with Twilio's code, its meaning
+    under a drift, the fields changed outside trusthub; under an event that recorded
+    rejection reasons, each with Twilio's code, its meaning
     and what to fix."""
     rows = [_HEADER, *map(_cells, events)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
