@@ -18,7 +18,8 @@ last four digits of a number (`+1 ••• ••• 0123`), the domain of an a
 (`•••@acme.example.com`). Every other kind of personal data stays fully masked. Sealed
 (state, saved plans): the value is replaced by a longer keyed fingerprint, so recorded
 state can still say *that* a field changed without holding the value. The key comes from
-the state's lineage.
+the state's lineage. The audit log's record of an update's field changes holds what a plan
+shows (`shareable`), never more.
 """
 
 from __future__ import annotations
