@@ -198,7 +198,7 @@ def _report(count: int, rounds: int, series: dict[str, Series]) -> None:
 
 
 def _median(runs: list[Run], attr: str) -> float:
-    return statistics.median(getattr(r, attr) for r in runs)
+    return float(statistics.median(getattr(r, attr) for r in runs))
 
 
 def main(argv: list[str] | None = None) -> int:
