@@ -70,7 +70,7 @@ def test_one_changed_file_is_the_only_one_parsed(
     own = text.split("phone_numbers: [")[1].split("]")[0]
     changed.write_text(text.replace(f"phone_numbers: [{own}]", f"phone_numbers: [{other_number}]"))
     parsed: list[str] = []
-    import trusthub.app.loading as loading
+    from trusthub.app import loading
 
     real = loading.check_profile_file
 

@@ -12,17 +12,15 @@ whose primary lives in another file is not reported as dangling.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from trusthub.app.validation_cache import (
-    FactsCache,
+    NO_FACTS,
     fingerprint,
     load_cache,
     load_facts,
@@ -176,7 +174,7 @@ def _check_files_for_facts(
     the files checked now too, once their whole results are kept for the cache)."""
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
-    previous = load_facts(cache_dir, stamp) if use_cache else FactsCache({}, b"", 0)
+    previous = load_facts(cache_dir, stamp) if use_cache else NO_FACTS
     results, todo = _unchanged(files, previous.results, max_bytes)
     checked = {r.display: r for r in _run_checks(todo, workers=workers, max_bytes=max_bytes)}
     results.update(checked)
@@ -224,6 +222,10 @@ def _run_checks(
     count = _worker_count(len(todo)) if workers is None else max(1, workers)
     if count == 1 or len(todo) < 2:
         return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in todo]
+    # Imported here: `trusthub validate FILE` (the pre-commit hook) never starts workers.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: workers inherit the imported modules and built validators instead of
     # re-importing them (spawn would cost about 0.3 s per worker).
     context = multiprocessing.get_context("fork")

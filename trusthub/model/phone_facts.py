@@ -109,17 +109,25 @@ def authoritative(e164: str) -> NumberFacts:
 # --- the North American fast path ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Desc:
-    """A PhoneNumberDesc, compiled: its possible lengths (empty: any) and pattern."""
+    """A PhoneNumberDesc: its possible lengths (empty: any) and its pattern, compiled when
+    first needed (a US number never needs the other regions' patterns, and compiling them
+    all would cost a one-file `trusthub validate` more than it saves)."""
 
-    lengths: frozenset[int]
-    pattern: re.Pattern[str]
+    __slots__ = ("_pattern", "lengths", "source")
+
+    def __init__(self, lengths: frozenset[int], source: str) -> None:
+        self.lengths = lengths
+        self.source = source
+        self._pattern: re.Pattern[str] | None = None
 
     def matches(self, national: str) -> bool:
         if self.lengths and len(national) not in self.lengths:
             return False
-        return self.pattern.fullmatch(national) is not None
+        pattern = self._pattern
+        if pattern is None:
+            pattern = self._pattern = re.compile(self.source)
+        return pattern.fullmatch(national) is not None
 
 
 _VALID, _TOLL_FREE, _UNKNOWN = "valid", "toll-free", "unknown"
@@ -153,11 +161,15 @@ class _Region:
         return _UNKNOWN
 
 
-_regions: tuple[_Region, ...] | None = None
+_codes: tuple[str, ...] | None = None  # the regions of +1, in phonenumbers' order
+_regions: dict[str, _Region | None] = {}  # built on first use
 
 
 def _north_american(national: str) -> NumberFacts:
-    for region in _regions if _regions is not None else _load_regions():
+    for code in _codes if _codes is not None else _load_codes():
+        region = _regions[code] if code in _regions else _load_region(code)
+        if region is None:
+            continue
         if region.leading is not None:
             if region.leading.match(national):
                 kind = region.kind(national)
@@ -169,39 +181,41 @@ def _north_american(national: str) -> NumberFacts:
     return INVALID
 
 
-def _load_regions() -> tuple[_Region, ...]:
-    global _regions
+def _load_codes() -> tuple[str, ...]:
+    global _codes
     import phonenumbers
+
+    _codes = tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
+    return _codes
+
+
+def _load_region(code: str) -> _Region | None:
     from phonenumbers.phonemetadata import PhoneMetadata
 
-    regions = []
-    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]:
-        meta = PhoneMetadata.metadata_for_region(code.upper(), None)
-        if meta is None:
-            continue
-        special = [
-            (meta.premium_rate, _VALID),
-            (meta.toll_free, _TOLL_FREE),
-            (meta.shared_cost, _VALID),
-            (meta.voip, _VALID),
-            (meta.personal_number, _VALID),
-            (meta.pager, _VALID),
-            (meta.uan, _VALID),
-            (meta.voicemail, _VALID),
-        ]
-        regions.append(
-            _Region(
-                code,
-                re.compile(meta.leading_digits) if meta.leading_digits is not None else None,
-                _desc(meta.general_desc),
-                tuple((d, m) for desc, m in special if (d := _desc(desc)) is not None),
-                _desc(meta.fixed_line),
-                _desc(meta.mobile),
-                bool(meta.same_mobile_and_fixed_line_pattern),
-            )
-        )
-    _regions = tuple(regions)
-    return _regions
+    meta = PhoneMetadata.metadata_for_region(code.upper(), None)
+    if meta is None:
+        _regions[code] = None
+        return None
+    special = [
+        (meta.premium_rate, _VALID),
+        (meta.toll_free, _TOLL_FREE),
+        (meta.shared_cost, _VALID),
+        (meta.voip, _VALID),
+        (meta.personal_number, _VALID),
+        (meta.pager, _VALID),
+        (meta.uan, _VALID),
+        (meta.voicemail, _VALID),
+    ]
+    region = _regions[code] = _Region(
+        code,
+        re.compile(meta.leading_digits) if meta.leading_digits is not None else None,
+        _desc(meta.general_desc),
+        tuple((d, m) for desc, m in special if (d := _desc(desc)) is not None),
+        _desc(meta.fixed_line),
+        _desc(meta.mobile),
+        bool(meta.same_mobile_and_fixed_line_pattern),
+    )
+    return region
 
 
 def _desc(desc: object) -> _Desc | None:
@@ -212,4 +226,4 @@ def _desc(desc: object) -> _Desc | None:
     pattern = getattr(desc, "national_number_pattern", None)
     if not pattern:
         return None
-    return _Desc(frozenset(getattr(desc, "possible_length", ()) or ()), re.compile(pattern))
+    return _Desc(frozenset(getattr(desc, "possible_length", ()) or ()), str(pattern))
