@@ -38,6 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 try:
     from bench.bench_plan import edit_some, record_all
     from bench.bench_validate import generate_workspace
@@ -81,11 +83,15 @@ class Series:
     floors: list[Run] = field(default_factory=list)  # the same round's floor
 
 
-def run_process(cmd: list[str], cwd: Path, expect: tuple[int, ...] = (0,)) -> Run:
+def run_process(
+    cmd: list[str], cwd: Path, expect: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> Run:
     """Wall and CPU time (the process and the children it waited for) of one run. Not peak
     memory: a child's ru_maxrss starts at this benchmark's own size (bench_plan measures it)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -107,65 +113,100 @@ def _edit(path: Path, round_: int) -> None:
     path.write_text("".join(out), encoding="utf-8")
 
 
-def run(count: int, rounds: int, only: list[str]) -> int:
+@dataclass(frozen=True, slots=True)
+class Version:
+    """The trusthub a case runs: this checkout, or another one's code (`--compare DIR`),
+    each in a workspace of its own (their caches' fingerprints differ)."""
+
+    label: str
+    env: dict[str, str]
+    hook_passes_files: bool  # its .pre-commit-hooks.yaml's pass_filenames
+
+
+def _version(label: str, code: Path | None) -> Version:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if code is not None:  # before the editable install's finder on the module path
+        env["PYTHONPATH"] = str(code)
+    hooks = yaml.safe_load(((code or ROOT) / ".pre-commit-hooks.yaml").read_text())
+    return Version(label, env, bool(hooks[0].get("pass_filenames", True)))
+
+
+def _cases(version: Version, big: Path, small: Path) -> dict[str, Callable[[int], Run]]:
+    th = [*TRUSTHUB, "-C"]
+    cache = big / ".trusthub" / "cache"
+    paths = sorted((big / "profiles").glob("*.yaml"))
+    one = paths[len(paths) // 2].relative_to(big).as_posix()
+    small_one = min((small / "profiles").glob("*.yaml")).relative_to(small).as_posix()
+
+    def run(root: Path, *args: str, expect: tuple[int, ...] = (0,)) -> Run:
+        return run_process([*th, str(root), *args], root, expect, version.env)
+
+    def validate_cold(_r: int) -> Run:
+        shutil.rmtree(cache, ignore_errors=True)
+        return run(big, "validate")
+
+    def validate_warm(_r: int) -> Run:
+        run(big, "validate")  # the cache is warm
+        return run(big, "validate")
+
+    def plan_cold(_r: int) -> Run:
+        shutil.rmtree(cache, ignore_errors=True)
+        return run(big, "plan", "--no-refresh", expect=PLAN_EXIT)
+
+    def plan_warm(_r: int) -> Run:
+        run(big, "plan", "--no-refresh", expect=PLAN_EXIT)
+        return run(big, "plan", "--no-refresh", expect=PLAN_EXIT)
+
+    def precommit(r: int) -> Run:
+        run(big, "validate")  # the cache is warm
+        _edit(big / one, r)
+        return run(big, "validate", *([one] if version.hook_passes_files else []))
+
+    def one_small(r: int) -> Run:
+        run(small, "validate")
+        _edit(small / small_one, r)
+        return run(small, "validate", small_one)
+
+    return {
+        "validate-cold": validate_cold,
+        "validate-warm": validate_warm,
+        "plan-cold": plan_cold,
+        "plan-warm": plan_warm,
+        "precommit-one-file": precommit,
+        "one-file-small": one_small,
+    }
+
+
+def run(count: int, rounds: int, only: list[str], compare: Path | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="trusthub-bench-cli-") as temp:
-        big, small = Path(temp) / "big", Path(temp) / "small"
-        paths = generate_workspace(big, count)
-        settings = default_settings(big)
+        versions = [_version("this", None)]
+        if compare is not None:
+            versions.append(_version(compare.name, compare))
+        base, small = Path(temp) / "base", Path(temp) / "small"
+        paths = generate_workspace(base, count)
+        settings = default_settings(base)
         record_all(settings, settings.state)
-        small_paths = _small_workspace(small)
-        cache = big / ".trusthub" / "cache"
-        th = [*TRUSTHUB, "-C"]
-        floor_big = [sys.executable, "-c", FLOOR_CODE, str(big / "profiles")]
+        edit_some(paths, 0.01)  # the plans see 1% of the profiles changed
+        _small_workspace(small)
+        cases: dict[tuple[str, str], Callable[[int], Run]] = {}
+        for v in versions:
+            big_v, small_v = Path(temp) / f"big-{v.label}", Path(temp) / f"small-{v.label}"
+            shutil.copytree(base, big_v)
+            shutil.copytree(small, small_v)
+            run_process([*TRUSTHUB, "-C", str(small_v), "validate"], small_v, env=v.env)  # bytecode
+            for name, case in _cases(v, big_v, small_v).items():
+                cases[(name, v.label)] = case
+        floor_big = [sys.executable, "-c", FLOOR_CODE, str(base / "profiles")]
         start_floor = [sys.executable, "-c", "import yaml"]
-        one = paths[len(paths) // 2].relative_to(big).as_posix()
-        cases: dict[str, Callable[[int], Run]] = {}
-
-        def validate_cold(_r: int) -> Run:
-            shutil.rmtree(cache, ignore_errors=True)
-            return run_process([*th, str(big), "validate"], big)
-
-        def validate_warm(_r: int) -> Run:
-            run_process([*th, str(big), "validate"], big)  # the cache is warm
-            return run_process([*th, str(big), "validate"], big)
-
-        def plan_cold(r: int) -> Run:
-            shutil.rmtree(cache, ignore_errors=True)
-            edit_some(paths, 0.01) if r == 0 else None
-            return run_process([*th, str(big), "plan", "--no-refresh"], big, PLAN_EXIT)
-
-        def plan_warm(_r: int) -> Run:
-            run_process([*th, str(big), "plan", "--no-refresh"], big, PLAN_EXIT)
-            return run_process([*th, str(big), "plan", "--no-refresh"], big, PLAN_EXIT)
-
-        def precommit(r: int) -> Run:
-            run_process([*th, str(big), "validate"], big)  # the cache is warm
-            _edit(big / one, r)
-            return run_process([*th, str(big), "validate", one], big)
-
-        def one_small(r: int) -> Run:
-            run_process([*th, str(small), "validate"], small)
-            _edit(small_paths[0], r)
-            target = small_paths[0].relative_to(small).as_posix()
-            return run_process([*th, str(small), "validate", target], small)
-
-        cases = {
-            "validate-cold": validate_cold,
-            "validate-warm": validate_warm,
-            "plan-cold": plan_cold,
-            "plan-warm": plan_warm,
-            "precommit-one-file": precommit,
-            "one-file-small": one_small,
-        }
-        chosen = [c for c in cases if not only or c in only]
-        series = {name: Series() for name in chosen}
+        chosen = [c for c in TARGETS if not only or c in only]
+        series = {(n, v.label): Series() for n in chosen for v in versions}
         for r in range(rounds):
             for name in chosen:
-                floor_cmd = start_floor if name == "one-file-small" else floor_big
-                floor = run_process(floor_cmd, big)
-                series[name].floors.append(floor)
-                series[name].runs.append(cases[name](r))
-        _report(count, rounds, series)
+                floor = run_process(start_floor if name == "one-file-small" else floor_big, base)
+                for v in versions:
+                    series[(name, v.label)].floors.append(floor)
+                    series[(name, v.label)].runs.append(cases[(name, v.label)](r))
+        _report(count, rounds, series, len(versions) > 1)
     return 0
 
 
@@ -176,25 +217,29 @@ def _small_workspace(root: Path) -> list[Path]:
     return sorted((root / "profiles").glob("*.yaml"))
 
 
-def _report(count: int, rounds: int, series: dict[str, Series]) -> None:
+def _report(count: int, rounds: int, series: dict[tuple[str, str], Series], labelled: bool) -> None:
     print(f"{count} profiles, {rounds} round(s); medians, ratio to the floor of the same rounds")
-    head = f"  {'case':<20} {'wall':>9} {'x floor':>8} {'range':>11} {'CPU':>8} {'x floor':>8}"
+    head = f"  {'case':<28} {'wall':>9} {'x floor':>8} {'range':>11} {'CPU':>8} {'x floor':>8}"
     print(head + "  target")
-    for name, s in series.items():
+    for (name, label), s in series.items():
         wall, cpu = _median(s.runs, "wall"), _median(s.runs, "cpu")
         f_wall, f_cpu = _median(s.floors, "wall"), _median(s.floors, "cpu")
         ratios = [r.wall / f.wall for r, f in zip(s.runs, s.floors, strict=True)]
         shown = f"{wall * 1000:6.0f} ms" if wall < 1 else f"{wall:7.2f} s"
+        title = f"{name} ({label})" if labelled else name
         print(
-            f"  {name:<20} {shown:>9} {wall / f_wall:7.2f}x {min(ratios):5.2f}-{max(ratios):4.2f}x"
+            f"  {title:<28} {shown:>9} {wall / f_wall:7.2f}x {min(ratios):5.2f}-{max(ratios):4.2f}x"
             f" {cpu:7.2f}s {cpu / f_cpu:7.2f}x  {TARGETS[name]}"
         )
-        if name == "one-file-small":
-            print(f"  {'':<20} floor here: python -c 'import yaml', {f_wall * 1000:.0f} ms")
-    big = [f.wall for n, s in series.items() if n != "one-file-small" for f in s.floors]
+    small = [f.wall for (n, _l), s in series.items() if n == "one-file-small" for f in s.floors]
+    big = [f.wall for (n, _l), s in series.items() if n != "one-file-small" for f in s.floors]
     if big:
-        median = statistics.median(big)
-        print(f"  floor (read + CSafeLoader parse of every profile): {median:.3f} s")
+        print(f"  floor: read + CSafeLoader parse of every profile, {statistics.median(big):.3f} s")
+    if small:
+        print(
+            "  floor of one-file-small: python -c 'import yaml', "
+            f"{statistics.median(small) * 1000:.0f} ms"
+        )
 
 
 def _median(runs: list[Run], attr: str) -> float:
@@ -207,10 +252,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", action="append", default=[], choices=sorted(TARGETS))
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="also run another checkout's code (a directory holding its trusthub/ and "
+        ".pre-commit-hooks.yaml, e.g. from `git archive`) in the same rounds",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
-        return run(200, 1, args.only)
-    return run(args.count, args.rounds, args.only)
+        return run(200, 1, args.only, args.compare)
+    return run(args.count, args.rounds, args.only, args.compare)
 
 
 if __name__ == "__main__":
