@@ -9,6 +9,7 @@ import pytest
 
 from bench.bench_validate import generate_workspace
 from tests.validate.conftest import CASES, REPO, copy_tree
+from trusthub.app import validation_cache
 from trusthub.app.loading import load_workspace
 from trusthub.app.validation_cache import fingerprint, load_cache
 from trusthub.config.settings import default_settings
@@ -87,3 +88,24 @@ def test_one_changed_file_is_the_only_one_parsed(
     assert len(whole) == 60
     assert whole[parsed[0]].data is not None
     assert other_number.strip('"') in whole[parsed[0]].data["phone_numbers"]
+
+
+def test_many_fresh_results_are_folded_into_the_whole_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = generate_workspace(tmp_path, 12)
+    settings = default_settings(tmp_path)
+    cache_dir = settings.state_dir / "cache"
+    stamp = fingerprint(MAX_FILE_BYTES)
+    assert load_workspace(settings).problems == []  # a whole run writes both files
+    monkeypatch.setattr(validation_cache, "MAX_FRESH", 2)
+    for round_, path in enumerate(paths[1:5]):
+        path.write_text(path.read_text().replace("Street", f"Road {round_}"))
+        assert load_workspace(settings, [path], whole=False).problems == []
+        fresh = validation_cache.load_facts(cache_dir, stamp).fresh
+        assert len(fresh) == (0 if round_ == 2 else round_ % 3 + 1)  # folded at the third
+    whole = load_cache(cache_dir, stamp)
+    for round_, path in enumerate(paths[1:5]):
+        data = whole[path.relative_to(tmp_path).as_posix()].data
+        assert data is not None
+        assert f"Road {round_}" in data["address"]["street"]
