@@ -16,6 +16,7 @@ from trusthub.config.settings import default_settings
 from trusthub.load.documents import MAX_FILE_BYTES
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import workspace_problems
+from trusthub.rules.file_checks import check_profile_file
 from trusthub.rules.workspace_facts import workspace_facts
 
 WORKSPACES = [
@@ -71,23 +72,21 @@ def test_one_changed_file_is_the_only_one_parsed(
     own = text.split("phone_numbers: [")[1].split("]")[0]
     changed.write_text(text.replace(f"phone_numbers: [{own}]", f"phone_numbers: [{other_number}]"))
     parsed: list[str] = []
-    from trusthub.app import loading
-
-    real = loading.check_profile_file
 
     def counting(path: Path, display: str, *args: object, **kwargs: object) -> object:
         parsed.append(display)
-        return real(path, display, *args, **kwargs)  # type: ignore[arg-type]
+        return check_profile_file(path, display, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loading, "check_profile_file", counting)
+    monkeypatch.setattr("trusthub.app.loading.check_profile_file", counting)
     problems = load_workspace(settings, [changed], whole=False).problems
     assert parsed == [changed.relative_to(tmp_path).as_posix()]
     assert [p.rule for p in problems] == ["phone-number-unique"]
     # The whole cache holds the changed file's new result beside the others' old ones.
     whole = load_cache(settings.state_dir / "cache", fingerprint(MAX_FILE_BYTES))
     assert len(whole) == 60
-    assert whole[parsed[0]].data is not None
-    assert other_number.strip('"') in whole[parsed[0]].data["phone_numbers"]
+    data = whole[parsed[0]].data
+    assert data is not None
+    assert other_number.strip('"') in data["phone_numbers"]
 
 
 def test_many_fresh_results_are_folded_into_the_whole_cache(

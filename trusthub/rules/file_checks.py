@@ -41,14 +41,17 @@ class FileResult:
     problems: tuple[Problem, ...]
     # The profile name a file that is not a valid profile declares, when it can be read.
     broken_name: str | None = None
-    # What the workspace rules read of a schema-valid profile (None: not a valid profile).
+    # What the workspace rules read of a schema-valid profile (None: not a valid profile,
+    # or a whole result read from the cache, which has its data instead).
     facts: dict[str, Any] | None = None
     # The facts of the profile's phone numbers, as its checks found them.
     numbers: Mapping[str, NumberFacts] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
-        return self.facts is not None
+        """Whether the file is a schema-valid profile (a whole result read from the cache
+        has its data and no facts; one read for its facts, the reverse)."""
+        return self.facts is not None or self.data is not None
 
 
 def digest_of(raw: bytes) -> str:
