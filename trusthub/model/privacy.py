@@ -29,9 +29,8 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-import phonenumbers
-
 from trusthub.common.json_path import JsonPath
+from trusthub.model.phone_facts import country_code
 
 # Leaf keys that hold personal data wherever they appear in a profile.
 SENSITIVE_KEYS: Final = frozenset(
@@ -98,9 +97,8 @@ def _phone(value: str) -> str | None:
     digits = value[1:] if value.startswith("+") else ""
     if not digits.isdigit() or len(digits) < 8:
         return None
-    try:
-        country = phonenumbers.parse(value).country_code
-    except phonenumbers.NumberParseException:
+    country = country_code(value)
+    if country is None:
         return None
     return f"+{country} {HIDDEN} {HIDDEN} {digits[-4:]}"
 

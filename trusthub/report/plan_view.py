@@ -353,11 +353,14 @@ def build_view(
     reveal: Revealer | None = None,
     desired: Mapping[str, DesiredResource] | None = None,
     not_read: str = "",
+    checksum: bool = True,
 ) -> PlanView:
     """The view of `plan`. With `desired` (the workspace's resources), creates list their
     values, personal ones masked recognisably, and the view counts the resources the plan
     leaves alone. `show_sensitive` reveals personal values (text only: the caller's
-    choice). `not_read` says why Trust Hub was not read before planning, if it was not."""
+    choice). `not_read` says why Trust Hub was not read before planning, if it was not.
+    `checksum=False` leaves the plan's checksum out ("": the text format does not show
+    it, and it costs a serialisation of the whole plan)."""
     desired = desired or {}
     if reveal is None and desired:
         reveal = reveal_from(desired)
@@ -403,7 +406,7 @@ def build_view(
     return PlanView(
         serial=plan.serial,
         lineage=plan.lineage,
-        checksum=plan.checksum(),
+        checksum=plan.checksum() if checksum else "",
         profiles=tuple(profiles),
         summary=plan.summary(),
         unsafe=plan.unsafe,
