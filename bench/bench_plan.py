@@ -33,8 +33,8 @@ from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.config.settings import Settings, default_settings
 from trusthub.model.kinds import desired_resources
+from trusthub.model.phone_facts import forget as forget_numbers
 from trusthub.model.privacy import fingerprint_key
-from trusthub.model.requirements import number_facts
 from trusthub.state import open_store
 
 
@@ -94,7 +94,7 @@ def run(count: int, rounds: int, pg: str | None) -> int:
             summary = ""
             for _ in range(rounds):
                 shutil.rmtree(settings.state_dir / "cache", ignore_errors=True)
-                number_facts.cache_clear()
+                forget_numbers()
                 seconds, summary = time_plan(settings, state)
                 cold.append(seconds)
                 warm.append(time_plan(settings, state)[0])

@@ -32,7 +32,7 @@ import yaml
 
 from trusthub.app.loading import load_workspace
 from trusthub.config.settings import Settings, default_settings
-from trusthub.model.requirements import number_facts
+from trusthub.model.phone_facts import forget as forget_numbers
 from trusthub.report.problems import render
 
 _AREA_CODES = (
@@ -203,7 +203,7 @@ def run(count: int, rounds: int) -> int:
             times["baseline"].append(_timed(lambda: _baseline(paths)))
             for label, workers in (("cold-1", 1), ("cold-n", None)):
                 shutil.rmtree(cache, ignore_errors=True)
-                number_facts.cache_clear()  # cold means cold: no number checked before
+                forget_numbers()  # cold means cold: no number checked before
                 times[label].append(_timed(partial(_validate, settings, workers, problems)))
             times["warm"].append(_timed(lambda: _validate(settings, None, problems)))
         base = statistics.median(times["baseline"])

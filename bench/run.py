@@ -16,7 +16,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ("bench_validate", "bench_plan", "bench_state", "bench_apply", "bench_onboarding")
+BENCHES = (
+    "bench_validate",
+    "bench_plan",
+    "bench_cli",
+    "bench_state",
+    "bench_apply",
+    "bench_onboarding",
+)
 SMOKE_ARGS = {"bench_state": ["--n", "500", "--repeat", "1", "--no-pg"]}
 
 

@@ -133,10 +133,11 @@ def test_a_code_change_makes_the_validation_cache_forget_stale_results(
     assert load_workspace(settings, workers=1).problems == []
     cache_file = settings.state_dir / CACHE_DIR / CHECK_CACHE
     # Plant a result only the cache can produce, under the current stamp.
-    blob = json.loads(cache_file.read_bytes())
+    header, whole = cache_file.read_bytes().split(b"\n")  # the stamp; the whole results
+    blob = json.loads(whole)
     display = "profiles/acme-isv.yaml"
-    blob["files"][display][2].append([1, 1, "stale-rule", "error", "from the old code", "$"])
-    cache_file.write_text(json.dumps(blob))
+    blob[display][2].append([1, 1, "stale-rule", "error", "from the old code", "$"])
+    cache_file.write_bytes(header + b"\n" + json.dumps(blob).encode())
     reused = load_workspace(settings, workers=1).problems
     assert [(p.rule, p.message) for p in reused] == [("stale-rule", "from the old code")]
 

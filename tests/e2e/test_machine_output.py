@@ -108,5 +108,5 @@ def test_status_json_has_sids_and_works_while_a_file_is_broken(workspace: Path, 
     assert "acme-isv *" in text.stdout
     assert "its file has problems (acme-isv)" in text.stderr
     # history too, workspace-wide and per profile.
-    assert json.loads(run("history", "--format", "json").stdout)
+    assert json.loads(run("history", "--format", "json").stdout)["events"]
     assert "acme-isv" in run("history", "acme-isv").stdout

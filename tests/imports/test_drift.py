@@ -55,7 +55,13 @@ def test_a_change_outside_trusthub_is_drift_that_apply_reverts_on_a_draft(
     assert user.attributes["business_name"] == "Thames Tea Partners LLP"
     assert "changed outside" not in workspace.run("refresh").output
     workspace.run("plan", "--detailed-exitcode")
-    assert "drift" in workspace.run("history", THAMES).output
+    history = workspace.run("history", THAMES).output
+    assert "drift" in history
+    assert "    changed outside trusthub: business.legal_name, friendly_name" in history
+    # The update that put it back says what it changed.
+    assert (
+        '    business.legal_name: "Thames Tea Traders Ltd" -> "Thames Tea Partners LLP"' in history
+    )
 
 
 def test_numbers_unassigned_outside_trusthub_are_assigned_again(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.imports.conftest import Account, Workspace
+from trusthub.rules.schema import load_schema
 
 
 def test_import_all_gives_files_that_validate_and_an_empty_plan(
@@ -20,6 +23,15 @@ def test_import_all_gives_files_that_validate_and_an_empty_plan(
     plan = workspace.run("plan", "--no-refresh", "--detailed-exitcode").output
     assert "No changes" in plan or "no changes" in plan, plan
     workspace.run("plan", "--detailed-exitcode")
+    # Each file names the workspace's copy of the schema for editors, as `new profile`
+    # writes it, and the copy is written beside the profiles.
+    for name in files:
+        text = (workspace.root / "profiles" / name).read_text(encoding="utf-8")
+        first = text.splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schemas/profile.schema.json"
+    schema = workspace.root / "schemas" / "profile.schema.json"
+    assert json.loads(schema.read_text(encoding="utf-8")) == load_schema("profile")
+    assert "Wrote schemas/profile.schema.json" in out
 
 
 def test_dry_run_writes_nothing_and_masks_personal_data(

@@ -322,7 +322,9 @@ def test_state_backup_and_restore_round_trip_through_the_cli(make_workspace: Mak
     run_cli(ws, "state", "backup", str(backup))
     assert backup.stat().st_mode & 0o777 == 0o600
     before = json.loads(run_cli(ws, "state", "show", "--format", "json").stdout)
-    history = json.loads(run_cli(ws, "history", "brightsmile-dental", "--format", "json").stdout)
+    history = json.loads(run_cli(ws, "history", "brightsmile-dental", "--format", "json").stdout)[
+        "events"
+    ]
     own = [e["action"] for e in history if e["name"] == "brightsmile-dental"]
     assert own == ["create", "evaluate", "submit"]  # beside its Messaging Services' creates
 
@@ -342,10 +344,12 @@ def test_state_backup_and_restore_round_trip_through_the_cli(make_workspace: Mak
     # deletion) is still there.
     kept_history = json.loads(
         run_cli(ws, "history", "brightsmile-dental", "--format", "json").stdout
-    )
+    )["events"]
     assert kept_history[: len(history)] == history
     assert [e["action"] for e in kept_history[len(history) :]] == ["refresh"]
-    thames = json.loads(run_cli(ws, "history", "thames-tea-partners", "--format", "json").stdout)
+    thames = json.loads(run_cli(ws, "history", "thames-tea-partners", "--format", "json").stdout)[
+        "events"
+    ]
     assert [e["action"] for e in thames][-1] == "delete"
     # The state replaced by the restore is kept, private.
     kept = list((ws / ".trusthub" / "backups").iterdir())

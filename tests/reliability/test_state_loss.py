@@ -187,7 +187,7 @@ def test_after_a_sandbox_reset_the_plan_says_what_is_gone_and_apply_recreates_it
     assert "+ create    acme-isv " not in plan.stdout
     assert "+ create    thames-tea-partners" in plan.stdout, plan.stdout
     history = run_cli(ws, "history", "acme-isv", "--format", "json")
-    assert json.loads(history.stdout)[-1]["action"] == "gone"
+    assert json.loads(history.stdout)["events"][-1]["action"] == "gone"
     run_cli(ws, "sandbox", "console", "create-primary", "profiles/acme-isv.yaml")
     run_cli(ws, "sandbox", "console", "create-primary", "profiles/jordan-rivera.yaml")
     run_cli(ws, "apply", "--auto-approve")

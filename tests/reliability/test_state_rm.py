@@ -57,7 +57,9 @@ def test_state_rm_forgets_a_profile_and_its_products_and_leaves_trust_hub_alone(
     assert after["resources"]["total"] < shown["resources"]["total"]
     plan = invoke(ws, "plan", "--no-refresh", "--detailed-exitcode")
     assert "maple-leaf-freight" not in plan.stdout
-    history = json.loads(invoke(ws, "history", "maple-leaf-freight", "--format", "json").stdout)
+    history = json.loads(invoke(ws, "history", "maple-leaf-freight", "--format", "json").stdout)[
+        "events"
+    ]
     last = history[-1]
     assert last["action"] == "rm"
     assert last["detail"]["left_on_trust_hub"]["bundle"].startswith("BU")

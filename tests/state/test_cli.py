@@ -95,8 +95,11 @@ def test_history_of_a_profile_and_its_products(workspace: Workspace) -> None:
     ]
     assert rows[2][7] == "sha256:ababa"
 
-    events = json.loads(workspace.run("history", "acme", "--format", "json").stdout)
+    document = json.loads(workspace.run("history", "acme", "--format", "json").stdout)
+    assert document["format_version"] == 1
+    events = document["events"]
     assert [e["id"] for e in events] == [1, 3, 4]
+    assert all(e["changes"] == [] for e in events)  # none recorded: rendered as before
     assert events[1]["detail"] == {"waiting": "acme"}
     assert events[2]["plan_checksum"] == "sha256:" + "ab" * 32
 
@@ -111,11 +114,11 @@ def test_history_of_the_whole_workspace_and_the_last_events(workspace: Workspace
     assert empty.exit_code == 0, empty.output
     assert "No recorded history yet" in empty.stdout
     _record(workspace)
-    every = json.loads(workspace.run("history", "--format", "json").stdout)
+    every = json.loads(workspace.run("history", "--format", "json").stdout)["events"]
     assert [e["id"] for e in every] == sorted(e["id"] for e in every)
     assert {e["name"] for e in every} >= {"acme", "acme/cnam"}
     assert len({e["name"].split("/")[0] for e in every}) == 2  # both profiles
-    last = json.loads(workspace.run("history", "--limit", "2", "--format", "json").stdout)
+    last = json.loads(workspace.run("history", "--limit", "2", "--format", "json").stdout)["events"]
     assert [e["id"] for e in last] == [e["id"] for e in every[-2:]]
     text = workspace.run("history", "--limit", "1")
     assert text.exit_code == 0, text.output

@@ -52,6 +52,7 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
         check_resource(brand, "acme/cnam")
     KINDS.unregister(brand)
     assert list(KIND_NAMES) == [
+        "subaccount",
         "profile",
         "trust_product",
         "a2p_brand",
@@ -62,8 +63,8 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
     with pytest.raises(StateError) as refused:
         check_resource(brand, BRAND)
     assert refused.value.message == (
-        "unknown resource kind 'test_brand_registration'; expected one of profile, trust_product, "
-        "a2p_brand, tollfree_verification, messaging_service, a2p_campaign"
+        "unknown resource kind 'test_brand_registration'; expected one of subaccount, profile, "
+        "trust_product, a2p_brand, tollfree_verification, messaging_service, a2p_campaign"
     )
 
 

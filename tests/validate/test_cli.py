@@ -98,6 +98,15 @@ def test_the_whole_workspace_as_a_path_skips_trusthub_yaml(tmp_path: Path) -> No
     assert (result.exit_code, result.stdout) == (0, "3 profiles checked, no problems\n")
 
 
+def test_naming_trusthub_yaml_checks_every_profile(tmp_path: Path) -> None:
+    """What the pre-commit hook passes when trusthub.yaml is staged: its settings apply to
+    every profile, so every profile is checked."""
+    workspace = copy_tree(CASES / "clean", tmp_path / "ws")
+    make_workspace(workspace, {"trusthub.yaml": "name: clean\n"})
+    result = run_cli(workspace, "trusthub.yaml", "profiles/brightsmile.yaml")
+    assert (result.exit_code, result.stdout) == (0, "3 profiles checked, no problems\n")
+
+
 def test_an_internal_error_exits_3_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

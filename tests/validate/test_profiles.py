@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import stat
@@ -13,9 +12,10 @@ from bench.bench_validate import generate_workspace
 from bench.bench_validate import run as run_bench
 from tests.validate.conftest import CASES, REPO, copy_tree, make_workspace
 from trusthub.app.loading import load_workspace
-from trusthub.app.validation_cache import CACHE_NAME
+from trusthub.app.validation_cache import CACHE_NAME, fingerprint, load_cache
 from trusthub.config.settings import default_settings
 from trusthub.errors import Location
+from trusthub.load.documents import MAX_FILE_BYTES
 
 
 def test_examples_load_by_name_with_display_paths_and_data(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_the_cache_is_private_and_rebuilt_when_corrupt(tmp_path: Path) -> None:
     assert stat.S_IMODE((cache_dir / CACHE_NAME).stat().st_mode) == 0o600
     (cache_dir / CACHE_NAME).write_bytes(b"\x00not json")
     assert load_workspace(settings).problems == []
-    assert json.loads((cache_dir / CACHE_NAME).read_text())["files"]  # rebuilt
+    assert load_cache(cache_dir, fingerprint(MAX_FILE_BYTES))  # rebuilt
 
 
 def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None:

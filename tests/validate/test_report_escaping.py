@@ -11,7 +11,13 @@ from trusthub.common.characters import escape_invisible
 from trusthub.errors import Location, Problem
 from trusthub.report.plan_markdown import render_markdown
 from trusthub.report.plan_text import render_text
-from trusthub.report.plan_view import ActionView, ChangeLine, PlanView, ProfileView, _show
+from trusthub.report.plan_view import (
+    ActionView,
+    ChangeLine,
+    PlanView,
+    ProfileView,
+    show_value,
+)
 from trusthub.report.problems import render
 
 RLO = "\u202e"
@@ -27,7 +33,9 @@ def _view(text: str) -> PlanView:
         transitions="",
         expected="",
         reason=f"because {text}",
-        changes=(ChangeLine("business.legal_name", _show("Acme LLC"), _show(f"Acme {text}")),),
+        changes=(
+            ChangeLine("business.legal_name", show_value("Acme LLC"), show_value(f"Acme {text}")),
+        ),
         depends_on="",
     )
     profile = ProfileView(

@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from trusthub.rules import DOCUMENT_RULES, RULES, WORKSPACE_RULES, one_primary_per_type
+from trusthub.rules import (
+    DOCUMENT_RULES,
+    RULES,
+    WORKSPACE_RULES,
+    a2p_campaign_use_case,
+    one_primary_per_type,
+)
 from trusthub.rules.email_syntax import email_issue
 from trusthub.rules.names import skeleton
 from trusthub.rules.registration_number import _acn_ok, _luhn_ok
@@ -96,3 +102,37 @@ def test_loopback_is_allowed_only_when_asked() -> None:
     assert url_issue("http://127.0.0.1:8080/cb", allow_loopback=True) is None
     assert url_issue("http://[::1]/cb", allow_loopback=True) is None
     assert url_issue("http://127.0.0.1:8080/cb") is not None
+
+
+@pytest.mark.parametrize(
+    ("sample", "has_code"),
+    [
+        ("Acme: your code is 482913.", True),
+        ("Acme: enter A7K9Q2 to sign in.", True),
+        ("Acme: use {{code}} to confirm.", True),
+        ("Acme: your [OTP] expires in 10 minutes.", True),
+        ("Acme: your code is XXXXXX.", True),
+        ("Acme: your class is at 10am on Tue at 9:30.", False),  # times are not codes
+        ("Acme: tap the link to sign in. Reply STOP to opt out.", False),
+    ],
+)
+def test_a_2fa_sample_shows_a_code(sample: str, has_code: bool) -> None:
+    assert bool(a2p_campaign_use_case.CODE.search(sample)) is has_code
+
+
+@pytest.mark.parametrize(
+    ("sample", "promotes"),
+    [
+        ("Acme: 20% off jackets this week.", True),
+        ("Acme: $10 off your next visit.", True),
+        ("Acme: use promo code SPRING at checkout.", True),
+        ("Acme: shop now at acme.example.com.", True),
+        ("Acme: save up to 30% this weekend.", True),
+        # Conservative: words that may be transactional do not count.
+        ("Acme: your free check-up voucher expires Friday.", False),
+        ("Acme: your discount was applied to invoice 4821.", False),
+        ("Acme: a spot opened in Thursday's class; book it online.", False),
+    ],
+)
+def test_promotional_samples_are_recognised_conservatively(sample: str, promotes: bool) -> None:
+    assert bool(a2p_campaign_use_case.PROMOTIONAL.search(sample)) is promotes

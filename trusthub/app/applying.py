@@ -22,17 +22,31 @@ from trusthub.model.kinds import subaccount as sa
 from trusthub.plan.model import Action
 from trusthub.plan.moves import renamed_in
 from trusthub.plan.partial import held_back
+from trusthub.report.history import CHANGES, field_changes
+from trusthub.report.plan_view import Revealer, reveal_from
 from trusthub.state.base import StateStore
 
 
 class StoreRecorder:
     """The apply steps' view of the state store. One short transaction per write, behind a
-    lock because the store's connection is shared by the worker threads."""
+    lock because the store's connection is shared by the worker threads. An update's audit
+    event lists the fields it changed, masked (`report.history.field_changes`); `reveal`
+    (the workspace's values) makes the new personal values recognisable there."""
 
-    def __init__(self, store: StateStore, *, actor: str, checksum: str) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        *,
+        actor: str,
+        checksum: str,
+        key: bytes = b"",
+        reveal: Revealer | None = None,
+    ) -> None:
         self.store = store
         self.actor = actor
         self.checksum = checksum
+        self.key = key
+        self.reveal = reveal
         self._lock = threading.RLock()
 
     def sids(self, kind: str, name: str) -> dict[str, str]:
@@ -83,6 +97,18 @@ class StoreRecorder:
     ) -> None:
         with self._lock, self.store.transaction() as tx:
             before = self.store.resource(kind, name)
+            detail: dict[str, Any] = {"action": action}
+            old_body = self.store.specs([name]).get(name) if before is not None else None
+            if old_body is not None:
+                reveal = self.reveal
+                changes = field_changes(
+                    old_body.get("attributes") or {},
+                    body.get("attributes") or {},
+                    self.key,
+                    (lambda path: reveal(name, path)) if reveal is not None else None,
+                )
+                if changes:
+                    detail[CHANGES] = changes
             tx.put_resource(
                 kind,
                 name,
@@ -98,7 +124,7 @@ class StoreRecorder:
                     status,
                     reasons=before.rejection_reasons if before else (),
                     actor=self.actor,
-                    detail={"action": action},
+                    detail=detail,
                     plan_checksum=self.checksum,
                     action=action,
                 )
@@ -223,7 +249,13 @@ def apply_plan(
     """Run the plan's actions. With `skip_refused`, the actions `held_back` holds back (the
     refused ones, the rest of their profiles, what depends on them) are not run: never sent
     to the target."""
-    recorder = StoreRecorder(store, actor=actor, checksum=planned.plan.checksum())
+    recorder = StoreRecorder(
+        store,
+        actor=actor,
+        checksum=planned.plan.checksum(),
+        key=planned.key,
+        reveal=reveal_from(planned.desired),
+    )
     subaccounts = Subaccounts(
         target.api, lambda account: _subaccount_sid(planned, recorder, account)
     )

@@ -21,6 +21,7 @@ from typing import Any, Final
 import yaml
 
 from trusthub.app.reading import ReadBundle, read_bundle
+from trusthub.app.scaffold import schema_line, schema_reference
 from trusthub.app.session import Session
 from trusthub.apply.kinds import APPLIERS
 from trusthub.common.files import temp_sibling
@@ -220,11 +221,14 @@ class Importer:
             comments.setdefault(("submit",), []).append(
                 "a draft on Trust Hub: remove this line to have trusthub submit it"
             )
-        text = render(doc, header=header, comments=comments)
+        # As `trusthub new profile` writes it: editors validate the file against the
+        # workspace's copy of the schema (the import command writes that copy).
+        first = schema_line(schema_reference(self.settings.root, path))
+        text = first + render(doc, header=header, comments=comments)
         if not reads_back(text, doc):  # the writer's own check: it must read back as is
             raise AssertionError(f"{name}: the written file does not read back as imported")
         masked_doc = display((), doc, self.key)
-        masked = render(masked_doc, header=header)
+        masked = first + render(masked_doc, header=header)
         shown = display_path(self.settings.root, path)
         imported_file = ImportedFile(
             name,

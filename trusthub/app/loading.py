@@ -12,21 +12,27 @@ whose primary lives in another file is not reported as dangling.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from trusthub.app.validation_cache import fingerprint, load_cache, save_cache
+from trusthub.app.validation_cache import (
+    NO_FACTS,
+    fingerprint,
+    load_cache,
+    load_facts,
+    save_cache,
+    save_facts,
+)
 from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
+from trusthub.model.phone_facts import remember
 from trusthub.rules import account_declared, workspace_problems
 from trusthub.rules.file_checks import (
     FileResult,
@@ -72,10 +78,16 @@ def load_workspace(
     use_cache: bool = True,
     workers: int | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    whole: bool = True,
 ) -> LoadedWorkspace:
     """Load and check the profiles of the workspace (or those under `paths`, absolute or
     relative to the current directory). `workers`: processes for checking files; None
-    chooses by the number of files and CPUs, 1 keeps everything in this process."""
+    chooses by the number of files and CPUs, 1 keeps everything in this process.
+
+    `whole=False` is for a caller that wants the problems alone (`trusthub validate`): the
+    profiles then hold only their facts (`trusthub.rules.workspace_facts`), which is all
+    the workspace rules read, and the files whose content the cache knows are neither
+    parsed nor checked again, nor is their data read from the cache."""
     root = settings.root
     problems: list[Problem] = []
     if paths is None and not settings.profiles_dir.is_dir():
@@ -95,20 +107,20 @@ def load_workspace(
     files = _union(context.files if context else [], selected.files if selected else [])
     problems += selected.problems if selected else []
 
-    results = _check_files(
-        settings, files, use_cache=use_cache, workers=workers, max_bytes=max_bytes
-    )
+    check = _check_files if whole else _check_files_for_facts
+    results = check(settings, files, use_cache=use_cache, workers=workers, max_bytes=max_bytes)
+    if whole:  # the plan asks for these numbers again: not looked up twice
+        for result in results:
+            remember(result.numbers)
     chosen = {f.display for f in selected.files} if selected else set()
     docs = [
-        ProfileDoc(
-            r.data["name"], r.display, r.data, SourceLocator(r.display, source.path), r.digest
-        )
+        ProfileDoc(data["name"], r.display, data, SourceLocator(r.display, source.path), r.digest)
         for source, r in zip(files, results, strict=True)
-        if r.data is not None
+        if (data := r.data if whole else r.facts) is not None
     ]
     docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
     problems += [p for r in results if r.display in chosen for p in r.problems]
-    broken = {r.broken_name for r in results if r.data is None and r.broken_name}
+    broken = {r.broken_name for r in results if not r.valid and r.broken_name}
     problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
     problems += [
         p for p in account_declared.check(docs, settings.account_names) if p.location.path in chosen
@@ -122,7 +134,7 @@ def load_workspace(
     broken_files = {
         r.broken_name: r.display
         for r in results
-        if r.data is None and r.broken_name and r.display in chosen
+        if not r.valid and r.broken_name and r.display in chosen
     }
     return LoadedWorkspace(profiles, sorted(problems), len(chosen | rejected), broken_files)
 
@@ -145,6 +157,49 @@ def _check_files(
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     cached = load_cache(cache_dir, stamp) if use_cache else {}
+    results, todo = _unchanged(files, cached, max_bytes)
+    for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
+        results[result.display] = result
+    if use_cache and (todo or set(cached) != set(results)):
+        save_cache(cache_dir, stamp, {d: r for d, r in results.items() if r.digest})
+    return [results[source.display] for source in files]
+
+
+def _check_files_for_facts(
+    settings: Settings,
+    files: Sequence[SourceFile],
+    *,
+    use_cache: bool,
+    workers: int | None,
+    max_bytes: int,
+) -> list[FileResult]:
+    """`_check_files` reading the facts part of the cache only: results without data (of
+    the files checked now too, once their whole results are kept for the cache)."""
+    cache_dir = settings.state_dir / CACHE_DIR
+    stamp = fingerprint(max_bytes) if use_cache else ""
+    previous = load_facts(cache_dir, stamp) if use_cache else NO_FACTS
+    results, todo = _unchanged(files, previous.results, max_bytes)
+    checked = {r.display: r for r in _run_checks(todo, workers=workers, max_bytes=max_bytes)}
+    results.update(checked)
+    if use_cache and (todo or set(previous.results) != set(results)):
+        save_facts(cache_dir, stamp, {d: r for d, r in results.items() if r.digest}, checked,
+                   previous)  # fmt: skip
+    return [_without_data(results[source.display]) for source in files]
+
+
+def _without_data(result: FileResult) -> FileResult:
+    if result.data is None:
+        return result
+    return FileResult(
+        result.display, result.digest, None, result.problems, result.broken_name, result.facts
+    )
+
+
+def _unchanged(
+    files: Sequence[SourceFile], cached: Mapping[str, FileResult], max_bytes: int
+) -> tuple[dict[str, FileResult], list[tuple[Path, str, bytes | None]]]:
+    """The cached results of the files whose bytes are unchanged, and what is left to check
+    (with the bytes already read, when they were)."""
     results: dict[str, FileResult] = {}
     todo: list[tuple[Path, str, bytes | None]] = []
     for source in files:
@@ -161,11 +216,7 @@ def _check_files(
             results[source.display] = hit
         else:
             todo.append((source.path, source.display, raw))
-    for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
-        results[result.display] = result
-    if use_cache and (todo or set(cached) != set(results)):
-        save_cache(cache_dir, stamp, {d: r for d, r in results.items() if r.digest})
-    return [results[source.display] for source in files]
+    return results, todo
 
 
 def _run_checks(
@@ -174,6 +225,10 @@ def _run_checks(
     count = _worker_count(len(todo)) if workers is None else max(1, workers)
     if count == 1 or len(todo) < 2:
         return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in todo]
+    # Imported here: `trusthub validate FILE` (the pre-commit hook) never starts workers.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: workers inherit the imported modules and built validators instead of
     # re-importing them (spawn would cost about 0.3 s per worker).
     context = multiprocessing.get_context("fork")

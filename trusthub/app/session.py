@@ -127,3 +127,10 @@ def note_gone(session: Session, result: RefreshResult) -> None:
     if result.gone:
         names = ", ".join(name for _kind, name, _role, _sid in result.gone)
         keep_reconciling(session.settings, session.store, f"gone from Trust Hub: {names}")
+
+
+def not_read_note(store: StateStore, why: str) -> str:
+    """Why a plan was made without reading Trust Hub, and how old what it was made from
+    is (shown by plan and apply alike)."""
+    at = store.refreshed_at()
+    return why + (f"; the state last read it at {at}" if at else "; the state never read it")

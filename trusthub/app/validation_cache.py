@@ -6,15 +6,24 @@ stored one. Size and mtime are not trusted on their own: editors, `git checkout`
 and coarse file-system clocks can all leave them unchanged while the content changes, and
 reading and hashing a profile costs about 10 us, a twentieth of parsing it.
 
-The whole cache is one JSON file (no pickle: nothing in it can run code), written
-atomically (temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and
-stamped with a fingerprint of everything that could change a result: the cache format, the
-size limit, the versions of PyYAML (and whether libyaml is in use), of phonenumbers'
-metadata, of email-validator and of iso3166, and the fingerprint of trusthub's own source,
-schemas and templates
+Two files, each a header line and then JSON texts one a line (no pickle: nothing in them
+can run code). `profile-checks.json` holds the whole results (the profile's data, its
+problems, the facts of its phone numbers) for `plan` and the rest. `profile-facts.json`
+holds the whole results of the few files that runs of `trusthub validate` checked (until
+there are many: then they are folded into the other file), then one line per file with its
+problems and the facts the workspace rules read of it (`trusthub.rules.workspace_facts`):
+all that `trusthub validate` reads, so one changed file in a large workspace (the pre-commit
+hook) reads and writes this smaller file only, and writes the lines of the unchanged files
+back as they were. Every entry carries its file's digest, so an entry of either file is
+right for the bytes it names whichever file was written last. Both are written atomically
+(temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and stamped with a
+fingerprint of everything that could change a result: the cache format, the size limit, the
+versions of PyYAML (and whether libyaml is in use), of phonenumbers' metadata, of
+email-validator and of iso3166, and the fingerprint of trusthub's own source, schemas and
+templates
 (`trusthub.common.fingerprint`: any change to the package, not a list of the modules
-thought to matter). Anything unexpected when reading it (another fingerprint, bad JSON, a
-wrong shape) means an empty cache, silently rebuilt.
+thought to matter). Anything unexpected when reading them (another fingerprint, bad JSON,
+a wrong shape) means an empty cache, silently rebuilt.
 """
 
 from __future__ import annotations
@@ -23,17 +32,22 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from trusthub.common.files import write_private
 from trusthub.common.fingerprint import code_fingerprint
 from trusthub.errors import Location, Problem
+from trusthub.model.phone_facts import NumberFacts
 from trusthub.rules.file_checks import FileResult
+from trusthub.rules.workspace_facts import workspace_facts
 
-CACHE_FORMAT: Final = 2  # 2: the name a broken file declares
-CACHE_NAME: Final = "profile-checks.json"
+# 2: the name a broken file declares; 3: the facts part, the numbers' facts
+CACHE_FORMAT: Final = 3
+CACHE_NAME: Final = "profile-checks.json"  # the whole results
+FACTS_NAME: Final = "profile-facts.json"  # every file's facts; whole results of a few
 
 
 def fingerprint(max_bytes: int) -> str:
@@ -52,45 +66,192 @@ def fingerprint(max_bytes: int) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class FactsCache:
+    """What a run that reads facts only got from the cache: every file's facts result, the
+    whole results kept beside the facts, and whether the whole cache file is current."""
+
+    results: dict[str, FileResult]
+    fresh: dict[str, Any]  # display -> whole entry, as encoded
+    whole_current: bool
+    lines: Mapping[str, bytes] = field(default_factory=dict)  # display -> its facts line
+
+
+NO_FACTS: Final = FactsCache({}, {}, False)
+# Whole results kept beside the facts before they are folded into the whole cache file.
+MAX_FRESH: Final = 256
+
+
 def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
-    """Cached results by display path; empty when absent, stale or unreadable."""
+    """Whole cached results (with the profiles' data) by display path; empty when absent,
+    stale or unreadable."""
     try:
-        blob = json.loads((directory / CACHE_NAME).read_bytes())
-        if blob.get("fingerprint") != stamp:
-            return {}
-        return {display: _decode(display, entry) for display, entry in blob["files"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        whole = _read(directory / CACHE_NAME, stamp)
+        facts = _read(directory / FACTS_NAME, stamp)
+        entries: dict[str, Any] = json.loads(whole[1]) if whole else {}
+        if facts:  # the newer results of the files that facts-only runs checked
+            entries.update(json.loads(facts[1]))
+        return {display: _decode(display, entry) for display, entry in entries.items()}
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
         return {}
 
 
+def load_facts(directory: Path, stamp: str) -> FactsCache:
+    """Every cached file's problems and facts, without its data (`trusthub validate`)."""
+    try:
+        parts = _read(directory / FACTS_NAME, stamp)
+        if not parts:
+            return NO_FACTS
+        fresh = json.loads(parts[1])
+        lines = parts[2:] if parts[2:] != [b""] else []
+        # One parse for all the lines (a JSON array of them), not one per line.
+        entries = json.loads(b"[" + b",".join(lines) + b"]")
+        results = {e[0]: _decode_facts(e[0], e[1:]) for e in entries}
+        if not isinstance(fresh, dict) or len(results) != len(lines):
+            return NO_FACTS
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return NO_FACTS
+    raw = {e[0]: line for e, line in zip(entries, lines, strict=True)}
+    return FactsCache(results, fresh, _current(directory / CACHE_NAME, stamp), raw)
+
+
 def save_cache(directory: Path, stamp: str, results: Mapping[str, FileResult]) -> None:
-    """Replace the cache atomically. Best effort: a read-only workspace just has no cache."""
-    blob = {
-        "fingerprint": stamp,
-        "files": {display: _encode(result) for display, result in sorted(results.items())},
-    }
-    # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
-    data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode()
+    """Replace the cache with `results` (whole: every one holds its data, or is invalid).
+    Best effort: a read-only workspace just has no cache."""
+    ordered = sorted(results.items())
+    _write(directory / CACHE_NAME, stamp, _dumps({d: _encode(r) for d, r in ordered}))
+    _write(directory / FACTS_NAME, stamp, b"{}", *_facts_lines(ordered))
+
+
+def save_facts(
+    directory: Path,
+    stamp: str,
+    results: Mapping[str, FileResult],
+    checked: Mapping[str, FileResult],
+    previous: FactsCache,
+) -> None:
+    """Replace the cache after a run that read facts only: the facts of every file in
+    `results`, and the whole results of the files `checked` now. Those are kept beside the
+    facts, so the whole cache file is neither read nor written for a few files; once they
+    are many, or there is no whole cache file, they go into it."""
+    fresh = {**previous.fresh, **{d: _encode(r) for d, r in checked.items() if r.digest}}
+    if len(fresh) > MAX_FRESH or not previous.whole_current:
+        whole: dict[str, Any] = {}
+        if previous.whole_current:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                whole = json.loads(_read(directory / CACHE_NAME, stamp)[1])
+        whole.update(fresh)
+        _write(directory / CACHE_NAME, stamp, _dumps(dict(sorted(whole.items()))))
+        fresh = {}
+    ordered = sorted(results.items())
+    known = previous.results
+    lines = _facts_lines(ordered, lambda d, r: previous.lines[d] if known.get(d) is r else None)
+    _write(directory / FACTS_NAME, stamp, _dumps(fresh), *lines)
+
+
+def _read(path: Path, stamp: str) -> list[bytes]:
+    """The parts of a cache file after its header; [] when absent or stale."""
+    try:
+        parts = path.read_bytes().split(b"\n")
+    except OSError:
+        return []
+    return parts if _header_ok(parts[0], stamp) else []
+
+
+def _current(path: Path, stamp: str) -> bool:
+    try:
+        with path.open("rb") as file:
+            return _header_ok(file.readline().rstrip(b"\n"), stamp)
+    except OSError:
+        return False
+
+
+def _header_ok(line: bytes, stamp: str) -> bool:
+    try:
+        header = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get("fingerprint") == stamp
+
+
+def _write(path: Path, stamp: str, *parts: bytes) -> None:
+    # JSON as written here holds no raw newline (json.dumps escapes them in strings), so
+    # the parts are separated by newlines and read apart without parsing each other.
+    data = b"\n".join([_dumps({"fingerprint": stamp}), *parts])
     with contextlib.suppress(OSError):
-        write_private(directory / CACHE_NAME, data, durable=False)
+        write_private(path, data, durable=False)
 
 
-def _encode(result: FileResult) -> list[Any]:
-    problems = [
+def _dumps(value: Any) -> bytes:
+    # json.dumps, not json.dump: dump streams through the pure-Python encoder (4x slower).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _facts_lines(
+    ordered: Sequence[tuple[str, FileResult]],
+    reuse: Callable[[str, FileResult], bytes | None] = lambda _d, _r: None,
+) -> list[bytes]:
+    """One line per file, `[display, digest, facts, problems, broken name]`: a line read
+    from the cache is written back as it was (`reuse`), not decoded and encoded again."""
+    return [reuse(display, r) or _dumps([display, *_encode_facts(r)]) for display, r in ordered]
+
+
+def _problems(result: FileResult) -> list[Any]:
+    return [
         [p.location.line, p.location.column, p.rule, p.severity, p.message, p.json_path]
         for p in result.problems
     ]
-    return [result.digest, result.data, problems, result.broken_name]
+
+
+def _encode(result: FileResult) -> list[Any]:
+    numbers = {n: list(f) for n, f in result.numbers.items()}
+    return [result.digest, result.data, _problems(result), result.broken_name, numbers]
+
+
+def _encode_facts(result: FileResult) -> list[Any]:
+    facts = result.facts
+    if facts is None and result.data is not None:
+        facts = workspace_facts(result.data)
+    return [result.digest, facts, _problems(result), result.broken_name]
+
+
+def _decoded_problems(display: str, problems: list[Any]) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(Location(display, line, column), rule, message, severity, json_path)
+        for line, column, rule, severity, message, json_path in problems
+    )
 
 
 def _decode(display: str, entry: list[Any]) -> FileResult:
-    digest, data, problems, broken_name = entry
+    digest, data, problems, broken_name, numbers = entry
+    _check(digest, data, broken_name)
+    if not isinstance(numbers, dict):
+        raise TypeError("bad cache entry")
+    facts = {n: NumberFacts(*f) for n, f in numbers.items() if _number_facts(f)}
+    return FileResult(
+        display, digest, data, _decoded_problems(display, problems), broken_name, None, facts
+    )
+
+
+def _decode_facts(display: str, entry: list[Any]) -> FileResult:
+    digest, facts, problems, broken_name = entry
+    _check(digest, facts, broken_name)
+    problems = _decoded_problems(display, problems)
+    return FileResult(display, digest, None, problems, broken_name, facts)
+
+
+def _check(digest: Any, data: Any, broken_name: Any) -> None:
     if not isinstance(digest, str) or not (data is None or isinstance(data, dict)):
         raise TypeError("bad cache entry")
     if not (broken_name is None or isinstance(broken_name, str)):
         raise TypeError("bad cache entry")
-    decoded = tuple(
-        Problem(Location(display, line, column), rule, message, severity, json_path)
-        for line, column, rule, severity, message, json_path in problems
+
+
+def _number_facts(facts: Any) -> bool:
+    return (
+        isinstance(facts, list)
+        and len(facts) == 3
+        and isinstance(facts[0], bool)
+        and (facts[1] is None or isinstance(facts[1], str))
+        and isinstance(facts[2], bool)
     )
-    return FileResult(display, digest, data, decoded, broken_name)

@@ -20,7 +20,7 @@ from trusthub.app.loading import LoadedWorkspace, skipped_profile_files
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.policy import held_back_error, refusal
 from trusthub.app.saved_plans import read_saved_plan
-from trusthub.app.session import Session, gone_warnings
+from trusthub.app.session import Session, gone_warnings, not_read_note
 from trusthub.apply.executor import Outcome
 from trusthub.cli.context import AppContext
 from trusthub.cli.interrupts import stop_on_signal
@@ -176,7 +176,7 @@ def apply(
                 planned.desired,
                 "text",
                 colour=is_terminal(),
-                not_read="--no-refresh" if no_refresh else "",
+                not_read=not_read_note(session.store, "--no-refresh") if no_refresh else "",
             )
             _say(text, machine, nl=False)
         elif plan.targets:

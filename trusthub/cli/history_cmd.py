@@ -3,7 +3,6 @@ owns) or of one of its resources, oldest first."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import click
@@ -11,38 +10,8 @@ import click
 from trusthub.cli.completion_names import complete_profile_name
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import text_or_json
+from trusthub.common.characters import escape_invisible
 from trusthub.errors import StateError
-from trusthub.model import twilio_codes
-from trusthub.state.model import AuditEvent
-
-_HEADER = ("ID", "TIME", "RESOURCE", "ACTION", "FROM", "TO", "ACTOR", "PLAN")
-
-
-def _cells(e: AuditEvent) -> tuple[str, ...]:
-    return (
-        str(e.id),
-        e.time,
-        e.name,
-        e.action,
-        e.from_status or "-",
-        e.to_status or "-",
-        e.actor,
-        (e.plan_checksum or "-")[:12],
-    )
-
-
-def render_table(events: list[AuditEvent]) -> str:
-    """The events, one a line; under an event that recorded rejection reasons, each with
-    Twilio's code, its meaning and what to fix."""
-    rows = [_HEADER, *map(_cells, events)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
-    lines = []
-    for index, row in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        reasons = events[index - 1].detail.get("reasons") if index else None
-        for reason in reasons or ():
-            lines.append(f"    rejected: {twilio_codes.explain(str(reason))}")
-    return "\n".join(lines)
 
 
 @click.command()
@@ -57,10 +26,12 @@ def render_table(events: list[AuditEvent]) -> str:
 @click.pass_obj
 def history(app: AppContext, name: str | None, limit: int | None, fmt: str) -> None:
     """The audit log, oldest first: of the whole workspace, or of NAME, a profile (with
-    what it owns) or one of its resources (`profile/product`). JSON output includes each
-    event's detail."""
+    what it owns) or one of its resources (`profile/product`). An update lists the fields
+    it changed (personal data masked). JSON output (`{"format_version": 1, "events":
+    [...]}`) includes each event's changes and detail."""
     # Here, not at the top: shell completion of NAME loads this module on every Tab.
     from trusthub.app.session import open_workspace_store
+    from trusthub.report.history import history_data, render_table
 
     with open_workspace_store(app.settings) as store:
         events = store.audit(name, limit=limit)
@@ -69,7 +40,8 @@ def history(app: AppContext, name: str | None, limit: int | None, fmt: str) -> N
             f"no recorded history for {name!r}", hint="`trusthub state show` shows what is recorded"
         )
     if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(e) for e in events], indent=2))
+        # As the plan JSON: UTF-8 (the masks read `•••`), no raw bidi control.
+        click.echo(escape_invisible(json.dumps(history_data(events), indent=2, ensure_ascii=False)))
     elif events:
         click.echo(render_table(events))
     else:

@@ -8,6 +8,7 @@ from trusthub.app.importing import ImportResult, run_import
 from trusthub.app.session import Session
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import lock_timeout
+from trusthub.cli.schema_files import write_schema_files
 from trusthub.errors import ConfigError
 
 
@@ -70,6 +71,9 @@ def import_(
             account=account,
         )
     _report(result)
+    if result.files and not dry_run:
+        for written in write_schema_files(app.settings.root):  # what their first lines name
+            click.echo(f"Wrote {written} (for editors: each profile file's first line names it).")
 
 
 def _report(result: ImportResult) -> None:

@@ -3,11 +3,12 @@ errors become exit codes. No traceback reaches a user unless `--debug` is given.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 
@@ -93,9 +94,27 @@ def cli(ctx: click.Context, workspace: Path, debug: bool) -> None:
     ctx.obj = AppContext(workspace_dir=workspace, debug=debug)
 
 
+# The cyclic garbage collector's thresholds for the process: generation 0 collected every
+# 50,000 allocations net instead of 700. A plan builds hundreds of thousands of objects that
+# live to its end and form few cycles; at the default thresholds the collector walks them
+# again and again. Measured on a warm `plan --no-refresh` of 10,000 profiles (4 paired rounds
+# of whole processes): 4.70 s of CPU by default, 3.29 s with these and the freeze below,
+# 3.08 s with the collector off; off is not an option for `events serve` and the sandbox's
+# server, which run for days, so it still runs, rarely.
+GC_THRESHOLDS: Final = (50_000, 20, 100)
+
+
+def tune_gc() -> None:
+    """Freeze what the imports made (never garbage: the collector need not look at it again)
+    and collect rarely (GC_THRESHOLDS). For the console script, not for library callers."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script. Errors outside a command (usage, help) end here, never in a
     traceback."""
+    tune_gc()
     try:
         result = cli.main(args=argv, prog_name="trusthub", standalone_mode=False)
     except click.ClickException as e:

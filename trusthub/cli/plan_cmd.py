@@ -13,7 +13,7 @@ from trusthub.app.loading import skipped_profile_files
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import refusal
 from trusthub.app.saved_plans import write_saved_plan
-from trusthub.app.session import Session, gone_warnings
+from trusthub.app.session import Session, gone_warnings, not_read_note
 from trusthub.cli.context import AppContext
 from trusthub.cli.options import (
     close_accounts,
@@ -97,8 +97,7 @@ def plan(
         for drift in refreshed.drifted if refreshed is not None else ():
             click.echo(f"note: {drift.name} was changed on Trust Hub outside trusthub", err=True)
         if not_read:  # the plan says how old what it was planned from is
-            at = session.store.refreshed_at()
-            not_read += f"; the state last read it at {at}" if at else "; the state never read it"
+            not_read = not_read_note(session.store, not_read)
         planned = make_plan(
             settings,
             session.store,

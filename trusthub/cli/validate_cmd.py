@@ -35,7 +35,8 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str | None, no_cache
     """Check profile files against the schema and the business rules.
 
     PATHs are files or directories, relative to the workspace (-C); the default is the
-    workspace's profiles directory. trusthub.yaml is always checked too.
+    workspace's profiles directory. trusthub.yaml is always checked too; naming it checks
+    every profile. Cross-profile rules read the other profiles from the validation cache.
     """
     root = app.workspace_dir
     if not root.is_dir():
@@ -44,8 +45,11 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str | None, no_cache
     for given, target in zip(paths, targets, strict=True):
         if not target.exists() and not target.is_symlink():
             raise click.BadParameter(f"{given} does not exist", param_hint="PATH")
+    settings_file = (root / SETTINGS_FILE).resolve()
+    if any(target.resolve() == settings_file for target in targets):
+        targets = []  # its settings apply to every profile (the pre-commit hook passes it)
     settings, problems, files = _settings(root)
-    loaded = load_workspace(settings, targets or None, use_cache=not no_cache)
+    loaded = load_workspace(settings, targets or None, use_cache=not no_cache, whole=False)
     problems = sorted([*problems, *loaded.problems])
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = fmt == "text" and "NO_COLOR" not in os.environ and _stdout_is_terminal()

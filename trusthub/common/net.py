@@ -7,7 +7,6 @@ and by the status-callback rule.
 from __future__ import annotations
 
 import ipaddress
-import socket
 
 
 def is_loopback(host: str) -> bool:
@@ -38,6 +37,8 @@ def resolves_to_loopback(host: str) -> bool:
         return False
     if _address(host) is not None:
         return True  # an address: nothing to resolve
+    import socket  # here: most callers never resolve a name
+
     try:
         infos = socket.getaddrinfo(host, None)
     except OSError:

@@ -18,7 +18,8 @@ last four digits of a number (`+1 ••• ••• 0123`), the domain of an a
 (`•••@acme.example.com`). Every other kind of personal data stays fully masked. Sealed
 (state, saved plans): the value is replaced by a longer keyed fingerprint, so recorded
 state can still say *that* a field changed without holding the value. The key comes from
-the state's lineage.
+the state's lineage. The audit log's record of an update's field changes holds what a plan
+shows (`shareable`), never more.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-import phonenumbers
-
 from trusthub.common.json_path import JsonPath
+from trusthub.model.phone_facts import country_code
 
 # Leaf keys that hold personal data wherever they appear in a profile.
 SENSITIVE_KEYS: Final = frozenset(
@@ -97,11 +97,22 @@ def _phone(value: str) -> str | None:
     digits = value[1:] if value.startswith("+") else ""
     if not digits.isdigit() or len(digits) < 8:
         return None
-    try:
-        country = phonenumbers.parse(value).country_code
-    except phonenumbers.NumberParseException:
+    country = country_code(value)
+    if country is None:
         return None
     return f"+{country} {HIDDEN} {HIDDEN} {digits[-4:]}"
+
+
+def shareable(path: Sequence[str | int], sealed: Any, key: bytes, raw: Any = None) -> Any:
+    """A personal value at `path` as shareable output shows it: recognisably when its raw
+    value is at hand (each item of a list), else masked in full (`<sensitive:1a2b>`, from
+    the sealed value when there is one). Plans and the audit log's field changes both
+    show personal values this way."""
+    if isinstance(raw, list):
+        return [recognisable(path, v) or mask(v, key) for v in raw]
+    if raw is not None and (partly := recognisable(path, raw)) is not None:
+        return partly
+    return mask(sealed if sealed is not None else raw, key)
 
 
 def seal(data: Any, key: bytes, path: JsonPath = ()) -> Any:

@@ -15,13 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Final, Literal
-
-import phonenumbers
 
 from trusthub.model import mapping
 from trusthub.model import twilio_codes as tc
+from trusthub.model.phone_facts import number_facts
 
 VOICE_PRODUCTS = ("shaken_stir", "cnam", "voice_integrity")
 
@@ -103,22 +101,6 @@ class ProfileFacts:
     countries: tuple[str, ...] = ()  # ISO countries of its addresses
     representative_phones: tuple[str, ...] = ()
     phone_numbers: tuple[str, ...] = field(default=())
-
-
-@lru_cache(maxsize=65536)
-def number_facts(e164: str) -> tuple[bool, str | None, bool]:
-    """(valid, region code, toll-free) of an E.164 number; cached because phonenumbers'
-    parse costs tens of microseconds and the same numbers are checked by several rules."""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return (False, None, False)
-    # number_type() is UNKNOWN exactly when is_valid_number() is False (both look up the
-    # region and match the same patterns), so one call answers both: a third less work.
-    kind = phonenumbers.number_type(parsed)
-    valid = kind != phonenumbers.PhoneNumberType.UNKNOWN
-    toll_free = kind == phonenumbers.PhoneNumberType.TOLL_FREE
-    return (valid, phonenumbers.region_code_for_number(parsed), toll_free)
 
 
 def _us_local(e164: str) -> bool:

@@ -38,6 +38,7 @@ def render_plan(
         show_sensitive=show_sensitive and fmt == "text",
         desired=desired,
         not_read=not_read,
+        checksum=fmt == "markdown",  # the only format of a view that shows it
     )
     if fmt == "markdown":
         return render_markdown(view, full_plan=full_plan)

@@ -19,7 +19,14 @@ from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import KINDS
-from trusthub.model.privacy import display, fingerprint, is_sensitive, mask, recognisable
+from trusthub.model.privacy import (
+    display,
+    fingerprint,
+    is_sensitive,
+    mask,
+    recognisable,
+    shareable,
+)
 from trusthub.plan.model import SUMMARY_SUBACCOUNT, Action, Eligibility, Plan, ProfileSummary, Verb
 
 SYMBOLS: Mapping[Verb, str] = {
@@ -153,7 +160,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value on a plan line: JSON (invisible characters escaped), a mask as it is."""
     if value is None:
         return "(absent)"
     if isinstance(value, str) and value.startswith("<sensitive:"):
@@ -187,13 +195,14 @@ def _personal(path: JsonPath, raw: Any, sealed: Any, key: bytes, show: bool) -> 
     """A personal value for a plan line: as written with --show-sensitive, recognisable
     when the raw value is known, else masked in full."""
     if raw is not None and show:
-        return _show(raw)
-    if raw is not None and isinstance(raw, list):
-        shown = [recognisable(path, v) or mask(v, key) for v in raw]
-        return _show(shown)
-    if raw is not None and (partly := recognisable(path, raw)) is not None:
-        return partly
-    return _show(mask(sealed if sealed is not None else raw, key))
+        return show_value(raw)
+    return show_personal(shareable(path, sealed, key, raw))
+
+
+def show_personal(masked: Any) -> str:
+    """A masked personal value (`privacy.shareable`) on a line: a masked string as it is,
+    a list of them as JSON."""
+    return masked if isinstance(masked, str) else show_value(masked)
 
 
 def _created(
@@ -205,7 +214,7 @@ def _created(
         shown = (
             _personal(path, value, None, key, show_sensitive)
             if is_sensitive(path)
-            else _show(value)
+            else show_value(value)
         )
         lines.append(ChangeLine(_dotted(path), "", shown))
     return lines
@@ -237,12 +246,12 @@ def _action_view(
     for change in action.changes:
         old = display(change.path, change.old, key)
         new = display(change.path, change.new, key)
-        shown_new = _show(new)
+        shown_new = show_value(new)
         if change.sensitive and reveal is not None:
             raw = reveal(action.resource, change.path)
             if raw is not None:
                 shown_new = _personal(change.path, raw, change.new, key, show_sensitive)
-        lines.append(ChangeLine(change.dotted, _show(old), shown_new))
+        lines.append(ChangeLine(change.dotted, show_value(old), shown_new))
     if action.verb is Verb.CREATE and not action.changes and desired is not None:
         lines.extend(_created(action, desired, key, show_sensitive))
     raw_numbers = {fingerprint(key, n): n for n in desired.numbers} if desired is not None else {}
@@ -344,11 +353,14 @@ def build_view(
     reveal: Revealer | None = None,
     desired: Mapping[str, DesiredResource] | None = None,
     not_read: str = "",
+    checksum: bool = True,
 ) -> PlanView:
     """The view of `plan`. With `desired` (the workspace's resources), creates list their
     values, personal ones masked recognisably, and the view counts the resources the plan
     leaves alone. `show_sensitive` reveals personal values (text only: the caller's
-    choice). `not_read` says why Trust Hub was not read before planning, if it was not."""
+    choice). `not_read` says why Trust Hub was not read before planning, if it was not.
+    `checksum=False` leaves the plan's checksum out ("": the text format does not show
+    it, and it costs a serialisation of the whole plan)."""
     desired = desired or {}
     if reveal is None and desired:
         reveal = reveal_from(desired)
@@ -394,7 +406,7 @@ def build_view(
     return PlanView(
         serial=plan.serial,
         lineage=plan.lineage,
-        checksum=plan.checksum(),
+        checksum=plan.checksum() if checksum else "",
         profiles=tuple(profiles),
         summary=plan.summary(),
         unsafe=plan.unsafe,

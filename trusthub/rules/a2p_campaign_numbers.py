@@ -18,7 +18,7 @@ from typing import Final
 
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
-from trusthub.model.requirements import number_facts
+from trusthub.model.phone_facts import number_facts
 
 ID: Final = "a2p-campaign-numbers"
 

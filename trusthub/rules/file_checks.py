@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,9 +21,12 @@ from trusthub.errors import Problem
 from trusthub.load.discovery import declared_name
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
+from trusthub.model.phone_facts import NumberFacts, facts_of
 from trusthub.rules import DOCUMENT_RULES, document_problems
+from trusthub.rules.fields import phone_numbers
 from trusthub.rules.schema import PROFILE_SCHEMA, schema_check
 from trusthub.rules.trusted import cut_paths, inside, run_on_trusted, trusted_view
+from trusthub.rules.workspace_facts import workspace_facts
 
 _NAME: Final = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
@@ -32,10 +35,23 @@ _NAME: Final = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 class FileResult:
     display: str  # the file, relative to the workspace (POSIX)
     digest: str  # BLAKE2b of the bytes; "" when they could not be read
-    data: dict[str, Any] | None  # the profile when it is schema-valid, else None
+    # The profile when it is schema-valid, else None; None too in a result read for its
+    # facts alone (`facts` then tells whether the profile is valid).
+    data: dict[str, Any] | None
     problems: tuple[Problem, ...]
     # The profile name a file that is not a valid profile declares, when it can be read.
     broken_name: str | None = None
+    # What the workspace rules read of a schema-valid profile (None: not a valid profile,
+    # or a whole result read from the cache, which has its data instead).
+    facts: dict[str, Any] | None = None
+    # The facts of the profile's phone numbers, as its checks found them.
+    numbers: Mapping[str, NumberFacts] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        """Whether the file is a schema-valid profile (a whole result read from the cache
+        has its data and no facts; one read for its facts, the reverse)."""
+        return self.facts is not None or self.data is not None
 
 
 def digest_of(raw: bytes) -> str:
@@ -63,7 +79,9 @@ def check_profile_file(
         return FileResult(display, digest, None, (*problems, *partial), name)
     data: dict[str, Any] = document.data
     doc = ProfileDoc(data["name"], display, data, SourceLocator(display, path, document))
-    return FileResult(display, digest, data, tuple(document_problems(doc)))
+    found = tuple(document_problems(doc))
+    numbers = facts_of(n for _path, n in phone_numbers(data))  # the rules looked them up
+    return FileResult(display, digest, data, found, None, workspace_facts(data), numbers)
 
 
 def _partial_problems(

@@ -20,7 +20,7 @@ from typing import Final
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
 from trusthub.model.kinds.tollfree_verification import verifications
-from trusthub.model.requirements import number_facts
+from trusthub.model.phone_facts import number_facts
 
 ID: Final = "tollfree-number"
 

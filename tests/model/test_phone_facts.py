@@ -1,0 +1,80 @@
+"""The North American fast path of `phone_facts` gives phonenumbers' own answers."""
+
+from __future__ import annotations
+
+import random
+
+import phonenumbers
+
+from trusthub.model import phone_facts
+from trusthub.model.phone_facts import (
+    INVALID,
+    NumberFacts,
+    authoritative,
+    country_code,
+    facts_of,
+    forget,
+    number_facts,
+    remember,
+)
+
+
+def _sample(seed: int = 18) -> list[str]:
+    """Every area code 200-999, and under each one exchanges starting with every digit
+    (N11, 555, 0xx and 1xx included), three random numbers each: 24,000 numbers of every
+    region of +1, valid, invalid and toll-free."""
+    rng = random.Random(seed)
+    numbers = []
+    for area in range(200, 1000):
+        for first in range(10):
+            for _ in range(3):
+                exchange = f"{first}{rng.randint(0, 99):02d}"
+                numbers.append(f"+1{area}{exchange}{rng.randint(0, 9999):04d}")
+    return numbers
+
+
+def test_fast_path_agrees_with_phonenumbers_on_a_large_sample() -> None:
+    forget()
+    sample = _sample()
+    fast = {n: number_facts(n) for n in sample}
+    slow = {n: authoritative(n) for n in sample}
+    differ = [(n, fast[n], slow[n]) for n in sample if fast[n] != slow[n]]
+    assert differ == []
+    # The sample reaches what the fast path decides: many regions, both outcomes, toll-free.
+    regions = {f.region for f in slow.values()}
+    assert {"US", "CA", "PR", "JM", "DO", "BS", None} <= regions
+    assert any(f.toll_free for f in slow.values())
+    assert sum(f.valid for f in slow.values()) > 6_000
+    assert sum(not f.valid for f in slow.values()) > 3_000
+
+
+def test_the_fast_path_takes_the_numbers_of_its_shape_only() -> None:
+    forget()
+    assert phone_facts._NANP.fullmatch("+14155550100")
+    for other in ("+442071838750", "+10155550100", "+1415555010", "+141555501000", "+1٤155550100"):
+        assert not phone_facts._NANP.fullmatch(other)
+        assert number_facts(other) == authoritative(other)
+
+
+def test_known_answers() -> None:
+    forget()
+    assert number_facts("+14155550100") == NumberFacts(True, "US", False)
+    assert number_facts("+18005550100") == NumberFacts(True, "US", True)
+    assert number_facts("+14165550100")[1] == "CA"
+    assert number_facts("+442071838750") == NumberFacts(True, "GB", False)
+    assert number_facts("+10005550100") == INVALID
+    assert number_facts("+999") == INVALID
+
+
+def test_country_code_agrees_with_phonenumbers() -> None:
+    for number in [*_sample(3)[::40], "+442071838750", "+4915112345678", "+33612345678"]:
+        assert country_code(number) == phonenumbers.parse(number, None).country_code
+    assert country_code("+999") is None
+
+
+def test_facts_found_elsewhere_are_taken_without_a_lookup() -> None:
+    forget()
+    found = facts_of(["+14155550100", "+442071838750"])
+    forget()
+    remember(found)
+    assert phone_facts._memo == found
