@@ -12,7 +12,7 @@ import socket
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,22 @@ def post(
             return e.code, {"raw": raw.decode(errors="replace")}
 
 
+WORKSPACE = (
+    "apiVersion: trusthub/v1\nkind: Workspace\nname: events\nsandbox:\n  review_delay: 86400\n"
+)
+
+
 class World:
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        operator_sink: bool = True,
+        clients: Mapping[str, str] | None = None,
+    ) -> None:
+        """`operator_sink`: the sandbox delivers every event to the receiver (else only
+        through the sinks made with the Events API); `clients`: profile -> the subaccount
+        it moves to (made in the sandbox, declared in trusthub.yaml by its SID)."""
         self.root = root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -61,15 +75,22 @@ class World:
         for path in (root / "profiles").glob("*.yaml"):
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace(EXAMPLE_HOOK, f"{self.url}/status-callbacks"), "utf-8")
-        (root / "trusthub.yaml").write_text(
-            "apiVersion: trusthub/v1\nkind: Workspace\nname: events\n"
-            "sandbox:\n  review_delay: 86400\n",
-            encoding="utf-8",
-        )
+        (root / "trusthub.yaml").write_text(WORKSPACE, encoding="utf-8")
         self.settings = load_settings(root)
         self.sandbox = Sandbox.from_settings(self.settings)
         self.token = self.sandbox.auth_token
-        self.sandbox.add_event_sink(f"{self.url}/event-streams")
+        self.accounts: dict[str, str] = {}  # account -> SID
+        for profile, account in (clients or {}).items():
+            if account not in self.accounts:
+                self.accounts[account] = self.sandbox.create_subaccount(account).sid
+            with (root / "profiles" / f"{profile}.yaml").open("a", encoding="utf-8") as f:
+                f.write(f"account: {account}\n")
+        if self.accounts:
+            declared = "".join(f"  {a}: {{sid: {sid}}}\n" for a, sid in self.accounts.items())
+            (root / "trusthub.yaml").write_text(WORKSPACE + "accounts:\n" + declared, "utf-8")
+            self.settings = load_settings(root)
+        if operator_sink:
+            self.sandbox.add_event_sink(f"{self.url}/event-streams")
         console_primaries(self.settings)  # made in the Twilio Console, approved
         self.log: list[str] = []
         self.server: EventServer | None = None
@@ -79,9 +100,11 @@ class World:
 
     def start(self, **options: Any) -> EventServer:
         self._store = open_store(self.settings.state, self.settings.name)
+        # What a subaccount's objects send is signed with its own token.
+        tokens = [self.sandbox.account_credentials(sid)[1] for sid in self.accounts.values()]
         self.server = EventServer(
             self._store, host="127.0.0.1", port=self.port, public_url=self.url,
-            auth_token=self.token, log=self._log, **options,
+            auth_token=self.token, log=self._log, subaccount_tokens=tokens, **options,
         ).start()  # fmt: skip
         return self.server
 

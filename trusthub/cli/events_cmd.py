@@ -13,10 +13,11 @@ import click
 
 from trusthub.app.session import open_workspace_store
 from trusthub.cli.context import AppContext
-from trusthub.errors import ConfigError
+from trusthub.errors import ApplyError, ConfigError, ProviderError
 from trusthub.events import receiver as limits
 from trusthub.events.receiver import CALLBACK_PATH, STREAMS_PATH
 from trusthub.events.server import EventServer, parse_bind
+from trusthub.model.desired import PARENT_ACCOUNT
 
 
 @click.group()
@@ -112,6 +113,7 @@ def serve(
     host, port = parse_bind(bind)
     base = _public_url(public_url)
     token = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    subaccount_tokens = _subaccount_tokens(app) if app.settings.accounts else []
     with open_workspace_store(app.settings) as store:
         server = EventServer(
             store,
@@ -125,6 +127,7 @@ def serve(
             connection_limit=connection_limit,
             timeout=client_timeout,
             queue_size=queue_size,
+            subaccount_tokens=subaccount_tokens,
         )
         try:
             if subscribe_sandbox:
@@ -146,6 +149,28 @@ def serve(
             server.server_close()
 
 
+def _subaccount_tokens(app: AppContext) -> list[str]:
+    """The declared subaccounts' auth tokens, read through the parent: Twilio signs what a
+    subaccount's objects send with the subaccount's own token. Held in memory only."""
+    from trusthub.app import event_setup
+    from trusthub.app.session import Session
+
+    declared = [(a.name, a.sid) for a in app.settings.accounts]
+    try:
+        with Session(app.settings) as session:
+            tokens, missing = event_setup.signing_tokens(
+                session.target().api, session.store, declared
+            )
+    except ConfigError as e:
+        click.echo(f"warning: the subaccounts' events will be refused: {e.message}", err=True)
+        return []
+    except ProviderError as e:
+        raise ConfigError(f"cannot read the subaccounts: {e.message}", hint=e.hint) from None
+    for name, why in missing:
+        click.echo(f"warning: account {name}: its events will be refused ({why})", err=True)
+    return tokens
+
+
 def _subscribe(app: AppContext, sink: str) -> None:
     if app.settings.target != "sandbox":
         raise ConfigError(
@@ -157,3 +182,49 @@ def _subscribe(app: AppContext, sink: str) -> None:
     with Sandbox.from_settings(app.settings) as sb:
         sb.add_event_sink(sink)
     click.echo(f"  sandbox sink      {sink}")
+
+
+@events.command()
+@click.option(
+    "--url",
+    required=True,
+    metavar="URL",
+    help="Where Twilio posts the events: the Event Streams URL `events serve` prints "
+    "(https; http on loopback only).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
+@click.pass_obj
+def setup(app: AppContext, url: str, dry_run: bool) -> None:
+    """Create or update the Event Streams sink and subscription in every account (the
+    parent and each subaccount under `accounts:` in trusthub.yaml): one webhook sink
+    posting to URL and one subscription to the brand, campaign and toll-free verification
+    events trusthub understands. A second run changes nothing."""
+    from trusthub.app import event_setup
+    from trusthub.app.session import Session
+    from trusthub.events.vocabulary import SUBSCRIBED_TYPES
+
+    destination = event_setup.check_url(url)
+    verb = {"created": "would create", "updated": "would update"} if dry_run else {}
+
+    def show(result: event_setup.AccountResult) -> None:
+        label = "parent" if result.account == PARENT_ACCOUNT else f"account {result.account}"
+        outcome = verb.get(result.outcome, result.outcome)
+        click.echo(f"{label}: {outcome} ({result.detail})")
+
+    with Session(app.settings) as session:
+        results = event_setup.setup(
+            session.target().api,
+            session.store,
+            workspace=app.settings.name,
+            accounts=[(a.name, a.sid) for a in app.settings.accounts],
+            url=destination,
+            types=SUBSCRIBED_TYPES,
+            dry_run=dry_run,
+            progress=show,
+        )
+    failed = [r.account for r in results if r.outcome == "failed"]
+    if failed:
+        raise ApplyError(
+            f"Event Streams were not set up in {', '.join(failed)}",
+            hint="fix what is said above and run `trusthub events setup` again",
+        )

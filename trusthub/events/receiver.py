@@ -116,10 +116,12 @@ class Receiver:
         auth_token: str,
         ack_deadline: float = ACK_DEADLINE,
         log: Log,
+        subaccount_tokens: Sequence[str] = (),
     ) -> None:
         self._writer = writer
         self._base = public_url.rstrip("/")
-        self._signatures = SignatureCheck(auth_token)
+        # What subaccounts send is signed with their own tokens (held here, never shown).
+        self._signatures = SignatureCheck(auth_token, *subaccount_tokens)
         self._deadline = ack_deadline
         self._log = log
 

@@ -11,6 +11,7 @@ a receiver through a public URL, usually a proxy or tunnel in front of a loopbac
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any, Self
 
 from waitress import wasyncore
@@ -64,6 +65,7 @@ class EventServer:
         timeout: float = TIMEOUT,
         queue_size: int = QUEUE_SIZE,
         ack_deadline: float = ACK_DEADLINE,
+        subaccount_tokens: Sequence[str] = (),
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise EventsError(
@@ -86,7 +88,7 @@ class EventServer:
         self.writer = Writer(store, queue_size=queue_size, log=log)
         app = Receiver(
             self.writer, public_url=public_url, auth_token=auth_token,
-            ack_deadline=ack_deadline, log=log,
+            ack_deadline=ack_deadline, log=log, subaccount_tokens=subaccount_tokens,
         )  # fmt: skip
         try:
             adj = Adjustments(

@@ -104,3 +104,13 @@ def rank(status: str | None) -> int:
     if status is None:
         return -1
     return _RANK.get(status, DECIDED_RANK)
+
+
+# What `trusthub events setup` subscribes to in every account: the status events of the
+# kinds whose statuses events move (brands, campaigns, toll-free verifications), each at
+# the compliance schemas' version 1 (reference J.2: A2P uses v1). Number-registration
+# events change no status, so they are not asked for.
+SCHEMA_VERSION: Final = 1
+SUBSCRIBED_TYPES: Final[Mapping[str, int]] = {
+    PREFIX + t: SCHEMA_VERSION for t in (*BRAND_TYPES, *CAMPAIGN_TYPES, *TOLLFREE_TYPES)
+}

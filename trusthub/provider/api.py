@@ -413,3 +413,59 @@ class TrustHubProvider(Protocol):
         the returned provider's SDK client; `AccountUnavailable` when the subaccount is
         suspended or closed."""
         ...
+
+    # -- Event Streams (events.twilio.com v1; in the account these credentials act in) --------
+
+    def list_event_sinks(self) -> list[EventSink]: ...
+
+    def create_webhook_sink(self, description: str, destination: str) -> EventSink:
+        """`POST /v1/Sinks`: a webhook sink posting batches of events to `destination`."""
+        ...
+
+    def delete_event_sink(self, sid: str) -> None: ...
+
+    def list_event_subscriptions(self) -> list[EventSubscription]: ...
+
+    def create_event_subscription(
+        self, description: str, sink_sid: str, types: Mapping[str, int]
+    ) -> EventSubscription:
+        """`POST /v1/Subscriptions`; `types`: event type -> schema version."""
+        ...
+
+    def delete_event_subscription(self, sid: str) -> None: ...
+
+    def subscribed_event_types(self, subscription_sid: str) -> dict[str, int]:
+        """The types a subscription selects: event type -> schema version."""
+        ...
+
+    def subscribe_event_type(self, subscription_sid: str, type: str, schema_version: int) -> None:
+        """Adds a type to a subscription, or sets its schema version."""
+        ...
+
+    def unsubscribe_event_type(self, subscription_sid: str, type: str) -> None: ...
+
+    def signing_token(self) -> str:
+        """The auth token Twilio signs this account's webhooks with (a subaccount's own,
+        read through the parent): for the events receiver's signature check only, held in
+        memory; never shown, stored or logged."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EventSink:
+    """An Event Streams sink; `destination` and `method` for a webhook sink, else None."""
+
+    sid: str
+    description: str
+    sink_type: str
+    status: str  # initialized | validating | active | failed
+    destination: str | None
+    method: str | None
+    batch_events: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventSubscription:
+    sid: str
+    description: str
+    sink_sid: str

@@ -33,6 +33,8 @@ from trusthub.provider.api import (
     Campaign,
     Entity,
     Evaluation,
+    EventSink,
+    EventSubscription,
     MessagingService,
     Remote,
     TollfreeVerification,
@@ -759,6 +761,63 @@ class TwilioSdkProvider:
         client = Client(sid, raw.auth_token, http_client=self.client.http_client)
         return TwilioSdkProvider(client)
 
+    # -- Event Streams (events.twilio.com v1) -----------------------------------------------
+
+    @translated
+    def list_event_sinks(self) -> list[EventSink]:
+        return [_to_sink(r) for r in self.client.events.v1.sinks.stream(page_size=1000)]
+
+    @translated
+    def create_webhook_sink(self, description: str, destination: str) -> EventSink:
+        configuration = {"destination": destination, "method": "POST", "batch_events": True}
+        raw = self.client.events.v1.sinks.create(
+            description=description, sink_configuration=configuration, sink_type="webhook"
+        )
+        return _to_sink(raw)
+
+    @translated
+    def delete_event_sink(self, sid: str) -> None:
+        self.client.events.v1.sinks(sid).delete()
+
+    @translated
+    def list_event_subscriptions(self) -> list[EventSubscription]:
+        raws = self.client.events.v1.subscriptions.stream(page_size=1000)
+        return [_to_subscription(r) for r in raws]
+
+    @translated
+    def create_event_subscription(
+        self, description: str, sink_sid: str, types: Mapping[str, int]
+    ) -> EventSubscription:
+        entries = [{"type": t, "schema_version": v} for t, v in sorted(types.items())]
+        raw = self.client.events.v1.subscriptions.create(
+            description=description, sink_sid=sink_sid, types=entries
+        )
+        return _to_subscription(raw)
+
+    @translated
+    def delete_event_subscription(self, sid: str) -> None:
+        self.client.events.v1.subscriptions(sid).delete()
+
+    @translated
+    def subscribed_event_types(self, subscription_sid: str) -> dict[str, int]:
+        events = self.client.events.v1.subscriptions(subscription_sid).subscribed_events
+        return {str(e.type): int(e.schema_version or 0) for e in events.stream(page_size=1000)}
+
+    @translated
+    def subscribe_event_type(self, subscription_sid: str, type: str, schema_version: int) -> None:
+        events = self.client.events.v1.subscriptions(subscription_sid).subscribed_events
+        events.create(type=type, schema_version=schema_version)
+
+    @translated
+    def unsubscribe_event_type(self, subscription_sid: str, type: str) -> None:
+        self.client.events.v1.subscriptions(subscription_sid).subscribed_events(type).delete()
+
+    @translated
+    def signing_token(self) -> str:
+        # The client's password: the auth token for a client made with the account's SID
+        # (as `in_subaccount` makes them); an API key's secret signs nothing.
+        return str(self.client.password or "")
+
 
 # Twilio echoes a campaign's privacy and terms URLs only to this API version (reference D.7).
 USA2P_VERSION: Final = "v1.2"
@@ -767,3 +826,22 @@ USA2P_VERSION: Final = "v1.2"
 _NOT_UPDATABLE: Final = frozenset(
     {"tollfree_phone_number_sid", "customer_profile_sid", "external_reference_id"}
 )
+
+
+def _to_sink(raw: Any) -> EventSink:
+    config = raw.sink_configuration if isinstance(raw.sink_configuration, dict) else {}
+    destination = config.get("destination")
+    method = config.get("method")
+    return EventSink(
+        sid=raw.sid,
+        description=raw.description or "",
+        sink_type=raw.sink_type or "",
+        status=raw.status or "",
+        destination=destination if isinstance(destination, str) else None,
+        method=str(method).upper() if method else None,
+        batch_events=config.get("batch_events") is True,
+    )
+
+
+def _to_subscription(raw: Any) -> EventSubscription:
+    return EventSubscription(raw.sid, raw.description or "", raw.sink_sid or "")

@@ -260,8 +260,9 @@ class Sandbox:
         return cb.list_callbacks(self.store)
 
     def add_event_sink(self, url: str) -> None:
-        """Subscribe `url` (an Event Streams webhook sink) to every event the sandbox sends:
-        brand and toll-free verification status events."""
+        """Subscribe `url` (an Event Streams webhook sink) to every event the sandbox sends,
+        for every account: the operator's sink, beside those accounts make through the
+        Events API (`resources.event_sinks`)."""
         event_streams.add_sink(self.store, url, self.clock())
 
     def event_deliveries(self) -> list[event_streams.Delivery]:

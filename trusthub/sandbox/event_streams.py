@@ -1,7 +1,12 @@
 """Event Streams: the sandbox delivers brand, campaign and toll-free verification status events, as
-Twilio does to a webhook sink, to the sinks registered with `Sandbox.add_event_sink`
-(Twilio's `POST /v1/Sinks` and `/v1/Subscriptions` are not emulated: one call subscribes a
-sink to every type the sandbox sends).
+Twilio does to a webhook sink, to two kinds of sinks:
+
+* the sinks an account made through the Events API (`resources.event_sinks`: `POST
+  /v1/Sinks` and `/v1/Subscriptions`), for the types its subscriptions select and only the
+  events of that account's own objects (a subaccount's brand goes to the subaccount's
+  sinks, not the parent's), as Twilio does;
+* the operator's sinks (`Sandbox.add_event_sink`, `events serve --subscribe-sandbox`),
+  subscribed to every type the sandbox sends, for every account.
 
 A delivery is a JSON array of CloudEvents (`id, type, source, time, specversion,
 datacontenttype, dataschema, data`, types and data fields from the onboarding reference,
@@ -48,6 +53,11 @@ TIMEOUT: Final = 5.0  # Twilio waits 5 s for an Event Streams webhook to answer
 BATCH: Final = 50  # events in one delivery
 
 TABLES: Final = ("event_sinks", "event_deliveries")
+
+# The Events API's objects in the store (`resources.event_sinks` serves them).
+SINK_KIND: Final = "event_sink"
+SUBSCRIPTION_KIND: Final = "event_subscription"
+SUBSCRIBED_KIND: Final = "subscribed_event"
 
 _BRAND_TYPES: Final = {"APPROVED": "brand-registered", "FAILED": "brand-failure"}
 _TOLLFREE_TYPES: Final = {
@@ -163,13 +173,35 @@ def tollfree_event(row: Row, now: float) -> dict[str, Any] | None:
     return _event(f"toll-free-verification.{kind}", row.sid, now, data)
 
 
+def _subscribed_sinks(tx: Tx, event: dict[str, Any]) -> list[str]:
+    """The destinations of the webhook sinks whose subscriptions select `event`'s type, in
+    the account that owns the object the event is about (`data.accountsid`)."""
+    owner_sid = event.get("data", {}).get("accountsid")
+    row = tx.account(owner_sid) if isinstance(owner_sid, str) else None
+    owner = owner_sid if row is not None and row.parent_sid is not None else None
+    found = tx.conn.execute(
+        "SELECT DISTINCT json_extract(sink.data, '$.sink_configuration.destination') "
+        "FROM resources AS chosen "
+        "JOIN resources AS sub ON sub.sid = chosen.parent AND sub.kind = ? "
+        "JOIN resources AS sink ON sink.sid = json_extract(sub.data, '$.sink_sid') "
+        "AND sink.kind = ? "
+        "WHERE chosen.kind = ? AND json_extract(chosen.data, '$.type') = ? "
+        "AND chosen.account IS ? AND json_extract(sink.data, '$.sink_type') = 'webhook' "
+        "AND json_extract(sink.data, '$.status') = 'active'",
+        (SUBSCRIPTION_KIND, SINK_KIND, SUBSCRIBED_KIND, event["type"], owner),
+    ).fetchall()
+    return [str(url) for (url,) in found if url]
+
+
 def emit(tx: Tx, event: dict[str, Any] | None) -> None:
-    """Queue `event` for every sink, in the transaction of the change it reports; the
-    delivery policy is applied when it is delivered (`flush`)."""
+    """Queue `event` for every sink that takes it (the operator's, and the subscribed sinks
+    of the account it is about), once per URL, in the transaction of the change it reports;
+    the delivery policy is applied when it is delivered (`flush`)."""
     if event is None:
         return
     created = datetime.now(UTC).timestamp()
-    for (sink,) in tx.conn.execute("SELECT url FROM event_sinks ORDER BY url").fetchall():
+    operator = [u for (u,) in tx.conn.execute("SELECT url FROM event_sinks").fetchall()]
+    for sink in sorted({*operator, *_subscribed_sinks(tx, event)}):
         tx.conn.execute(
             "INSERT INTO event_deliveries (event_id, sink, event, state, created) "
             "VALUES (?, ?, ?, 'pending', ?)",

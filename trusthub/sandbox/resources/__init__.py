@@ -12,6 +12,7 @@ from trusthub.sandbox.resources import (
     catalogue,
     entities,
     evaluations,
+    event_sinks,
     messaging_brands,
     messaging_campaigns,
     messaging_services,
@@ -33,4 +34,5 @@ def all_routes() -> list[tuple[str, dict[str, Any]]]:
     out += messaging_campaigns.routes()
     out += messaging_services.routes()
     out += accounts.routes()
+    out += event_sinks.routes()
     return out + catalogue.routes() + addresses.routes() + numbers.routes()
