@@ -15,17 +15,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from trusthub.app.validation_cache import fingerprint, load_cache, save_cache
+from trusthub.app.validation_cache import fingerprint, load_cache, result_keys, save_cache
 from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
+from trusthub.load.inheritance import FileDefaults, Inheritance, inherited_by
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import workspace_problems
 from trusthub.rules.file_checks import (
@@ -95,13 +96,20 @@ def load_workspace(
     files = _union(context.files if context else [], selected.files if selected else [])
     problems += selected.problems if selected else []
 
+    inherited = {
+        f.display: settings.defaults.for_file(f.path, settings.profiles_dir) for f in files
+    }
     results = _check_files(
-        settings, files, use_cache=use_cache, workers=workers, max_bytes=max_bytes
+        settings, files, inherited, use_cache=use_cache, workers=workers, max_bytes=max_bytes
     )
     chosen = {f.display for f in selected.files} if selected else set()
     docs = [
         ProfileDoc(
-            r.data["name"], r.display, r.data, SourceLocator(r.display, source.path), r.digest
+            r.data["name"],
+            r.display,
+            r.data,
+            SourceLocator(r.display, source.path, inheritance=_inheritance(inherited, r)),
+            r.digest,
         )
         for source, r in zip(files, results, strict=True)
         if r.data is not None
@@ -109,7 +117,7 @@ def load_workspace(
     docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
     problems += [p for r in results if r.display in chosen for p in r.problems]
     broken = {r.broken_name for r in results if r.data is None and r.broken_name}
-    problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
+    problems += [p for p in workspace_problems(docs, broken) if _reported_on(p) in chosen]
     profiles: dict[str, ProfileDoc] = {}
     for doc in docs:
         if doc.path in chosen:
@@ -130,47 +138,77 @@ def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[Source
     return [by_display[d] for d in sorted(by_display)]
 
 
+def _inheritance(
+    inherited: Mapping[str, FileDefaults | None], result: FileResult
+) -> Inheritance | None:
+    defaults = inherited.get(result.display)
+    if defaults is None or result.data is None:
+        return None
+    return defaults.for_role(result.data.get("role"))
+
+
+def _reported_on(problem: Problem) -> str:
+    """The profile file a problem is about: where it is, or the file that inherited it."""
+    return inherited_by(problem) or problem.location.path
+
+
 def _check_files(
     settings: Settings,
     files: Sequence[SourceFile],
+    inherited: Mapping[str, FileDefaults | None],
     *,
     use_cache: bool,
     workers: int | None,
     max_bytes: int,
 ) -> list[FileResult]:
-    """One result per file, in order: from the cache when the content is unchanged."""
+    """One result per file, in order: from the cache when the content, and the defaults
+    the file inherits, are unchanged."""
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     cached = load_cache(cache_dir, stamp) if use_cache else {}
     results: dict[str, FileResult] = {}
-    todo: list[tuple[Path, str, bytes | None]] = []
+    todo: list[tuple[Path, str, bytes | None, FileDefaults | None]] = []
     for source in files:
+        defaults = inherited.get(source.display)
         hit = cached.get(source.display)
         if hit is None:  # nothing to compare with: let the checker read the file
-            todo.append((source.path, source.display, None))
+            todo.append((source.path, source.display, None, defaults))
             continue
         try:
             raw = read_limited(source.path, source.display, max_bytes=max_bytes)
         except DocumentError as e:
             results[source.display] = FileResult(source.display, "", None, (e.to_problem(),))
             continue
-        if digest_of(raw) == hit.digest:
+        if hit.digest in result_keys(digest_of(raw), defaults):
             results[source.display] = hit
         else:
-            todo.append((source.path, source.display, raw))
+            todo.append((source.path, source.display, raw, defaults))
     for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
         results[result.display] = result
     if use_cache and (todo or set(cached) != set(results)):
-        save_cache(cache_dir, stamp, {d: r for d, r in results.items() if r.digest})
+        # A result with a problem located in trusthub.yaml (an inherited value) is not
+        # kept: the cache stores locations in the file itself. It is checked again.
+        keep = {
+            d: r
+            for d, r in results.items()
+            if r.digest and all(p.location.path == d for p in r.problems)
+        }
+        save_cache(cache_dir, stamp, keep)
     return [results[source.display] for source in files]
 
 
 def _run_checks(
-    todo: Sequence[tuple[Path, str, bytes | None]], *, workers: int | None, max_bytes: int
+    todo: Sequence[tuple[Path, str, bytes | None, FileDefaults | None]],
+    *,
+    workers: int | None,
+    max_bytes: int,
 ) -> list[FileResult]:
     count = _worker_count(len(todo)) if workers is None else max(1, workers)
     if count == 1 or len(todo) < 2:
-        return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in todo]
+        return [
+            check_profile_file(p, d, raw, max_bytes=max_bytes, defaults=defaults)
+            for p, d, raw, defaults in todo
+        ]
     # fork: workers inherit the imported modules and built validators instead of
     # re-importing them (spawn would cost about 0.3 s per worker).
     context = multiprocessing.get_context("fork")

@@ -1,10 +1,13 @@
 """The per-file check results of the last run, in `.trusthub/cache/`, keyed by content.
 
-A file's result (its data and its problems) depends only on its bytes and on trusthub's
-code, so an entry is reused when the BLAKE2b digest of the file's current bytes equals the
-stored one. Size and mtime are not trusted on their own: editors, `git checkout`, `cp -p`
-and coarse file-system clocks can all leave them unchanged while the content changes, and
-reading and hashing a profile costs about 10 us, a twentieth of parsing it.
+A file's result (its data and its problems) depends only on its bytes, on the workspace
+defaults it inherits (`defaults:` in trusthub.yaml) and on trusthub's code, so an entry is
+reused when its key equals the BLAKE2b digest of the file's current bytes, combined with
+the digest of the defaults that reach the file (`result_keys`): a change to a default
+re-checks exactly the files it reaches. Size and mtime are not trusted on their own:
+editors, `git checkout`, `cp -p` and coarse file-system clocks can all leave them unchanged
+while the content changes, and reading and hashing a profile costs about 10 us, a twentieth
+of parsing it.
 
 The whole cache is one JSON file (no pickle: nothing in it can run code), written
 atomically (temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and
@@ -30,7 +33,8 @@ from typing import Any, Final
 from trusthub.common.files import write_private
 from trusthub.common.fingerprint import code_fingerprint
 from trusthub.errors import Location, Problem
-from trusthub.rules.file_checks import FileResult
+from trusthub.load.inheritance import FileDefaults
+from trusthub.rules.file_checks import FileResult, result_key
 
 CACHE_FORMAT: Final = 2  # 2: the name a broken file declares
 CACHE_NAME: Final = "profile-checks.json"
@@ -50,6 +54,16 @@ def fingerprint(max_bytes: int) -> str:
         *(f"{name} {importlib.metadata.version(name)}" for name in ("email-validator", "iso3166")),
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def result_keys(digest: str, defaults: FileDefaults | None) -> set[str]:
+    """The keys a cached result of a file whose bytes have `digest` may have, with the
+    `defaults` that may reach it: one per role the file could declare (which role's
+    defaults apply is known only once it is parsed; the bytes fix the role, so a match
+    under any of them is the result of these bytes with these defaults)."""
+    if defaults is None:
+        return {digest}
+    return {result_key(digest, key) for key in defaults.cache_keys()}
 
 
 def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
