@@ -271,11 +271,12 @@ def _render_rows(
     names: dict[str, int] = {}
     for row in rows:
         try:
+            absent = _absent_columns(template, row.cells, needed, header)
+            if absent:
+                for column in absent:
+                    missing.setdefault(column, []).append(row.line)
+                continue
             text = template.render(row.cells)
-        except jinja2.UndefinedError as e:
-            column = _undefined_name(e, needed, header)
-            missing.setdefault(column or str(e.message), []).append(row.line)
-            continue
         except jinja2.TemplateError as e:
             out.problems.append(
                 RowProblem(csv_display, row.line, None, "template", f"cannot render: {e}")
@@ -468,6 +469,28 @@ def _yaml_culprits(row: _Row, template: jinja2.Template) -> list[str]:
             continue
         found.append(column)
     return found
+
+
+def _absent_columns(
+    template: jinja2.Template,
+    cells: Mapping[str, str],
+    needed: set[str],
+    header: Sequence[str],
+) -> list[str]:
+    """Every column the template uses for this row that the header lacks (rendering again
+    with each one found set to "", so that all are named at once, not one per run)."""
+    absent: list[str] = []
+    filled = dict(cells)
+    while True:
+        try:
+            template.render(filled)
+            return absent
+        except jinja2.UndefinedError as e:
+            name = _undefined_name(e, needed, header)
+            if name in filled:  # not a missing column: an error of the template itself
+                raise
+            absent.append(name)
+            filled[name] = ""
 
 
 def _undefined_name(e: jinja2.UndefinedError, needed: set[str], header: Sequence[str]) -> str:
