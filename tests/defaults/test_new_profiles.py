@@ -10,11 +10,26 @@ from pathlib import Path
 from tests.defaults.conftest import GOLDEN
 from tests.support.cli import run_cli
 
-COLUMNS = (
-    "name,legal_name,business_type,industry,registration_type,registration_number,website,"
-    "street,city,region,postal_code,country,first_name,last_name,email,phone,business_title,"
-    "job_position"
-).split(",")
+COLUMNS = [
+    "name",
+    "legal_name",
+    "business_type",
+    "industry",
+    "registration_type",
+    "registration_number",
+    "website",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "business_title",
+    "job_position",
+]
 
 
 def row(i: int) -> list[str]:
