@@ -34,7 +34,7 @@ from typing import Any, Final
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Problem, Severity
 from trusthub.load.documents import Document
-from trusthub.load.inheritance import DefaultsLayer, FileDefaults, SettingsSource
+from trusthub.load.inheritance import DefaultsLayer, FileDefaults, KeyOrder, SettingsSource
 from trusthub.rules.schema import PROFILE_SCHEMA, load_schema
 
 UNKNOWN_KEY_RULE: Final = "defaults-unknown-key"
@@ -69,6 +69,7 @@ class WorkspaceDefaults:
     roles: Mapping[str, DefaultsLayer] = field(default_factory=dict)
     # (directory parts relative to the profiles directory, layer); `()` is the directory itself.
     directories: tuple[tuple[tuple[str, ...], DefaultsLayer], ...] = ()
+    order: KeyOrder = field(default_factory=dict, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.roles or self.directories)
@@ -88,7 +89,7 @@ class WorkspaceDefaults:
         )
         if not directories and not self.roles:
             return None
-        return FileDefaults(self.source, self.roles, directories)
+        return FileDefaults(self.source, self.roles, directories, self.order)
 
 
 def read_defaults(data: Mapping[str, Any], source: SettingsSource) -> WorkspaceDefaults:
@@ -111,7 +112,20 @@ def read_defaults(data: Mapping[str, Any], source: SettingsSource) -> WorkspaceD
         for name, values in (section.get("directories") or {}).items()
         if values
     )
-    return WorkspaceDefaults(source, roles, directories)
+    return WorkspaceDefaults(source, roles, directories, key_order(load_schema(PROFILE_SCHEMA)))
+
+
+def key_order(
+    schema: Mapping[str, Any], path: tuple[str, ...] = ()
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The order of the profile schema's properties at each mapping (see `KeyOrder`)."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    order = {path: tuple(properties)} if properties else {}
+    for key, sub in properties.items():
+        order.update(key_order(sub, (*path, key)))
+        if isinstance(sub.get("items"), dict):
+            order.update(key_order(sub["items"], (*path, key)))
+    return order
 
 
 def directory_parts(name: str) -> tuple[str, ...]:

@@ -25,13 +25,17 @@ import copy
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from trusthub.common.json_path import JsonPath, format_json_path
 from trusthub.errors import Location, Problem
 from trusthub.load.documents import Document, DocumentError, decode, read_limited
+
+# Mapping path (keys only, list indexes left out) -> the order its keys are written in (the
+# profile schema's): a mapping that inherits keys lists them in that order, as a file would.
+KeyOrder = Mapping[tuple[str, ...], tuple[str, ...]]
 
 # How an inherited problem names the profile that inherited it; `inherited_by` reads it back.
 _NOTE_START: Final = " (inherited by "
@@ -91,6 +95,7 @@ class Inheritance:
 
     source: SettingsSource
     layers: tuple[DefaultsLayer, ...]
+    order: KeyOrder = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -105,7 +110,7 @@ class Inheritance:
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 
     def merge(self, own: Mapping[str, Any]) -> Merged:
-        return merge(own, self.layers)
+        return merge(own, self.layers, self.order)
 
     def locate(
         self, origins: Mapping[JsonPath, int], json_path: Sequence[str | int], *, key: bool
@@ -130,12 +135,13 @@ class FileDefaults:
     source: SettingsSource
     roles: Mapping[str, DefaultsLayer]
     directories: tuple[DefaultsLayer, ...]  # shallow first
+    order: KeyOrder = field(default_factory=dict, compare=False, repr=False)
 
     def for_role(self, role: object) -> Inheritance | None:
         """The layers for a file whose own `role:` is `role` (None: nothing to inherit)."""
         role_layer = self.roles.get(role) if isinstance(role, str) else None
         layers = ((role_layer,) if role_layer is not None else ()) + self.directories
-        return Inheritance(self.source, layers) if layers else None
+        return Inheritance(self.source, layers, self.order) if layers else None
 
     def cache_keys(self) -> set[str]:
         """The cache key of every role this file could have (see `app.loading`)."""
@@ -152,16 +158,19 @@ class Merged:
     origins: dict[JsonPath, int]
 
 
-def merge(own: Mapping[str, Any], layers: Sequence[DefaultsLayer]) -> Merged:
+def merge(
+    own: Mapping[str, Any], layers: Sequence[DefaultsLayer], order: KeyOrder | None = None
+) -> Merged:
     """`own` (a profile file's data) over `layers` (least specific first), by the rule in
-    the module docstring. Neither input is changed."""
+    the module docstring. Neither input is changed. A mapping that inherits keys lists its
+    keys in `order` (then any others as they were)."""
     base: dict[str, Any] = {}
     origins: dict[JsonPath, int] = {}
     for index, layer in enumerate(layers):
         _overlay(base, layer.data, (), origins, index)
     data = copy.deepcopy(dict(own))
     final: dict[JsonPath, int] = {}
-    _inherit(data, base, (), origins, final)
+    data = _inherit(data, base, (), origins, final, order or {})
     return Merged(data, final)
 
 
@@ -193,12 +202,15 @@ def _inherit(
     prefix: JsonPath,
     origins: Mapping[JsonPath, int],
     final: dict[JsonPath, int],
-) -> None:
-    """Fill `own` (the file's data, a copy) with what it does not write from `defaults`."""
+    order: KeyOrder,
+) -> dict[str, Any]:
+    """`own` (the file's data, a copy) with what it does not write taken from `defaults`."""
+    inserted = False
     for key, value in defaults.items():
         path = (*prefix, key)
         if key not in own:
             own[key] = copy.deepcopy(value)
+            inserted = True
             found = inherited_prefix(origins, path)
             if found is not None:
                 final[path] = found[1]
@@ -206,7 +218,12 @@ def _inherit(
         elif own[key] is None:  # the file removes the inherited value
             del own[key]
         elif isinstance(own[key], dict) and isinstance(value, dict):
-            _inherit(own[key], value, path, origins, final)
+            own[key] = _inherit(own[key], value, path, origins, final, order)
+    if not inserted:
+        return own
+    written = order.get(tuple(p for p in prefix if isinstance(p, str)), ())
+    keys = [k for k in written if k in own] + [k for k in own if k not in written]
+    return {k: own[k] for k in keys}
 
 
 def _drop_under(origins: dict[JsonPath, int], path: JsonPath) -> None:
