@@ -78,9 +78,7 @@ def show_profile(settings: Settings, name: str, *, show_sensitive: bool = False)
         "version": JSON_VERSION,
         "profile": profile,
         "path": doc.path if doc is not None else None,
-        "document": (
-            display((), doc.data, key, show_sensitive=show_sensitive) if doc is not None else None
-        ),
+        "document": _document(doc.data, key, show_sensitive) if doc is not None else None,
         "inherited": _inherited(doc) if doc is not None else {},
         "problems": [
             {
@@ -95,6 +93,18 @@ def show_profile(settings: Settings, name: str, *, show_sensitive: bool = False)
         ],
         "resources": [r for r in resources if name == profile or r["resource"] == name],
     }
+
+
+def _document(data: dict[str, Any], key: bytes, show_sensitive: bool) -> Any:
+    """The resolved profile, masked. A toll-free verification's `number` is one of the
+    profile's phone numbers, personal data, though not under a key `privacy` knows as such
+    (`number` alone is no personal key): it is masked as a phone number is."""
+    shown = display((), data, key, show_sensitive=show_sensitive)
+    for verification in shown.get("toll_free_verifications") or []:
+        if isinstance(verification, dict) and "number" in verification:
+            number = verification["number"]
+            verification["number"] = display(("phone",), number, key, show_sensitive=show_sensitive)
+    return shown
 
 
 def _inherited(doc: ProfileDoc) -> dict[str, str]:
