@@ -52,9 +52,9 @@ def run(count: int, latency: float, parallelism: int, changed: int) -> int:
         root = Path(temp)
         generate_workspace(root, count)
         base = default_settings(root)
-        settings = replace(
-            base, sandbox=replace(base.sandbox, callbacks="none"), parallelism=parallelism
-        )
+        # Reviews are not decided during the run: what moves is what the run moves.
+        sandbox = replace(base.sandbox, callbacks="none", review_delay=86400.0)
+        settings = replace(base, sandbox=sandbox, parallelism=parallelism)
         primary = next(p for p in sorted((root / "profiles").glob("*.yaml")))
         create_console_primary(settings, primary)
         workspace = load_valid(settings)
@@ -67,7 +67,13 @@ def run(count: int, latency: float, parallelism: int, changed: int) -> int:
             )  # fmt: skip
         if not outcome.ok:
             raise SystemExit(f"setup apply failed: {list(outcome.failed.items())[:3]}")
-        _refresh(settings, parallelism)  # reads everything once
+        # What changed in the last seconds is read whole again at the next refresh
+        # (`trusthub.app.listing` SETTLE), and the first read moves each submitted profile
+        # on to in-review (Twilio's review starting): two refreshes, seconds apart, as
+        # scheduled ones are, before the measured one.
+        for _ in range(2):
+            time.sleep(4)
+            _refresh(settings, parallelism)
         slow = replace(settings, sandbox=replace(settings.sandbox, latency=latency))
         quiet_s, quiet_n, read, _ = _refresh(slow, parallelism)
         # A number unassigned from a few profiles outside trusthub (through the stock SDK, as
@@ -81,6 +87,7 @@ def run(count: int, latency: float, parallelism: int, changed: int) -> int:
                 if first is not None and edited < changed:
                     assignments(first.sid).delete()
                     edited += 1
+        time.sleep(4)
         edited_s, edited_n, _, drifted = _refresh(slow, parallelism)
         floor = read * latency / parallelism
         print(f"{count} profiles ({read} resources), {latency * 1000:.0f} ms latency, "

@@ -57,6 +57,7 @@ def _fill(store: StateStore, n: int) -> None:
             "policy_sid": "RN" + "0" * 32,
             "updated_at": now,
             "spec": _spec(i, 0),
+            "account": "parent",
         }
         for i in range(n)
     ]

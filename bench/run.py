@@ -23,6 +23,8 @@ BENCHES = (
     "bench_state",
     "bench_apply",
     "bench_onboarding",
+    "bench_refresh",
+    "bench_accounts",
 )
 SMOKE_ARGS = {"bench_state": ["--n", "500", "--repeat", "1", "--no-pg"]}
 

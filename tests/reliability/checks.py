@@ -198,15 +198,7 @@ class _Checker:
         policy = mapping.profile_policy_sid("primary", d.attributes["type"])
         self.same(f"{d.name} bundle policy", bundle.data["policy_sid"], policy)
         self.statuses[d.name] = bundle.data["status"]
-        for assignment in self.sb.children("entity_assignment", bundle.sid):
-            self.expected["entity_assignment"] += 1
-            made = self.sb.by_sid.get(assignment.data["object_sid"])
-            if made is not None and made.kind in ("end_user", "supporting_document"):
-                self.expected[made.kind] += 1
-                self.console_objects.add(made.sid)
-                if made.kind == "supporting_document":
-                    self.expected["address"] += 1  # the document's address
-                    self.console_objects.add(str(made.data["attributes"]["address_sids"]))
+        self.console_assigned(bundle)
         numbers = [
             r.data["channel_endpoint_sid"]
             for r in self.sb.children("channel_assignment", bundle.sid)
@@ -218,6 +210,18 @@ class _Checker:
         ]
         self.same(f"{d.name} channel assignments", sorted(numbers), sorted(wanted))
         self.expected["channel_assignment"] += len(wanted)
+
+    def console_assigned(self, bundle: Row) -> None:
+        """The Console's objects assigned to a primary it made: counted as they are."""
+        for assignment in self.sb.children("entity_assignment", bundle.sid):
+            self.expected["entity_assignment"] += 1
+            made = self.sb.by_sid.get(assignment.data["object_sid"])
+            if made is not None and made.kind in ("end_user", "supporting_document"):
+                self.expected[made.kind] += 1
+                self.console_objects.add(made.sid)
+                if made.kind == "supporting_document":
+                    self.expected["address"] += 1  # the document's address
+                    self.console_objects.add(str(made.data["attributes"]["address_sids"]))
 
     def forgotten_primaries(self, adopted_sids: set[str]) -> None:
         """Primaries the Console made that the workspace no longer names: forgotten, never
@@ -231,15 +235,7 @@ class _Checker:
                 continue
             self.expected["customer_profile"] += 1
             self.console_objects.add(bundle.sid)
-            for assignment in self.sb.children("entity_assignment", bundle.sid):
-                self.expected["entity_assignment"] += 1
-                made = self.sb.by_sid.get(assignment.data["object_sid"])
-                if made is not None and made.kind in ("end_user", "supporting_document"):
-                    self.expected[made.kind] += 1
-                    self.console_objects.add(made.sid)
-                    if made.kind == "supporting_document":
-                        self.expected["address"] += 1
-                        self.console_objects.add(str(made.data["attributes"]["address_sids"]))
+            self.console_assigned(bundle)
             for channel in self.sb.children("channel_assignment", bundle.sid):
                 self.expected["channel_assignment"] += 1
                 self.console_objects.add(channel.data["channel_endpoint_sid"])

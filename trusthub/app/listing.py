@@ -39,6 +39,8 @@ from trusthub.provider.api import (
 )
 
 FULL_READ_EVERY: Final = timedelta(hours=24)
+SETTLE: Final = timedelta(seconds=3)
+UNSETTLED: Final = "unsettled:"  # never equal to a version read later
 CACHE_VERSION: Final = 1
 
 T = TypeVar("T")
@@ -131,7 +133,9 @@ def _stamp(value: datetime | None) -> str:
     return value.isoformat() if value is not None else "-"
 
 
-def versions(reads: ListedReads, objects: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+def versions(
+    reads: ListedReads, objects: Mapping[str, Mapping[str, str]], *, now: datetime
+) -> dict[str, str]:
     """For each profile (name -> its resources' recorded SIDs, role -> SID, the profile's
     own and its trust products'), a version: the `date_updated` of every bundle and
     recorded object as listed, "gone" where one is not listed. Equal versions: nothing of it
@@ -141,6 +145,7 @@ def versions(reads: ListedReads, objects: Mapping[str, Mapping[str, str]]) -> di
         return out  # nothing to list for
     bundles = {**reads.bundles("CustomerProfiles"), **reads.bundles("TrustProducts")}
     users, documents, addresses = reads.end_users(), reads.documents(), reads.addresses()
+    newest: dict[str, datetime] = {}
     for profile, sids in objects.items():
         parts = []
         for role, sid in sorted(sids.items()):
@@ -150,8 +155,18 @@ def versions(reads: ListedReads, objects: Mapping[str, Mapping[str, str]]) -> di
             if table is None:
                 continue  # numbers: their assignments move the bundle
             item = table.get(sid)
-            parts.append(f"{role}={sid}@{_stamp(item.date_updated) if item else 'gone'}")
+            stamp = item.date_updated if item is not None else None
+            parts.append(f"{role}={sid}@{_stamp(stamp) if item else 'gone'}")
+            if stamp is not None and (profile not in newest or stamp > newest[profile]):
+                newest[profile] = stamp
         out[profile] = "|".join(parts)
+    # `date_updated` has whole seconds: an object changed again in the second the listing
+    # was made in would keep its stamp. The profiles touched in the last `SETTLE` before
+    # `now` (this machine's clock; Twilio's may differ by a little) are left unsettled, so
+    # the next refresh reads them whole whatever their stamps say.
+    for profile, stamp in newest.items():
+        if stamp >= now - SETTLE:
+            out[profile] = UNSETTLED + out[profile]
     return out
 
 
@@ -182,7 +197,11 @@ class RefreshCache:
         return self.full_read is None or now - self.full_read >= FULL_READ_EVERY
 
     def changed(self, current: Mapping[str, str]) -> set[str]:
-        return {name for name, v in current.items() if self.versions.get(name) != v}
+        return {
+            name
+            for name, v in current.items()
+            if self.versions.get(name) != v or v.startswith(UNSETTLED)
+        }
 
     def save(self, current: Mapping[str, str], *, full: bool, now: datetime) -> None:
         data = {

@@ -138,7 +138,7 @@ def refresh_state(
         if not names:
             continue
         try:
-            current = versions(listed, _objects_of(store, present, names))
+            current = versions(listed, _objects_of(store, present, names), now=now)
             cache = (
                 RefreshCache(cache_dir, snapshot.lineage, account)
                 if cache_dir is not None

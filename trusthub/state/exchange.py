@@ -33,7 +33,7 @@ RESOURCE_FIELDS: Final = (
     "policy_sid",
     "updated_at",
     "spec",
-    "account",
+    "account",  # last: version 1 exports have every other field (`verify_export`)
 )
 REMOTE_FIELDS: Final = ("kind", "name", "role", "sid", "state", "detail", "updated_at")
 AUDIT_FIELDS: Final = (
@@ -95,17 +95,18 @@ def verify_export(data: Any, source: str) -> dict[str, Any]:
     """`data` as an export, after checking its shape and content hash."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StateError(f"{source} is not a trusthub state export")
-    if data.get("format_version") == 1:
-        return _upgrade_v1(data, source)
-    if data.get("format_version") != FORMAT_VERSION:
+    version = data.get("format_version")
+    if version not in (1, FORMAT_VERSION):
         raise StateError(
-            f"{source} has export format version {data.get('format_version')}; this trusthub "
-            f"reads version {FORMAT_VERSION}",
+            f"{source} has export format version {version}; this trusthub reads version "
+            f"{FORMAT_VERSION} (and 1)",
             hint="use the trusthub version that wrote it",
         )
     if not isinstance(data.get("lineage"), str) or not isinstance(data.get("serial"), int):
         raise StateError(f"{source}: lineage or serial is missing")
-    _check_rows(data, "resources", RESOURCE_FIELDS, source)
+    # Version 1 rows have no `account` (every resource was in the parent).
+    fields = RESOURCE_FIELDS if version == FORMAT_VERSION else RESOURCE_FIELDS[:-1]
+    _check_rows(data, "resources", fields, source)
     _check_rows(data, "remote_objects", REMOTE_FIELDS, source)
     _check_rows(data, "audit", AUDIT_FIELDS, source)
     if data.get("content_hash") != content_hash(data):
@@ -113,21 +114,8 @@ def verify_export(data: Any, source: str) -> dict[str, Any]:
             f"{source} is damaged: its content does not match its content hash",
             hint="use another backup",
         )
-    return data
-
-
-def _upgrade_v1(data: dict[str, Any], source: str) -> dict[str, Any]:
-    if not isinstance(data.get("lineage"), str) or not isinstance(data.get("serial"), int):
-        raise StateError(f"{source}: lineage or serial is missing")
-    old_fields = tuple(f for f in RESOURCE_FIELDS if f != "account")
-    _check_rows(data, "resources", old_fields, source)
-    _check_rows(data, "remote_objects", REMOTE_FIELDS, source)
-    _check_rows(data, "audit", AUDIT_FIELDS, source)
-    if data.get("content_hash") != content_hash(data):
-        raise StateError(
-            f"{source} is damaged: its content does not match its content hash",
-            hint="use another backup",
-        )
+    if version == FORMAT_VERSION:
+        return data
     upgraded = dict(data, format_version=FORMAT_VERSION)
     upgraded["resources"] = [dict(r, account="parent") for r in data["resources"]]
     upgraded["content_hash"] = content_hash(upgraded)
