@@ -214,6 +214,7 @@ def _small_workspace(root: Path) -> list[Path]:
     (root / "profiles").mkdir(parents=True)
     for path in sorted((ROOT / "profiles").glob("*.yaml")):
         shutil.copy(path, root / "profiles")
+    shutil.copy(ROOT / "trusthub.yaml", root)  # the defaults the example's clients inherit
     return sorted((root / "profiles").glob("*.yaml"))
 
 

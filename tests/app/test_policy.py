@@ -4,15 +4,16 @@ settings (no permissive default), and one refusal policy decides for plan and ap
 from __future__ import annotations
 
 import inspect
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.support.example import copy_example
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.policy import plan_options, refusal
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.plan.model import Action, Plan, Verb
 from trusthub.state import open_store
 
@@ -21,8 +22,8 @@ PRIMARIES = {"acme-isv", "jordan-rivera"}  # the example workspace's primary pro
 
 
 def _settings(tmp_path: Path, target: str) -> Settings:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-    return replace(default_settings(tmp_path), target=target)  # type: ignore[arg-type]
+    copy_example(tmp_path)
+    return replace(load_settings(tmp_path, environ={}), target=target)  # type: ignore[arg-type]
 
 
 def _plan(settings: Settings) -> Plan:
@@ -64,7 +65,7 @@ def test_on_every_target_a_primary_is_adopted_never_created_or_submitted(
 
 def test_plan_options_do_not_depend_on_the_target(tmp_path: Path) -> None:
     options = {
-        plan_options(replace(default_settings(tmp_path), target=t))  # type: ignore[arg-type]
+        plan_options(replace(load_settings(tmp_path, environ={}), target=t))  # type: ignore[arg-type]
         for t in ("sandbox", "twilio", "elsewhere")
     }
     assert len(options) == 1

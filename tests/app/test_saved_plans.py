@@ -4,12 +4,12 @@ back, checked against a fresh plan; anything else is refused with a clear error.
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 from pathlib import Path
 
 import pytest
 
+from tests.support.example import copy_example
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.saved_plans import (
     SAVED_PLAN_KIND,
@@ -17,7 +17,8 @@ from trusthub.app.saved_plans import (
     saved_plan_data,
     write_saved_plan,
 )
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.errors import LoadError, PlanError
 from trusthub.state import open_store
 
@@ -26,8 +27,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    shutil.copytree(REPO / "profiles", tmp_path / "ws" / "profiles")
-    return default_settings(tmp_path / "ws")
+    copy_example(tmp_path / "ws")
+    return load_settings(tmp_path / "ws", environ={})
 
 
 def _planned(settings: Settings) -> Planned:

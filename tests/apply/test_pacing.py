@@ -5,19 +5,20 @@ second apart, thread-safely, and only the kinds that declare a `pace` pass throu
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
 
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.apply.kinds import APPLIERS
 from trusthub.apply.pacing import Pace, Pacer
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, PROFILE
 from trusthub.state import open_store
 
@@ -97,10 +98,10 @@ def _clone(profiles: Path, name: str, number: str, *, brand: bool) -> None:
 
 
 def _workspace(tmp_path: Path) -> tuple[Settings, Target]:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    copy_example(tmp_path)
     for i, name in enumerate(EXTRA_BRANDS):
         _clone(tmp_path / "profiles", name, f"+1512555016{i}", brand=True)
-    base = default_settings(tmp_path)
+    base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
     console_primaries(settings)
     return settings, open_target(settings)

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tests.support.example import write_settings
 from trusthub.app.applying import apply_plan
 from trusthub.app.console import create_console_primary
 from trusthub.app.planning import load_valid, make_plan
@@ -47,10 +48,10 @@ def _applied(tmp_path: Path, name: str, files: list[str]) -> Counter[tuple[str, 
     (ws / "profiles").mkdir(parents=True)
     for f in files:
         shutil.copy(REPO / "profiles" / f"{f}.yaml", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
+    write_settings(
+        ws,
         "apiVersion: trusthub/v1\nkind: Workspace\nsandbox:\n  review_delay: 86400\n"
         "  callbacks: none\n",
-        encoding="utf-8",
     )
     settings = load_settings(ws)
     create_console_primary(settings, ws / "profiles" / "acme-isv.yaml")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from click.testing import Result
 from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,10 +20,9 @@ Run = Callable[..., Result]
 def workspace(tmp_path: Path) -> Path:
     """A copy of the example workspace whose sandbox reviews wait to be decided by hand."""
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: e2e\nsandbox:\n  review_delay: 86400\n",
-        encoding="utf-8",
+    copy_example(ws)
+    write_settings(
+        ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: e2e\nsandbox:\n  review_delay: 86400\n"
     )
     console_primaries(ws)  # made in the Twilio Console, as on a real account
     return ws

@@ -9,7 +9,6 @@ the campaigns with their codes' meanings, and A2P is granted only once one is VE
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,12 +18,14 @@ from twilio.rest import Client
 
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.status import profile_statuses
 from trusthub.app.target import open_target
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import A2P_CAMPAIGN, MESSAGING_SERVICE, PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import ActionId, Eligibility, Verb
 from trusthub.sandbox import FaultSettings
@@ -41,8 +42,8 @@ NUMBERS = {"reminders": ["+15125550140"], "offers": ["+15125550141"]}
 
 class World:
     def __init__(self, tmp_path: Path) -> None:
-        shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-        base = default_settings(tmp_path)
+        copy_example(tmp_path)
+        base = load_settings(tmp_path, environ={})
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
         self.profile = tmp_path / "profiles" / f"{P}.yaml"
         console_primaries(self.settings)  # made in the Twilio Console, approved

@@ -8,7 +8,6 @@ only thing assigned to it. The adoption's checks fail with the profile, the SID 
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import yaml
 
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 from trusthub.app.console import console_form
 from trusthub.model import mapping
 from trusthub.sandbox import Sandbox
@@ -73,10 +73,8 @@ def test_on_twilio_no_request_creates_a_primary_or_writes_one(
     sb, server, recorded = twilio_side
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: live\ntarget: twilio\n", "utf-8"
-    )
+    copy_example(ws)
+    write_settings(ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: live\ntarget: twilio\n")
     profiles = _profiles(ws)
     # The account as Twilio hands it over: the primaries made in the Console, approved,
     # and the numbers bought.
@@ -152,7 +150,7 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example workspace on the embedded sandbox, its Console still empty."""
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
+    copy_example(ws)
     return ws
 
 

@@ -5,7 +5,6 @@ sandbox through the stock SDK and compare with the YAML."""
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,15 @@ import yaml
 
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
 from trusthub.apply import objects
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model import lifecycle as lc
 from trusthub.model import sole_proprietor as sole
 from trusthub.model.kinds import desired_resources
@@ -33,8 +34,8 @@ PERSON = "jordan-rivera"  # an individual's primary profile, made in the Twilio 
 
 class World:
     def __init__(self, tmp_path: Path) -> None:
-        shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-        base = default_settings(tmp_path)
+        copy_example(tmp_path)
+        base = load_settings(tmp_path, environ={})
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=1e6))
         console_primaries(self.settings)
         self.target = open_target(self.settings)

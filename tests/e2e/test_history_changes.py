@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,8 @@ import pytest
 
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 
-REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 OLD_EMAIL = "priya@mailinator.com"
 NEW_EMAIL = "priya.raman@brightsmile-dental.example.com"
@@ -41,10 +40,10 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: changes\nsandbox:\n  review_delay: 0\n",
-        encoding="utf-8",
+    copy_example(
+        ws,
+        settings="apiVersion: trusthub/v1\nkind: Workspace\nname: changes\n"
+        "sandbox:\n  review_delay: 0\n",
     )
     path = ws / "profiles" / "brightsmile-dental.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(NEW_EMAIL, OLD_EMAIL), "utf-8")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
-from trusthub.config.settings import default_settings
+from trusthub.config.settings_file import load_settings
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,8 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     tmp_path: Path,
 ) -> None:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-    base = default_settings(tmp_path)
+    copy_example(tmp_path)
+    base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
     console_primaries(settings)
     target = open_target(settings)

@@ -5,7 +5,6 @@ reviewer rejects a profile whose representative uses a disposable email (18604),
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -32,10 +32,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n",
-        encoding="utf-8",
+    copy_example(ws)
+    write_settings(
+        ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n"
     )
     path = ws / "profiles" / "brightsmile-dental.yaml"
     text = path.read_text(encoding="utf-8")
@@ -70,10 +69,9 @@ def test_a_toll_free_rejection_shows_its_code_meaning_and_fix_in_plan_status_and
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n",
-        encoding="utf-8",
+    copy_example(ws)
+    write_settings(
+        ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: codes\nsandbox:\n  review_delay: 0\n"
     )
     console_primaries(ws)  # made in the Twilio Console, approved
 

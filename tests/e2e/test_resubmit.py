@@ -5,13 +5,13 @@ entry goes, while an approved SHAKEN/STIR one is still refused."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 from trusthub.app.target import open_target
 from trusthub.config.settings import default_settings
 from trusthub.config.settings_file import read_settings_file
@@ -25,10 +25,10 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     ws = tmp_path / "ws"
-    shutil.copytree(REPO / "profiles", ws / "profiles")
-    (ws / "trusthub.yaml").write_text(
+    copy_example(ws)
+    write_settings(
+        ws,
         "apiVersion: trusthub/v1\nkind: Workspace\nname: ways-out\nsandbox:\n  review_delay: 0\n",
-        encoding="utf-8",
     )
     console_primaries(ws)  # made in the Twilio Console, approved
     for _ in range(2):  # the secondaries are submitted and approved, then their products

@@ -18,6 +18,7 @@ import yaml
 
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import write_settings
 from trusthub.config.settings_file import load_settings
 from trusthub.sandbox import Sandbox
 from trusthub.state import open_store
@@ -46,21 +47,19 @@ def isv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str
     for profile, account in CLIENTS.items():
         shutil.copy(REPO / "profiles" / f"{profile}.yaml", ws / "profiles")
         _move_to(ws / "profiles" / f"{profile}.yaml", account)
-    (ws / "trusthub.yaml").write_text(
-        "apiVersion: trusthub/v1\nkind: Workspace\nname: isv\n", encoding="utf-8"
-    )
+    write_settings(ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: isv\n")
     settings = load_settings(ws)
     with Sandbox.from_settings(settings) as sb:  # the ISV made two subaccounts in the Console
         existing = {
             "brightsmile": sb.create_subaccount("BrightSmile Dental").sid,
             "greenfield": sb.create_subaccount("Greenfield Growers").sid,
         }
-    (ws / "trusthub.yaml").write_text(
+    write_settings(
+        ws,
         "apiVersion: trusthub/v1\nkind: Workspace\nname: isv\naccounts:\n"
         f"  brightsmile: {{sid: {existing['brightsmile']}}}\n"
         f"  greenfield: {{sid: {existing['greenfield']}}}\n"
         "  mapleleaf: {friendly_name: Maple Leaf Freight}\n",
-        encoding="utf-8",
     )
     console_primaries(ws)
     return ws, existing

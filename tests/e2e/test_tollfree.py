@@ -7,7 +7,6 @@ holding the old toll-free trust product migrated by a plan step."""
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,13 @@ from twilio.base.exceptions import TwilioRestException
 from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds.tollfree_verification import LEGACY_TRUST_PRODUCT_POLICY
 from trusthub.model.privacy import fingerprint_key
@@ -46,14 +47,14 @@ class Clock:
 
 
 def _workspace(tmp_path: Path) -> Settings:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    copy_example(tmp_path)
     path = tmp_path / "profiles" / "brightsmile-dental.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace('"+18885550142"]', '"+18885550142", "+18775550143"]')
     first = text[text.index("  - number:") :]
     text += first.replace("+18885550142", "+18775550143")
     path.write_text(text, encoding="utf-8")
-    base = default_settings(tmp_path)
+    base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=DAY))
     console_primaries(settings)
     return settings

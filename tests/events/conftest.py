@@ -7,7 +7,6 @@ delivering to it: status callbacks (the profiles' `status_callback`) and Event S
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import sys
 import urllib.error
@@ -22,6 +21,7 @@ from tests.pg_cluster import pg_server  # noqa: F401  (the store fixtures, on Po
 from tests.state.conftest import backend, location, new_location, store  # noqa: F401
 from tests.support.cli import run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 from trusthub.config.settings_file import load_settings
 from trusthub.events.server import EventServer
 from trusthub.sandbox import Sandbox
@@ -71,11 +71,11 @@ class World:
         self.root = root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        shutil.copytree(REPO / "profiles", root / "profiles")
+        copy_example(root)
         for path in (root / "profiles").glob("*.yaml"):
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace(EXAMPLE_HOOK, f"{self.url}/status-callbacks"), "utf-8")
-        (root / "trusthub.yaml").write_text(WORKSPACE, encoding="utf-8")
+        write_settings(root, WORKSPACE)
         self.settings = load_settings(root)
         self.sandbox = Sandbox.from_settings(self.settings)
         self.token = self.sandbox.auth_token

@@ -5,7 +5,6 @@ verification decided, applying what each decision unlocks; Ctrl-C stops the wait
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 from tests.events.conftest import World
 from tests.support.cli import COMMAND, run_cli
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import KINDS
 from trusthub.state import open_store
@@ -22,11 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _workspace(root: Path, delay: float) -> Path:
-    shutil.copytree(REPO / "profiles", root / "profiles")
-    (root / "trusthub.yaml").write_text(
+    copy_example(root)
+    write_settings(
+        root,
         "apiVersion: trusthub/v1\nkind: Workspace\nname: wait\n"
         f"sandbox:\n  review_delay: {delay}\n",
-        encoding="utf-8",
     )
     console_primaries(root)  # made in the Twilio Console, approved
     return root

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import Result
 from twilio.rest import Client
 
 from tests.support.cli import run_cli
 from tests.support.conformance import CheckingHttpClient, Conformance
+from tests.support.example import example_document
 from trusthub.app.console import console_form
 from trusthub.apply import objects
 from trusthub.apply.kinds.a2p_campaign import create_params
@@ -40,8 +40,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((REPO / "profiles" / f"{name}.yaml").read_text())
-    return data
+    return example_document(name)  # as trusthub reads it: with the example's defaults
 
 
 @dataclass

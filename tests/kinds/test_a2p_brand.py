@@ -5,7 +5,6 @@ refused in the plan."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,13 +12,14 @@ import pytest
 
 from tests.plan.scenario import example_profiles
 from tests.support.console import console_primaries
+from tests.support.example import copy_example, write_settings
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan, plan_against_state
 from trusthub.app.policy import refusal
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.status import profile_statuses
 from trusthub.app.target import Target, open_target
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_BRAND, PROFILE, TRUST_PRODUCT, desired_resources
@@ -35,8 +35,8 @@ BRAND = "brightsmile-dental/a2p-brand"
 
 
 def _workspace(tmp_path: Path) -> tuple[Settings, Target, Sandbox]:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-    base = default_settings(tmp_path)
+    copy_example(tmp_path)
+    base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
     console_primaries(settings)
     target = open_target(settings)
@@ -189,7 +189,7 @@ def test_the_fourth_resubmission_is_refused_in_the_plan(tmp_path: Path, done: in
 def test_a_brand_over_the_fee_budget_is_refused_unless_forced(tmp_path: Path) -> None:
     settings, target, _sandbox = _workspace(tmp_path)
     _cycle(settings, target)  # the secondary is submitted, and approved at once
-    (tmp_path / "trusthub.yaml").write_text("fees:\n  max_per_apply:\n    secondary_vetting: 0\n")
+    write_settings(tmp_path, "fees:\n  max_per_apply:\n    secondary_vetting: 0\n")
     budgeted = load_settings(tmp_path)
     workspace = load_valid(budgeted)
     with open_store(budgeted.state, budgeted.name) as store:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tests.support.example import example_documents
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import desired_resources
 from trusthub.model.privacy import fingerprint_key
@@ -41,11 +40,7 @@ class Rec:
 
 
 def example_profiles() -> dict[str, dict[str, Any]]:
-    out = {}
-    for path in sorted((REPO / "profiles").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        out[data["name"]] = data
-    return out
+    return example_documents()  # as trusthub reads them: with the example's defaults
 
 
 def desired_of(profiles: Mapping[str, Mapping[str, Any]]) -> dict[str, DesiredResource]:

@@ -3,7 +3,6 @@ The sandbox target, with chosen calls failing the way Twilio fails them."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -12,12 +11,14 @@ from typing import Any, cast
 import pytest
 
 from tests.support.console import console_primaries
+from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import Target, open_target
 from trusthub.apply.executor import Outcome
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.errors import ProviderError
 from trusthub.model import lifecycle as lc
 from trusthub.provider.api import BundleFamily, TrustHubProvider
@@ -51,8 +52,8 @@ def faulty(target: Target, **calls: Callable[..., Any]) -> Target:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-    base = default_settings(tmp_path)
+    copy_example(tmp_path)
+    base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
     console_primaries(settings)
     return settings

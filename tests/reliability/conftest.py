@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,6 +25,8 @@ from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from tests.support.cli import COMMAND, SCRUBBED
 from tests.support.cli import run_cli as run_in_process
 from tests.support.console import console_primaries
+from tests.support.example import SETTINGS as EXAMPLE_SETTINGS
+from tests.support.example import copy_example
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 
@@ -119,10 +120,13 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
     def make(name: str = "ws", profiles: int | None = None, **sandbox: object) -> Path:
         ws = tmp_path / name
         if profiles is None:
-            shutil.copytree(REPO / "profiles", ws / "profiles")
+            copy_example(ws)
         else:
             generate_workspace(ws, profiles)
         write_settings(ws, **sandbox)
+        if profiles is None:  # the defaults the example's clients inherit
+            with (ws / "trusthub.yaml").open("a", encoding="utf-8") as f:
+                f.write(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))
         console_primaries(ws)  # made in the Twilio Console, as on a real account
         return ws
 

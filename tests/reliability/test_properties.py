@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability.checks import check_world
-from tests.reliability.conftest import REPO, write_settings
+from tests.reliability.conftest import write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
 from tests.support.console import console_primaries
+from tests.support.example import example_documents
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import Planned, load_valid, make_plan
@@ -40,10 +41,7 @@ from trusthub.model import lifecycle as lc
 from trusthub.model.kinds import PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import Verb
 
-EXAMPLES = {
-    p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-    for p in sorted((REPO / "profiles").glob("*.yaml"))
-}
+EXAMPLES = example_documents()  # written out whole: the generated workspaces have no defaults
 PRIMARY = "acme-isv"
 OPTIONAL = sorted(n for n in EXAMPLES if n != PRIMARY)
 SPARE_NUMBERS = [f"+1415555016{i}" for i in range(10)]

@@ -4,6 +4,7 @@ it must produce as `path:line:col:rule-id`, exactly and in order."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def test_example_workspace_validates_clean(tmp_path: Path) -> None:
     repo = Path(__file__).parents[2]
     workspace = tmp_path / "examples"
     copy_tree(repo / "profiles", workspace / "profiles")
+    shutil.copy(repo / "trusthub.yaml", workspace / "trusthub.yaml")  # the clients' defaults
     result = run_cli(workspace)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,

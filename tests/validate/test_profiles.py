@@ -6,29 +6,30 @@ import stat
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bench.bench_validate import generate_workspace
 from bench.bench_validate import run as run_bench
-from tests.validate.conftest import CASES, REPO, copy_tree, make_workspace
+from tests.support.example import copy_example, example_document
+from tests.validate.conftest import CASES, copy_tree, make_workspace
 from trusthub.app.loading import load_workspace
 from trusthub.app.validation_cache import CACHE_NAME, fingerprint, load_cache
 from trusthub.config.settings import default_settings
+from trusthub.config.settings_file import load_settings
 from trusthub.errors import Location
 from trusthub.load.documents import MAX_FILE_BYTES
 
 
 def test_examples_load_by_name_with_display_paths_and_data(tmp_path: Path) -> None:
-    workspace = copy_tree(REPO / "profiles", tmp_path / "profiles").parent
-    loaded = load_workspace(default_settings(workspace))
+    workspace = copy_example(tmp_path)
+    loaded = load_workspace(load_settings(workspace, environ={}))
     assert loaded.problems == []
     assert not loaded.has_errors
     assert loaded.files_checked == 6
     doc = loaded.profiles["brightsmile-dental"]
     assert doc.path == "profiles/brightsmile-dental.yaml"
-    assert doc.data == yaml.safe_load((REPO / "profiles" / "brightsmile-dental.yaml").read_text())
+    assert doc.data == example_document("brightsmile-dental")
     assert loaded.locate("brightsmile-dental", ["business", "registration", "number"]) == Location(
-        "profiles/brightsmile-dental.yaml", 15, 13
+        "profiles/brightsmile-dental.yaml", 12, 13
     )
 
 

@@ -12,7 +12,9 @@ from tests.validate.conftest import CASES, REPO, copy_tree
 from trusthub.app import validation_cache
 from trusthub.app.loading import load_workspace
 from trusthub.app.validation_cache import fingerprint, load_cache
-from trusthub.config.settings import default_settings
+from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings_file import load_settings
+from trusthub.errors import ConfigError
 from trusthub.load.documents import MAX_FILE_BYTES
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import workspace_problems
@@ -26,13 +28,23 @@ WORKSPACES = [
 ]
 
 
+def _settings(workspace: Path) -> Settings:
+    """The workspace's settings, with the defaults its profiles inherit (the example's
+    trusthub.yaml has some); the corpus cases whose trusthub.yaml is broken on purpose get
+    the default settings."""
+    try:
+        return load_settings(workspace, environ={})
+    except ConfigError:
+        return default_settings(workspace)
+
+
 def _files(workspace: Path) -> list[Path]:
     return sorted((workspace / "profiles").glob("*.y*ml"))
 
 
 @pytest.mark.parametrize("case", WORKSPACES, ids=lambda p: p.name)
 def test_workspace_rules_find_the_same_on_facts_as_on_whole_profiles(case: Path) -> None:
-    loaded = load_workspace(default_settings(case), use_cache=False)
+    loaded = load_workspace(_settings(case), use_cache=False)
     whole = list(loaded.profiles.values())
     facts = [
         ProfileDoc(d.name, d.path, workspace_facts(d.data), SourceLocator(d.path, None))
@@ -46,7 +58,7 @@ def test_workspace_rules_find_the_same_on_facts_as_on_whole_profiles(case: Path)
 @pytest.mark.parametrize("case", WORKSPACES, ids=lambda p: p.name)
 def test_facts_only_validation_reports_as_whole_validation(case: Path, tmp_path: Path) -> None:
     workspace = copy_tree(case, tmp_path / "ws")
-    settings = default_settings(workspace)
+    settings = _settings(workspace)
     reference = load_workspace(settings, use_cache=False).problems
     cold = load_workspace(settings, whole=False)  # writes the cache
     warm = load_workspace(settings, whole=False)  # reads its facts part

@@ -5,9 +5,9 @@ and `,` in properties such as the file name)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
+from tests.support.example import copy_example
 from tests.workflow.helpers import REPO, run
 from trusthub.errors import Location, Problem
 from trusthub.report.problems import render
@@ -108,7 +108,7 @@ def test_messages_with_newlines_stay_one_command() -> None:
 def test_annotations_point_at_the_repository_file(tmp_path: Path) -> None:
     # With the workspace at the repository root (as `trusthub init` sets it up), the paths
     # in annotations are the repository paths GitHub matches against the diff.
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
+    copy_example(tmp_path)
     (tmp_path / "profiles" / "maple-leaf-freight.yaml").write_text("name: [", encoding="utf-8")
     commands = parse(run(tmp_path, "validate", "--format", "github").stdout)
     assert [c["file"] for c in commands] == ["profiles/maple-leaf-freight.yaml"]

@@ -17,13 +17,14 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from trusthub.app.validation_cache import (
     NO_FACTS,
     fingerprint,
     load_cache,
     load_facts,
+    result_keys,
     save_cache,
     save_facts,
 )
@@ -31,6 +32,7 @@ from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
 from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, read_limited
+from trusthub.load.inheritance import FileDefaults, Inheritance, inherited_by
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.model.phone_facts import remember
 from trusthub.rules import account_declared, workspace_problems
@@ -107,23 +109,34 @@ def load_workspace(
     files = _union(context.files if context else [], selected.files if selected else [])
     problems += selected.problems if selected else []
 
+    inherited = {
+        f.display: settings.defaults.for_file(f.path, settings.profiles_dir) for f in files
+    }
     check = _check_files if whole else _check_files_for_facts
-    results = check(settings, files, use_cache=use_cache, workers=workers, max_bytes=max_bytes)
+    results = check(
+        settings, files, inherited, use_cache=use_cache, workers=workers, max_bytes=max_bytes
+    )
     if whole:  # the plan asks for these numbers again: not looked up twice
         for result in results:
             remember(result.numbers)
     chosen = {f.display for f in selected.files} if selected else set()
     docs = [
-        ProfileDoc(data["name"], r.display, data, SourceLocator(r.display, source.path), r.digest)
+        ProfileDoc(
+            data["name"],
+            r.display,
+            data,
+            SourceLocator(r.display, source.path, inheritance=_inheritance(inherited, r, data)),
+            r.digest,
+        )
         for source, r in zip(files, results, strict=True)
         if (data := r.data if whole else r.facts) is not None
     ]
     docs.sort(key=lambda d: (d.path in chosen, d.path))  # see trusthub.rules: clash order
     problems += [p for r in results if r.display in chosen for p in r.problems]
     broken = {r.broken_name for r in results if not r.valid and r.broken_name}
-    problems += [p for p in workspace_problems(docs, broken) if p.location.path in chosen]
+    problems += [p for p in workspace_problems(docs, broken) if _reported_on(p) in chosen]
     problems += [
-        p for p in account_declared.check(docs, settings.account_names) if p.location.path in chosen
+        p for p in account_declared.check(docs, settings.account_names) if _reported_on(p) in chosen
     ]
     profiles: dict[str, ProfileDoc] = {}
     for doc in docs:
@@ -145,29 +158,47 @@ def _union(context: list[SourceFile], selected: list[SourceFile]) -> list[Source
     return [by_display[d] for d in sorted(by_display)]
 
 
+def _inheritance(
+    inherited: Mapping[str, FileDefaults | None], result: FileResult, data: Mapping[str, Any]
+) -> Inheritance | None:
+    """The defaults `result`'s profile inherits, by its role (`data`: its data or facts)."""
+    defaults = inherited.get(result.display)
+    if defaults is None:
+        return None
+    return defaults.for_role(data.get("role"))
+
+
+def _reported_on(problem: Problem) -> str:
+    """The profile file a problem is about: where it is, or the file that inherited it."""
+    return inherited_by(problem) or problem.location.path
+
+
 def _check_files(
     settings: Settings,
     files: Sequence[SourceFile],
+    inherited: Mapping[str, FileDefaults | None],
     *,
     use_cache: bool,
     workers: int | None,
     max_bytes: int,
 ) -> list[FileResult]:
-    """One result per file, in order: from the cache when the content is unchanged."""
+    """One result per file, in order: from the cache when the content, and the defaults
+    the file inherits, are unchanged."""
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     cached = load_cache(cache_dir, stamp) if use_cache else {}
-    results, todo = _unchanged(files, cached, max_bytes)
+    results, todo = _unchanged(files, inherited, cached, max_bytes)
     for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
         results[result.display] = result
     if use_cache and (todo or set(cached) != set(results)):
-        save_cache(cache_dir, stamp, {d: r for d, r in results.items() if r.digest})
+        save_cache(cache_dir, stamp, _kept(results))
     return [results[source.display] for source in files]
 
 
 def _check_files_for_facts(
     settings: Settings,
     files: Sequence[SourceFile],
+    inherited: Mapping[str, FileDefaults | None],
     *,
     use_cache: bool,
     workers: int | None,
@@ -178,12 +209,11 @@ def _check_files_for_facts(
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     previous = load_facts(cache_dir, stamp) if use_cache else NO_FACTS
-    results, todo = _unchanged(files, previous.results, max_bytes)
+    results, todo = _unchanged(files, inherited, previous.results, max_bytes)
     checked = {r.display: r for r in _run_checks(todo, workers=workers, max_bytes=max_bytes)}
     results.update(checked)
     if use_cache and (todo or set(previous.results) != set(results)):
-        save_facts(cache_dir, stamp, {d: r for d, r in results.items() if r.digest}, checked,
-                   previous)  # fmt: skip
+        save_facts(cache_dir, stamp, _kept(results), _kept(checked), previous)
     return [_without_data(results[source.display]) for source in files]
 
 
@@ -195,36 +225,58 @@ def _without_data(result: FileResult) -> FileResult:
     )
 
 
+def _kept(results: Mapping[str, FileResult]) -> dict[str, FileResult]:
+    """The results the cache keeps. One with a problem located in trusthub.yaml (an
+    inherited value) is not kept: the cache stores locations in the file itself. It is
+    checked again."""
+    return {
+        d: r
+        for d, r in results.items()
+        if r.digest and all(p.location.path == d for p in r.problems)
+    }
+
+
 def _unchanged(
-    files: Sequence[SourceFile], cached: Mapping[str, FileResult], max_bytes: int
-) -> tuple[dict[str, FileResult], list[tuple[Path, str, bytes | None]]]:
-    """The cached results of the files whose bytes are unchanged, and what is left to check
-    (with the bytes already read, when they were)."""
+    files: Sequence[SourceFile],
+    inherited: Mapping[str, FileDefaults | None],
+    cached: Mapping[str, FileResult],
+    max_bytes: int,
+) -> tuple[dict[str, FileResult], list[tuple[Path, str, bytes | None, FileDefaults | None]]]:
+    """The cached results of the files whose bytes, and the defaults they inherit, are
+    unchanged, and what is left to check (with the bytes already read, when they were, and
+    the defaults that may reach each file)."""
     results: dict[str, FileResult] = {}
-    todo: list[tuple[Path, str, bytes | None]] = []
+    todo: list[tuple[Path, str, bytes | None, FileDefaults | None]] = []
     for source in files:
+        defaults = inherited.get(source.display)
         hit = cached.get(source.display)
         if hit is None:  # nothing to compare with: let the checker read the file
-            todo.append((source.path, source.display, None))
+            todo.append((source.path, source.display, None, defaults))
             continue
         try:
             raw = read_limited(source.path, source.display, max_bytes=max_bytes)
         except DocumentError as e:
             results[source.display] = FileResult(source.display, "", None, (e.to_problem(),))
             continue
-        if digest_of(raw) == hit.digest:
+        if hit.digest in result_keys(digest_of(raw), defaults):
             results[source.display] = hit
         else:
-            todo.append((source.path, source.display, raw))
+            todo.append((source.path, source.display, raw, defaults))
     return results, todo
 
 
 def _run_checks(
-    todo: Sequence[tuple[Path, str, bytes | None]], *, workers: int | None, max_bytes: int
+    todo: Sequence[tuple[Path, str, bytes | None, FileDefaults | None]],
+    *,
+    workers: int | None,
+    max_bytes: int,
 ) -> list[FileResult]:
     count = _worker_count(len(todo)) if workers is None else max(1, workers)
     if count == 1 or len(todo) < 2:
-        return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in todo]
+        return [
+            check_profile_file(p, d, raw, max_bytes=max_bytes, defaults=defaults)
+            for p, d, raw, defaults in todo
+        ]
     # Imported here: `trusthub validate FILE` (the pre-commit hook) never starts workers.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

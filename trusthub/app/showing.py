@@ -2,16 +2,22 @@
 for (every resource of every kind, personal data masked), and what the state recorded of
 each: status and since when, rejection reasons, the SIDs of the Trust Hub objects behind
 it. It works while files of the workspace are broken, its own included (then it shows
-what is recorded and the file's problems)."""
+what is recorded and the file's problems).
+
+`document` is the profile as resolved: the file with the workspace defaults it inherits
+merged in (`trusthub.load.inheritance`), masked like the attributes; `inherited` says which
+of its values came from which section of trusthub.yaml, by JSON path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from trusthub.app.loading import load_workspace
+from trusthub.app.loading import ProfileDoc, load_workspace
 from trusthub.app.session import open_workspace_store
+from trusthub.common.json_path import format_json_path
 from trusthub.config.settings import Settings
 from trusthub.errors import StateError
+from trusthub.load.inheritance import inherited_by
 from trusthub.model import twilio_codes
 from trusthub.model.kinds import KINDS, PROFILE, desired_resources
 from trusthub.model.privacy import display, fingerprint_key
@@ -28,7 +34,9 @@ def show_profile(settings: Settings, name: str, *, show_sensitive: bool = False)
     # profile) the file named after it.
     files = (doc.path,) if doc is not None else (f"{profile}.yaml", f"{profile}.yml")
     problems = [
-        p for p in workspace.problems if p.location.path.rsplit("/", 1)[-1] in _names(files)
+        p
+        for p in workspace.problems
+        if (inherited_by(p) or p.location.path).rsplit("/", 1)[-1] in _names(files)
     ]
     with open_workspace_store(settings) as store:
         key = fingerprint_key(store.meta().lineage)
@@ -70,6 +78,8 @@ def show_profile(settings: Settings, name: str, *, show_sensitive: bool = False)
         "version": JSON_VERSION,
         "profile": profile,
         "path": doc.path if doc is not None else None,
+        "document": _document(doc.data, key, show_sensitive) if doc is not None else None,
+        "inherited": _inherited(doc) if doc is not None else {},
         "problems": [
             {
                 "path": p.location.path,
@@ -82,6 +92,31 @@ def show_profile(settings: Settings, name: str, *, show_sensitive: bool = False)
             for p in problems
         ],
         "resources": [r for r in resources if name == profile or r["resource"] == name],
+    }
+
+
+def _document(data: dict[str, Any], key: bytes, show_sensitive: bool) -> Any:
+    """The resolved profile, masked. A toll-free verification's `number` is one of the
+    profile's phone numbers, personal data, though not under a key `privacy` knows as such
+    (`number` alone is no personal key): it is masked as a phone number is."""
+    shown = display((), data, key, show_sensitive=show_sensitive)
+    for verification in shown.get("toll_free_verifications") or []:
+        if isinstance(verification, dict) and "number" in verification:
+            number = verification["number"]
+            verification["number"] = display(("phone",), number, key, show_sensitive=show_sensitive)
+    return shown
+
+
+def _inherited(doc: ProfileDoc) -> dict[str, str]:
+    """JSON path of each inherited value -> where it is written (`trusthub.yaml
+    defaults.roles.secondary`)."""
+    inheritance = doc.locator.inheritance
+    if inheritance is None:
+        return {}
+    source = inheritance.source.display
+    return {
+        format_json_path(path): f"{source} {inheritance.layers[index].label}"
+        for path, index in sorted(doc.locator.origins().items(), key=lambda item: item[0])
     }
 
 

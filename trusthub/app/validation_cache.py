@@ -1,10 +1,13 @@
 """The per-file check results of the last run, in `.trusthub/cache/`, keyed by content.
 
-A file's result (its data and its problems) depends only on its bytes and on trusthub's
-code, so an entry is reused when the BLAKE2b digest of the file's current bytes equals the
-stored one. Size and mtime are not trusted on their own: editors, `git checkout`, `cp -p`
-and coarse file-system clocks can all leave them unchanged while the content changes, and
-reading and hashing a profile costs about 10 us, a twentieth of parsing it.
+A file's result (its data and its problems) depends only on its bytes, on the workspace
+defaults it inherits (`defaults:` in trusthub.yaml) and on trusthub's code, so an entry is
+reused when its key equals the BLAKE2b digest of the file's current bytes, combined with
+the digest of the defaults that reach the file (`result_keys`): a change to a default
+re-checks exactly the files it reaches. Size and mtime are not trusted on their own:
+editors, `git checkout`, `cp -p` and coarse file-system clocks can all leave them unchanged
+while the content changes, and reading and hashing a profile costs about 10 us, a twentieth
+of parsing it.
 
 Two files, each a header line and then JSON texts one a line (no pickle: nothing in them
 can run code). `profile-checks.json` holds the whole results (the profile's data, its
@@ -14,16 +17,15 @@ there are many: then they are folded into the other file), then one line per fil
 problems and the facts the workspace rules read of it (`trusthub.rules.workspace_facts`):
 all that `trusthub validate` reads, so one changed file in a large workspace (the pre-commit
 hook) reads and writes this smaller file only, and writes the lines of the unchanged files
-back as they were. Every entry carries its file's digest, so an entry of either file is
-right for the bytes it names whichever file was written last. Both are written atomically
-(temp file, fsync-free `os.replace`) with mode 0600 in a 0700 directory, and stamped with a
-fingerprint of everything that could change a result: the cache format, the size limit, the
-versions of PyYAML (and whether libyaml is in use), of phonenumbers' metadata, of
-email-validator and of iso3166, and the fingerprint of trusthub's own source, schemas and
-templates
-(`trusthub.common.fingerprint`: any change to the package, not a list of the modules
-thought to matter). Anything unexpected when reading them (another fingerprint, bad JSON,
-a wrong shape) means an empty cache, silently rebuilt.
+back as they were. Every entry carries its key (the file's digest, with the defaults'), so
+an entry of either file is right for the bytes and defaults it names whichever file was
+written last. Both are written atomically (temp file, fsync-free `os.replace`) with mode
+0600 in a 0700 directory, and stamped with a fingerprint of everything that could change a
+result: the cache format, the size limit, the versions of PyYAML (and whether libyaml is in
+use), of phonenumbers' metadata, of email-validator and of iso3166, and the fingerprint of
+trusthub's own source, schemas and templates (`trusthub.common.fingerprint`: any change to
+the package, not a list of the modules thought to matter). Anything unexpected when reading
+them (another fingerprint, bad JSON, a wrong shape) means an empty cache, silently rebuilt.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from typing import Any, Final
 from trusthub.common.files import write_private
 from trusthub.common.fingerprint import code_fingerprint
 from trusthub.errors import Location, Problem
+from trusthub.load.inheritance import FileDefaults
 from trusthub.model.phone_facts import NumberFacts
-from trusthub.rules.file_checks import FileResult
+from trusthub.rules.file_checks import FileResult, result_key
 from trusthub.rules.workspace_facts import workspace_facts
 
 # 2: the name a broken file declares; 3: the facts part, the numbers' facts
@@ -80,6 +83,16 @@ class FactsCache:
 NO_FACTS: Final = FactsCache({}, {}, False)
 # Whole results kept beside the facts before they are folded into the whole cache file.
 MAX_FRESH: Final = 256
+
+
+def result_keys(digest: str, defaults: FileDefaults | None) -> set[str]:
+    """The keys a cached result of a file whose bytes have `digest` may have, with the
+    `defaults` that may reach it: one per role the file could declare (which role's
+    defaults apply is known only once it is parsed; the bytes fix the role, so a match
+    under any of them is the result of these bytes with these defaults)."""
+    if defaults is None:
+        return {digest}
+    return {result_key(digest, key) for key in defaults.cache_keys()}
 
 
 def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:

@@ -1,8 +1,11 @@
 """`trusthub new profile NAME`: a profile file with every field described and each required
-value left to fill in (it fails validation, line by line, until then)."""
+value left to fill in (it fails validation, line by line, until then). `trusthub new
+profiles --from clients.csv`: one profile per CSV row, all checked before any is written
+(`trusthub.app.bulk_profiles`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 import click
@@ -17,6 +20,7 @@ from trusthub.app.scaffold import (
 )
 from trusthub.cli.context import AppContext
 from trusthub.cli.schema_files import write_schema_files
+from trusthub.errors import ExitCode
 
 
 @click.group("new")
@@ -75,3 +79,69 @@ def profile(app: AppContext, name: str, role: str, primary: str | None, type_: s
         "Replace every REPLACE-ME (and each empty value marked so), then run "
         f"`trusthub validate {shown}`: it lists what is still missing, line by line."
     )
+
+
+@new.command("profiles")
+@click.option(
+    "--from",
+    "csv_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The CSV file: a header row naming the columns, then one row per profile.",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The jinja2 template of one profile (default: the shipped client template, "
+    "templates/new/client-profile.yaml); each column is a variable.",
+)
+@click.option(
+    "--into",
+    metavar="DIR",
+    help="A directory under the profiles directory to write into (e.g. clients), so its "
+    "defaults in trusthub.yaml apply.",
+)
+@click.option("--force", is_flag=True, help="Replace profile files that already exist.")
+@click.pass_obj
+def profiles(
+    app: AppContext, csv_file: Path, template: Path | None, into: str | None, force: bool
+) -> None:
+    """Write one profile per row of a CSV file, from a template. Every row is rendered and
+    checked (schema, rules, the workspace's defaults and profiles) first: when any row has
+    an error, each is listed as CSV:ROW:COLUMN with the JSON path and the fix, and nothing
+    is written. Existing files are never replaced without --force."""
+    from trusthub.app.bulk_profiles import render_profiles  # jinja2 only when used
+
+    settings = app.settings
+    if into is not None and (into.startswith("/") or ".." in into.split("/") or "\\" in into):
+        raise click.BadParameter("a directory under the profiles directory", param_hint="--into")
+    shown = csv_file.name if csv_file.parent == Path() else str(csv_file)
+    result = render_profiles(settings, csv_file, shown, template=template, into=into, force=force)
+    for problem in result.problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    if result.has_errors:
+        errors = sum(p.severity == "error" for p in result.problems)
+        click.echo(
+            f"{errors} error{'s' if errors != 1 else ''}: nothing was written; fix the CSV "
+            "(or the template, or trusthub.yaml) and run the command again",
+            err=True,
+        )
+        raise click.exceptions.Exit(ExitCode.PROBLEMS)
+    for path, text in result.files.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w" if force else "x", encoding="utf-8") as f:
+                f.write(text)
+        except FileExistsError:
+            raise ScaffoldError(
+                f"{settings.relative(path)} appeared meanwhile; nothing after it was written",
+                hint="run the command again (with --force to replace it)",
+            ) from None
+        except OSError as e:
+            raise ScaffoldError(f"cannot write {settings.relative(path)}: {e.strerror}") from None
+    where = settings.relative(next(iter(result.files)).parent) if result.files else ""
+    click.echo(
+        f"Wrote {len(result.files)} profile{'s' if len(result.files) != 1 else ''} in {where}/."
+    )
+    for written in write_schema_files(settings.root):
+        click.echo(f"Wrote {written} (for editors: each file's first line names it).")

@@ -73,9 +73,10 @@ def _settings(root: Path) -> tuple[Settings, list[Problem], int]:
     if not path.is_file():
         return defaults, [], 0
     problems, data = settings_problems(path, SETTINGS_FILE)
-    if problems or data is None:
+    if data is None:
         return defaults, problems, 1
-    return apply_settings(data, replace(defaults, settings_file=path)), [], 1
+    # Data with problems: only keys of `defaults:` were refused; the rest still applies.
+    return apply_settings(data, replace(defaults, settings_file=path)), problems, 1
 
 
 def _stdout_is_terminal() -> bool:

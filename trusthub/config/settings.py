@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from trusthub.config.defaults import WorkspaceDefaults
 from trusthub.model.desired import PARENT_ACCOUNT
 from trusthub.model.fees import DEFAULT_MAX_PER_APPLY, FEES
 
@@ -79,6 +80,8 @@ class Settings:
     # `name:` is in trusthub.yaml: the workspace is named, not called after its directory
     # (a shared database refuses a guessed name: `trusthub.app.session`).
     named: bool = False
+    # `defaults:` in trusthub.yaml: what profiles inherit (`trusthub.config.defaults`).
+    defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
 
     @property
     def account_names(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trusthub.common.locations import conninfo_has_password, is_conninfo, is_database, is_url
+from trusthub.config.defaults import defaults_problems, read_defaults, without_refused
 from trusthub.config.settings import (
     SETTINGS_FILE,
     AccountSettings,
@@ -26,11 +27,14 @@ from trusthub.config.settings import (
 )
 from trusthub.errors import ConfigError, Problem
 from trusthub.load.documents import Document, DocumentError, load_document
+from trusthub.load.inheritance import SettingsSource
 from trusthub.rules.schema import WORKSPACE_SCHEMA, schema_problems
 
 
 def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str, Any] | None]:
-    """The problems of a settings file, and its data when it has none."""
+    """The problems of a settings file, and its data when it has no error. When the only
+    errors are keys of `defaults:` that no profile can inherit, the data comes without
+    them, so that `validate` reports each once and checks the profiles with the rest."""
     try:
         document = load_document(path, display, allow_empty=True)
     except DocumentError as e:
@@ -51,7 +55,17 @@ def settings_problems(path: Path, display: str) -> tuple[list[Problem], dict[str
         )
     if not problems:
         problems.extend(_account_problems(document))
-    return problems, None if problems else document.data
+    if problems:
+        return problems, None
+    if "defaults" in document.data:
+        profiles = document.data.get("profiles", "profiles")
+        found = defaults_problems(document, document.data, _under(path.parent, profiles))
+        return found, without_refused(document.data, found) if _errors(found) else document.data
+    return [], document.data
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
 
 
 def _account_problems(document: Document) -> list[Problem]:
@@ -91,6 +105,7 @@ def read_settings_file(path: Path, defaults: Settings) -> Settings:
     """`defaults` updated from the settings file at `path`; ConfigError on any problem."""
     display = path.name if path.parent == defaults.root else str(path)
     problems, data = settings_problems(path, display)
+    problems = _errors(problems)  # warnings are for `validate` to list
     if problems or data is None:
         first = problems[0]
         more = len(problems) - 1
@@ -131,6 +146,10 @@ def apply_settings(data: dict[str, Any], defaults: Settings) -> Settings:
             AccountSettings(name, a.get("sid"), a.get("friendly_name"))
             for name, a in data["accounts"].items()
         )
+    if data.get("defaults"):
+        source = defaults.settings_file
+        display = source.name if source is not None and source.parent == root else str(source)
+        changes["defaults"] = read_defaults(data, SettingsSource(display, source))
     return replace(defaults, **changes)
 
 

@@ -13,13 +13,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from trusthub.errors import Problem
 from trusthub.load.discovery import declared_name
-from trusthub.load.documents import MAX_FILE_BYTES, DocumentError, decode, parse, read_limited
+from trusthub.load.documents import (
+    MAX_FILE_BYTES,
+    Document,
+    DocumentError,
+    decode,
+    parse,
+    read_limited,
+)
+from trusthub.load.inheritance import FileDefaults, InheritedDocument, annotate
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.model.phone_facts import NumberFacts, facts_of
 from trusthub.rules import DOCUMENT_RULES, document_problems
@@ -59,10 +67,17 @@ def digest_of(raw: bytes) -> str:
 
 
 def check_profile_file(
-    path: Path, display: str, raw: bytes | None = None, *, max_bytes: int = MAX_FILE_BYTES
+    path: Path,
+    display: str,
+    raw: bytes | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    defaults: FileDefaults | None = None,
 ) -> FileResult:
     """Load, schema-check and rule-check one profile file (`raw`: its bytes, if already
-    read). Never raises for bad input: every finding is a problem in the result."""
+    read), with the workspace `defaults` that apply to it merged in first. Never raises for
+    bad input: every finding is a problem in the result. `digest` is the result's cache key:
+    the bytes' digest, with the key of the defaults the file inherits."""
     digest = ""
     try:
         if raw is None:
@@ -71,6 +86,24 @@ def check_profile_file(
         document = parse(decode(raw, display), display)
     except DocumentError as e:
         return FileResult(display, digest, None, (e.to_problem(),), declared_name(raw))
+    inheritance = defaults.for_role(document.data.get("role")) if defaults is not None else None
+    if inheritance is None:
+        return _check_document(document, display, path, digest)
+    merged = InheritedDocument(document, inheritance)
+    result = _check_document(merged, display, path, result_key(digest, inheritance.key))
+    problems = tuple(annotate(result.problems, display, inheritance, merged.origins))
+    return replace(result, problems=problems)  # its facts too: those of the merged profile
+
+
+def result_key(digest: str, defaults_key: str) -> str:
+    """The cache key of a file's result: its bytes' digest, combined with the key of the
+    defaults it inherits (none: the digest itself)."""
+    if not defaults_key:
+        return digest
+    return hashlib.blake2b(f"{digest}|{defaults_key}".encode(), digest_size=16).hexdigest()
+
+
+def _check_document(document: Document, display: str, path: Path, digest: str) -> FileResult:
     problems, invalid = schema_check(document, PROFILE_SCHEMA)
     if problems:
         partial = _partial_problems(document.data, invalid, display, path, document)
@@ -102,7 +135,11 @@ def _partial_problems(
 
 
 def check_profile_files(
-    files: Sequence[tuple[Path, str, bytes | None]], max_bytes: int = MAX_FILE_BYTES
+    files: Sequence[tuple[Path, str, bytes | None, FileDefaults | None]],
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> list[FileResult]:
     """`check_profile_file` over a chunk of files (the unit of work of a worker process)."""
-    return [check_profile_file(p, d, raw, max_bytes=max_bytes) for p, d, raw in files]
+    return [
+        check_profile_file(p, d, raw, max_bytes=max_bytes, defaults=defaults)
+        for p, d, raw, defaults in files
+    ]
