@@ -87,7 +87,7 @@ class World:
                 f.write(f"account: {account}\n")
         if self.accounts:
             declared = "".join(f"  {a}: {{sid: {sid}}}\n" for a, sid in self.accounts.items())
-            (root / "trusthub.yaml").write_text(WORKSPACE + "accounts:\n" + declared, "utf-8")
+            write_settings(root, WORKSPACE + "accounts:\n" + declared)
             self.settings = load_settings(root)
         if operator_sink:
             self.sandbox.add_event_sink(f"{self.url}/event-streams")
