@@ -4,6 +4,7 @@ the second aborts at once. Either way the next apply converges, with no duplicat
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 from pathlib import Path
@@ -18,11 +19,13 @@ PROFILES = 20
 LATENCY = 0.02  # seconds per sandbox request: the apply lasts long enough to be interrupted
 
 
-def _signal_mid_apply(ws: Path, log: Path, signals: list[signal.Signals]) -> tuple[Process, int]:
+def _signal_mid_apply(
+    ws: Path, log: Path, signals: list[signal.Signals], *, after: int = 3
+) -> tuple[Process, int]:
     with Process(ws, "apply", "--auto-approve", "--parallelism", "4", log=log) as run:
-        # Three actions done: the primary and the first secondaries; others are in flight
-        # (each secondary takes a dozen requests).
-        for _ in range(3):
+        # `after` actions done (by default the primary and the first secondaries); others
+        # are in flight (each secondary takes a dozen requests).
+        for _ in range(after):
             assert run.wait_for("✓") is not None
         for sig in signals:
             run.proc.send_signal(sig)
@@ -71,3 +74,29 @@ def test_a_second_signal_aborts_at_once_and_the_next_apply_converges(
     # the next run's refresh records it (as after a kill).
     run_cli(ws, "refresh")
     check_world(settings_of(ws), audit_submits=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sigint_at_a_random_moment_of_a_200_profile_apply(
+    make_workspace: MakeWorkspace, tmp_path: Path, seed: int
+) -> None:
+    """The issue's size: SIGINT after a seeded random number of finished actions of a
+    200-profile apply. Nothing starts after it, the exit is 130, and every call made is in
+    the state: the next apply finishes the rest without duplicates."""
+    ws = make_workspace("stop200", profiles=200, latency=LATENCY, review_delay=86400)
+    after = random.Random(seed).randint(3, 150)
+    run, code = _signal_mid_apply(ws, tmp_path / "apply.err", [signal.SIGINT], after=after)
+    assert code == 130, run.stderr
+    output = run.stdout + run.stderr
+    assert "stopping: the calls in flight finish and are recorded" in run.stderr
+    # No action starts after the signal: at most the ones in flight then (--parallelism
+    # 4) end after it; the rest are listed as not started.
+    ended = [line for line in run.lines if line.startswith(("✓ [", "✗ ["))]
+    assert after <= len(ended) <= after + 4, (after, len(ended))
+    assert "- not started: " in output
+    assert "Traceback" not in run.stderr
+    finished = run_cli(ws, "apply", "--auto-approve")
+    assert "Apply complete" in finished.stdout, finished.stderr
+    run_cli(ws, "refresh")
+    check_world(settings_of(ws), audit_submits=True)
