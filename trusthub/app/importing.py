@@ -29,6 +29,7 @@ from trusthub.app.session import Session
 from trusthub.apply.kinds import APPLIERS
 from trusthub.apply.kinds.messaging_service import ROLE as SERVICE_ROLE
 from trusthub.common.files import temp_sibling
+from trusthub.config.settings import AccountSettings
 from trusthub.errors import ConfigError, TrusthubError
 from trusthub.load.discovery import display_path
 from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
@@ -409,10 +410,9 @@ def _subaccount_importers(
 ) -> list[Importer]:
     """An importer for each declared subaccount that can be read; what cannot (suspended,
     closed) and the parent's subaccounts trusthub.yaml does not declare are reported."""
-    store = session.store
     declared: dict[str, str] = {}  # sid -> logical name
     for account in session.settings.accounts:
-        sid = account.sid or store.sids(SUBACCOUNT, sa.resource_name(account.name)).get(sa.ROLE)
+        sid = _subaccount_sid(session, account)
         if sid is None:
             result.skipped.append(f"account {account.name}: not made yet (apply creates it)")
             continue
@@ -558,12 +558,19 @@ def _recorded_sids(session: Session) -> set[str]:
     return {sid for r in store.snapshot() for sid in store.sids(r.kind, r.name).values()}
 
 
+def _subaccount_sid(session: Session, account: AccountSettings) -> str | None:
+    """A declared subaccount's SID: given in trusthub.yaml, else recorded once apply made
+    it; None while it does not exist yet."""
+    recorded = session.store.sids(SUBACCOUNT, sa.resource_name(account.name))
+    return account.sid or recorded.get(sa.ROLE)
+
+
 def _one_subaccount(
     session: Session, parent: Importer, account: str, progress: Callable[[str], None]
 ) -> Importer:
     """The importer of the declared subaccount `account` (`import --account`)."""
     declared = next(a for a in session.settings.accounts if a.name == account)
-    sid = declared.sid or session.store.sids(SUBACCOUNT, sa.resource_name(account)).get(sa.ROLE)
+    sid = _subaccount_sid(session, declared)
     if sid is None:
         raise ImportError_(
             f"account {account} has no subaccount yet; nothing was written",
