@@ -280,9 +280,13 @@ def _dumps(value: Any) -> bytes:
 
 def _object(items: Iterable[tuple[str, Any]]) -> bytes:
     """A JSON object of `items` (as `_dumps` writes one), each value a value to encode or
-    the bytes of one encoded already."""
-    parts = [_dumps(k) + b":" + (v if isinstance(v, bytes) else _dumps(v)) for k, v in items]
-    return b"{" + b",".join(parts) + b"}"
+    the bytes of one encoded already. Joined once: no entry is copied on the way, which
+    would hold the cache three times over at the peak of a cold plan."""
+    pieces = [b"{"]
+    for k, v in items:
+        pieces += (_dumps(k), b":", v if isinstance(v, bytes) else _dumps(v), b",")
+    pieces[-1] = b"}" if len(pieces) > 1 else b"{}"
+    return b"".join(pieces)
 
 
 def _facts_lines(
