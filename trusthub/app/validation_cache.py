@@ -265,10 +265,18 @@ def _header_ok(line: bytes, stamp: str) -> bool:
     return isinstance(header, dict) and header.get("fingerprint") == stamp
 
 
-def _write(path: Path, stamp: str, *parts: bytes) -> None:
+def _write(path: Path, stamp: str, *parts: bytes | list[bytes]) -> None:
+    """Write the header and `parts` (each bytes, or the pieces of one: see `_object`)."""
     # JSON as written here holds no raw newline (json.dumps escapes them in strings), so
     # the parts are separated by newlines and read apart without parsing each other.
-    data = b"\n".join([_dumps({"fingerprint": stamp}), *parts])
+    pieces = [_dumps({"fingerprint": stamp})]
+    for part in parts:
+        pieces.append(b"\n")
+        if isinstance(part, bytes):
+            pieces.append(part)
+        else:
+            pieces += part
+    data = b"".join(pieces)
     with contextlib.suppress(OSError):
         write_private(path, data, durable=False)
 
@@ -278,15 +286,16 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _object(items: Iterable[tuple[str, Any]]) -> bytes:
-    """A JSON object of `items` (as `_dumps` writes one), each value a value to encode or
-    the bytes of one encoded already. Joined once: no entry is copied on the way, which
-    would hold the cache three times over at the peak of a cold plan."""
+def _object(items: Iterable[tuple[str, Any]]) -> list[bytes]:
+    """The pieces of a JSON object of `items` (as `_dumps` writes one), each value a value
+    to encode or the bytes of one encoded already. `_write` joins them with the rest of the
+    file at once: no entry is copied on the way, which would hold the cache three times
+    over at the peak of a cold plan."""
     pieces = [b"{"]
     for k, v in items:
         pieces += (_dumps(k), b":", v if isinstance(v, bytes) else _dumps(v), b",")
     pieces[-1] = b"}" if len(pieces) > 1 else b"{}"
-    return b"".join(pieces)
+    return pieces
 
 
 def _facts_lines(
