@@ -131,6 +131,19 @@ def brand_event(row: Row, now: float) -> dict[str, Any] | None:
     return _event(f"brand-registration.{kind}", row.sid, now, data)
 
 
+def vetting_event(brand: Row, now: float) -> dict[str, Any]:
+    """The event a successful vetting of `brand` sends (J.2: `brand-vetted-verified`)."""
+    d = brand.data
+    data: dict[str, Any] = {
+        "accountsid": d.get("account_sid"),
+        "brandsid": brand.sid,
+        "brandstatus": "registered",
+        "identitystatus": d.get("identity_status"),
+        "brandregistrationerrors": [],
+    }
+    return _event("brand-registration.brand-vetted-verified", brand.sid, now, data)
+
+
 def campaign_event(row: Row, now: float) -> dict[str, Any] | None:
     """The event a campaign's decision sends: approved (VERIFIED) or failed."""
     d = row.data
