@@ -645,10 +645,11 @@ class TwilioSdkProvider:
     def list_brand_vettings(
         self, brand_sid: str, *, provider: str | None = None
     ) -> list[BrandVetting]:
+        # The spec gives this list no PageSize (a brand has a few vettings): none is sent.
         vettings = self.client.messaging.v1.brand_registrations(brand_sid).brand_vettings
         if provider is None:
-            return [_to_vetting(v) for v in vettings.stream(page_size=1000)]
-        return [_to_vetting(v) for v in vettings.stream(vetting_provider=provider, page_size=1000)]
+            return [_to_vetting(v) for v in vettings.stream()]
+        return [_to_vetting(v) for v in vettings.stream(vetting_provider=provider)]
 
     @translated
     def fetch_brand_vetting(self, brand_sid: str, sid: str) -> BrandVetting:
