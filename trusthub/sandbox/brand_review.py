@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from trusthub.model import twilio_codes
 from trusthub.sandbox import brand_vetting, event_streams
 from trusthub.sandbox import evaluation as ev
 from trusthub.sandbox.store import Filter, Row, Store, Tx
@@ -262,8 +263,8 @@ def _otp_expired(tx: Tx, brand: Row, now: float) -> None:
 
 # The code an Authentication+ check left unconfirmed for 7 days fails with. The reference
 # (D.5.6, TS-BRAND) gives only the range 21736-21741 for 2FA failures; which one means
-# "not completed in time" is UNCONFIRMED: the sandbox uses the first, in this one place.
-AUTHENTICATION_FAILED_CODE: Final = 21736
+# "not completed in time" is UNCONFIRMED: the sandbox uses the first (`twilio_codes`).
+AUTHENTICATION_FAILED_CODE: Final = twilio_codes.AUTHENTICATION_FAILED
 AUTHENTICATION_FAILED: Final = "FAILED"
 
 

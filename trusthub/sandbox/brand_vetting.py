@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+from trusthub.model import twilio_codes
 from trusthub.sandbox import event_streams
 from trusthub.sandbox.sids import iso, new_sid
 from trusthub.sandbox.store import Filter, Row, Scope, Store, Tx
@@ -40,9 +41,9 @@ IN_PROGRESS: Final = "IN_PROGRESS"
 SUCCESS: Final = "SUCCESS"
 FAILED: Final = "FAILED"
 
-TOKEN_INVALID: Final = 30713
-TOKEN_EXPIRED: Final = 30714
-TOKEN_USED: Final = 30715
+TOKEN_INVALID: Final = twilio_codes.VETTING_TOKEN_INVALID  # 30713
+TOKEN_EXPIRED: Final = twilio_codes.VETTING_TOKEN_EXPIRED  # 30714
+TOKEN_USED: Final = twilio_codes.VETTING_TOKEN_USED  # 30715
 BRAND_NOT_REGISTERED: Final = 21717  # "brand not registered or not valid" (reference L)
 SECONDARY_VETTING_SCORE: Final = 75
 
