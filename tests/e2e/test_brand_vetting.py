@@ -134,3 +134,22 @@ def test_a_lapsed_authentication_plus_is_retried_with_the_new_contact(
     sandbox.confirm_identity(brand)  # the new contact clicked
     run_cli("refresh", workspace=ws, code=0)
     assert "Authentication+ confirmed" in run_cli("status", workspace=ws, code=0).stdout
+
+
+def test_a_token_campaign_verify_refuses_fails_the_apply_with_its_code_and_a_fix_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    expired = TOKEN.replace("0123456789ab", "000000000000")  # the sandbox's expired token
+    ws = make_workspace(tmp_path, ("parks-for-all", POLITICAL.replace(TOKEN, expired)))
+    _apply_until(ws, lambda: _sid(ws, "a2p_brand", "parks-for-all/a2p-brand", "brand") is not None)
+    failed = run_cli("apply", "--auto-approve", workspace=ws, code=1)
+    assert "Twilio error 30714" in failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stdout + failed.stderr
+    path = ws / "profiles" / "parks-for-all.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(expired, TOKEN), encoding="utf-8")
+    run_cli("apply", "--auto-approve", workspace=ws, code=0)  # nothing was recorded: a create
+    brand = _sid(ws, "a2p_brand", "parks-for-all/a2p-brand", "brand")
+    assert brand is not None
+    listed = _sandbox(ws).client().messaging.v1.brand_registrations(brand).brand_vettings.list()
+    assert [v.vetting_id for v in listed] == [TOKEN]

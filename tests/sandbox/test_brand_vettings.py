@@ -15,6 +15,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from tests.sandbox import builders as b
+from tests.sandbox.conftest import Receiver
 from trusthub.sandbox import Sandbox, SandboxError
 from trusthub.sandbox import policies as p
 
@@ -185,3 +186,22 @@ def test_a_lapsed_authentication_plus_check_is_retried_through_2fa(
     assert two_fa().status_code == 400  # one check at a time
     sandbox.confirm_identity(sid)  # the new contact clicked
     assert brand.fetch().identity_status == "VETTED_VERIFIED"
+
+
+def test_vetting_decisions_are_event_streams_events(
+    http_client: Client, sandbox: Sandbox, receiver: Receiver
+) -> None:
+    sandbox.add_event_sink(receiver.url)
+    sid = _brand(http_client, sandbox)  # approved with its secondary vetting
+    (aegis,) = http_client.messaging.v1.brand_registrations(sid).brand_vettings.list()
+    sandbox.reject(aegis.brand_vetting_sid, "the secondary vetting could not verify the business")
+    fetched = http_client.messaging.v1.brand_registrations(sid).brand_vettings(
+        aegis.brand_vetting_sid
+    )
+    assert fetched.fetch().vetting_status == "FAILED"
+    types = [
+        d.event["type"].rsplit(".", 1)[-1]
+        for d in sandbox.event_deliveries()
+        if d.event["data"].get("brandsid") == sid
+    ]
+    assert types == ["brand-registered", "brand-vetted-verified", "brand-secondary-vetting-failure"]

@@ -178,6 +178,26 @@ def settle(store: Store, clock: Callable[[], float]) -> None:
                     event_streams.emit(tx, event_streams.vetting_event(brand, now))
 
 
+def force(store: Store, sid: str, now: float, *, reason: str | None) -> Row:
+    """Decide a vetting now: SUCCESS (`reason` None) or FAILED, whatever the provider would
+    say (the CLI's `approve` and `reject`). The vetting has no field for the reason."""
+    with store.as_operator(), store.write() as tx:
+        row = tx.get(sid, KIND)
+        if row is None:
+            raise LookupError(f"the sandbox has no brand vetting {sid}")
+        row.data.update(
+            vetting_status=SUCCESS if reason is None else FAILED, review_due=None,
+            date_updated=now,
+        )  # fmt: skip
+        tx.save(row)
+        brand = tx.get(row.parent or "", "brand_registration")
+        if brand is not None and (reason is None or row.data["vetting_provider"] == AEGIS):
+            # J.2: a successful vetting, or a failed secondary vetting, is an event.
+            failed = reason is not None
+            event_streams.emit(tx, event_streams.vetting_event(brand, now, failed=failed))
+    return row
+
+
 def render(origin: str, row: Row) -> dict[str, Any]:
     d = row.data
     return {

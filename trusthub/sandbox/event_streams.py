@@ -131,8 +131,9 @@ def brand_event(row: Row, now: float) -> dict[str, Any] | None:
     return _event(f"brand-registration.{kind}", row.sid, now, data)
 
 
-def vetting_event(brand: Row, now: float) -> dict[str, Any]:
-    """The event a successful vetting of `brand` sends (J.2: `brand-vetted-verified`)."""
+def vetting_event(brand: Row, now: float, *, failed: bool = False) -> dict[str, Any]:
+    """The event a successful vetting of `brand` sends (J.2: `brand-vetted-verified`), or a
+    failed secondary vetting (`brand-secondary-vetting-failure`)."""
     d = brand.data
     data: dict[str, Any] = {
         "accountsid": d.get("account_sid"),
@@ -141,7 +142,8 @@ def vetting_event(brand: Row, now: float) -> dict[str, Any]:
         "identitystatus": d.get("identity_status"),
         "brandregistrationerrors": [],
     }
-    return _event("brand-registration.brand-vetted-verified", brand.sid, now, data)
+    kind = "brand-secondary-vetting-failure" if failed else "brand-vetted-verified"
+    return _event(f"brand-registration.{kind}", brand.sid, now, data)
 
 
 def campaign_event(row: Row, now: float) -> dict[str, Any] | None:
