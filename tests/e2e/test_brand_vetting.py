@@ -153,3 +153,26 @@ def test_a_token_campaign_verify_refuses_fails_the_apply_with_its_code_and_a_fix
     assert brand is not None
     listed = _sandbox(ws).client().messaging.v1.brand_registrations(brand).brand_vettings.list()
     assert [v.vetting_id for v in listed] == [TOKEN]
+
+
+def test_a_vetting_the_state_does_not_know_is_adopted_not_imported_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `trusthub import` reads brands back but not their vettings, so after a state rebuilt
+    # by import the token may already be on the brand: the first POST looks first.
+    monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
+    ws = make_workspace(tmp_path, ("parks-for-all", POLITICAL))
+    name = "parks-for-all/a2p-brand-vetting"
+    _apply_until(ws, lambda: _sid(ws, "a2p_brand_vetting", name, "vetting") is not None)
+    vetting = _sid(ws, "a2p_brand_vetting", name, "vetting")
+    settings = load_settings(ws, environ={})
+    with open_store(settings.state, settings.name) as store, store.transaction() as tx:
+        tx.delete_resource("a2p_brand_vetting", name)
+    assert "$ fee-bearing: vetting import" in run_cli("plan", workspace=ws).stdout
+    applied = run_cli("apply", "--auto-approve", workspace=ws, code=0)
+    assert "created vetting" not in applied.stdout + applied.stderr
+    assert _sid(ws, "a2p_brand_vetting", name, "vetting") == vetting
+    brand = _sid(ws, "a2p_brand", "parks-for-all/a2p-brand", "brand")
+    assert brand is not None
+    listed = _sandbox(ws).client().messaging.v1.brand_registrations(brand).brand_vettings.list()
+    assert [v.vetting_id for v in listed] == [TOKEN]

@@ -5,7 +5,9 @@ An import may be charged, so it is never retried blindly: on an ambiguous failur
 or a dropped connection after the request went out) the `Converger`'s create protocol
 lists the brand's Campaign Verify vettings and adopts the one for the same token before it
 tries again (reference K, D.9), as brand and campaign creation do. A crashed run is resumed
-the same way. Twilio has no DELETE of a vetting: deleting one only forgets it.
+the same way. Unlike a brand, a vetting is not read back by `trusthub import`, so an import
+that the state does not know of yet is looked for before every first POST: the token may
+already be on the brand. Twilio has no DELETE of a vetting: deleting one only forgets it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class A2PBrandVettingApplier(KindApplier):
             ),
             find=find,
             delete=cannot_delete,
+            find_first=True,
         )
 
     def submit(self, c: Converger) -> None:
