@@ -107,8 +107,11 @@ def refresh_state(
     parent_reads = ListedReads(target.api)
     reads = _observe(parent_reads.as_provider(), groups.pop(PARENT_ACCOUNT, []))
     _record(store, reads, result, actor=actor, progress=progress)
+    # Each subaccount is opened from the parent's one listing of its subaccounts (the
+    # listing that answered their statuses above), not with a read apiece.
     subaccounts = Subaccounts(
-        target.api, lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE)
+        parent_reads.as_provider(),
+        lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE),
     )
     apis: dict[str, ListedReads] = {PARENT_ACCOUNT: parent_reads}
     for account in sorted(groups):

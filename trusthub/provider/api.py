@@ -406,6 +406,14 @@ class TrustHubProvider(Protocol):
         """`POST /2010-04-01/Accounts/{sid}.json` with `Status=closed`: for good."""
         ...
 
+    def open_subaccounts(self) -> Mapping[str, tuple[Account, TrustHubProvider | None]]:
+        """Every subaccount these credentials own, by SID, read with one paged list of
+        Accounts (Twilio answers each subaccount's auth token to its parent, in the list as
+        in a fetch): what `in_subaccount` gives for each, without a request apiece. The
+        provider is None for a subaccount that is suspended or closed. The credentials stay
+        inside the providers' SDK clients, in memory."""
+        ...
+
     def in_subaccount(self, sid: str) -> TrustHubProvider:
         """A provider acting in the subaccount `sid`, with that subaccount's own credentials
         read through the parent (section I of the onboarding reference: Trust Hub and the
