@@ -246,6 +246,8 @@ class RefreshCache:
         }
 
     def save(self, current: Mapping[str, str], *, full: bool, now: datetime) -> None:
+        if not full and self.full_read is not None and current == self.versions:
+            return  # what the file holds already (a thousand subaccounts: a thousand writes)
         data = {
             "version": CACHE_VERSION,
             "scope": self.scope,
