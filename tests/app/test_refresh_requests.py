@@ -7,7 +7,8 @@ its voice products). Each subaccount lists its customer profiles, end users, sup
 documents and addresses (the client's profile records one of each kind: their `date_updated`
 is what says nothing moved) and reads its Messaging Service's numbers (which says the
 service is still there). It lists no trust products, brands or toll-free verifications:
-trusthub records none there.
+trusthub records none there. A number taken off one client's profile outside trusthub is
+still found, by reading that one profile whole (three requests more).
 """
 
 from __future__ import annotations
@@ -23,18 +24,33 @@ from tests.support.request_counts import Request, Requests
 from trusthub.app.listing import SETTLE
 from trusthub.app.session import Session
 from trusthub.config.settings_file import load_settings
+from trusthub.sandbox import Sandbox
+from trusthub.state import open_store
 
 
-def _refresh(ws: Path) -> Counter[Request]:
+def _refresh(ws: Path, *, drifted: tuple[str, ...] = ()) -> Counter[Request]:
     with Session(load_settings(ws)) as session:
         target = session.target()
         requests = Requests(target.retrying.inner)
         target.retrying.inner = requests
         result = session.refresh_locked(target)  # as `trusthub refresh` does, with its cache
-    assert not result.drifted
+    assert tuple(d.name for d in result.drifted) == drifted
     assert not result.unavailable
     assert not result.missing
     return Counter(requests.seen)
+
+
+def _unassign_number(ws: Path, client: str) -> None:
+    """Outside trusthub, with the subaccount's own credentials (a script, the Console): the
+    number of `client`'s profile taken off it."""
+    settings = load_settings(ws)
+    with open_store(settings.state, settings.name) as store:
+        sid = store.sids("subaccount", f"account:{client}")["account"]
+        bundle = store.sids("profile", client)["bundle"]
+    with Sandbox.from_settings(settings) as sb:
+        profile = sb.client(sid).trusthub.v1.customer_profiles(bundle)
+        (assignment,) = profile.customer_profiles_channel_endpoint_assignment.list()
+        profile.customer_profiles_channel_endpoint_assignment(assignment.sid).delete()
 
 
 def expected(n: int) -> Counter[Request]:
@@ -70,3 +86,15 @@ def test_a_refresh_with_nothing_changed_costs_a_constant_and_five_requests_a_sub
         seen = _refresh(ws)
         assert seen == expected(n), n
         assert seen.total() == 4 + 5 * n
+    # The listings still see a change made outside trusthub in one subaccount, and only
+    # that profile is read whole.
+    _unassign_number(spaces[5], "client-00003")
+    seen = _refresh(spaces[5], drifted=("client-00003",))
+    assert seen - expected(5) == Counter(
+        {
+            ("GET", "/v1/CustomerProfiles/{BU}/EntityAssignments"): 1,
+            ("GET", "/v1/CustomerProfiles/{BU}/ChannelEndpointAssignments"): 1,
+            ("GET", "/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json"): 1,  # its numbers
+        }
+    )
+    assert not expected(5) - seen
