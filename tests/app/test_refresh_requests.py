@@ -5,8 +5,8 @@ The parent lists its subaccounts once (their statuses, and each one's credential
 paged list), then its own customer profiles, end users and trust products (the primary and
 its voice products). Each subaccount lists its customer profiles, end users, supporting
 documents and addresses (the client's profile records one of each kind: their `date_updated`
-is what says nothing moved) and reads its Messaging Service's numbers (which says the
-service is still there). It lists no trust products, brands or toll-free verifications:
+is what says nothing moved) and its Messaging Services (which says the client's is still
+there). It lists no trust products, brands or toll-free verifications:
 trusthub records none there. A number taken off one client's profile outside trusthub is
 still found, by reading that one profile whole (three requests more).
 """
@@ -62,7 +62,7 @@ def expected(n: int) -> Counter[Request]:
             ("GET", "/v1/TrustProducts"): 1,  # the parent's only
             ("GET", "/v1/SupportingDocuments"): n,
             ("GET", "/2010-04-01/Accounts/{AC}/Addresses.json"): n,
-            ("GET", "/v1/Services/{MG}/PhoneNumbers"): n,
+            ("GET", "/v1/Services"): n,
         }
     )
 

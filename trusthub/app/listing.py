@@ -4,10 +4,11 @@
 that whole collection with paging (a thousand objects a request) and answers every later
 fetch from the listing; an object absent from it is fetched directly, so one made after the
 listing is still read and one that is gone still raises not-found. Every other call passes
-through. Bundles, end users, supporting documents, addresses, numbers, brands and toll-free
-verifications are listed; assignments have no account-wide list (they are per bundle). In the
-parent, its subaccounts are listed too, once: their statuses and the credentials each
-subaccount is read with (`in_subaccount`) come from that one paged list, not a read apiece.
+through. Bundles, end users, supporting documents, addresses, numbers, brands, toll-free
+verifications and Messaging Services are listed; assignments have no account-wide list
+(they are per bundle). In the parent, its subaccounts are listed too, once: their statuses
+and the credentials each subaccount is read with (`in_subaccount`) come from that one paged
+list, not a read apiece.
 A collection is listed only when something recorded is read from it, so an account where
 trusthub records no brand, toll-free verification or trust product is not asked for that
 list.
@@ -44,6 +45,7 @@ from trusthub.provider.api import (
     Bundle,
     BundleFamily,
     Entity,
+    MessagingService,
     TollfreeVerification,
     TrustHubProvider,
 )
@@ -154,6 +156,11 @@ class ListedReads:
         if provider is None:
             raise AccountUnavailable(sid, f"is {account.status}")
         return provider
+
+    def fetch_service(self, sid: str) -> MessagingService:
+        return self._get(
+            "services", self._api.list_services, sid, lambda: self._api.fetch_service(sid)
+        )
 
     def list_numbers(self) -> dict[str, str]:
         with self._lock:

@@ -89,8 +89,9 @@ def refresh_state(
     full: bool = False,
 ) -> RefreshResult:
     """Read every recorded resource in the account it lives in: the parent's first (its
-    subaccounts' own records among them), then each subaccount's with that subaccount's
-    credentials, up to `parallelism` subaccounts at a time. A subaccount that cannot be
+    subaccounts' own records among them, from one listing of its subaccounts), then each
+    subaccount's with that subaccount's credentials (from the same listing), up to
+    `parallelism` subaccounts at a time. A subaccount that cannot be
     read (suspended, closed) is reported in `unavailable`, its resources left as recorded.
 
     Each account is read through its list endpoints (`trusthub.app.listing`); profiles are

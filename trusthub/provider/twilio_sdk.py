@@ -615,6 +615,10 @@ class TwilioSdkProvider:
         return [self._to_service(r) for r in self._services.stream(page_size=1000)]
 
     @translated
+    def fetch_service(self, sid: str) -> MessagingService:
+        return self._to_service(self._services(sid).fetch())
+
+    @translated
     def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None:
         self._services(sid).update(friendly_name=friendly_name, usecase=usecase)
 
