@@ -8,7 +8,7 @@ the subaccount workspace's medians are reported as ratios to the parent-only one
     .venv/bin/python bench/bench_accounts.py --count 100      # a smaller run
     .venv/bin/python bench/bench_accounts.py --smoke          # 5 clients, 1 round (CI)
 
-The clients are those of bench_onboarding (copies of examples/a2p's harbor-yoga-studio).
+The clients are those of bench_onboarding (copies of the example's harbor-yoga-studio).
 The sandbox answers in-process, without latency, unless --latency is given: the figures are
 trusthub's own cost plus the requests' count, not a network's.
 """

@@ -13,6 +13,7 @@ through the Sandbox API), refreshes and applies:
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from tests.reliability.checks import check_world
 from tests.reliability.conftest import write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
 from tests.support.console import console_primaries
+from tests.support.example import SETTINGS as EXAMPLE_SETTINGS
 from tests.support.example import example_documents
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
@@ -152,6 +154,7 @@ class Loop:
         for name in self.profiles:
             self.write(name)
         write_settings(root, review_delay=86400)
+        self.declare_accounts()
         console_primaries(root)  # made in the Twilio Console, as on a real account
         self.settings: Settings = load_settings(root, environ={})
         self.session = Session(self.settings)
@@ -161,6 +164,15 @@ class Loop:
         self.target.retrying.inner = self.guard
         self.applies = 0
         self.refusals = 0
+
+    def declare_accounts(self) -> None:
+        """Declare, as the example's trusthub.yaml does, the subaccounts the profiles name."""
+        named = sorted({str(d["account"]) for d in self.profiles.values() if "account" in d})
+        if named:
+            example = yaml.safe_load(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))["accounts"]
+            declared = "".join(f"  {a}: {json.dumps(example[a])}\n" for a in named)
+            with (self.root / "trusthub.yaml").open("a", encoding="utf-8") as f:
+                f.write("accounts:\n" + declared)
 
     def write(self, name: str) -> None:
         path = self.root / "profiles" / f"{name}.yaml"

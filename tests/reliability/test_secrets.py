@@ -145,8 +145,9 @@ def test_credentials_never_reach_output_files_or_tracebacks(
     # The client lives in its own subaccount, which trusthub opens with a token it reads
     # through the parent: that token must not leak either.
     secrets = {**CREDENTIALS, "subaccount auth token": server.subaccount_token}
-    with (ws / "trusthub.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"accounts:\n  mapleleaf: {{sid: {server.subaccount_sid}}}\n")
+    settings = ws / "trusthub.yaml"  # the example's declares northwind's subaccount already
+    declared = f"accounts:\n  mapleleaf: {{sid: {server.subaccount_sid}}}\n"
+    settings.write_text(settings.read_text("utf-8").replace("accounts:\n", declared), "utf-8")
     with (ws / "profiles" / f"{CLIENT}.yaml").open("a", encoding="utf-8") as f:
         f.write("account: mapleleaf\n")
     artefacts = Artefacts()
