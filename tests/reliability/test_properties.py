@@ -13,7 +13,6 @@ through the Sandbox API), refreshes and applies:
 from __future__ import annotations
 
 import copy
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,8 +28,7 @@ from tests.reliability.checks import check_world
 from tests.reliability.conftest import write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
 from tests.support.console import console_primaries
-from tests.support.example import SETTINGS as EXAMPLE_SETTINGS
-from tests.support.example import example_documents
+from tests.support.example import accounts_block, example_documents
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import Planned, load_valid, make_plan
@@ -167,12 +165,9 @@ class Loop:
 
     def declare_accounts(self) -> None:
         """Declare, as the example's trusthub.yaml does, the subaccounts the profiles name."""
-        named = sorted({str(d["account"]) for d in self.profiles.values() if "account" in d})
-        if named:
-            example = yaml.safe_load(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))["accounts"]
-            declared = "".join(f"  {a}: {json.dumps(example[a])}\n" for a in named)
-            with (self.root / "trusthub.yaml").open("a", encoding="utf-8") as f:
-                f.write("accounts:\n" + declared)
+        named = {str(d["account"]) for d in self.profiles.values() if "account" in d}
+        with (self.root / "trusthub.yaml").open("a", encoding="utf-8") as f:
+            f.write(accounts_block(*named))
 
     def write(self, name: str) -> None:
         path = self.root / "profiles" / f"{name}.yaml"

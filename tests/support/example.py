@@ -6,6 +6,7 @@ for the tests that start from it.
     copy_example(ws, settings="target: twilio\n")   # other settings, then the example's
     copy_profiles(ws, "acme-isv", "harbor-yoga-studio")   # some of its profiles, the same
     example_documents()                    # name -> the profile as trusthub reads it (merged)
+    accounts_block("northwind")            # the example's `accounts:`, for merged profiles
 """
 
 from __future__ import annotations
@@ -44,11 +45,13 @@ def write_settings(root: Path, settings: str = "", *, profiles: Path | None = No
     `root/profiles` (or `profiles`) names by `account:`. A declared account is a resource
     (apply makes it), so a workspace without northwind-outfitters does not declare it; with
     an `accounts:` of their own in `settings`, the example's entries join it (YAML allows
-    one `accounts:` key)."""
+    one `accounts:` key), but for those `settings` declares itself (`northwind: {sid: AC...}`,
+    an existing subaccount, as a test on `target: twilio` needs: its numbers are bought
+    there before apply runs)."""
     text = SETTINGS.read_text(encoding="utf-8")
     head = settings if not settings or settings.endswith("\n") else settings + "\n"
     body, entries = _without_accounts(text)
-    named = _named_accounts(profiles or root / "profiles")
+    named = _named_accounts(profiles or root / "profiles") - _declared(head)
     kept = "".join(line for name, line in entries if name in named)
     if kept and ACCOUNTS_LINE.search(head):
         head = ACCOUNTS_LINE.sub(lambda m: m.group(0) + kept, head, count=1)
@@ -57,6 +60,15 @@ def write_settings(root: Path, settings: str = "", *, profiles: Path | None = No
     elif kept:
         body += "accounts:\n" + kept
     (root / "trusthub.yaml").write_text(head + body, encoding="utf-8")
+
+
+def accounts_block(*names: str) -> str:
+    """The example's `accounts:` block, with only the accounts `names` ("" with none): for a
+    workspace of the example's profiles written out whole (merged), which needs no defaults
+    but must declare the subaccount northwind-outfitters names."""
+    entries = _without_accounts(SETTINGS.read_text(encoding="utf-8"))[1]
+    kept = "".join(line for name, line in entries if name in names)
+    return "accounts:\n" + kept if kept else ""
 
 
 ACCOUNTS_LINE: Final = re.compile(r"^accounts:[ \t]*\n", re.MULTILINE)
@@ -76,6 +88,21 @@ def _without_accounts(text: str) -> tuple[str, list[tuple[str, str]]]:
         first -= 1
     entries = [(line.strip().split(":")[0], line) for line in lines[start + 1 : end]]
     return "".join(lines[:first] + lines[end:]), entries
+
+
+def _declared(settings: str) -> set[str]:
+    """The accounts the `accounts:` block of `settings` declares."""
+    lines = settings.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "accounts:"), None)
+    if start is None:
+        return set()
+    declared = set()
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        if line.startswith("  ") and not line.startswith("   ") and ":" in line:
+            declared.add(line.strip().split(":")[0])
+    return declared
 
 
 def _named_accounts(profiles: Path) -> set[str]:
