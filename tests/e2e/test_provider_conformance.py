@@ -8,6 +8,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from tests.e2e.vetting_workspace import POLITICAL, PUBLIC, make_workspace
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
 from tests.support.example import copy_example
@@ -16,6 +17,8 @@ from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
 from trusthub.config.settings_file import load_settings
+from trusthub.sandbox import brand_review
+from trusthub.sandbox.faults import FaultSettings
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,4 +109,68 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     }, made
 
     assert checker.exchanges > 100
+    assert checker.drifts == []
+
+
+def test_brand_vettings_and_the_authentication_plus_retry_match_the_specs(
+    tmp_path: Path,
+) -> None:
+    """The messaging requests the example's lifecycle does not make: a political brand's
+    Campaign Verify import (an ambiguous answer matched by listing the brand's vettings,
+    then read back) and a public brand's new Authentication+ check (`POST .../2fa`, the
+    path the spec has no operation for: `DOCUMENTED_EXTRAS`), besides the brand
+    registrations themselves."""
+    ws = make_workspace(tmp_path, ("parks-for-all", POLITICAL), ("lakeshore-holdings", PUBLIC))
+    settings = load_settings(ws, environ={})
+    target = open_target(settings)
+    checker = CheckingHttpClient(target.retrying.inner, Conformance(), strict=False)
+    target.retrying.inner = checker
+    sandbox = checker.sandbox
+
+    def cycle() -> None:
+        workspace = load_valid(settings)
+        with open_store(settings.state, settings.name) as store:
+            refresh_state(store, target, actor="test")
+            planned = make_plan(settings, store, workspace)
+            outcome = apply_plan(
+                planned, store, target, workspace=settings.name, actor="test", parallelism=2,
+                progress=lambda a, m: None, on_done=lambda a, e: None,
+            )  # fmt: skip
+            assert outcome.ok, outcome.failed
+
+    # Every import takes effect, then answers 500: apply lists the brand's vettings and
+    # adopts the one for its token rather than importing (and paying) again.
+    only = r"^POST /v1/a2p/BrandRegistrations/BN\w+/Vettings$"
+    sandbox.set_faults(FaultSettings(error_after_commit_rate=1.0, only=only))
+    for _ in range(4):  # profiles, trust products, brands (approved as read), the import
+        cycle()
+    assert sandbox.faults.count == 1  # one POST; the listing found what it made
+    sandbox.set_faults(FaultSettings())
+    # The public brand's check lapses; a new contact in the YAML asks TCR for a new one.
+    later = sandbox.clock() + 8 * 86400.0
+    brand_review.settle(sandbox.store, lambda: later)
+    path = ws / "profiles" / "lakeshore-holdings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("brand@lakeshore", "trust@lakeshore"),
+        encoding="utf-8",
+    )
+    cycle()
+    cycle()  # reads the vetting back (refresh)
+    sid = r"[A-Z]{2}[0-9a-f]{32}"
+    made = {
+        (method, re.sub(sid, "{Sid}", "/" + path))
+        for method, path in checker.seen
+        if "v1/a2p/" in path
+    }
+    assert made >= {
+        ("POST", "/v1/a2p/BrandRegistrations"),
+        ("GET", "/v1/a2p/BrandRegistrations/{Sid}"),
+        ("POST", "/v1/a2p/BrandRegistrations/{Sid}/Vettings"),
+        ("GET", "/v1/a2p/BrandRegistrations/{Sid}/Vettings"),
+        ("GET", "/v1/a2p/BrandRegistrations/{Sid}/Vettings/{Sid}"),
+        ("POST", "/v1/a2p/BrandRegistrations/{Sid}/2fa"),
+    }, made
+    with open_store(settings.state, settings.name) as store:
+        statuses = {r.name: r.status for r in store.snapshot().resources}
+    assert statuses["parks-for-all/a2p-brand-vetting"] == "SUCCESS"
     assert checker.drifts == []

@@ -139,7 +139,8 @@ def test_a_restart_mid_stream_loses_nothing_and_old_events_never_win(world: Worl
         world.sid("tollfree_verification", TOLLFREE, "verification"), "30513: bad image"
     )
     failed = [d for d in world.sandbox.event_deliveries() if d.state == "failed"]
-    assert len(failed) == 2
+    # brand-registered, brand-vetted-verified (its secondary vetting), the rejection
+    assert len(failed) == 3
 
     world.start()  # the same port; what it acknowledged before is still recorded
     assert set(acknowledged) <= set(world.received())

@@ -164,6 +164,8 @@ def test_dry_run_shows_the_brand_and_campaigns_and_writes_nothing(
     assert "- name: brightsmile-reminders" in out
     for number in ("+15125550140", "+15125550141"):  # campaign numbers are masked
         assert number not in out
+    assert "+18885550142" not in out, out  # and so is the toll-free verification's
+    assert re.search(r"toll_free_verifications:\n  - number: <sensitive:[0-9a-f]{4}>\n", out), out
     assert not (workspace.root / "profiles").exists() or workspace.files() == {}
     # Nothing recorded: a real import afterwards still finds everything to import.
     assert "with A2P brand BN" in workspace.run("import", "--all").output

@@ -28,6 +28,7 @@ from trusthub.report.plan_view import build_view
         (("address", "postal_code"), True),
         (("business_registration_number",), True),
         (("notification_email",), True),
+        (("toll_free_verifications", 0, "number"), True),
         (("business", "legal_name"), False),
         (("business", "industry"), False),
         (("business", "type"), False),
@@ -48,6 +49,7 @@ def test_what_counts_as_personal_data(path: tuple[str | int, ...], personal: boo
     [
         (("phone",), "+15125550123", "+1 ••• ••• 0123"),
         (("numbers", 0), "+442071838750", "+44 ••• ••• 8750"),
+        (("toll_free_verifications", 0, "number"), "+18885550123", "+1 ••• ••• 0123"),
         (("email",), "priya.raman@brightsmile.example.com", "•••@brightsmile.example.com"),
         (("notification_email",), "ops@acme.example.com", "•••@acme.example.com"),
         # Fully masked: names, registration numbers, dates of birth, streets...

@@ -68,7 +68,7 @@ def test_state_show(workspace: Workspace) -> None:
     assert "lock:         unlocked\n" in text.stdout
     assert (
         "resources:    3 (0 subaccount, 2 profile, 1 trust_product, 0 a2p_brand, "
-        "0 tollfree_verification, "
+        "0 a2p_brand_vetting, 0 tollfree_verification, "
         "0 messaging_service, 0 a2p_campaign)\n" in text.stdout
     )
     assert "  draft            1\n  pending-review   1\n  not-created      1" in text.stdout

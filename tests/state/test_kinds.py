@@ -41,6 +41,7 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
         "profile",
         "trust_product",
         "a2p_brand",
+        "a2p_brand_vetting",
         "tollfree_verification",
         "messaging_service",
         "a2p_campaign",
@@ -56,6 +57,7 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
         "profile",
         "trust_product",
         "a2p_brand",
+        "a2p_brand_vetting",
         "tollfree_verification",
         "messaging_service",
         "a2p_campaign",
@@ -64,7 +66,8 @@ def test_the_names_the_state_knows_follow_the_registry(brand: str) -> None:
         check_resource(brand, BRAND)
     assert refused.value.message == (
         "unknown resource kind 'test_brand_registration'; expected one of subaccount, profile, "
-        "trust_product, a2p_brand, tollfree_verification, messaging_service, a2p_campaign"
+        "trust_product, a2p_brand, a2p_brand_vetting, tollfree_verification, messaging_service, "
+        "a2p_campaign"
     )
 
 
@@ -257,6 +260,7 @@ def test_state_show_counts_the_registered_kinds(brand: str, tmp_path: Path) -> N
         "profile": 1,
         "trust_product": 0,
         "a2p_brand": 0,
+        "a2p_brand_vetting": 0,
         "tollfree_verification": 0,
         "messaging_service": 0,
         "a2p_campaign": 0,

@@ -13,7 +13,8 @@ tests use it on the sandbox's answers, the provider's tests on the provider's re
 Responses are held to the spec more strictly than the spec's own examples: every property
 must be present (Twilio always sends them all), no undeclared property may appear, and
 formats (`date-time`, `uri`, RFC 2822 dates, E.164) are checked. Error responses (4xx/5xx)
-must have Twilio's error body with a matching `status`.
+must have Twilio's error body with a matching `status`. `DOCUMENTED_EXTRAS` adds the one
+operation Twilio documents that the spec has only a path for (`/2fa`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,39 @@ ERROR_SCHEMA: Final[dict[str, Any]] = {
     },
     "required": ["code", "message", "more_info", "status"],
     "additionalProperties": False,
+}
+
+# Operations Twilio documents whose path the vendored spec lists without an operation,
+# added here so a request to them is checked, not a drift. `POST .../{BN}/2fa` starts a
+# new Authentication+ check (reference D.5.7, D.5.9: a path with no operation and no SDK
+# method); its answer is UNCONFIRMED, held to the brand registration a resubmission
+# answers with, 202 (`trusthub.sandbox.resources.messaging_brands.TWO_FA_STATUS`).
+DOCUMENTED_EXTRAS: Final[dict[str, dict[str, dict[str, Any]]]] = {
+    "twilio_messaging_v1_compliance.json": {
+        "/v1/a2p/BrandRegistrations/{BrandRegistrationSid}/2fa": {
+            "post": {
+                "parameters": [
+                    {
+                        "in": "path",
+                        "name": "BrandRegistrationSid",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^BN[0-9a-fA-F]{32}$"},
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "$ref": "#/components/schemas/messaging.v1.brand_registrations"
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
 }
 
 _ISO: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
@@ -181,6 +215,9 @@ def _load_operations(spec_dir: Path) -> list[Operation]:
     operations = []
     for file in SPEC_FILES:
         doc = json.loads((spec_dir / file).read_text(encoding="utf-8"))
+        for template, methods in DOCUMENTED_EXTRAS.get(file, {}).items():
+            for method, op in methods.items():
+                doc["paths"].setdefault(template, {}).setdefault(method, op)
         components = doc.get("components", {}).get("schemas", {})
         default_server = doc.get("servers", [{}])[0].get("url", "")
         for template, item in doc["paths"].items():

@@ -14,8 +14,15 @@ from trusthub.app.planning import make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, TOLLFREE_VERIFICATION, TRUST_PRODUCT
+from trusthub.model.kinds import (
+    A2P_BRAND,
+    A2P_BRAND_VETTING,
+    A2P_CAMPAIGN,
+    TOLLFREE_VERIFICATION,
+    TRUST_PRODUCT,
+)
 from trusthub.model.kinds import a2p_brand as brand
+from trusthub.model.kinds import a2p_brand_vetting as brand_vetting
 from trusthub.model.kinds import a2p_campaign as campaign
 from trusthub.model.kinds import tollfree_verification as tollfree
 from trusthub.state.model import RecordedResource
@@ -117,15 +124,39 @@ def identity(
         d.attributes.get("brand_type") if d is not None else None,
         product.attributes.get("company_type") if product is not None else None,
     )
+    failed = b is not None and brand.authentication_failed(
+        b.status, detail.get("identity_status"), detail.get("errors")
+    )
     awaited = (
-        b is not None
+        not failed
+        and b is not None
         and b.status == brand.APPROVED
         and brand.identity_pending(step, detail.get("identity_status"))
     )
     deadline = None
     if awaited and step is not None and b is not None and b.status_since:
         deadline = policy.iso_after(b.status_since, brand.IDENTITY_WINDOW_SECONDS[step])
-    return {"identity_step": step, "identity_awaited": awaited, "identity_deadline": deadline}
+    return {
+        "identity_step": step,
+        "identity_awaited": awaited,
+        "identity_failed": failed,
+        "identity_deadline": deadline,
+    }
+
+
+def vetting(profile: str, recorded: Mapping[str, RecordedResource]) -> dict[str, Any] | None:
+    """The brand's imported vetting (a Campaign Verify token), as the state recorded it."""
+    v = recorded.get(brand_vetting.vetting_name(profile))
+    if v is None or v.kind != A2P_BRAND_VETTING:
+        return None
+    detail = v.evaluation or {}
+    return {
+        "resource": v.name,
+        "status": v.status,
+        "since": v.status_since,
+        "provider": detail.get("provider") or brand_vetting.CAMPAIGN_VERIFY,
+        "vetting_class": detail.get("vetting_class"),
+    }
 
 
 def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any]]:
@@ -174,6 +205,7 @@ def profile_statuses(settings: Settings, *, refresh: bool) -> list[dict[str, Any
                     "errors": list(b.rejection_reasons) if b is not None else [],
                     "resubmissions": detail.get("resubmissions", 0),
                     **identity(p.name, planned.desired, b, detail),
+                    "vetting": vetting(p.name, recorded),
                 }
                 row["campaigns"] = campaigns(p.name, planned.desired, recorded)
             products.append(row)

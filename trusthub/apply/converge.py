@@ -124,8 +124,11 @@ class Converger:
         create: Callable[[], str],
         find: Callable[[], Sequence[Remote]],
         delete: Callable[[str], None],
+        find_first: bool = False,
     ) -> tuple[str, bool]:
-        """The SID for `role`, creating or adopting it. Returns (sid, new)."""
+        """The SID for `role`, creating or adopting it. Returns (sid, new). `find_first`:
+        look on Trust Hub before the first create even when the state is whole (an object
+        that may exist without the state knowing, such as one `import` does not read)."""
         sid = self.rec.sids(self.kind, self.name).get(role)
         if sid is not None:
             return sid, False
@@ -133,7 +136,7 @@ class Converger:
             adopted = self._adopt(role, find, delete)
             if adopted is not None:
                 return adopted, True
-        elif self.ctx.reconcile:
+        elif self.ctx.reconcile or find_first:
             adopted = self._adopt(role, find, delete, why="found on Trust Hub", extras=False)
             if adopted is not None:
                 self.adopted.add(role)

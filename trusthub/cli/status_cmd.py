@@ -29,10 +29,18 @@ def _products_cell(products: list[dict[str, Any]]) -> str:
                 # A sole proprietor's OTP or a public company's Authentication+ (2FA).
                 by = f" by {b['identity_deadline']}" if b.get("identity_deadline") else ""
                 text += f" ({b['identity_step']} awaited{by}, identity {b['identity_status']})"
+            elif b.get("identity_failed"):
+                text += (
+                    f" ({b['identity_step']} FAILED, identity {b['identity_status']}: change "
+                    "brand_contact_email and apply for a new check)"
+                )
             elif b.get("identity_step") and b["status"] == "APPROVED":
                 text += f" ({b['identity_step']} confirmed, identity {b['identity_status']})"
             if b["errors"]:
                 text += f" ({'; '.join(b['errors'])})"
+            if b.get("vetting"):  # an imported vetting (a political brand's token)
+                v = b["vetting"]
+                text += f", vetting {v['provider']} {v['status'] or 'not imported'}"
             for c in p.get("campaigns", []):
                 short = c["resource"].partition("/")[2].removeprefix("a2p-campaign-")
                 text += f", campaign {short} {c['status'] or 'not created'}"

@@ -10,15 +10,13 @@ a receiver through a public URL, usually a proxy or tunnel in front of a loopbac
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from typing import Any, Self
 
-from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.server import TcpWSGIServer
 
 from trusthub.common.net import is_loopback
+from trusthub.common.wsgi_server import BackgroundServer
 from trusthub.errors import TrusthubError
 from trusthub.events.receiver import (
     ACK_DEADLINE,
@@ -49,7 +47,9 @@ def parse_bind(bind: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-class EventServer:
+class EventServer(BackgroundServer):
+    _thread_name = "trusthub-events-http"
+
     def __init__(
         self,
         store: StateStore,
@@ -81,10 +81,7 @@ class EventServer:
                 "TWILIO_AUTH_TOKEN is not set: the receiver checks Twilio's signatures with it",
                 hint="export TWILIO_AUTH_TOKEN (the account's auth token) before starting it",
             )
-        self._map: dict[int, Any] = {}
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        super().__init__()
         self.writer = Writer(store, queue_size=queue_size, log=log)
         app = Receiver(
             self.writer, public_url=public_url, auth_token=auth_token,
@@ -109,46 +106,10 @@ class EventServer:
             self.writer.stop()
             raise EventsError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
-    @property
-    def url(self) -> str:
-        server: Any = self._server
-        host, port = str(server.effective_host), int(server.effective_port)
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        while not self._stopping.is_set():
-            wasyncore.loop(timeout=poll_interval, use_poll=True, map=self._map, count=1)
-
-    def shutdown(self) -> None:
-        self._stopping.set()
-        self._server.pull_trigger()
-
-    def server_close(self) -> None:
-        """Stops accepting, lets the requests being answered finish, then records what
-        the writer still holds."""
-        if self._closed:
-            return
-        self._closed = True
+    def _release(self) -> None:
+        """Lets the requests being answered finish (each within the ack deadline)."""
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=int(ACK_DEADLINE) + 1)
-        wasyncore.close_all(self._map)
+
+    def _released(self) -> None:
+        """Records what the writer still holds."""
         self.writer.stop()
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self.serve_forever, args=(0.05,), name="trusthub-events-http", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.stop()

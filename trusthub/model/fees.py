@@ -10,6 +10,10 @@ BRAND_REGISTRATION = "brand registration"
 SECONDARY_VETTING = "secondary vetting"
 CAMPAIGN_VETTING = "campaign vetting"
 AUTHENTICATION_PLUS = "Authentication+"
+# Importing a vetting (a political brand's Campaign Verify token). The reference (D.9)
+# names no amount: whether Twilio charges an import is UNCONFIRMED, so it is counted (the
+# stricter reading), as a kind of its own.
+VETTING_IMPORT = "vetting import"
 
 # The settings key of each fee kind (`fees.max_per_apply.<key>`) -> its name in plans.
 FEES: Mapping[str, str] = {
@@ -17,6 +21,7 @@ FEES: Mapping[str, str] = {
     "secondary_vetting": SECONDARY_VETTING,
     "campaign_vetting": CAMPAIGN_VETTING,
     "authentication_plus": AUTHENTICATION_PLUS,
+    "vetting_import": VETTING_IMPORT,
 }
 
 # How many actions of one plan may carry each fee before the plan is refused (--force

@@ -51,8 +51,10 @@ SENSITIVE_KEYS: Final = frozenset(
         "business_registration_number",  # a toll-free verification's copy of the EIN
     }
 )
+# Phone numbers whose key (`number`) says nothing alone: a toll-free verification's number.
+PHONE_PATHS: Final = frozenset({("toll_free_verifications", "number")})
 # Paths that are sensitive only where they stand.
-SENSITIVE_PATHS: Final = frozenset({("business", "registration", "number")})
+SENSITIVE_PATHS: Final = frozenset({("business", "registration", "number")}) | PHONE_PATHS
 # Of those, the keys shown partly (`recognisable`); all others are masked in full.
 PHONE_KEYS: Final = frozenset({"phone", "phone_numbers", "numbers", "mobile_phone"})
 EMAIL_KEYS: Final = frozenset({"email", "brand_contact_email", "notification_email"})
@@ -85,7 +87,7 @@ def recognisable(path: Sequence[str | int], value: Any) -> str | None:
     keys = [p for p in path if isinstance(p, str)]
     if not keys or not isinstance(value, str) or value.startswith(FINGERPRINT_PREFIX):
         return None
-    if keys[-1] in PHONE_KEYS:
+    if keys[-1] in PHONE_KEYS or tuple(keys) in PHONE_PATHS:
         return _phone(value)
     if keys[-1] in EMAIL_KEYS:
         local, at, domain = value.rpartition("@")

@@ -13,7 +13,10 @@ here and nowhere else:
   edits an end user, document or bundle that a bundle under review or approved holds. The
   edit lock itself (which statuses refuse edits) is UNCONFIRMED for some bundles (Twilio's
   Authentication+ remediation edits an approved A2P product's end user): trusthub treats
-  every bundle `pending-review`, `in-review` or `twilio-approved` as locked. 60711 is a
+  every bundle `pending-review`, `in-review` or `twilio-approved` as locked, save that one
+  remediation (the brand contact of an A2P product whose brand's Authentication+ FAILED;
+  `plan.kinds.trust_product.TrustProductPlanner.locked_edit`, and the sandbox's
+  `brand_review.contact_fix_allowed`). 60711 is a
   Branded Calling code and is never used.
 * The voice checks 11002 (a representative with a valid +1 phone) and 11003 (a US business
   address) are documented as customer-profile rejections for voice; trusthub applies them
@@ -109,6 +112,10 @@ TOLL_FREE_OPT_IN_LANGUAGE: Final = 30513
 TOLL_FREE_REGISTRATION_NUMBER: Final = 30527
 TOLL_FREE_EDIT_WINDOW_EXPIRED: Final = 30824
 TOLL_FREE_NOT_PROVISIONED: Final = 30879
+VETTING_TOKEN_INVALID: Final = 30713
+VETTING_TOKEN_EXPIRED: Final = 30714
+VETTING_TOKEN_USED: Final = 30715
+AUTHENTICATION_FAILED: Final = 21736
 TOLL_FREE_NOT_RESUBMITTABLE: Final = frozenset({TOLL_FREE_CANCELLED, TOLL_FREE_NOT_PROVISIONED})
 
 _TABLE: Final = (
@@ -301,6 +308,30 @@ _TOLL_FREE_TABLE: Final = (
         TOLL_FREE_NOT_PROVISIONED,
         "the toll-free number is not provisioned to Twilio (a port not yet finished)",
         "finish the port, then delete the verification and submit it anew",
+    ),
+    # A2P brand vettings and Authentication+ (reference D.4, D.5, L). The reference gives
+    # only the ranges' meaning; which code of a range means what is UNCONFIRMED, and these
+    # are the sandbox's readings (`trusthub.sandbox.brand_vetting`, `brand_review`).
+    TwilioCode(
+        VETTING_TOKEN_INVALID,
+        "the vetting token is not a valid Campaign Verify token",
+        "copy brand.campaign_verify_token exactly as Campaign Verify issued it",
+    ),
+    TwilioCode(
+        VETTING_TOKEN_EXPIRED,
+        "the Campaign Verify token has expired",
+        "ask Campaign Verify for a new token and put it in brand.campaign_verify_token",
+    ),
+    TwilioCode(
+        VETTING_TOKEN_USED,
+        "the Campaign Verify token was imported for another brand",
+        "use the token Campaign Verify issued for this brand",
+    ),
+    TwilioCode(
+        AUTHENTICATION_FAILED,
+        "the brand contact did not complete Authentication+ (TCR's email) in 7 days",
+        "change brand_contact_email to a monitored address on the business's domain; the "
+        "plan then asks TCR for a new check (a new fee)",
     ),
 )
 

@@ -584,7 +584,10 @@ class _Planner:
         if replace is not None:
             self._replace(d, planner, status, replace, changes)
             return None
+        allowed = None  # an edit Twilio takes although the status locks the object
         if changes and not kind.lifecycle.can_edit(status):
+            allowed = planner.locked_edit(d, self, status, changes)
+        if changes and not kind.lifecycle.can_edit(status) and allowed is None:
             fields = ", ".join(c.dotted for c in changes)
             self._act(
                 name,
@@ -600,8 +603,9 @@ class _Planner:
             )
             return None
         if changes:
-            note = planner.update_note(d, self, status)
-            self._act(name, Verb.UPDATE, changes=changes, reason=note)
+            note = allowed.note if allowed else planner.update_note(d, self, status)
+            fees = tuple(allowed.fees) if allowed else ()
+            self._act(name, Verb.UPDATE, changes=changes, reason=note, fees=fees)
         if new_numbers != old_numbers:
             self._act(
                 name,

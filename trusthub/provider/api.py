@@ -115,6 +115,20 @@ class BrandRegistration:
 
 
 @dataclass(frozen=True, slots=True)
+class BrandVetting:
+    """A vetting of a brand (`VT...`, `.../BrandRegistrations/{BN}/Vettings`): a political
+    brand's imported Campaign Verify token, or a secondary vetting."""
+
+    sid: str
+    brand_sid: str
+    provider: str  # campaign-verify | aegis
+    vetting_class: str | None  # POLITICAL | STANDARD
+    vetting_id: str
+    status: str  # PENDING | IN_PROGRESS | SUCCESS | FAILED
+    date_created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class MessagingService:
     """A Messaging Service (messaging v1, `MG...`)."""
 
@@ -320,6 +334,23 @@ class TrustHubProvider(Protocol):
     def resubmit_brand(self, sid: str) -> BrandRegistration:
         """Send a FAILED brand back to TCR (`POST .../BrandRegistrations/{BN}`, 202)."""
         ...
+
+    def retry_brand_authentication(self, sid: str) -> BrandRegistration:
+        """Start a new Authentication+ check of a public brand whose check FAILED (`POST
+        .../BrandRegistrations/{BN}/2fa`): fee-bearing, so never retried here."""
+        ...
+
+    def create_brand_vetting(
+        self, brand_sid: str, *, provider: str, vetting_id: str
+    ) -> BrandVetting:
+        """Import a vetting (a Campaign Verify token): fee-bearing, never retried here."""
+        ...
+
+    def list_brand_vettings(
+        self, brand_sid: str, *, provider: str | None = None
+    ) -> list[BrandVetting]: ...
+
+    def fetch_brand_vetting(self, brand_sid: str, sid: str) -> BrandVetting: ...
 
     # -- messaging v1: Messaging Services and their numbers ----------------------------
 

@@ -24,8 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from trusthub.model import twilio_codes
+from trusthub.sandbox import brand_vetting, event_streams
 from trusthub.sandbox import evaluation as ev
-from trusthub.sandbox import event_streams
 from trusthub.sandbox.store import Filter, Row, Store, Tx
 
 KIND: Final = "brand_registration"
@@ -152,12 +153,17 @@ def decide(tx: Tx, brand: Row, found: Sequence[Finding], now: float) -> None:
             # TCR texts the OTP (or mails the Authentication+ link) now; it must be
             # confirmed within its window (24 h, 7 days).
             identity_due=now + IDENTITY_WINDOW[step] if step else None,
+            authentication_status=None,
             tcr_id=d.get("tcr_id") or tcr_id(brand.sid),
             brand_score=75 if vetted else None,
         )
     d.update(review_due=None, date_updated=now)
     tx.save(brand)
     event_streams.emit(tx, event_streams.brand_event(brand, now))
+    if not found and d["brand_type"] == "STANDARD" and not d["skip_automatic_sec_vet"]:
+        # The automatic secondary vetting, decided with the brand (its score above).
+        brand_vetting.secondary_vetting(tx, brand, now)
+        event_streams.emit(tx, event_streams.vetting_event(brand, now))
 
 
 def settle(store: Store, clock: Callable[[], float]) -> None:
@@ -167,8 +173,9 @@ def settle(store: Store, clock: Callable[[], float]) -> None:
 
 
 def _settle(store: Store, clock: Callable[[], float]) -> None:
-    """Decide every brand whose review is due, and fail every sole-proprietor brand whose
-    OTP was not confirmed in time; called before brands are read."""
+    """Decide every brand whose review is due, fail every sole-proprietor brand whose OTP
+    was not confirmed in time, and fail the Authentication+ check of every public brand
+    whose contact did not confirm in 7 days; called before brands are read."""
     now = clock()
     with store.read() as tx:
         due = [r.sid for r in tx.find(KIND, where=[Filter("status", PENDING)])]
@@ -179,12 +186,23 @@ def _settle(store: Store, clock: Callable[[], float]) -> None:
             and r.data.get("identity_due") is not None
             and r.data["identity_due"] <= now
         ]
-    if expired:
+        lapsed = [
+            r.sid
+            for r in tx.find(KIND, where=[Filter("status", APPROVED)])
+            if r.data.get("identity_step") == AUTHENTICATION_PLUS
+            and r.data.get("identity_due") is not None
+            and r.data["identity_due"] <= now
+        ]
+    if expired or lapsed:
         with store.write() as tx:
             for sid in expired:
                 brand = tx.get(sid, KIND)
                 if brand is not None and brand.data.get("identity_due") is not None:
                     _otp_expired(tx, brand, now)
+            for sid in lapsed:
+                brand = tx.get(sid, KIND)
+                if brand is not None and brand.data.get("identity_due") is not None:
+                    _authentication_failed(tx, brand, now)
     if not due:
         return
     with store.write() as tx:
@@ -243,6 +261,84 @@ def _otp_expired(tx: Tx, brand: Row, now: float) -> None:
     tx.save(brand)
 
 
+# The code an Authentication+ check left unconfirmed for 7 days fails with. The reference
+# (D.5.6, TS-BRAND) gives only the range 21736-21741 for 2FA failures; which one means
+# "not completed in time" is UNCONFIRMED: the sandbox uses the first (`twilio_codes`).
+AUTHENTICATION_FAILED_CODE: Final = twilio_codes.AUTHENTICATION_FAILED
+AUTHENTICATION_FAILED: Final = "FAILED"
+
+
+def _authentication_failed(tx: Tx, brand: Row, now: float) -> None:
+    """The brand contact did not confirm within 7 days: TCR fails the Authentication+ check.
+    The brand stays APPROVED (TCR registered it) but UNVERIFIED, so it takes no campaigns;
+    the fix is a new contact email and `POST .../2fa` (reference D.5.7)."""
+    d = brand.data
+    finding = Finding(
+        AUTHENTICATION_FAILED_CODE,
+        "Authentication+ failed: the brand contact did not confirm TCR's verification email "
+        "within 7 days. Update brand_contact_email on the A2P trust product's end user, "
+        "then request a new check (POST /v1/a2p/BrandRegistrations/{BN}/2fa).",
+        ("brand_contact_email",),
+    )
+    d.update(
+        errors=[finding.error()],
+        identity_status=UNVERIFIED,
+        identity_due=None,
+        authentication_status=AUTHENTICATION_FAILED,
+        date_updated=now,
+    )
+    tx.save(brand)
+
+
+def authentication_failed(brand: Row) -> bool:
+    """Whether the brand's last Authentication+ check failed (so `/2fa` may start one)."""
+    d = brand.data
+    return (
+        d.get("status") == APPROVED
+        and d.get("identity_step") == AUTHENTICATION_PLUS
+        and d.get("authentication_status") == AUTHENTICATION_FAILED
+    )
+
+
+A2P_PROFILE_INFORMATION: Final = "us_a2p_messaging_profile_information"
+CONTACT: Final = "brand_contact_email"
+
+
+def contact_fix_allowed(tx: Tx, end_user: Row, changes: dict[str, Any]) -> bool:
+    """Whether an update of `end_user` is Twilio's documented fix of a failed
+    Authentication+ (reference D.5.7): only `brand_contact_email` of the A2P trust product's
+    `us_a2p_messaging_profile_information` changes, and a brand registered on that product
+    has a FAILED check. Such an edit is allowed even though the product is under review or
+    approved (which otherwise locks its end users, 70002; the conflict is UNCONFIRMED,
+    reference D.5.8 and N.3: the sandbox allows only this one edit, the narrowest reading
+    that still lets Twilio's own remediation work)."""
+    if end_user.data.get("type") != A2P_PROFILE_INFORMATION or set(changes) - {
+        "attributes",
+        "friendly_name",
+    }:
+        return False
+    if changes.get("friendly_name", end_user.data.get("friendly_name")) != end_user.data.get(
+        "friendly_name"
+    ):
+        return False
+    old = dict(end_user.data.get("attributes") or {})
+    new = dict(changes.get("attributes") or old)
+    if {k: v for k, v in old.items() if k != CONTACT} != {
+        k: v for k, v in new.items() if k != CONTACT
+    }:
+        return False
+    products = {
+        a.parent
+        for a in tx.find("entity_assignment", where=[Filter("object_sid", end_user.sid)])
+        if a.parent
+    }
+    return any(
+        authentication_failed(brand)
+        for sid in products
+        for brand in tx.find(KIND, where=[Filter("a2p_profile_bundle_sid", sid)])
+    )
+
+
 class IdentityError(Exception):
     """The brand has no identity step waiting (not approved, verified, or unknown)."""
 
@@ -288,6 +384,32 @@ def resend_otp(store: Store, sid: str, now: float) -> Row | None:
                 "OTP is not confirmed gets a new one"
             )
         d.update(identity_due=now + IDENTITY_WINDOW[OTP], date_updated=now)
+        tx.save(brand)
+    return brand
+
+
+def retry_authentication(store: Store, sid: str, now: float) -> Row | None:
+    """`POST .../{BN}/2fa`: TCR mails the brand contact (as the A2P trust product's end user
+    now names it) a new Authentication+ link, valid 7 days; a new check, a new fee (D.5.4,
+    D.5.7). None if the brand is unknown; IdentityError unless its check FAILED."""
+    with store.write() as tx:
+        brand = tx.get(sid, KIND)
+        if brand is None:
+            return None
+        if not authentication_failed(brand):
+            d = brand.data
+            raise IdentityError(
+                f"brand {sid} is {d['status']} with identity {d['identity_status']}: a new "
+                "Authentication+ check is started only for a public brand whose last check "
+                "FAILED"
+            )
+        brand.data.update(
+            errors=[],
+            identity_due=now + IDENTITY_WINDOW[AUTHENTICATION_PLUS],
+            authentication_status=None,
+            authentication_retries=int(brand.data.get("authentication_retries") or 0) + 1,
+            date_updated=now,
+        )
         tx.save(brand)
     return brand
 

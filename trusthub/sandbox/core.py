@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from trusthub.errors import TrusthubError
 from trusthub.sandbox import accounts as acc
-from trusthub.sandbox import brand_review, campaign_review, event_streams, review
+from trusthub.sandbox import brand_review, brand_vetting, campaign_review, event_streams, review
 from trusthub.sandbox import callbacks as cb
 from trusthub.sandbox.accounts import AccountSummary
 from trusthub.sandbox.evaluation import BUNDLE_KINDS
@@ -170,8 +170,9 @@ class Sandbox:
         return BundleSummary.of(row)
 
     def approve(self, sid: str) -> BundleSummary:
-        """Approve a submitted (or decided) bundle or toll-free verification (HH...) now,
-        whatever its review would say."""
+        """Approve a submitted (or decided) bundle, toll-free verification (HH...), brand
+        (BN...), brand vetting (VT...) or campaign (QE...) now, whatever its review would
+        say."""
         return self._force(sid, None)
 
     def reject(self, sid: str, reason: str) -> BundleSummary:
@@ -196,6 +197,16 @@ class Sandbox:
             return BundleSummary(
                 row.sid, row.kind, f"{d['brand_type']} brand", d["status"],
                 d.get("failure_reason"), None,
+            )  # fmt: skip
+        if is_sid(sid, "VT"):  # a brand vetting: the vetting provider's decision
+            try:
+                row = brand_vetting.force(self.store, sid, self.clock(), reason=reason)
+            except LookupError as e:
+                raise SandboxError(str(e)) from None
+            d = row.data
+            return BundleSummary(
+                row.sid, row.kind, f"{d['vetting_provider']} vetting", d["vetting_status"],
+                reason, None,
             )  # fmt: skip
         if is_sid(sid, "QE"):  # an A2P campaign: TCR's decision too
             try:

@@ -131,6 +131,21 @@ def brand_event(row: Row, now: float) -> dict[str, Any] | None:
     return _event(f"brand-registration.{kind}", row.sid, now, data)
 
 
+def vetting_event(brand: Row, now: float, *, failed: bool = False) -> dict[str, Any]:
+    """The event a successful vetting of `brand` sends (J.2: `brand-vetted-verified`), or a
+    failed secondary vetting (`brand-secondary-vetting-failure`)."""
+    d = brand.data
+    data: dict[str, Any] = {
+        "accountsid": d.get("account_sid"),
+        "brandsid": brand.sid,
+        "brandstatus": "registered",
+        "identitystatus": d.get("identity_status"),
+        "brandregistrationerrors": [],
+    }
+    kind = "brand-secondary-vetting-failure" if failed else "brand-vetted-verified"
+    return _event(f"brand-registration.{kind}", brand.sid, now, data)
+
+
 def campaign_event(row: Row, now: float) -> dict[str, Any] | None:
     """The event a campaign's decision sends: approved (VERIFIED) or failed."""
     d = row.data

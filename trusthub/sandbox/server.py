@@ -23,13 +23,11 @@ import resource
 import socket
 import struct
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
-from typing import Any, Final, Self
+from typing import Any, Final
 
-from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
@@ -38,6 +36,7 @@ from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import Error, RequestEntityTooLarge, RequestHeaderFieldsTooLarge
 
 from trusthub.common.net import is_loopback
+from trusthub.common.wsgi_server import BackgroundServer
 from trusthub.sandbox.core import Sandbox, SandboxError
 from trusthub.sandbox.protocol import (
     BAD_PARAMETER,
@@ -177,7 +176,9 @@ def _connection_cap(requested: int) -> int:
     return max(1, min(requested, soft - _FILES_KEPT))
 
 
-class SandboxServer:
+class SandboxServer(BackgroundServer):
+    _thread_name = "trusthub-sandbox"
+
     def __init__(
         self,
         sandbox: Sandbox,
@@ -199,10 +200,7 @@ class SandboxServer:
             raise SandboxError("threads, the connection limit and the timeout must be positive")
         self.sandbox = sandbox
         self.verbose = verbose
-        self._map: dict[int, Any] = {}
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        super().__init__()
         try:
             adj = Adjustments(
                 host=host.strip("[]"),
@@ -222,16 +220,6 @@ class SandboxServer:
             raise SandboxError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
         self._server.refusal = sandbox.app.refusal
         self._server.timeout = timeout
-
-    @property
-    def server_address(self) -> tuple[str, int]:
-        server: Any = self._server  # set by waitress, not in its stubs
-        return str(server.effective_host), int(server.effective_port)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         # WSGI gives the path as latin-1; the app reads text.
@@ -261,42 +249,3 @@ class SandboxServer:
         line = f"{environ.get('REQUEST_METHOD')} {environ.get('REQUEST_URI')} "
         line += str(environ.get("SERVER_PROTOCOL"))
         sys.stderr.write(f'{environ.get("REMOTE_ADDR")} - - [{when}] "{line}" {status} -\n')
-
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        """Serve until `shutdown()` (from another thread) or an exception such as
-        KeyboardInterrupt; `server_close()` then releases everything."""
-        while not self._stopping.is_set():
-            wasyncore.loop(timeout=poll_interval, use_poll=True, map=self._map, count=1)
-
-    def shutdown(self) -> None:
-        self._stopping.set()
-        self._server.pull_trigger()
-
-    def server_close(self) -> None:
-        """Closes every connection and the listening socket, and stops the workers."""
-        if self._closed:
-            return
-        self._closed = True
-        self._server.task_dispatcher.shutdown()
-        wasyncore.close_all(self._map)
-
-    def start(self) -> SandboxServer:
-        """Serve in a background thread (tests, embedding); `stop()` ends it."""
-        self._thread = threading.Thread(
-            target=self.serve_forever, args=(0.05,), name="trusthub-sandbox", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from trusthub.apply.kinds.a2p_brand import A2PBrandApplier
+from trusthub.apply.kinds.a2p_brand_vetting import A2PBrandVettingApplier
 from trusthub.apply.kinds.a2p_campaign import A2PCampaignApplier
 from trusthub.apply.kinds.base import KindApplier, Observation
 from trusthub.apply.kinds.messaging_service import MessagingServiceApplier
@@ -20,6 +21,7 @@ APPLIERS: Final[dict[str, KindApplier]] = {
         ProfileApplier(),
         TrustProductApplier(),
         A2PBrandApplier(),
+        A2PBrandVettingApplier(),
         TollfreeVerificationApplier(),
         MessagingServiceApplier(),
         A2PCampaignApplier(),

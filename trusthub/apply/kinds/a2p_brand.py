@@ -20,7 +20,7 @@ from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_BRAND, KINDS, PROFILE, TRUST_PRODUCT
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.provider.api import BrandRegistration, Remote
-from trusthub.provider.errors import RemoteRefused
+from trusthub.provider.errors import AmbiguousCreateError, RemoteRefused
 
 if TYPE_CHECKING:
     from trusthub.apply.converge import Converger
@@ -43,6 +43,46 @@ def _detail(b: BrandRegistration, sids: Mapping[str, str]) -> dict[str, Any]:
         "failure_reason": b.failure_reason,
         "resubmissions": _resubmissions(sids),
     }
+
+
+def _authentication_failed(b: BrandRegistration) -> bool:
+    return brand.authentication_failed(b.status, b.identity_status, b.errors)
+
+
+def retry_authentication(c: Converger, profile: str) -> None:
+    """A new Authentication+ check of the profile's brand (`POST .../{BN}/2fa`), once the
+    brand contact was changed on the A2P trust product's end user (reference D.5.7); the
+    planned trust product update carries its fee and calls this after the change.
+
+    Fee-bearing, so never sent blindly: it is sent only while the brand's last check is
+    FAILED (a crashed run that sent it finds the check under way and stops), and after an
+    ambiguous failure the brand is read to learn whether it took effect before it is sent
+    again."""
+    name = brand.brand_name(profile)
+    sids = c.rec.sids(A2P_BRAND, name)
+    sid = sids.get(ROLE)
+    if sid is None:
+        raise ApplyError(f"{name}: no brand is recorded, so no Authentication+ check to retry")
+    for _attempt in range(3):
+        current = c.api.fetch_brand(sid)
+        if not _authentication_failed(current):
+            c.say(f"{name}: Authentication+ is {current.identity_status}, no new check is sent")
+            break
+        try:
+            current = c.api.retry_brand_authentication(sid)
+        except AmbiguousCreateError:
+            continue  # read the brand again: did TCR start the check?
+        c.say(f"{name}: a new Authentication+ check was asked for (the contact has 7 days)")
+        break
+    else:
+        raise ApplyError(
+            f"{name}: the new Authentication+ check could not be asked for: Twilio kept "
+            "failing; apply again (it reads the brand first, so no check is paid twice)"
+        )
+    c.rec.status(
+        A2P_BRAND, name, current.status, action="authentication",
+        reasons=current.errors, evaluation=_detail(current, sids),
+    )  # fmt: skip
 
 
 class A2PBrandApplier(KindApplier):

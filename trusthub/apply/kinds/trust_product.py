@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from trusthub.apply import objects
+from trusthub.apply.kinds import a2p_brand
 from trusthub.apply.kinds.bundle import BundleApplier
 from trusthub.errors import ApplyError
+from trusthub.model import fees
 from trusthub.model import lifecycle as lc
 from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
@@ -63,3 +65,7 @@ class TrustProductApplier(BundleApplier):
         )
         c.ensure_assigned(self.family, bundle, assign)
         c.ensure_numbers(self.family, bundle, d.numbers)
+        if update and fees.AUTHENTICATION_PLUS in c.action.fees:
+            # The plan's fix of a failed Authentication+: the new contact is on the end
+            # user now; TCR is asked for a new check (the brand kind's part).
+            a2p_brand.retry_authentication(c, d.profile)

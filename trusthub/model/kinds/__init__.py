@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from trusthub.model.desired import PARENT_ACCOUNT, DesiredResource
 from trusthub.model.kinds.a2p_brand import A2PBrandKind
+from trusthub.model.kinds.a2p_brand_vetting import A2PBrandVettingKind
 from trusthub.model.kinds.a2p_campaign import A2PCampaignKind
 from trusthub.model.kinds.base import ResourceKind
 from trusthub.model.kinds.messaging_service import MessagingServiceKind
@@ -26,6 +27,7 @@ SUBACCOUNT: Final = SubaccountKind.name
 PROFILE: Final = ProfileKind.name
 TRUST_PRODUCT: Final = TrustProductKind.name
 A2P_BRAND: Final = A2PBrandKind.name
+A2P_BRAND_VETTING: Final = A2PBrandVettingKind.name
 TOLLFREE_VERIFICATION: Final = TollfreeVerificationKind.name
 MESSAGING_SERVICE: Final = MessagingServiceKind.name
 A2P_CAMPAIGN: Final = A2PCampaignKind.name
@@ -75,6 +77,7 @@ KINDS: Final = Kinds(
         ProfileKind(),
         TrustProductKind(),
         A2PBrandKind(),
+        A2PBrandVettingKind(),  # imported into its registered brand
         TollfreeVerificationKind(),
         MessagingServiceKind(),
         A2PCampaignKind(),
@@ -100,6 +103,7 @@ def desired_resources(
 
 __all__ = [
     "A2P_BRAND",
+    "A2P_BRAND_VETTING",
     "A2P_CAMPAIGN",
     "KINDS",
     "MESSAGING_SERVICE",

@@ -29,6 +29,7 @@ STATUSES: Final = (PENDING, IN_REVIEW, APPROVED, FAILED, SUSPENDED)
 
 NAME_SUFFIX: Final = "a2p-brand"  # "<profile>/a2p-brand"
 PRODUCT: Final = "a2p_messaging"  # the trust product (and profile section) it hangs on
+CONTACT: Final = "brand_contact_email"  # the product's Authentication+ recipient
 
 RESUBMISSION_CAP: Final = 3  # free resubmissions; the next one is refused
 RESUBMISSION_REFUSED_CODE: Final = 21724
@@ -140,8 +141,43 @@ def identity_pending(step: str | None, identity_status: object) -> bool:
     return step is not None and identity_status not in VERIFIED_IDENTITIES
 
 
-def identity_wait_text(name: str, step: str, identity_status: object) -> str:
+# A public brand's Authentication+ check that FAILED (the contact did not confirm in 7
+# days, or the address could not take TCR's email) shows as one of these codes on the
+# APPROVED brand's errors (reference D.5.6, TS-BRAND). Twilio's fix (D.5.7): a new
+# brand_contact_email on the A2P trust product's end user, then `POST .../{BN}/2fa`, a
+# new check and a new fee. The plan makes that fix when the YAML changes the contact.
+AUTHENTICATION_FAILED_CODES: Final = frozenset(range(21736, 21742))
+
+
+def error_code(reason: object) -> int | None:
+    """The code a recorded brand error starts with ("21736 [fields]: text"), or None."""
+    head = str(reason).split(" ", 1)[0].split(":", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def authentication_failed(
+    status: object, identity_status: object, errors: Iterable[object] | None
+) -> bool:
+    """Whether an APPROVED brand's Authentication+ check FAILED (so `/2fa` may start one)."""
+    if status != APPROVED or identity_status in VERIFIED_IDENTITIES:
+        return False
+    return any(error_code(e) in AUTHENTICATION_FAILED_CODES for e in errors or ())
+
+
+def identity_wait_text(
+    name: str, step: str, identity_status: object, errors: Iterable[object] | None = ()
+) -> str:
     """What the plan says while an APPROVED brand waits for its identity step."""
+    if step == AUTHENTICATION_PLUS and authentication_failed(APPROVED, identity_status, errors):
+        found = "; ".join(
+            str(e) for e in errors or () if error_code(e) in AUTHENTICATION_FAILED_CODES
+        )
+        return (
+            f"{name}'s Authentication+ check FAILED ({found}): change brand_contact_email in "
+            "the profile's A2P section to an address on the business's domain that someone "
+            "reads; the plan then updates the brand contact and asks TCR for a new check "
+            "(POST .../2fa, the Authentication+ fee)"
+        )
     if step == OTP:
         how = (
             "the owner must reply YES to TCR's text to the brand's mobile within 24 hours "

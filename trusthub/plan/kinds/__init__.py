@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from trusthub.plan.kinds.a2p_brand import A2PBrandPlanner
+from trusthub.plan.kinds.a2p_brand_vetting import A2PBrandVettingPlanner
 from trusthub.plan.kinds.a2p_campaign import A2PCampaignPlanner
 from trusthub.plan.kinds.base import KindPlanner, PlanOptions, PlanView, Wait
 from trusthub.plan.kinds.messaging_service import MessagingServicePlanner
@@ -20,6 +21,7 @@ PLANNERS: Final[dict[str, KindPlanner]] = {
         ProfilePlanner(),
         TrustProductPlanner(),
         A2PBrandPlanner(),
+        A2PBrandVettingPlanner(),
         TollfreeVerificationPlanner(),
         MessagingServicePlanner(),
         A2PCampaignPlanner(),

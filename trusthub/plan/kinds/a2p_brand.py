@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from trusthub.model import fees
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import A2P_BRAND, KINDS
+from trusthub.model.kinds import A2P_BRAND, A2P_CAMPAIGN, KINDS
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait
 from trusthub.plan.model import ActionId, Verb
@@ -114,8 +114,11 @@ class A2PBrandPlanner(KindPlanner):
         return None
 
     def resubmit_refusal(self, d: DesiredResource, view: PlanView) -> str | None:
-        campaigns = [n for n in view.referring("brand", d.name) if view.status(n) is not None] + [
-            n for n in view.recorded_referring("brand", d.name) if view.status(n) is not None
+        # Campaigns (not its vetting, which names the brand too) hold a brand's edits.
+        campaigns = [
+            n
+            for n in (*view.referring("brand", d.name), *view.recorded_referring("brand", d.name))
+            if view.status(n) is not None and KINDS[A2P_CAMPAIGN].valid_name(n)
         ]
         if campaigns:
             # Twilio: while any campaign exists under a brand, the brand cannot be edited

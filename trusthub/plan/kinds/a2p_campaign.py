@@ -48,7 +48,9 @@ class A2PCampaignPlanner(KindPlanner):
                 assert step is not None
                 return Wait(
                     "create waits: "
-                    + brand.identity_wait_text(name, step, identity)
+                    + brand.identity_wait_text(
+                        name, step, identity, view.recorded_detail(name).get("errors")
+                    )
                     + "; Twilio takes campaigns once the brand's identity is verified"
                 )
             return None

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 from trusthub.model import lifecycle as lc
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import ResourceKind
-from trusthub.plan.model import Action, ActionId, ProductEligibility, Verb
+from trusthub.plan.model import Action, ActionId, FieldChange, ProductEligibility, Verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,16 @@ class PlanOptions:
     # Subaccounts (logical names) to close once they left trusthub.yaml (`--close-account
     # NAME`): closing is never implicit; without it, such an account is only forgotten.
     close_accounts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class LockedEdit:
+    """An edit Twilio documents for an object its status otherwise locks (the brand contact
+    of an A2P trust product whose brand's Authentication+ failed): what the plan says of
+    it, and the fees it carries."""
+
+    note: str
+    fees: Sequence[str] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +191,13 @@ class KindPlanner:
     ) -> str | None:
         """Why a change of the existing `d` is made by deleting it and creating it anew
         (shown on both actions), or None: it is changed in place as the lifecycle allows."""
+        return None
+
+    def locked_edit(
+        self, d: DesiredResource, view: PlanView, status: str, changes: Sequence[FieldChange]
+    ) -> LockedEdit | None:
+        """The one kind of edit Twilio allows of `d` although `status` locks it, when
+        `changes` are that edit; None (the default): the lock refuses them."""
         return None
 
     def update_note(self, d: DesiredResource, view: PlanView, status: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from trusthub.model import fees, mapping
 from trusthub.model import lifecycle as lc
-from trusthub.model import mapping
 from trusthub.model import sole_proprietor as sole
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import A2P_CAMPAIGN, KINDS, TRUST_PRODUCT
@@ -17,8 +17,14 @@ from trusthub.model.kinds.tollfree_verification import (
     LEGACY_TRUST_PRODUCT,
     LEGACY_TRUST_PRODUCT_POLICY,
 )
-from trusthub.plan.kinds.base import KindPlanner, PlanView, Wait, profile_approval_wait
-from trusthub.plan.model import ActionId, Eligibility, ProductEligibility, Verb
+from trusthub.plan.kinds.base import (
+    KindPlanner,
+    LockedEdit,
+    PlanView,
+    Wait,
+    profile_approval_wait,
+)
+from trusthub.plan.model import ActionId, Eligibility, FieldChange, ProductEligibility, Verb
 
 
 def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, str]:
@@ -41,7 +47,8 @@ def _a2p_eligibility(d: DesiredResource, view: PlanView) -> tuple[Eligibility, s
     identity = view.recorded_detail(name).get("identity_status")
     if brand.identity_pending(step, identity):
         assert step is not None
-        return Eligibility.PENDING, brand.identity_wait_text(name, step, identity)
+        errors = view.recorded_detail(name).get("errors")
+        return Eligibility.PENDING, brand.identity_wait_text(name, step, identity, errors)
     names = [
         n
         for n in view.children(d.profile)
@@ -84,6 +91,27 @@ def _starter_submission_wait(d: DesiredResource, view: PlanView) -> Wait | None:
 
 class TrustProductPlanner(KindPlanner):
     kind = KINDS[TRUST_PRODUCT]
+
+    def locked_edit(
+        self, d: DesiredResource, view: PlanView, status: str, changes: Sequence[FieldChange]
+    ) -> LockedEdit | None:
+        # Twilio's fix of a failed Authentication+ (reference D.5.7): a new brand contact on
+        # the A2P trust product's end user, whatever the product's status, then a new check
+        # (`POST .../{BN}/2fa`, a new fee); the brand kind decides when it applies.
+        if d.product != brand.PRODUCT or {c.path[0] for c in changes} != {brand.CONTACT}:
+            return None
+        name = brand.brand_name(d.profile)
+        detail = view.recorded_detail(name)
+        if not brand.authentication_failed(
+            view.status(name), detail.get("identity_status"), detail.get("errors")
+        ):
+            return None
+        return LockedEdit(
+            f"{d.name} is {status}, but Twilio takes this one edit: {name}'s Authentication+ "
+            f"check FAILED, so apply changes {brand.CONTACT} on the trust product's end user "
+            "and asks TCR for a new check (POST .../2fa), which mails the new contact",
+            (fees.AUTHENTICATION_PLUS,),
+        )
 
     def eligibility(self, d: DesiredResource, view: PlanView) -> ProductEligibility | None:
         product = d.product or ""

@@ -2,8 +2,10 @@
 
 `Attributes` is a JSON object sent as one form field (what twilio-python sends). An update
 replaces the whole attribute object, as Trust Hub's docs ask. Objects assigned to a bundle
-under review or approved cannot be updated or deleted (70002); deleting one assigned only to
-editable bundles removes those assignments too (UNCONFIRMED: Twilio may refuse instead).
+under review or approved cannot be updated or deleted (70002), save the one edit Twilio
+documents for a failed Authentication+ (`brand_review.contact_fix_allowed`); deleting one
+assigned only to editable bundles removes those assignments too (UNCONFIRMED: Twilio may
+refuse instead).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from trusthub.sandbox import brand_review as tcr
 from trusthub.sandbox.entity_types import DOCUMENT_TYPE, END_USER_TYPE, EntityType
 from trusthub.sandbox.protocol import Reply, Request, bad_parameter, not_found
 from trusthub.sandbox.resources import common
@@ -109,7 +112,8 @@ def update(spec: EntitySpec, sb: Sandbox, req: Request, args: dict[str, str]) ->
         row = tx.get(args["Sid"], spec.kind)
         if row is None:
             raise not_found(req.path)
-        common.ensure_free(tx, row.sid, f"{spec.label} {row.sid}")
+        if not tcr.contact_fix_allowed(tx, row, changes):
+            common.ensure_free(tx, row.sid, f"{spec.label} {row.sid}")
         row.data.update(changes, date_updated=sb.clock())
         tx.save(row)
     return Reply(200, render(spec, req, row))

@@ -6,6 +6,9 @@ sandbox's TCR review (`brand_review`). `GET` lists them (key `data`) and fetches
 `POST /v1/a2p/BrandRegistrations/{BN}` with no body resubmits a FAILED brand (202): only
 with a `tcr_id` (else 21725), three times (the fourth: 21724). There is no DELETE.
 `POST .../{BN}/SmsOtp` (201) texts an approved sole proprietor a new OTP (24 h again).
+`.../{BN}/Vettings` imports a vetting (201) and lists (key `data`, `VettingProvider`
+filter) and fetches them (`brand_vetting`). `POST .../{BN}/2fa` starts a new
+Authentication+ check of a public brand whose check FAILED (`TWO_FA_STATUS`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from trusthub.sandbox import brand_review as tcr
-from trusthub.sandbox.protocol import ApiError, Reply, Request, bad_parameter, not_found
+from trusthub.sandbox import brand_vetting as vet
+from trusthub.sandbox.protocol import (
+    ApiError,
+    Reply,
+    Request,
+    bad_parameter,
+    missing_parameter,
+    not_found,
+)
 from trusthub.sandbox.resources.common import sid_param
-from trusthub.sandbox.resources.paging import list_stored
+from trusthub.sandbox.resources.paging import filter_echo, list_stored
 from trusthub.sandbox.sids import is_sid, iso, new_sid
+from trusthub.sandbox.store import Filter
 
 if TYPE_CHECKING:
     from trusthub.sandbox.core import Sandbox
@@ -25,6 +37,15 @@ BRAND_TYPES: Final = ("STANDARD", "SOLE_PROPRIETOR")
 FREE_RESUBMISSIONS: Final = 3
 LIMIT_EXCEEDED: Final = 21724
 NOT_FAILED: Final = 21725
+# `POST .../{BN}/2fa` has no operation in Twilio's spec (a path only) and no SDK method
+# (reference D.5.9): what it answers is UNCONFIRMED. The sandbox answers as a brand
+# resubmission does, 202 with the brand registration (the conformance check holds it to
+# that), the one place this is chosen.
+TWO_FA_STATUS: Final = 202
+# A `/2fa` of a brand whose Authentication+ did not fail: the reference gives no code; the
+# sandbox refuses it as a brand resubmission it does not allow is refused (21725, "the
+# brand can be updated only while ..."), the stricter reading.
+TWO_FA_REFUSED: Final = NOT_FAILED
 
 
 def render(req: Request, row: Any) -> dict[str, Any]:
@@ -101,6 +122,7 @@ def create(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
 
 def _settle(sb: Sandbox) -> None:
     tcr.settle(sb.store, sb.clock)
+    vet.settle(sb.store, sb.clock)
 
 
 def listing(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
@@ -159,9 +181,82 @@ def resend_otp(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     return Reply(201, {"account_sid": req.account_sid, "brand_registration_sid": row.sid})
 
 
+def retry_authentication(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    """`POST .../{BN}/2fa`: a new Authentication+ check (a new fee) once the last FAILED."""
+    _settle(sb)
+    try:
+        row = tcr.retry_authentication(sb.store, args["BrandRegistrationSid"], sb.clock())
+    except tcr.IdentityError as e:
+        raise ApiError(400, TWO_FA_REFUSED, str(e)) from None
+    if row is None:
+        raise not_found(req.path)
+    return Reply(TWO_FA_STATUS, render(req, row))
+
+
+def _brand(sb: Sandbox, req: Request, sid: str) -> Any:
+    with sb.store.read() as tx:
+        row = tx.get(sid, tcr.KIND)
+    if row is None:
+        raise not_found(req.path)
+    return row
+
+
+def create_vetting(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    provider = req.get("VettingProvider")
+    if not provider:
+        raise missing_parameter("VettingProvider")
+    if provider not in vet.PROVIDERS:
+        raise bad_parameter("VettingProvider", f"must be one of {', '.join(vet.PROVIDERS)}")
+    # The spec requires only VettingProvider; the reference (D.4) says VettingId is
+    # required too: the stricter reading.
+    vetting_id = (req.get("VettingId") or "").strip()
+    if not vetting_id:
+        raise missing_parameter("VettingId")
+    now = sb.clock()
+    with sb.store.write() as tx:
+        brand = tx.get(args["BrandSid"], tcr.KIND)
+        if brand is None:
+            raise not_found(req.path)
+        try:
+            row = vet.create(tx, brand, provider, vetting_id, now, sb.review_delay)
+        except vet.VettingRefused as e:
+            raise ApiError(400, e.code, str(e)) from None
+    return Reply(201, vet.render(req.origin, row))
+
+
+def list_vettings(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    brand = _brand(sb, req, args["BrandSid"])
+    provider = req.get("VettingProvider")
+    if provider and provider not in vet.PROVIDERS:
+        raise bad_parameter("VettingProvider", f"must be one of {', '.join(vet.PROVIDERS)}")
+    return list_stored(
+        sb.store, req, kind=vet.KIND, key="data", parent=brand.sid,
+        where=[Filter("vetting_provider", provider)] if provider else [],
+        echo=filter_echo(req, ("VettingProvider",)),
+        render=lambda row: vet.render(req.origin, row),
+    )  # fmt: skip
+
+
+def fetch_vetting(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    _settle(sb)
+    brand = _brand(sb, req, args["BrandSid"])
+    with sb.store.read() as tx:
+        row = tx.get(args["BrandVettingSid"], vet.KIND)
+    if row is None or row.parent != brand.sid:
+        raise not_found(req.path)
+    return Reply(200, vet.render(req.origin, row))
+
+
 def routes() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("/v1/a2p/BrandRegistrations", {"POST": create, "GET": listing}),
         ("/v1/a2p/BrandRegistrations/{Sid}", {"GET": fetch, "POST": resubmit}),
         ("/v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp", {"POST": resend_otp}),
-    ]
+        ("/v1/a2p/BrandRegistrations/{BrandRegistrationSid}/2fa", {"POST": retry_authentication}),
+        ("/v1/a2p/BrandRegistrations/{BrandSid}/Vettings", {"POST": create_vetting,
+                                                             "GET": list_vettings}),
+        ("/v1/a2p/BrandRegistrations/{BrandSid}/Vettings/{BrandVettingSid}",
+         {"GET": fetch_vetting}),
+    ]  # fmt: skip

@@ -8,7 +8,8 @@ removes it (204) with its numbers and campaign. `POST /v1/Services/{MG}/PhoneNum
 with `PhoneNumberSid` adds a number of the account (201): one already in this service is
 refused with 21710, one in another service with 21712 (remove it there first); `GET`
 lists them (key `phone_numbers`), `DELETE .../PhoneNumbers/{PN}` removes one (204). A
-number released from the account leaves its service too.
+number released from the account leaves its service too. `GET /v1/Services/Usecases`
+describes the use cases.
 """
 
 from __future__ import annotations
@@ -244,9 +245,39 @@ def remove_number(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
     return Reply(204)
 
 
+# `GET /v1/Services/Usecases`: what each Messaging Service use case is for, as Twilio's
+# catalogue describes them (the spec's example gives the first two; the others' wording
+# is the sandbox's).
+_NOTIFY: Final = (
+    "Transactional notifications and Alerts for any Delivery, Account, Reminder, Order, "
+    "Fraud, Security, Public Service, or Emergency announcements."
+)
+_MARKET: Final = (
+    "Marketing messages may contain product information, offers, and calls to action to "
+    "engage with your organization."
+)
+USECASE_CATALOGUE: Final = (
+    ("notifications", "Notify my users.", _NOTIFY),
+    ("marketing", "Market my services.", _MARKET),
+    ("verification", "Verify users.", "One-time passwords and other verification codes."),
+    ("discussion", "Have conversations.", "Two-way conversations with your users."),
+    ("poll", "Poll reviews.", "Polls, surveys and requests for feedback."),
+    ("undeclared", "Undeclared.", "A use case not declared yet."),
+)
+
+
+def usecases(sb: Sandbox, req: Request, args: dict[str, str]) -> Reply:
+    items = [
+        {"usecase": u, "purpose": purpose, "description": description}
+        for u, purpose, description in USECASE_CATALOGUE
+    ]
+    return Reply(200, {"usecases": items})
+
+
 def routes() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("/v1/Services", {"POST": create, "GET": listing}),
+        ("/v1/Services/Usecases", {"GET": usecases}),  # before {Sid}: a name, not a SID
         ("/v1/Services/{Sid}", {"GET": fetch, "POST": update, "DELETE": delete}),
         ("/v1/Services/{ServiceSid}/PhoneNumbers", {"POST": add_number, "GET": list_numbers}),
         (
