@@ -92,6 +92,33 @@ def test_worker_processes_give_the_same_answer(tmp_path: Path) -> None:
     assert len(serial.profiles) == 39
 
 
+@pytest.mark.parametrize("whole", [True, False])
+def test_results_encoded_by_workers_are_those_of_one_process(tmp_path: Path, whole: bool) -> None:
+    """Workers send the cache's encoding of their results; what the parent decodes, and the
+    cache it writes, are those of checking in one process."""
+    one, many = tmp_path / "one", tmp_path / "many"
+    generate_workspace(one, 40)
+    broken = one / "profiles" / "client-00003.yaml"
+    broken.write_text(broken.read_text().replace("EIN", "DUNS").replace("LLC", "LLC\nextra: 1"))
+    warned = one / "profiles" / "client-00005.yaml"
+    warned.write_text(warned.read_text().replace("legal_name: ", "legal_name: Acme\u200b"))
+    copy_tree(one, many)
+    runs = [
+        load_workspace(default_settings(root), workers=n, whole=whole)
+        for root, n in ((one, 1), (many, 2))
+    ]
+    assert runs[0].problems == runs[1].problems != []
+    assert runs[0].profiles.keys() == runs[1].profiles.keys()
+    assert [d.data for d in runs[0].profiles.values()] == [
+        d.data for d in runs[1].profiles.values()
+    ]
+    for name in ("profile-checks.json", "profile-facts.json"):
+        cache = Path(".trusthub", "cache", name)
+        assert (one / cache).read_bytes() == (many / cache).read_bytes(), name
+    again = load_workspace(default_settings(many), workers=2, whole=whole)
+    assert again.problems == runs[0].problems
+
+
 def test_discovery_skips_hidden_and_foreign_files_and_follows_inner_links(tmp_path: Path) -> None:
     primary = (CASES / "clean" / "profiles" / "acme-isv.yaml").read_text()
     workspace = make_workspace(

@@ -93,3 +93,12 @@ def test_markdown_never_mentions_anyone_or_links_an_issue() -> None:
     assert re.search(r"@[A-Za-z0-9]", markdown) is None
     assert re.search(r"(?<!&)#[0-9]", markdown) is None
     assert "@&#8203;octocat @&#8203;org/team #&#8203;1 and org/repo#&#8203;12" in markdown
+
+
+def test_every_invisible_character_is_one_isprintable_refuses() -> None:
+    """escape_invisible skips printable texts and characters on this ground alone."""
+    import sys
+
+    from trusthub.common.characters import invisible
+
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable() and invisible(c)]

@@ -136,3 +136,14 @@ def test_a_2fa_sample_shows_a_code(sample: str, has_code: bool) -> None:
 )
 def test_promotional_samples_are_recognised_conservatively(sample: str, promotes: bool) -> None:
     assert bool(a2p_campaign_use_case.PROMOTIONAL.search(sample)) is promotes
+
+
+def test_the_ascii_skeleton_is_the_general_one() -> None:
+    import unicodedata
+
+    from trusthub.rules import names
+
+    for name in ("Acme  Dental", "client-00042-dental", " A\tb\x0bC ", "ÀCME", "l0ok\u200b"):
+        general = unicodedata.normalize("NFKC", name).casefold().translate(names._INVISIBLE)
+        assert names.skeleton(name) == " ".join(general.translate(names._LOOK_ALIKES).split())
+    assert not [k for k in (*names._INVISIBLE, *names._LOOK_ALIKES) if k < 128]

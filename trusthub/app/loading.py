@@ -21,6 +21,10 @@ from typing import Any, Final
 
 from trusthub.app.validation_cache import (
     NO_FACTS,
+    EncodedResult,
+    cacheable,
+    collector_paused,
+    encoded,
     fingerprint,
     load_cache,
     load_facts,
@@ -188,10 +192,10 @@ def _check_files(
     stamp = fingerprint(max_bytes) if use_cache else ""
     cached = load_cache(cache_dir, stamp) if use_cache else {}
     results, todo = _unchanged(files, inherited, cached, max_bytes)
-    for result in _run_checks(todo, workers=workers, max_bytes=max_bytes):
-        results[result.display] = result
+    checked, encoded_now = _run_checks(todo, workers=workers, max_bytes=max_bytes, whole=True)
+    results.update(checked)
     if use_cache and (todo or set(cached) != set(results)):
-        save_cache(cache_dir, stamp, _kept(results))
+        save_cache(cache_dir, stamp, _kept(results), encoded_now)
     return [results[source.display] for source in files]
 
 
@@ -210,10 +214,10 @@ def _check_files_for_facts(
     stamp = fingerprint(max_bytes) if use_cache else ""
     previous = load_facts(cache_dir, stamp) if use_cache else NO_FACTS
     results, todo = _unchanged(files, inherited, previous.results, max_bytes)
-    checked = {r.display: r for r in _run_checks(todo, workers=workers, max_bytes=max_bytes)}
+    checked, encoded_now = _run_checks(todo, workers=workers, max_bytes=max_bytes, whole=False)
     results.update(checked)
     if use_cache and (todo or set(previous.results) != set(results)):
-        save_facts(cache_dir, stamp, _kept(results), _kept(checked), previous)
+        save_facts(cache_dir, stamp, _kept(results), _kept(checked), previous, encoded_now)
     return [_without_data(results[source.display]) for source in files]
 
 
@@ -226,14 +230,8 @@ def _without_data(result: FileResult) -> FileResult:
 
 
 def _kept(results: Mapping[str, FileResult]) -> dict[str, FileResult]:
-    """The results the cache keeps. One with a problem located in trusthub.yaml (an
-    inherited value) is not kept: the cache stores locations in the file itself. It is
-    checked again."""
-    return {
-        d: r
-        for d, r in results.items()
-        if r.digest and all(p.location.path == d for p in r.problems)
-    }
+    """The results the cache keeps (`validation_cache.cacheable`)."""
+    return {d: r for d, r in results.items() if cacheable(r)}
 
 
 def _unchanged(
@@ -270,13 +268,18 @@ def _run_checks(
     *,
     workers: int | None,
     max_bytes: int,
-) -> list[FileResult]:
+    whole: bool,
+) -> tuple[dict[str, FileResult], dict[str, EncodedResult]]:
+    """The results of checking `todo` by display path, and those of them that worker
+    processes encoded for the cache (decoded here as the cache would be: with their data
+    when `whole`, else their facts alone)."""
     count = _worker_count(len(todo)) if workers is None else max(1, workers)
     if count == 1 or len(todo) < 2:
-        return [
+        checked = [
             check_profile_file(p, d, raw, max_bytes=max_bytes, defaults=defaults)
             for p, d, raw, defaults in todo
         ]
+        return {r.display: r for r in checked}, {}
     # Imported here: `trusthub validate FILE` (the pre-commit hook) never starts workers.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -286,9 +289,26 @@ def _run_checks(
     context = multiprocessing.get_context("fork")
     size = max(1, -(-len(todo) // (count * 4)))  # a few chunks per worker evens out the load
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    results: dict[str, FileResult] = {}
+    encoded_now: dict[str, EncodedResult] = {}
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        done = pool.map(check_profile_files, chunks, [max_bytes] * len(chunks))
-        return [result for chunk in done for result in chunk]
+        for chunk in pool.map(_checked_encoded, chunks, [max_bytes] * len(chunks)):
+            with collector_paused():  # decoding, as when reading the cache
+                for item in chunk:
+                    if isinstance(item, EncodedResult):
+                        encoded_now[item.display] = item
+                        results[item.display] = item.decoded(whole=whole)
+                    else:
+                        results[item.display] = item
+    return results, encoded_now
+
+
+def _checked_encoded(
+    files: Sequence[tuple[Path, str, bytes | None, FileDefaults | None]], max_bytes: int
+) -> list[EncodedResult | FileResult]:
+    """A worker's unit of work: `check_profile_files`, each result encoded for the cache
+    where it is kept there (see `EncodedResult`)."""
+    return [encoded(r) for r in check_profile_files(files, max_bytes)]
 
 
 def _worker_count(files: int) -> int:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from trusthub.app.binding import check_binding
 from trusthub.app.continuity import keep_reconciling
-from trusthub.app.refreshing import RefreshResult, refresh_state
-from trusthub.app.target import Target, open_target
 from trusthub.common.locations import is_database
 from trusthub.config.settings import Settings
 from trusthub.errors import ConfigError
 from trusthub.state import open_store
 from trusthub.state.actor import current_actor, current_holder
 from trusthub.state.base import StateStore
+
+if TYPE_CHECKING:  # imported where used: `plan --no-refresh` never loads the Twilio SDK
+    from trusthub.app.refreshing import RefreshResult
+    from trusthub.app.target import Target
 
 
 def workspace_identity(settings: Settings) -> str:
@@ -64,6 +65,9 @@ class Session:
     def target(self) -> Target:
         """The target, once the state is known to belong to it (`trusthub.app.binding`)."""
         if self._target is None:
+            from trusthub.app.binding import check_binding
+            from trusthub.app.target import open_target
+
             target = open_target(self.settings)
             check_binding(self.store, target)
             self._target = target
@@ -71,11 +75,16 @@ class Session:
 
     def unchecked_target(self) -> Target:
         """The target, whatever account the state belongs to (for `state rebind`)."""
+        from trusthub.app.target import open_target
+
         return open_target(self.settings)
 
     def reachable_target(self) -> Target | None:
         """The target, or None when it cannot be reached (no credentials)."""
         if self._target is None and self._target_error is None:
+            from trusthub.app.binding import check_binding
+            from trusthub.app.target import open_target
+
             try:
                 target = open_target(self.settings)
             except ConfigError as e:
@@ -87,6 +96,8 @@ class Session:
 
     def refresh_locked(self, target: Target, *, full: bool = False) -> RefreshResult:
         """Refresh, the caller holding the state lock."""
+        from trusthub.app.refreshing import refresh_state
+
         return refresh_state(
             self.store,
             target,

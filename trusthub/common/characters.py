@@ -54,9 +54,15 @@ def escape_invisible(text: str) -> str:
     """`text` with each invisible character (but tab and line feed) shown as a JSON-style
     escape (`\\u202e`; beyond the BMP as a surrogate pair), so printing a value can never
     reorder or hide what is around it. JSON text stays the same JSON."""
-    if text.isascii() and text.isprintable():
+    # Every invisible character is also one `str.isprintable` refuses (categories C*), so a
+    # printable text (most plan lines: `✓`, `→` and accented names are printable) has
+    # none, and the per-character check runs on the few characters it refuses.
+    if text.isprintable():
         return text
-    return "".join(_escape(ch) if ch not in "\n\t" and invisible(ch) else ch for ch in text)
+    return "".join(
+        _escape(ch) if not ch.isprintable() and ch not in "\n\t" and invisible(ch) else ch
+        for ch in text
+    )
 
 
 def _escape(ch: str) -> str:

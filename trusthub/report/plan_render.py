@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from trusthub.model.desired import DesiredResource
 from trusthub.plan.model import Plan
 from trusthub.report.plan_json import render_json
-from trusthub.report.plan_markdown import render_markdown
 from trusthub.report.plan_text import render_text
 from trusthub.report.plan_view import build_view, reveal_from
 
@@ -41,5 +40,8 @@ def render_plan(
         checksum=fmt == "markdown",  # the only format of a view that shows it
     )
     if fmt == "markdown":
+        # Imported here: its templates (jinja2) cost a text plan tens of milliseconds.
+        from trusthub.report.plan_markdown import render_markdown
+
         return render_markdown(view, full_plan=full_plan)
     return render_text(view, colour=colour)

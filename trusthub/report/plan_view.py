@@ -254,7 +254,14 @@ def _action_view(
         lines.append(ChangeLine(change.dotted, show_value(old), shown_new))
     if action.verb is Verb.CREATE and not action.changes and desired is not None:
         lines.extend(_created(action, desired, key, show_sensitive))
-    raw_numbers = {fingerprint(key, n): n for n in desired.numbers} if desired is not None else {}
+    # Only an action that lists numbers needs their fingerprints (an HMAC each): most of a
+    # large plan's actions are waits that list none.
+    lists_numbers = action.numbers_added or action.numbers_removed or action.verb is Verb.CREATE
+    raw_numbers = (
+        {fingerprint(key, n): n for n in desired.numbers}
+        if desired is not None and lists_numbers
+        else {}
+    )
     if action.verb is Verb.CREATE and desired is not None and desired.numbers:
         lines.append(
             ChangeLine(

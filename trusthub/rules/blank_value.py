@@ -15,12 +15,14 @@ from typing import Final
 
 from trusthub.errors import Problem
 from trusthub.load.profile_document import ProfileDoc
-from trusthub.rules.invisible_character import strings
+from trusthub.rules.invisible_character import string_values, strings
 
 ID: Final = "blank-value"
 
 
 def check(doc: ProfileDoc) -> Iterator[Problem]:
+    if not any(value and value.isspace() for value in string_values(doc.data)):
+        return  # the paths are walked for a profile that has a blank value only
     for path, value in strings(doc.data):
         if value and value.isspace():
             yield doc.problem(

@@ -16,5 +16,7 @@ _LOOK_ALIKES: Final = str.maketrans(
 
 def skeleton(name: str) -> str:
     """A key under which names that look the same to a reader are equal."""
+    if name.isascii():  # NFKC keeps ASCII, casefold is lower, neither table maps ASCII
+        return " ".join(name.lower().split())
     folded = unicodedata.normalize("NFKC", name).casefold().translate(_INVISIBLE)
     return " ".join(folded.translate(_LOOK_ALIKES).split())
