@@ -10,7 +10,7 @@ the subaccount workspace's medians are reported as ratios to the parent-only one
     .venv/bin/python bench/bench_accounts.py --latency 0 0.05   # without, then 50 ms a request
     .venv/bin/python bench/bench_accounts.py --compare DIR    # and another checkout's code
 
-The clients are those of bench_onboarding (copies of examples/a2p's harbor-yoga-studio).
+The clients are those of bench_onboarding (copies of the example's harbor-yoga-studio).
 The sandbox answers in-process, without latency, unless --latency is given: the figures are
 trusthub's own cost plus the requests' count, not a network's.
 """
