@@ -34,11 +34,10 @@ def _workspace(root: Path, delay: float) -> Path:
 
 def test_apply_wait_takes_the_example_from_empty_to_every_decision(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws", 0.4)
-    # Without the sole proprietor: its starter profile stays in-review until the owner
-    # confirms the OTP (`sandbox otp confirm`), which no review brings, and `--wait` would
-    # wait for it until --wait-timeout. (northwind-outfitters' Authentication+ holds only
-    # its campaign, which the plan shows as waiting: no review to wait for.)
-    (root / "profiles" / "brightframe-photo.yaml").unlink()
+    # The sole proprietor's starter profile stays in-review until its owner confirms the
+    # brand's OTP (`sandbox otp confirm`), which no review brings: `--wait` does not wait
+    # for it. (northwind-outfitters' Authentication+ holds only its campaign, which the
+    # plan shows as waiting: no review to wait for.)
     result = run_cli(
         "apply", "--auto-approve", "--wait", "--poll-interval", "0.2", "--poll-max", "1",
         "--wait-timeout", "120", workspace=root, code=0,
@@ -52,7 +51,11 @@ def test_apply_wait_takes_the_example_from_empty_to_every_decision(tmp_path: Pat
         resources = list(store.snapshot())
     kinds = {r.kind for r in resources}
     assert {"profile", "trust_product", "a2p_brand", "tollfree_verification"} <= kinds
+    owner = {r.name: r.status for r in resources if r.name == "brightframe-photo"}
+    assert owner == {"brightframe-photo": "in-review"}  # held on the OTP, not on Twilio
     for r in resources:
+        if r.name == "brightframe-photo":
+            continue
         lifecycle = KINDS[r.kind].lifecycle
         assert r.status not in lifecycle.under_review, (r.name, r.status)
         assert r.status in (lifecycle.approved, lifecycle.rejected), (r.name, r.status)
