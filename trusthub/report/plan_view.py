@@ -18,7 +18,7 @@ from trusthub.common.characters import escape_invisible
 from trusthub.common.json_path import JsonPath
 from trusthub.model import mapping
 from trusthub.model.desired import DesiredResource
-from trusthub.model.kinds import KINDS
+from trusthub.model.kinds import KINDS, SUBACCOUNT
 from trusthub.model.privacy import (
     display,
     fingerprint,
@@ -409,7 +409,11 @@ def build_view(
     planned = {p.name for p in plan.profiles}
     acted = {a.resource for a in plan.actions}
     others = [n for n, d in desired.items() if d.name != d.profile and d.profile in planned]
-    untargeted = {d.profile for d in desired.values()} - planned if plan.targets else set()
+    untargeted = (
+        {d.profile for d in desired.values() if d.kind != SUBACCOUNT} - planned
+        if plan.targets
+        else set()
+    )  # a subaccount is no profile
     return PlanView(
         serial=plan.serial,
         lineage=plan.lineage,
