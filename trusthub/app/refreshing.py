@@ -108,6 +108,16 @@ def refresh_state(
     parent_reads = ListedReads(target.api)
     reads = _observe(parent_reads.as_provider(), groups.pop(PARENT_ACCOUNT, []))
     _record(store, reads, result, actor=actor, progress=progress)
+    # A subaccount the parent no longer has took what lived in it along (a sandbox reset;
+    # Twilio keeps closed accounts listed): gone now, so the next apply makes them again
+    # together with the account, not one apply later.
+    for account in sorted(groups):
+        if sa.resource_name(account) in result.missing:
+            for resource, sids in groups.pop(account):
+                root_role = KINDS[resource.kind].root_role
+                result.missing.append(resource.name)
+                result.gone.append((resource.kind, resource.name, root_role, sids[root_role]))
+                progress(f"{resource.name}: gone with the subaccount of account {account}")
     # Each subaccount is opened from the parent's one listing of its subaccounts (the
     # listing that answered their statuses above), not with a read apiece.
     subaccounts = Subaccounts(
