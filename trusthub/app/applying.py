@@ -256,9 +256,12 @@ def apply_plan(
         key=planned.key,
         reveal=reveal_from(planned.desired),
     )
-    subaccounts = Subaccounts(
-        target.api, lambda account: _subaccount_sid(planned, recorder, account)
-    )
+    declared = {
+        sa.account_of(d.name): str(d.attributes.get("sid") or "") or None
+        for d in planned.desired.values()
+        if d.kind == SUBACCOUNT
+    }
+    subaccounts = Subaccounts(target.api, recorder.sids, declared)
     ctx = Context(
         api=target.api,
         recorder=recorder,
@@ -276,12 +279,3 @@ def apply_plan(
     return execute(
         actions, lambda a: run_action(ctx, a), parallelism=parallelism, on_done=on_done, stop=stop
     )
-
-
-def _subaccount_sid(planned: Planned, recorder: StoreRecorder, account: str) -> str | None:
-    """The SID of the subaccount `account`: declared in trusthub.yaml, else recorded once
-    trusthub made it (in this apply or an earlier one)."""
-    name = sa.resource_name(account)
-    declared = planned.desired.get(name)
-    sid = declared.attributes.get("sid") if declared is not None else None
-    return str(sid) if sid else recorder.sids(SUBACCOUNT, name).get(sa.ROLE)

@@ -35,8 +35,6 @@ from trusthub.apply.accounts import Subaccounts
 from trusthub.common.net import is_loopback
 from trusthub.errors import ApplyError, ConfigError, ProviderError, TrusthubError
 from trusthub.model.desired import PARENT_ACCOUNT
-from trusthub.model.kinds import SUBACCOUNT
-from trusthub.model.kinds import subaccount as sa
 from trusthub.provider.api import EventSink, EventSubscription, TrustHubProvider
 from trusthub.provider.errors import AccountUnavailable, RemoteNotFound
 from trusthub.state.base import StateStore
@@ -192,19 +190,10 @@ class AccountResult:
     detail: str  # what was (or would be) done, or why it was skipped
 
 
-def _sid_of(store: StateStore, declared: Mapping[str, str | None]) -> Callable[[str], str | None]:
-    """A declared subaccount's SID: trusthub.yaml's, else the one apply recorded."""
-
-    def sid_of(name: str) -> str | None:
-        return declared.get(name) or store.sids(SUBACCOUNT, sa.resource_name(name)).get(sa.ROLE)
-
-    return sid_of
-
-
 def _subaccounts(
     parent: TrustHubProvider, store: StateStore, declared: Mapping[str, str | None]
 ) -> Subaccounts:
-    return Subaccounts(parent, _sid_of(store, declared))
+    return Subaccounts(parent, store.sids, declared)
 
 
 def signing_tokens(
@@ -245,7 +234,7 @@ def setup(
     wanted = dict(types)
     subaccounts = _subaccounts(parent, store, declared)
     results: list[AccountResult] = []
-    sid_of = _sid_of(store, declared)
+    sid_of = subaccounts.sid_of
     for name in (PARENT_ACCOUNT, *declared):
         if name != PARENT_ACCOUNT and sid_of(name) is None:
             result = AccountResult(name, "skipped", "not created yet: `trusthub apply` makes it")

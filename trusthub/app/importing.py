@@ -26,6 +26,7 @@ from trusthub.app.reading import ReadBundle, read_bundle
 from trusthub.app.reading_messaging import AccountMessaging, Recorded, add_messaging, read_messaging
 from trusthub.app.scaffold import schema_line, schema_reference
 from trusthub.app.session import Session
+from trusthub.apply.accounts import subaccount_sid
 from trusthub.apply.kinds import APPLIERS
 from trusthub.apply.kinds.messaging_service import ROLE as SERVICE_ROLE
 from trusthub.common.files import temp_sibling
@@ -37,7 +38,6 @@ from trusthub.model.kinds import (
     A2P_BRAND,
     MESSAGING_SERVICE,
     PROFILE,
-    SUBACCOUNT,
     TRUST_PRODUCT,
     desired_resources,
 )
@@ -559,10 +559,7 @@ def _recorded_sids(session: Session) -> set[str]:
 
 
 def _subaccount_sid(session: Session, account: AccountSettings) -> str | None:
-    """A declared subaccount's SID: given in trusthub.yaml, else recorded once apply made
-    it; None while it does not exist yet."""
-    recorded = session.store.sids(SUBACCOUNT, sa.resource_name(account.name))
-    return account.sid or recorded.get(sa.ROLE)
+    return subaccount_sid(account.name, session.store.sids, account.sid)
 
 
 def _one_subaccount(

@@ -120,10 +120,7 @@ def refresh_state(
                 progress(f"{resource.name}: gone with the subaccount of account {account}")
     # Each subaccount is opened from the parent's one listing of its subaccounts (the
     # listing that answered their statuses above), not with a read apiece.
-    subaccounts = Subaccounts(
-        parent_reads.as_provider(),
-        lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE),
-    )
+    subaccounts = Subaccounts(parent_reads.as_provider(), store.sids)
     apis: dict[str, ListedReads] = {PARENT_ACCOUNT: parent_reads}
     for account in sorted(groups):
         try:

@@ -11,20 +11,39 @@ list of the parent's subaccounts instead of a read apiece.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from trusthub.errors import ApplyError
+from trusthub.model.kinds import SUBACCOUNT
+from trusthub.model.kinds import subaccount as sa
 from trusthub.provider.api import TrustHubProvider
+
+Sids = Callable[[str, str], Mapping[str, str]]  # (kind, name) -> role -> SID, as recorded
+
+
+def subaccount_sid(account: str, recorded: Sids, declared: str | None = None) -> str | None:
+    """The subaccount's SID: declared in trusthub.yaml, else recorded once trusthub made
+    it; None while it does not exist yet."""
+    return declared or recorded(SUBACCOUNT, sa.resource_name(account)).get(sa.ROLE)
 
 
 class Subaccounts:
-    def __init__(self, parent: TrustHubProvider, sid_of: Callable[[str], str | None]) -> None:
-        """`sid_of(name)`: the subaccount's SID (declared in trusthub.yaml, or recorded when
-        trusthub made it), None while it does not exist yet."""
+    def __init__(
+        self,
+        parent: TrustHubProvider,
+        recorded: Sids,
+        declared: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """`recorded`: the state's SIDs (`StateStore.sids`); `declared`: account -> the SID
+        trusthub.yaml gives it (None or absent: made by trusthub)."""
         self.parent = parent
-        self.sid_of = sid_of
+        self._recorded = recorded
+        self._declared = dict(declared or {})
         self._open: dict[str, TrustHubProvider] = {}
         self._lock = threading.Lock()
+
+    def sid_of(self, account: str) -> str | None:
+        return subaccount_sid(account, self._recorded, self._declared.get(account))
 
     def __call__(self, account: str) -> TrustHubProvider:
         with self._lock:
