@@ -7,8 +7,10 @@ the subaccount workspace's medians are reported as ratios to the parent-only one
     .venv/bin/python bench/bench_accounts.py                  # 1,000 clients, 3 rounds
     .venv/bin/python bench/bench_accounts.py --count 100      # a smaller run
     .venv/bin/python bench/bench_accounts.py --smoke          # 5 clients, 1 round (CI)
+    .venv/bin/python bench/bench_accounts.py --latency 0 0.05   # without, then 50 ms a request
+    .venv/bin/python bench/bench_accounts.py --compare DIR    # and another checkout's code
 
-The clients are those of bench_onboarding (copies of examples/a2p's harbor-yoga-studio).
+The clients are those of bench_onboarding (copies of the example's harbor-yoga-studio).
 The sandbox answers in-process, without latency, unless --latency is given: the figures are
 trusthub's own cost plus the requests' count, not a network's.
 """
@@ -16,6 +18,7 @@ trusthub's own cost plus the requests' count, not a network's.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -25,12 +28,15 @@ from dataclasses import replace
 from pathlib import Path
 
 try:
+    from bench.bench_apply import Counter
     from bench.bench_onboarding import generate
 except ModuleNotFoundError:  # run as `python bench/x.py`: the checkout is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.bench_apply import Counter
     from bench.bench_onboarding import generate
 from trusthub.app.applying import apply_plan
 from trusthub.app.console import create_console_primary
+from trusthub.app.listing import SETTLE
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings_file import load_settings
@@ -39,7 +45,7 @@ from trusthub.model.fees import FEES
 TRUSTHUB = Path(sys.executable).with_name("trusthub")
 
 
-def _workspace(root: Path, count: int, *, subaccounts: bool, latency: float) -> Path:
+def workspace(root: Path, count: int, *, subaccounts: bool, latency: float) -> Path:
     generate(root, count)
     lines = ["apiVersion: trusthub/v1", "kind: Workspace", f"name: {root.name}", "sandbox:"]
     lines += ["  callbacks: none", f"  latency: {latency}"]
@@ -56,7 +62,7 @@ def _workspace(root: Path, count: int, *, subaccounts: bool, latency: float) -> 
     return root
 
 
-def _apply_once(root: Path) -> int:
+def apply_once(root: Path) -> int:
     """Make the primary in the Console, then one apply without latency (the setup)."""
     settings = load_settings(root)
     settings = replace(settings, sandbox=replace(settings.sandbox, latency=0.0))
@@ -75,11 +81,12 @@ def _apply_once(root: Path) -> int:
     return len(planned.plan.actions)
 
 
-def _timed(root: Path, *args: str) -> float:
+def _timed(root: Path, *args: str, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     done = subprocess.run(
-        [str(TRUSTHUB), "-C", str(root), *args], capture_output=True, text=True, check=False
-    )
+        [str(TRUSTHUB), "-C", str(root), *args],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 4):
         raise SystemExit(
@@ -88,30 +95,79 @@ def _timed(root: Path, *args: str) -> float:
     return elapsed
 
 
-def run(count: int, rounds: int, latency: float) -> int:
+def refresh_requests(root: Path) -> int:
+    """The requests of one refresh in this process (this checkout's code), as
+    `trusthub refresh` makes them."""
+    with Session(load_settings(root)) as session:
+        target = session.target()
+        counter = Counter(target.retrying.inner)
+        target.retrying.inner = counter
+        session.refresh_locked(target)
+        return counter.count
+
+
+def _versions(compare: Path | None) -> dict[str, dict[str, str] | None]:
+    """The code each command runs: this checkout's, and another's (`--compare DIR`: a
+    directory holding its trusthub/, e.g. from `git archive`, first on the module path)."""
+    out: dict[str, dict[str, str] | None] = {"this": None}
+    if compare is not None:
+        out[compare.name] = {**os.environ, "PYTHONPATH": str(compare.resolve())}
+    return out
+
+
+def run(count: int, rounds: int, latencies: list[float], compare: Path | None = None) -> int:
+    versions = _versions(compare)
     with tempfile.TemporaryDirectory(prefix="trusthub-bench-accounts-") as temp:
-        parent = _workspace(Path(temp) / "parent", count, subaccounts=False, latency=latency)
-        split = _workspace(Path(temp) / "split", count, subaccounts=True, latency=latency)
-        setup = {name: _apply_once(ws) for name, ws in (("parent", parent), ("split", split))}
-        times: dict[str, dict[str, list[float]]] = {
-            cmd: {"parent": [], "split": []} for cmd in ("refresh", "plan")
-        }
-        for _ in range(rounds):
-            for cmd in ("refresh", "plan"):
-                for name, ws in (("parent", parent), ("split", split)):
-                    times[cmd][name].append(_timed(ws, cmd))
+        parent = workspace(Path(temp) / "parent", count, subaccounts=False, latency=0.0)
+        split = workspace(Path(temp) / "split", count, subaccounts=True, latency=0.0)
+        setup = {name: apply_once(ws) for name, ws in (("parent", parent), ("split", split))}
+        spaces = (("parent", parent), ("split", split))
+        # The first refresh reads everything whole and starts the sandbox's reviews, the
+        # second reads again what those moved (what moved in the last seconds is read whole:
+        # `trusthub.app.listing` SETTLE): two refreshes, seconds apart, as scheduled ones
+        # are, before the measured ones, which find nothing changed.
+        for _ in range(3):
+            time.sleep(SETTLE.total_seconds() + 1)
+            requests = {name: refresh_requests(ws) for name, ws in spaces}
         print(
             f"{count} ISV clients applied once ({setup['parent']} actions in the parent only, "
-            f"{setup['split']} with a subaccount each), {latency * 1000:.0f} ms latency, "
-            f"{rounds} paired round(s), whole processes"
+            f"{setup['split']} with a subaccount each), {rounds} paired round(s), whole "
+            "processes"
         )
-        for cmd, by in times.items():
-            a, b = statistics.median(by["parent"]), statistics.median(by["split"])
-            print(
-                f"  trusthub {cmd:<7}  parent only {a:6.2f} s   one subaccount per client "
-                f"{b:6.2f} s   ratio {b / a:.2f}x"
-            )
+        print(
+            f"  requests of a refresh with nothing changed (this code): parent only "
+            f"{requests['parent']}, one subaccount per client {requests['split']} "
+            f"({(requests['split'] - requests['parent']) / count:.2f} more a client)"
+        )
+        for latency in latencies:
+            for _name, ws in spaces:
+                _set_latency(ws, latency)
+            times: dict[tuple[str, str, str], list[float]] = {}
+            for _ in range(rounds):  # paired: every version and workspace in each round
+                for cmd in ("refresh", "plan"):
+                    for name, ws in spaces:
+                        for label, env in versions.items():
+                            took = _timed(ws, cmd, env=env)
+                            times.setdefault((cmd, label, name), []).append(took)
+            print(f"  {latency * 1000:.0f} ms latency:")
+            for cmd in ("refresh", "plan"):
+                for label in versions:
+                    a = statistics.median(times[(cmd, label, "parent")])
+                    b = statistics.median(times[(cmd, label, "split")])
+                    shown = f"{cmd} ({label})" if len(versions) > 1 else cmd
+                    print(
+                        f"    trusthub {shown:<22}  parent only {a:6.2f} s   one subaccount per "
+                        f"client {b:6.2f} s   ratio {b / a:.2f}x",
+                        flush=True,
+                    )
     return 0
+
+
+def _set_latency(root: Path, latency: float) -> None:
+    path = root / "trusthub.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [f"  latency: {latency}" if line.startswith("  latency: ") else line for line in lines]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,11 +175,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="5 clients, 1 round (for CI)")
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument(
+        "--latency", type=float, nargs="+", default=[0.0], help="seconds; several: each in turn"
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="also run another checkout's code (a directory holding its trusthub/, e.g. from "
+        "`git archive`) on the same workspaces, in the same rounds",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
-        return run(5, 1, 0.0)
-    return run(args.count, args.rounds, args.latency)
+        return run(5, 1, [0.0], args.compare)
+    return run(args.count, args.rounds, args.latency, args.compare)
 
 
 if __name__ == "__main__":

@@ -43,10 +43,12 @@ import yaml
 try:
     from bench.bench_plan import edit_some, record_all
     from bench.bench_validate import generate_workspace
+    from bench.table import ROWS, emit
 except ModuleNotFoundError:  # run as `python bench/x.py`: the checkout is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from bench.bench_plan import edit_some, record_all
     from bench.bench_validate import generate_workspace
+    from bench.table import ROWS, emit
 from trusthub.config.settings import default_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,6 +234,8 @@ def _report(count: int, rounds: int, series: dict[tuple[str, str], Series], labe
             f"  {title:<28} {shown:>9} {wall / f_wall:7.2f}x {min(ratios):5.2f}-{max(ratios):4.2f}x"
             f" {cpu:7.2f}s {cpu / f_cpu:7.2f}x  {TARGETS[name]}"
         )
+        if name in ROWS and label == "this":  # a row of the table (bench/run.py)
+            emit(name, count=count, wall=wall, cpu=cpu, floor_wall=f_wall, floor_cpu=f_cpu)
     small = [f.wall for (n, _l), s in series.items() if n == "one-file-small" for f in s.floors]
     big = [f.wall for (n, _l), s in series.items() if n != "one-file-small" for f in s.floors]
     if big:

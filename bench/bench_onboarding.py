@@ -12,8 +12,9 @@ a second, which apply keeps).
     .venv/bin/python bench/bench_onboarding.py --count 30     # a smaller run (about a minute)
     .venv/bin/python bench/bench_onboarding.py --smoke        # 4 clients, 10 ms (CI)
 
-The clients are copies of `examples/a2p/profiles/harbor-yoga-studio.yaml` with their own names, EINs
-and numbers. The ISV's primary is created and approved first, without latency.
+The clients are copies of `profiles/harbor-yoga-studio.yaml` (with the defaults it inherits)
+with their own names, EINs and numbers. The ISV's primary is created and approved first,
+without latency.
 """
 
 from __future__ import annotations
@@ -67,8 +68,18 @@ def generate(root: Path, count: int) -> None:
     (profiles / "acme-isv.yaml").write_text(
         (ROOT / "profiles" / "acme-isv.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    template = (ROOT / "examples" / "a2p" / "profiles" / f"{TEMPLATE}.yaml").read_text(
-        encoding="utf-8"
+    # The example client leaves to the example's trusthub.yaml `defaults:` what every client
+    # says alike; the generated workspace has no defaults, so each copy says it itself.
+    template = (
+        (ROOT / "profiles" / f"{TEMPLATE}.yaml")
+        .read_text(encoding="utf-8")
+        .replace("role: secondary\n", "role: secondary\nprimary: acme-isv\ntype: business\n")
+        .replace(
+            "  legal_name: Harbor Yoga Studio LLC\n",
+            "  legal_name: Harbor Yoga Studio LLC\n  identity: Direct Customer\n"
+            "  regions_of_operation: [USA and Canada]\n",
+        )
+        .replace("phone_numbers:", "terms_of_service_accepted: true\nphone_numbers:", 1)
     )
     rng, numbers = random.Random(11), Numbers(random.Random(12))
     numbers.used.update({"+14155550100", "+14155550101"})

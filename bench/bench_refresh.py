@@ -9,12 +9,16 @@ parallelism: what a refresh that fetched each bundle once would take at best).
 
 The workspace is bench_validate's generator (an ISV primary and N-1 secondaries, each with
 numbers), applied once without latency (the setup, not timed), then refreshed once (which
-reads everything and leaves the refresh cache), then measured.
+reads everything and leaves the refresh cache), then measured: a refresh in this process
+(its requests counted), then `trusthub plan` (which refreshes first) and `trusthub plan
+--no-refresh` as whole processes with the same latency, in paired rounds (`--rounds`).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,16 +28,22 @@ from pathlib import Path
 try:
     from bench.bench_apply import Counter
     from bench.bench_validate import generate_workspace
+    from bench.table import emit
 except ModuleNotFoundError:  # run as `python bench/x.py`: the checkout is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from bench.bench_apply import Counter
     from bench.bench_validate import generate_workspace
+    from bench.table import emit
 from trusthub.app.applying import apply_plan
 from trusthub.app.console import create_console_primary
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.session import Session
 from trusthub.config.settings import Settings, default_settings
 from trusthub.sandbox import Sandbox
+
+TRUSTHUB = [str(Path(sys.executable).with_name("trusthub"))]
+if not Path(TRUSTHUB[0]).exists():
+    TRUSTHUB = [sys.executable, "-m", "trusthub"]
 
 
 def _refresh(settings: Settings, parallelism: int) -> tuple[float, int, int, int]:
@@ -47,7 +57,33 @@ def _refresh(settings: Settings, parallelism: int) -> tuple[float, int, int, int
         return time.perf_counter() - start, counter.count, result.read, len(result.drifted)
 
 
-def run(count: int, latency: float, parallelism: int, changed: int) -> int:
+def _plans(root: Path, latency: float, parallelism: int, rounds: int) -> tuple[float, float]:
+    """Medians of `trusthub plan` and `trusthub plan --no-refresh`, whole processes, paired
+    (A B A B), the sandbox answering with `latency`, as the in-process runs are set up."""
+    (root / "trusthub.yaml").write_text(
+        "apiVersion: trusthub/v1\nkind: Workspace\n"
+        f"parallelism: {parallelism}\n"
+        f"sandbox:\n  callbacks: none\n  review_delay: 86400\n  latency: {latency}\n",
+        encoding="utf-8",
+    )
+    times: dict[str, list[float]] = {"plan": [], "no-refresh": []}
+    for _ in range(rounds):
+        for name, extra in (("plan", []), ("no-refresh", ["--no-refresh"])):
+            start = time.perf_counter()
+            done = subprocess.run(
+                [*TRUSTHUB, "-C", str(root), "plan", *extra],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            times[name].append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise SystemExit(f"trusthub plan {' '.join(extra)} exited {done.returncode}: "
+                                 f"{(done.stderr or done.stdout)[-2000:]}")  # fmt: skip
+    return statistics.median(times["plan"]), statistics.median(times["no-refresh"])
+
+
+def run(count: int, latency: float, parallelism: int, changed: int, rounds: int) -> int:
     with tempfile.TemporaryDirectory(prefix="trusthub-bench-refresh-") as temp:
         root = Path(temp)
         generate_workspace(root, count)
@@ -76,6 +112,7 @@ def run(count: int, latency: float, parallelism: int, changed: int) -> int:
             _refresh(settings, parallelism)
         slow = replace(settings, sandbox=replace(settings.sandbox, latency=latency))
         quiet_s, quiet_n, read, _ = _refresh(slow, parallelism)
+        plan_s, no_refresh_s = _plans(root, latency, parallelism, rounds)
         # A number unassigned from a few profiles outside trusthub (through the stock SDK, as
         # a script or the Console would): the next refresh must see it.
         with Sandbox.from_settings(settings) as sb:
@@ -97,6 +134,11 @@ def run(count: int, latency: float, parallelism: int, changed: int) -> int:
               f"({read / max(quiet_n, 1):.1f}x fewer requests than the floor's)")  # fmt: skip
         print(f"  refresh, a number unassigned outside trusthub from {changed} profiles: "
               f"{edited_n} requests, {edited_s:.1f} s, {drifted} found changed")  # fmt: skip
+        print(f"  trusthub plan (refreshing first), nothing changed: {plan_s:.2f} s; "
+              f"plan --no-refresh {no_refresh_s:.2f} s ({plan_s / no_refresh_s:.2f}x), "
+              f"medians of {rounds} paired round(s)")  # fmt: skip
+        emit("refresh-latency", count=count, latency=latency, refresh_requests=quiet_n,
+             refresh=quiet_s, plan=plan_s, plan_no_refresh=no_refresh_s)  # fmt: skip
     return 0
 
 
@@ -107,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--parallelism", type=int, default=10)
     parser.add_argument("--changed", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds of the plans")
     args = parser.parse_args(argv)
     if args.smoke:
-        return run(30, 0.005, args.parallelism, 3)
-    return run(args.count, args.latency, args.parallelism, args.changed)
+        return run(30, 0.005, args.parallelism, 3, 1)
+    return run(args.count, args.latency, args.parallelism, args.changed, args.rounds)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Quick start: install, play the Twilio Console (which alone makes primary profiles) in the
 # embedded sandbox, then validate, plan and apply the example workspace (profiles/) against
-# it, then the A2P example workspace (examples/a2p). Nothing leaves this machine.
+# it until its A2P brands and campaigns (a standard brand with two campaigns, a low-volume
+# brand, a public company in its own subaccount, a sole proprietor) are registered. Nothing
+# leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 th=.venv/bin/trusthub
-run_workspace() {  # $1: the workspace directory
 echo "== trusthub sandbox console create-primary (what a real account starts with)"
-for f in "$1"/profiles/*.yaml; do
+for f in profiles/*.yaml; do
   if grep -q '^role: primary' "$f"; then $th sandbox console create-primary "$f"; fi
 done
 echo; echo "== trusthub validate"; $th validate
@@ -29,10 +30,3 @@ for _ in 1 2 3 4 5 6; do
   case "$out" in *"Nothing to apply"*) [ -z "$waiting" ] && break ;; esac
 done
 echo; echo "== trusthub status (brands and campaigns in TRUST PRODUCTS)"; $th status
-}
-run_workspace .
-# The A2P example workspace (examples/a2p): a sole proprietor (starter profile, OTP), a
-# low-volume standard brand and a public company (Authentication+), on the same ISV.
-th=".venv/bin/trusthub -C examples/a2p"
-echo; echo "==== the A2P example workspace (examples/a2p)"
-run_workspace examples/a2p

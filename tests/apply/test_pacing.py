@@ -132,7 +132,10 @@ def test_brand_creates_in_one_apply_are_a_second_apart_a_profile_create_is_not_d
     tmp_path: Path,
 ) -> None:
     settings, target = _workspace(tmp_path)
-    _cycle(settings, target)  # the primary adopted, the secondaries created and submitted
+    first = _cycle(settings, target)  # the primary adopted, the secondaries created, submitted
+    assert [d for d in first if d.endswith("/a2p-brand:create")] == [
+        "brightframe-photo/a2p-brand:create"
+    ]
     _approve(settings, target, "brightsmile-dental", *EXTRA_BRANDS)
     # The apply that creates the brands also creates a new profile.
     _clone(settings.profiles_dir, "late-dental", "+15125550170", brand=False)
@@ -140,12 +143,20 @@ def test_brand_creates_in_one_apply_are_a_second_apart_a_profile_create_is_not_d
     pacer = SpyPacer(clock)
     done = _cycle(settings, target, pacer)
 
+    # Five brands: brightsmile-dental and its two clones (approved above), and the example's
+    # harbor-yoga-studio and northwind-outfitters, which the sandbox approved at this
+    # refresh (review_delay 0): their A2P products are created and submitted in this apply
+    # and the brand follows the submission. brightframe-photo's (sole proprietor) was
+    # created by the first apply: its chain waits for no approval.
     brands = [d for d in done if d.endswith("/a2p-brand:create")]
-    assert len(brands) == 3
+    assert sorted(brands) == sorted(
+        f"{p}/a2p-brand:create"
+        for p in ("brightsmile-dental", *EXTRA_BRANDS, "harbor-yoga-studio", "northwind-outfitters")
+    )
     assert "late-dental:create" in done
-    # One pacer slot per brand registration, a second apart: starts at +0, +1, +2 s.
-    assert pacer.keys == ["a2p brand registrations"] * 3
-    assert sorted(clock.sleeps) == [1.0, 2.0]
+    # One pacer slot per brand registration, a second apart: starts at +0, +1, ... +4 s.
+    assert pacer.keys == ["a2p brand registrations"] * 5
+    assert sorted(clock.sleeps) == [1.0, 2.0, 3.0, 4.0]
     # Nothing else waited: the profile's create (and every other action) passed no pacer.
     assert len([d for d in done if not d.endswith("/a2p-brand:create")]) > 1
     with open_store(settings.state, settings.name) as store:

@@ -7,7 +7,6 @@ is picked up by a later apply, which resubmits the brand and says why."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,17 +16,18 @@ from twilio.base.exceptions import TwilioRestException
 
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_profiles
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.target import open_target
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model.kinds import A2P_BRAND, PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import Action, ActionId, Verb
 from trusthub.sandbox.transport import client_for
 from trusthub.state import open_store
 
-REPO = Path(__file__).resolve().parents[2]
 P = "harbor-yoga-studio"
 BRAND = f"{P}/a2p-brand"
 PRODUCT = f"{P}/a2p_messaging"
@@ -35,12 +35,8 @@ PRODUCT = f"{P}/a2p_messaging"
 
 class World:
     def __init__(self, tmp_path: Path, *, review_delay: float) -> None:
-        (tmp_path / "profiles").mkdir()
-        for name in ("acme-isv", P):
-            shutil.copy(
-                REPO / "examples" / "a2p" / "profiles" / f"{name}.yaml", tmp_path / "profiles"
-            )
-        base = default_settings(tmp_path)
+        copy_profiles(tmp_path, "acme-isv", P)  # with the defaults the client inherits
+        base = load_settings(tmp_path, environ={})
         self.settings: Settings = replace(
             base, sandbox=replace(base.sandbox, review_delay=review_delay)
         )

@@ -74,17 +74,26 @@ def test_on_twilio_no_request_creates_a_primary_or_writes_one(
     monkeypatch.delenv("TRUSTHUB_STATE", raising=False)
     ws = tmp_path / "ws"
     copy_example(ws)
-    write_settings(ws, "apiVersion: trusthub/v1\nkind: Workspace\nname: live\ntarget: twilio\n")
-    profiles = _profiles(ws)
     # The account as Twilio hands it over: the primaries made in the Console, approved,
-    # and the numbers bought.
+    # the subaccount of northwind-outfitters opened, and the numbers bought (on real Twilio
+    # trusthub buys none: a client's are bought in its subaccount, so that one exists
+    # before apply and is declared by SID).
+    northwind = sb.create_subaccount("Northwind Outfitters").sid
+    write_settings(
+        ws,
+        "apiVersion: trusthub/v1\nkind: Workspace\nname: live\ntarget: twilio\n"
+        f"accounts:\n  northwind: {{sid: {northwind}}}\n",
+    )
+    profiles = _profiles(ws)
     client = sb.client()
     primaries = {}
     for name, data in profiles.items():
         if data["role"] == "primary":
             primaries[name] = create_primary(sb, console_form(data)).sid
-    for number in sorted({n for d in profiles.values() for n in d.get("phone_numbers", [])}):
-        client.incoming_phone_numbers.create(phone_number=number)
+    for data in profiles.values():
+        owner = sb.client(northwind) if data.get("account") == "northwind" else client
+        for number in data.get("phone_numbers", []):
+            owner.incoming_phone_numbers.create(phone_number=number)
     assert primaries == {n: profiles[n]["sid"] for n in primaries}
 
     def held(sid: str) -> tuple[str, str, str, str]:
@@ -119,7 +128,8 @@ def test_on_twilio_no_request_creates_a_primary_or_writes_one(
     run("plan", "--detailed-exitcode")  # converged: nothing left to do
     run("refresh")
     status = run("status")
-    assert "acme-isv                 primary    business    twilio-approved" in status
+    # (an ACCOUNT column once a profile lives in a subaccount, which is a row of its own)
+    assert "acme-isv                 primary     business    parent     twilio-approved" in status
 
     posts = [(path, form) for method, path, form in recorded.requests if method == "POST"]
     assert posts, "trusthub sent nothing"
@@ -136,7 +146,7 @@ def test_on_twilio_no_request_creates_a_primary_or_writes_one(
         assert held(sid) == before[sid]
     # Each secondary names the adopted primary in its entity assignments.
     secondary = yaml.safe_load(run("status", "--format", "json"))
-    assert {p["profile"] for p in secondary["profiles"]} == set(profiles)
+    assert {p["profile"] for p in secondary["profiles"]} == {*profiles, "account:northwind"}
     assigned = {
         form["ObjectSid"][0]
         for path, form in posts
@@ -198,7 +208,7 @@ def test_adopting_a_primary_that_is_not_an_isv_fails_when_secondaries_name_it(
     assert "brightsmile-dental" in line
     assert "ISV Reseller or Partner" in line
     # Without secondaries naming it, the same primary is adopted.
-    for name in ("brightsmile-dental", "greenfield-growers-coop", "maple-leaf-freight"):
-        (local / "profiles" / f"{name}.yaml").unlink()
-    (local / "profiles" / "thames-tea-partners.yaml").unlink()
+    for name, data in profiles.items():
+        if data["role"] == "secondary":
+            (local / "profiles" / f"{name}.yaml").unlink()
     run_cli("apply", "--auto-approve", workspace=local, code=0)

@@ -78,7 +78,7 @@ def test_plan_and_apply_refuse_an_unsafe_plan_unless_forced(run: Run, workspace:
     _edit(workspace / "profiles" / "thames-tea-partners.yaml", "Managing Partner", "Partner")
     expected = _policy_says(workspace, force=False)
     assert expected is not None
-    assert expected.startswith("the plan would update 1 of 6 recorded profiles (17%")
+    assert expected.startswith("the plan would update 1 of 9 recorded profiles (11%")
     assert _policy_says(workspace, force=True) is None
 
     planned = run("plan", "--no-refresh", code=1)

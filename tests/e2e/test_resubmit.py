@@ -61,7 +61,8 @@ def test_a_rejected_profile_is_resubmitted_unchanged_on_request(workspace: Path)
     run(workspace, "refresh")
     status = run(workspace, "status")
     row = next(x for x in status.splitlines() if x.startswith("maple-leaf-freight"))
-    assert row.split()[3] == "twilio-approved"  # the reviewer found nothing wrong this time
+    # (after the ACCOUNT column: the example has a client in a subaccount)
+    assert row.split()[4] == "twilio-approved"  # the reviewer found nothing wrong this time
     history = run(workspace, "history", "maple-leaf-freight")
     assert any(x.split()[3:6] == ["resubmit", "twilio-rejected", "pending-review"]
                for x in history.splitlines())  # fmt: skip

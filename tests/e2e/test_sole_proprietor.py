@@ -9,7 +9,6 @@ on the sandbox's clock fails the brand (30752), and a resubmission sends a new o
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,12 +17,14 @@ from twilio.base.exceptions import TwilioRestException
 
 from tests.support.conformance import CheckingHttpClient, Conformance
 from tests.support.console import console_primaries
+from tests.support.example import copy_profiles
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import Planned, load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
 from trusthub.app.status import profile_statuses
 from trusthub.app.target import open_target
-from trusthub.config.settings import Settings, default_settings
+from trusthub.config.settings import Settings
+from trusthub.config.settings_file import load_settings
 from trusthub.model import sole_proprietor as sole
 from trusthub.model.kinds import A2P_BRAND, MESSAGING_SERVICE, PROFILE, TRUST_PRODUCT
 from trusthub.plan.model import Action, ActionId, Eligibility, Verb
@@ -31,7 +32,6 @@ from trusthub.sandbox.sids import iso
 from trusthub.sandbox.transport import client_for
 from trusthub.state import open_store
 
-REPO = Path(__file__).resolve().parents[2]
 P = "brightframe-photo"
 BRAND = f"{P}/a2p-brand"
 PRODUCT = f"{P}/a2p_messaging"
@@ -51,12 +51,8 @@ class Clock:
 
 class World:
     def __init__(self, tmp_path: Path) -> None:
-        (tmp_path / "profiles").mkdir()
-        for name in ("acme-isv", P):
-            shutil.copy(
-                REPO / "examples" / "a2p" / "profiles" / f"{name}.yaml", tmp_path / "profiles"
-            )
-        base = default_settings(tmp_path)
+        copy_profiles(tmp_path, "acme-isv", P)  # with the defaults the client inherits
+        base = load_settings(tmp_path, environ={})
         self.settings: Settings = replace(base, sandbox=replace(base.sandbox, review_delay=0.0))
         console_primaries(self.settings)  # the ISV's primary, made in the Twilio Console
         self.target = open_target(self.settings)

@@ -34,6 +34,11 @@ def _workspace(root: Path, delay: float) -> Path:
 
 def test_apply_wait_takes_the_example_from_empty_to_every_decision(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws", 0.4)
+    # Without the sole proprietor: its starter profile stays in-review until the owner
+    # confirms the OTP (`sandbox otp confirm`), which no review brings, and `--wait` would
+    # wait for it until --wait-timeout. (northwind-outfitters' Authentication+ holds only
+    # its campaign, which the plan shows as waiting: no review to wait for.)
+    (root / "profiles" / "brightframe-photo.yaml").unlink()
     result = run_cli(
         "apply", "--auto-approve", "--wait", "--poll-interval", "0.2", "--poll-max", "1",
         "--wait-timeout", "120", workspace=root, code=0,

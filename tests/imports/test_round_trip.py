@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.example import REPO, example_document
+from tests.support.example import REPO, accounts_block, example_document
 from trusthub.apply import objects
 from trusthub.model import mapping, reverse
 from trusthub.model.kinds import TRUST_PRODUCT, desired_resources
@@ -73,10 +73,17 @@ def observed(
 def not_on_trust_hub(data: dict[str, Any]) -> dict[str, Any]:
     """The document without what Trust Hub does not hold for a customer profile: toll-free
     verifications, A2P brands and campaigns (on their Messaging Services) are kinds of their
-    own, not imported yet."""
-    out = {k: v for k, v in data.items() if k != "toll_free_verifications"}
+    own, not imported yet, and the account is where the bundle lives (`import --all` writes
+    it), not one of its fields. A sole-proprietor brand's type and name are held: its trust
+    product's end user names the brand (`sole_proprietor_information.brand_name`)."""
+    out = {k: v for k, v in data.items() if k not in ("toll_free_verifications", "account")}
     products = {
-        p: {k: v for k, v in spec.items() if k not in ("brand", "campaigns")}
+        p: {
+            k: v
+            for k, v in spec.items()
+            if k != "campaigns"
+            and not (k == "brand" and (v or {}).get("type") != "sole_proprietor")
+        }
         for p, spec in data.get("trust_products", {}).items()
     }
     if products:
@@ -129,6 +136,8 @@ def test_only_a_primary_names_its_bundle_sid(tmp_path: Path) -> None:
         if path.stem == "acme-isv":
             data["sid"] = SID
         (tmp_path / "profiles" / path.name).write_text(render(data), encoding="utf-8")
+    # written out merged, they need no defaults, only the subaccount northwind-outfitters names
+    (tmp_path / "trusthub.yaml").write_text(accounts_block("northwind"), encoding="utf-8")
     run_cli("validate", workspace=tmp_path, code=0)
     bright = tmp_path / "profiles" / "brightsmile-dental.yaml"
     bright.write_text(render({**_load(bright), "sid": SID}), encoding="utf-8")

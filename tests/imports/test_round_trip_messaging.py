@@ -18,9 +18,7 @@ from trusthub.model.kinds.messaging_service import service_usecase
 ROOT = Path(__file__).parents[2]
 PROFILES = [
     p
-    for p in sorted(
-        [*(ROOT / "profiles").glob("*.yaml"), *(ROOT / "examples").glob("*/profiles/*.yaml")]
-    )
+    for p in sorted((ROOT / "profiles").glob("*.yaml"))
     if "campaigns:" in p.read_text("utf-8") or "toll_free_verifications:" in p.read_text("utf-8")
 ]
 

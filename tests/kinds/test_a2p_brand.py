@@ -119,11 +119,20 @@ def test_an_ambiguous_brand_create_is_matched_by_listing_not_posted_again(
         FaultSettings(error_after_commit_rate=1.0, only=r"^POST /v1/a2p/BrandRegistrations$")
     )
     _cycle(settings, target)
-    assert sandbox.faults.count == 1  # one POST, then a listing found the brand
+    # One POST per brand this apply registers (brightsmile-dental's, harbor-yoga-studio's
+    # and northwind-outfitters'; brightframe-photo's sole-proprietor brand was registered by
+    # the first apply, before the faults), then a listing found each.
+    assert sandbox.faults.count == 3
     with sandbox.store.read() as tx:
-        brands = tx.find("brand_registration")
-    assert len(brands) == 1
-    assert _sid(settings, A2P_BRAND, BRAND, "brand") == brands[0].sid
+        brands = {b.sid for b in tx.find("brand_registration")}
+    branded = (
+        "brightframe-photo",
+        "brightsmile-dental",
+        "harbor-yoga-studio",
+        "northwind-outfitters",
+    )
+    recorded = {_sid(settings, A2P_BRAND, f"{p}/a2p-brand", "brand") for p in branded}
+    assert brands == recorded  # one each, none registered twice
 
 
 OPTIONS = PlanOptions(now="2026-12-01T12:00:00Z")
@@ -196,10 +205,12 @@ def test_a_brand_over_the_fee_budget_is_refused_unless_forced(tmp_path: Path) ->
         refresh_state(store, target, actor="test")
         plan = make_plan(budgeted, store, workspace).plan
         default = make_plan(settings, store, workspace).plan
-    assert plan.fee_totals() == {"brand registration": 1, "secondary vetting": 1}
+    # The brands of brightsmile-dental and northwind-outfitters (standard: registration and
+    # secondary vetting) and harbor-yoga-studio's (low-volume standard: registration only).
+    assert plan.fee_totals() == {"brand registration": 3, "secondary vetting": 2}
     assert plan.unsafe == (
         (
-            "the plan would pay the secondary vetting fee 1 time, over the limit of 0 in "
+            "the plan would pay the secondary vetting fee 2 times, over the limit of 0 in "
             "trusthub.yaml fees.max_per_apply.secondary_vetting; rerun with --force if that "
             "is intended"
         ),

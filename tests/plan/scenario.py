@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.example import example_documents
+from trusthub.config.settings_file import load_settings
 from trusthub.model.desired import DesiredResource
 from trusthub.model.kinds import desired_resources
+from trusthub.model.kinds.subaccount import account_resources
 from trusthub.model.privacy import fingerprint_key
 from trusthub.plan.engine import (
     PlanOptions,
@@ -44,9 +46,22 @@ def example_profiles() -> dict[str, dict[str, Any]]:
 
 
 def desired_of(profiles: Mapping[str, Mapping[str, Any]]) -> dict[str, DesiredResource]:
-    return desired_resources(
-        (name, data, f"profiles/{name}.yaml") for name, data in sorted(profiles.items())
+    """What the profiles ask for, after the subaccounts of the example's trusthub.yaml that
+    they name (as `trusthub.app.planning.workspace_desired` puts them first)."""
+    named = {data.get("account") for data in profiles.values()}
+    accounts = load_settings(REPO, environ={}).accounts
+    desired = {
+        d.name: d
+        for d in account_resources(
+            (a.name, a.sid, a.friendly_name) for a in accounts if a.name in named
+        )
+    }
+    desired.update(
+        desired_resources(
+            (name, data, f"profiles/{name}.yaml") for name, data in sorted(profiles.items())
+        )
     )
+    return desired
 
 
 @dataclass

@@ -16,7 +16,9 @@ from trusthub.model.kinds import (
     KINDS,
     MESSAGING_SERVICE,
     PROFILE,
+    SUBACCOUNT,
     TRUST_PRODUCT,
+    subaccount,
 )
 from trusthub.model.kinds import a2p_brand as brand
 from trusthub.model.kinds import tollfree_verification as tfv
@@ -104,6 +106,9 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
         if action.kind == A2P_BRAND:
             _check_brand(plan, recorded, action)
             continue
+        if action.kind == SUBACCOUNT:
+            _check_account(recorded, action)
+            continue
         if action.kind in (MESSAGING_SERVICE, A2P_CAMPAIGN):
             _check_messaging(plan, recorded, action)
             continue
@@ -156,6 +161,15 @@ def _check_lifecycle(plan: Plan, recorded: Recorded) -> None:
             *((s, "(forgotten)") for s in ("(none)", *life.statuses)),
             *(((status, "(deleted)"),) if product_deletes else ()),
         }, action
+
+
+def _check_account(recorded: Recorded, action: Action) -> None:
+    """A subaccount trusthub.yaml declares (the example's northwind) is created once, when
+    the state has none, and never submitted, edited or closed by a plan."""
+    assert action.verb in (Verb.CREATE, Verb.WAITING), action
+    if action.verb is Verb.CREATE:
+        assert action.resource not in recorded.records, action
+        assert action.transitions == (("(none)", subaccount.ACTIVE),), action
 
 
 def _check_messaging(plan: Plan, recorded: Recorded, action: Action) -> None:

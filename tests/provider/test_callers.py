@@ -188,8 +188,14 @@ def test_refresh_records_a_missing_bundle_and_explains_the_rest(settings: Settin
         # shows it as a create instead of failing on its dead SID.
         gone = RemoteNotFound(status=404, code=20404, detail="The requested resource")
         result = refresh_state(store, fetching(gone), actor="test")
-        assert result.read == 2  # the two Messaging Services, which are not bundles
+        # What is not a bundle of the parent is read as before: the five Messaging Services
+        # (brightsmile-dental's two, one each for brightframe-photo, harbor-yoga-studio and
+        # northwind-outfitters), brightframe-photo's brand (a sole proprietor's, registered
+        # by the first apply), the subaccount northwind, and northwind-outfitters' bundle,
+        # read with the subaccount's own credentials (not through the faulty parent API).
+        assert result.read == 8
         assert "acme-isv" in result.missing
+        assert "northwind-outfitters" not in result.missing
         assert store.resource("profile", "acme-isv") is None
         assert store.audit("acme-isv")[-1].action == "gone"
 

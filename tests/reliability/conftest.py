@@ -25,8 +25,8 @@ from tests.pg_cluster import pg_database, pg_server  # noqa: F401  (fixtures)
 from tests.support.cli import COMMAND, SCRUBBED
 from tests.support.cli import run_cli as run_in_process
 from tests.support.console import console_primaries
-from tests.support.example import SETTINGS as EXAMPLE_SETTINGS
 from tests.support.example import copy_example
+from tests.support.example import write_settings as write_example_settings
 from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 
@@ -98,14 +98,20 @@ def invoke(
     return run_in_process(*args, workspace=ws, env=env, code=code)
 
 
-def write_settings(ws: Path, **sandbox: object) -> None:
+def write_settings(ws: Path, *, example: bool = False, **sandbox: object) -> None:
+    """ws/trusthub.yaml with the given `sandbox:` keys (`target=` too), then, with `example`,
+    the example's settings (the defaults its clients inherit, the accounts they name)."""
     lines = ["apiVersion: trusthub/v1", "kind: Workspace", f"name: {ws.name}"]
     target = sandbox.pop("target", None)
     if target:
         lines.append(f"target: {target}")
     lines.append("sandbox:")
     lines += [f"  {k}: {v}" for k, v in {"callbacks": "none", **sandbox}.items()]
-    (ws / "trusthub.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    head = "\n".join(lines) + "\n"
+    if example:
+        write_example_settings(ws, head)
+    else:
+        (ws / "trusthub.yaml").write_text(head, encoding="utf-8")
 
 
 MakeWorkspace = Callable[..., Path]
@@ -123,10 +129,7 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
             copy_example(ws)
         else:
             generate_workspace(ws, profiles)
-        write_settings(ws, **sandbox)
-        if profiles is None:  # the defaults the example's clients inherit
-            with (ws / "trusthub.yaml").open("a", encoding="utf-8") as f:
-                f.write(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))
+        write_settings(ws, example=profiles is None, **sandbox)
         console_primaries(ws)  # made in the Twilio Console, as on a real account
         return ws
 

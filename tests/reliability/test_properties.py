@@ -28,7 +28,7 @@ from tests.reliability.checks import check_world
 from tests.reliability.conftest import write_settings
 from tests.reliability.traffic import GuardedHttpClient, sandbox_of
 from tests.support.console import console_primaries
-from tests.support.example import example_documents
+from tests.support.example import accounts_block, example_documents
 from trusthub.app.applying import apply_plan
 from trusthub.app.loading import load_workspace
 from trusthub.app.planning import Planned, load_valid, make_plan
@@ -152,6 +152,7 @@ class Loop:
         for name in self.profiles:
             self.write(name)
         write_settings(root, review_delay=86400)
+        self.declare_accounts()
         console_primaries(root)  # made in the Twilio Console, as on a real account
         self.settings: Settings = load_settings(root, environ={})
         self.session = Session(self.settings)
@@ -161,6 +162,12 @@ class Loop:
         self.target.retrying.inner = self.guard
         self.applies = 0
         self.refusals = 0
+
+    def declare_accounts(self) -> None:
+        """Declare, as the example's trusthub.yaml does, the subaccounts the profiles name."""
+        named = {str(d["account"]) for d in self.profiles.values() if "account" in d}
+        with (self.root / "trusthub.yaml").open("a", encoding="utf-8") as f:
+            f.write(accounts_block(*named))
 
     def write(self, name: str) -> None:
         path = self.root / "profiles" / f"{name}.yaml"

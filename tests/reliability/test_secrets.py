@@ -84,6 +84,10 @@ class Server:
     # A client's subaccount (issue 14): trusthub reads its token through the parent.
     subaccount_sid: str = ""
     subaccount_token: str = ""
+    # The example's own (northwind-outfitters'), opened before apply: on real Twilio
+    # trusthub buys no number, and a client's are bought in its subaccount.
+    northwind_sid: str = ""
+    northwind_token: str = ""
 
     def stop(self) -> str:
         """SIGTERM (the server stops cleanly); returns what it printed."""
@@ -92,22 +96,30 @@ class Server:
         return self.process.stdout + "\n" + self.process.stderr
 
 
-def start_server(directory: Path, numbers: set[str], client_numbers: set[str]) -> Server:
+def start_server(
+    directory: Path, numbers: set[str], client_numbers: set[str], northwind_numbers: set[str]
+) -> Server:
     """`trusthub sandbox serve` in `directory` with the fake credentials in its
-    environment, owning `numbers` (the twilio target buys none, as on real Twilio), and a
-    subaccount for one client owning `client_numbers`."""
+    environment, owning `numbers` (the twilio target buys none, as on real Twilio), a
+    subaccount for one client owning `client_numbers`, and the example's subaccount for
+    northwind-outfitters owning `northwind_numbers`."""
     directory.mkdir()
     with Sandbox(
         directory / ".trusthub" / "sandbox.db", credentials=(ACCOUNT_SID, AUTH_TOKEN)
     ) as sb:
         api = TwilioSdkProvider(sb.client())
-        for number in sorted(numbers - client_numbers):
+        for number in sorted(numbers - client_numbers - northwind_numbers):
             api.provision_number(number)
         sub = sb.create_subaccount("Maple Leaf Freight")
         _sid, sub_token = sb.account_credentials(sub.sid)
         in_sub = TwilioSdkProvider(sb.client(sub.sid))
         for number in sorted(client_numbers):
             in_sub.provision_number(number)
+        northwind = sb.create_subaccount("Northwind Outfitters")
+        _sid, northwind_token = sb.account_credentials(northwind.sid)
+        in_northwind = TwilioSdkProvider(sb.client(northwind.sid))
+        for number in sorted(northwind_numbers):
+            in_northwind.provision_number(number)
         for path in sorted(
             (Path(__file__).resolve().parents[2] / "profiles").glob("*.yaml")
         ):  # the Console's primaries
@@ -120,7 +132,10 @@ def start_server(directory: Path, numbers: set[str], client_numbers: set[str]) -
     )
     line = process.wait_for("Trust Hub sandbox listening on ")
     assert line is not None, process.stderr
-    return Server(line.rsplit(" ", 1)[1], directory, process, sub.sid, sub_token)
+    return Server(
+        line.rsplit(" ", 1)[1], directory, process, sub.sid, sub_token, northwind.sid,
+        northwind_token,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -141,12 +156,24 @@ def test_credentials_never_reach_output_files_or_tracebacks(
     desired = desired_of(settings_of(ws))
     numbers = {n for d in desired.values() for n in d.numbers}
     client_numbers = {n for d in desired.values() if d.profile == CLIENT for n in d.numbers}
-    server = start_server(tmp_path / "twilio-side", numbers, client_numbers)
+    in_northwind = {n for d in desired.values() if d.account == "northwind" for n in d.numbers}
+    server = start_server(tmp_path / "twilio-side", numbers, client_numbers, in_northwind)
     # The client lives in its own subaccount, which trusthub opens with a token it reads
-    # through the parent: that token must not leak either.
-    secrets = {**CREDENTIALS, "subaccount auth token": server.subaccount_token}
-    with (ws / "trusthub.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"accounts:\n  mapleleaf: {{sid: {server.subaccount_sid}}}\n")
+    # through the parent: that token must not leak either (nor northwind's).
+    secrets = {
+        **CREDENTIALS,
+        "subaccount auth token": server.subaccount_token,
+        "northwind auth token": server.northwind_token,
+    }
+    settings = ws / "trusthub.yaml"  # the example's declares northwind, made by apply
+    example = "  northwind: {friendly_name: Northwind Outfitters}\n"
+    text = settings.read_text("utf-8")
+    assert example in text
+    declared = (
+        f"  mapleleaf: {{sid: {server.subaccount_sid}}}\n"
+        f"  northwind: {{sid: {server.northwind_sid}}}\n"
+    )
+    settings.write_text(text.replace(example, declared), "utf-8")
     with (ws / "profiles" / f"{CLIENT}.yaml").open("a", encoding="utf-8") as f:
         f.write("account: mapleleaf\n")
     artefacts = Artefacts()

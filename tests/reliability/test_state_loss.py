@@ -191,6 +191,13 @@ def test_after_a_sandbox_reset_the_plan_says_what_is_gone_and_apply_recreates_it
     run_cli(ws, "sandbox", "console", "create-primary", "profiles/acme-isv.yaml")
     run_cli(ws, "sandbox", "console", "create-primary", "profiles/jordan-rivera.yaml")
     run_cli(ws, "apply", "--auto-approve")
+    # The subaccount went with the reset: this apply made it again, but what lives in it
+    # (northwind-outfitters) stayed recorded, unread, while the refresh before it still
+    # held the old subaccount's SID; this refresh reads the new subaccount and finds it
+    # gone, and the next apply recreates it. (One apply later than the parent's.)
+    refreshed = run_cli(ws, "refresh")
+    assert "warning: northwind-outfitters: its bundle BU" in refreshed.stderr, refreshed.stderr
+    run_cli(ws, "apply", "--auto-approve")
     run_cli(ws, "refresh")
     check_world(settings_of(ws))
 

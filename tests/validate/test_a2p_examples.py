@@ -1,24 +1,40 @@
-"""The A2P example workspace (examples/a2p: the ISV, a sole proprietor, a low-volume
-standard brand and a public company with its brand contact) validates clean."""
+"""The example workspace (profiles/ and the root trusthub.yaml) carries every A2P 10DLC path
+the README walks through: a standard brand with two campaigns, a low-volume standard brand,
+a public company naming its Authentication+ contact (in a subaccount trusthub creates) and a
+sole proprietor (a starter profile). That it validates clean: test_cases.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from tests.validate.conftest import copy_tree, run_cli
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.example import example_documents
 
 
-def test_the_a2p_example_workspace_validates_clean(tmp_path: Path) -> None:
-    copy_tree(REPO / "examples" / "a2p" / "profiles", tmp_path / "profiles")
-    # its trusthub.yaml declares the subaccount a client lives in
-    (tmp_path / "trusthub.yaml").write_bytes(
-        (REPO / "examples" / "a2p" / "trusthub.yaml").read_bytes()
+def _brands() -> dict[str, dict[str, Any]]:
+    """Profile name -> its A2P section, for the example profiles that register a brand."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, doc in example_documents().items():
+        a2p = (doc.get("trust_products") or {}).get("a2p_messaging") or {}
+        if "brand" in a2p:
+            out[name] = a2p
+    return out
+
+
+def test_the_example_carries_every_kind_of_a2p_brand() -> None:
+    brands = _brands()
+    kinds = {
+        name: (a2p["brand"]["type"], a2p.get("company_type"), len(a2p.get("campaigns", [])))
+        for name, a2p in brands.items()
+    }
+    assert kinds == {
+        "brightsmile-dental": ("standard", "private", 2),
+        "harbor-yoga-studio": ("low_volume_standard", "private", 1),
+        "northwind-outfitters": ("standard", "public", 1),
+        "brightframe-photo": ("sole_proprietor", None, 1),
+    }
+    assert brands["northwind-outfitters"]["brand_contact_email"].endswith(
+        "@northwind-outfitters.example.com"
     )
-    result = run_cli(tmp_path)
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        0,
-        "4 profiles checked, no problems\n",
-        "",
-    )
+    documents = example_documents()
+    assert documents["northwind-outfitters"]["account"] == "northwind"
+    assert documents["brightframe-photo"]["type"] == "individual"

@@ -41,10 +41,11 @@ def test_example_workspace_validates_clean(tmp_path: Path) -> None:
     repo = Path(__file__).parents[2]
     workspace = tmp_path / "examples"
     copy_tree(repo / "profiles", workspace / "profiles")
-    shutil.copy(repo / "trusthub.yaml", workspace / "trusthub.yaml")  # the clients' defaults
+    # the clients' defaults, and the subaccount northwind-outfitters lives in
+    shutil.copy(repo / "trusthub.yaml", workspace / "trusthub.yaml")
     result = run_cli(workspace)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "6 profiles checked, no problems\n",
+        "9 profiles checked, no problems\n",  # the primaries acme-isv, jordan-rivera; 7 clients
         "",
     )

@@ -24,7 +24,7 @@ def test_examples_load_by_name_with_display_paths_and_data(tmp_path: Path) -> No
     loaded = load_workspace(load_settings(workspace, environ={}))
     assert loaded.problems == []
     assert not loaded.has_errors
-    assert loaded.files_checked == 6
+    assert loaded.files_checked == 9  # two primaries, seven clients
     doc = loaded.profiles["brightsmile-dental"]
     assert doc.path == "profiles/brightsmile-dental.yaml"
     assert doc.data == example_document("brightsmile-dental")

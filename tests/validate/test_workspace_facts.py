@@ -25,7 +25,6 @@ from trusthub.rules.workspace_facts import workspace_facts
 WORKSPACES = [
     *sorted(p for p in CASES.iterdir() if (p / "profiles").is_dir()),
     REPO,
-    REPO / "examples" / "a2p",
 ]
 
 

@@ -123,13 +123,16 @@ def check_drift(
     *,
     only: Collection[str] | None = None,
     parallelism: int = 1,
+    sids: Mapping[str, Mapping[str, str]] | None = None,
 ) -> DriftCheck:
     """Read every recorded profile (with its recorded trust products) whole and return what
     differs from its recorded body; nothing is written. With `only`, just those profiles
     (the ones `api`'s account holds, that moved); the others still name primaries. The
-    reads run `parallelism` at a time; the state is read in the calling thread only."""
+    reads run `parallelism` at a time; the state is read in the calling thread only.
+    `sids`: each resource's recorded SIDs, when the caller read them already."""
     result = DriftCheck()
-    sids = {name: store.sids(r.kind, name) for name, r in resources.items()}
+    if sids is None:
+        sids = {name: store.sids(r.kind, name) for name, r in resources.items()}
     primaries = {
         s["bundle"]: name
         for name, s in sids.items()

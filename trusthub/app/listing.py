@@ -4,13 +4,23 @@
 that whole collection with paging (a thousand objects a request) and answers every later
 fetch from the listing; an object absent from it is fetched directly, so one made after the
 listing is still read and one that is gone still raises not-found. Every other call passes
-through. Bundles, end users, supporting documents, addresses, numbers, brands and toll-free
-verifications are listed; assignments have no account-wide list (they are per bundle).
+through. Bundles, end users, supporting documents, addresses, numbers, brands, toll-free
+verifications and Messaging Services are listed; assignments have no account-wide list
+(they are per bundle). In the parent, its subaccounts are listed too, once: their statuses
+and the credentials each subaccount is read with (`in_subaccount`) come from that one paged
+list, not a read apiece.
+A collection is listed only when something recorded is read from it, so an account where
+trusthub records no brand, toll-free verification or trust product is not asked for that
+list.
 
 `changed_since` decides which profiles refresh reads whole (their assignments too) for
 drift: those whose bundle, trust products or recorded objects moved (their `date_updated`
 differs from the last refresh's, or they are gone), those the last refresh did not read, and
-all of them when the last full read is older than `FULL_READ_EVERY` or `--full` asks.
+all of them when the last full read is older than `FULL_READ_EVERY` or `--full` asks. That
+full read (at least daily) is what sees a change made outside trusthub that moves no listed
+`date_updated` of a recorded object, such as an object of a kind trusthub records none of in
+that account assigned to one of its profiles (where Twilio does not move the bundle's
+stamp, below).
 
 UNCONFIRMED, the one assumption this rests on: that Twilio moves a bundle's `date_updated`
 when one of its entity or channel-endpoint assignments is added or removed (the sandbox
@@ -29,14 +39,17 @@ from typing import Any, Final, TypeVar, cast
 
 from trusthub.common.files import make_private_dir, write_private
 from trusthub.provider.api import (
+    Account,
     Address,
     BrandRegistration,
     Bundle,
     BundleFamily,
     Entity,
+    MessagingService,
     TollfreeVerification,
     TrustHubProvider,
 )
+from trusthub.provider.errors import AccountUnavailable
 
 FULL_READ_EVERY: Final = timedelta(hours=24)
 SETTLE: Final = timedelta(seconds=3)
@@ -54,6 +67,7 @@ class ListedReads:
         self._api = api
         self._lists: dict[str, dict[str, Any]] = {}
         self._numbers: dict[str, str] | None = None
+        self._accounts: dict[str, tuple[Account, TrustHubProvider | None]] | None = None
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
@@ -122,6 +136,32 @@ class ListedReads:
             lambda: self._api.fetch_tollfree_verification(sid),
         )
 
+    def _subaccounts(self) -> dict[str, tuple[Account, TrustHubProvider | None]]:
+        with self._lock:
+            if self._accounts is None:
+                self._accounts = dict(self._api.open_subaccounts())
+            return self._accounts
+
+    def fetch_account(self, sid: str) -> Account:
+        found = self._subaccounts().get(sid)
+        return found[0] if found is not None else self._api.fetch_account(sid)
+
+    def in_subaccount(self, sid: str) -> TrustHubProvider:
+        """From the one listing of the subaccounts (their tokens with them); one absent from
+        it (made since, or not this parent's) gets the direct read's answer."""
+        found = self._subaccounts().get(sid)
+        if found is None:
+            return self._api.in_subaccount(sid)
+        account, provider = found
+        if provider is None:
+            raise AccountUnavailable(sid, f"is {account.status}")
+        return provider
+
+    def fetch_service(self, sid: str) -> MessagingService:
+        return self._get(
+            "services", self._api.list_services, sid, lambda: self._api.fetch_service(sid)
+        )
+
     def list_numbers(self) -> dict[str, str]:
         with self._lock:
             if self._numbers is None:
@@ -143,18 +183,27 @@ def versions(
     out: dict[str, str] = {}
     if not objects:
         return out  # nothing to list for
-    bundles = {**reads.bundles("CustomerProfiles"), **reads.bundles("TrustProducts")}
-    users, documents, addresses = reads.end_users(), reads.documents(), reads.addresses()
+    # Each collection is listed when a recorded SID first needs it (`ListedReads` lists it
+    # once): an account where trusthub records no trust product, or no end user, document
+    # or address, is not asked for that list. Only recorded objects are compared, so the
+    # lists left out could change no version.
+    tables: dict[str, Callable[[], Mapping[str, Any]]] = {
+        "IT": reads.end_users, "RD": reads.documents, "AD": reads.addresses,
+    }  # fmt: skip
+
+    def listed(sid: str) -> Any:
+        if sid.startswith("BU"):  # a profile's, else a trust product's
+            found = reads.bundles("CustomerProfiles").get(sid)
+            return found if found is not None else reads.bundles("TrustProducts").get(sid)
+        return tables[sid[:2]]().get(sid)
+
     newest: dict[str, datetime] = {}
     for profile, sids in objects.items():
         parts = []
         for role, sid in sorted(sids.items()):
-            table: Mapping[str, Any] | None = {
-                "BU": bundles, "IT": users, "RD": documents, "AD": addresses,
-            }.get(sid[:2])  # fmt: skip
-            if table is None:
+            if sid[:2] != "BU" and sid[:2] not in tables:
                 continue  # numbers: their assignments move the bundle
-            item = table.get(sid)
+            item = listed(sid)
             stamp = item.date_updated if item is not None else None
             parts.append(f"{role}={sid}@{_stamp(stamp) if item else 'gone'}")
             if stamp is not None and (profile not in newest or stamp > newest[profile]):
@@ -204,6 +253,8 @@ class RefreshCache:
         }
 
     def save(self, current: Mapping[str, str], *, full: bool, now: datetime) -> None:
+        if not full and self.full_read is not None and current == self.versions:
+            return  # what the file holds already (a thousand subaccounts: a thousand writes)
         data = {
             "version": CACHE_VERSION,
             "scope": self.scope,

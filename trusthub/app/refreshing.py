@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trusthub.app.drift import Drift, check_drift, record_drift
+from trusthub.app.drift import Drift, DriftCheck, check_drift, record_drift
 from trusthub.app.listing import ListedReads, RefreshCache, utc_now, versions
 from trusthub.app.target import Target
 from trusthub.apply.accounts import Subaccounts
@@ -89,8 +89,9 @@ def refresh_state(
     full: bool = False,
 ) -> RefreshResult:
     """Read every recorded resource in the account it lives in: the parent's first (its
-    subaccounts' own records among them), then each subaccount's with that subaccount's
-    credentials, up to `parallelism` subaccounts at a time. A subaccount that cannot be
+    subaccounts' own records among them, from one listing of its subaccounts), then each
+    subaccount's with that subaccount's credentials (from the same listing), up to
+    `parallelism` subaccounts at a time. A subaccount that cannot be
     read (suspended, closed) is reported in `unavailable`, its resources left as recorded.
 
     Each account is read through its list endpoints (`trusthub.app.listing`); profiles are
@@ -107,8 +108,11 @@ def refresh_state(
     parent_reads = ListedReads(target.api)
     reads = _observe(parent_reads.as_provider(), groups.pop(PARENT_ACCOUNT, []))
     _record(store, reads, result, actor=actor, progress=progress)
+    # Each subaccount is opened from the parent's one listing of its subaccounts (the
+    # listing that answered their statuses above), not with a read apiece.
     subaccounts = Subaccounts(
-        target.api, lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE)
+        parent_reads.as_provider(),
+        lambda a: store.sids(SUBACCOUNT, sa.resource_name(a)).get(sa.ROLE),
     )
     apis: dict[str, ListedReads] = {PARENT_ACCOUNT: parent_reads}
     for account in sorted(groups):
@@ -131,14 +135,27 @@ def refresh_state(
     key = fingerprint_key(snapshot.lineage)
     present = {r.name: r for r in store.snapshot() if r.name not in result.missing}
     unread = {a for a, _why in result.unavailable}
+    by_account: dict[str, set[str]] = {}
+    for name, r in present.items():
+        if r.account not in unread:
+            by_account.setdefault(reading_account(r), set()).add(name)
+    # Read from the state once, not once an account: each account's drift check names the
+    # primaries from every account's records (a thousand subaccounts made this quadratic).
+    recorded = {name: store.sids(r.kind, name) for name, r in present.items()}
     now = utc_now()
-    for account, listed in sorted(apis.items()):
-        names = {n for n, r in present.items() if reading_account(r) == account}
-        names -= {n for n, r in present.items() if r.account in unread}
-        if not names:
-            continue
+    objects = {
+        account: _objects_of(recorded, present, by_account[account])
+        for account in sorted(apis)
+        if by_account.get(account)
+    }
+    # Every account's listings at once, `parallelism` accounts at a time (network only; the
+    # state is read and written in this thread).
+    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(objects) or 1))) as pool:
+        listing = {a: pool.submit(versions, apis[a], o, now=now) for a, o in objects.items()}
+    for account, pending in listing.items():
+        listed = apis[account]
         try:
-            current = versions(listed, _objects_of(store, present, names), now=now)
+            current = pending.result()
             cache = (
                 RefreshCache(cache_dir, snapshot.lineage, account)
                 if cache_dir is not None
@@ -146,9 +163,12 @@ def refresh_state(
             )
             whole = full or cache is None or cache.due_full(now)
             moved = set(current) if whole or cache is None else cache.changed(current)
-            check = check_drift(
-                store, listed.as_provider(), present, key, only=moved, parallelism=parallelism
-            )
+            check = DriftCheck()  # nothing of this account moved: nothing to read whole
+            if moved:
+                check = check_drift(
+                    store, listed.as_provider(), present, key, only=moved,
+                    parallelism=parallelism, sids=recorded,
+                )  # fmt: skip
         except ProviderError as e:
             raise _failed("the profiles", e) from None
         if cache is not None:
@@ -162,7 +182,9 @@ def refresh_state(
 
 
 def _objects_of(
-    store: StateStore, present: Mapping[str, RecordedResource], names: set[str]
+    recorded: Mapping[str, Mapping[str, str]],
+    present: Mapping[str, RecordedResource],
+    names: set[str],
 ) -> dict[str, dict[str, str]]:
     """Each recorded profile among `names` -> the SIDs recorded for it and its trust
     products (role, prefixed by the resource for a product -> SID)."""
@@ -173,7 +195,7 @@ def _objects_of(
             continue
         owner = name.partition("/")[0]
         prefix = "" if name == owner else f"{name}:"
-        sids = {f"{prefix}{role}": sid for role, sid in store.sids(r.kind, name).items()}
+        sids = {f"{prefix}{role}": sid for role, sid in recorded[name].items()}
         out.setdefault(owner, {}).update(sids)
     # Profiles with a bundle on the target (drift reads only those).
     return {

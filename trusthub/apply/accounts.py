@@ -3,7 +3,9 @@
 The user gives the parent's credentials only. A subaccount's provider is made by reading the
 subaccount through the parent (`TrustHubProvider.in_subaccount`): its credentials live in
 that provider's SDK client, in memory, and nowhere else (not the state, a log, a plan or an
-error). A subaccount is opened once per process; threads of one apply share it.
+error). A subaccount is opened once per process; threads of one apply share it. Refresh
+passes a parent (`trusthub.app.listing.ListedReads`) that opens them all from one paged
+list of the parent's subaccounts instead of a read apiece.
 """
 
 from __future__ import annotations

@@ -358,6 +358,10 @@ class TrustHubProvider(Protocol):
 
     def list_services(self) -> list[MessagingService]: ...
 
+    def fetch_service(self, sid: str) -> MessagingService:
+        """`GET /v1/Services/{MG}`; `RemoteNotFound` when it is gone."""
+        ...
+
     def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None: ...
 
     def delete_service(self, sid: str) -> None: ...
@@ -435,6 +439,14 @@ class TrustHubProvider(Protocol):
 
     def close_account(self, sid: str) -> Account:
         """`POST /2010-04-01/Accounts/{sid}.json` with `Status=closed`: for good."""
+        ...
+
+    def open_subaccounts(self) -> Mapping[str, tuple[Account, TrustHubProvider | None]]:
+        """Every subaccount these credentials own, by SID, read with one paged list of
+        Accounts (Twilio answers each subaccount's auth token to its parent, in the list as
+        in a fetch): what `in_subaccount` gives for each, without a request apiece. The
+        provider is None for a subaccount that is suspended or closed. The credentials stay
+        inside the providers' SDK clients, in memory."""
         ...
 
     def in_subaccount(self, sid: str) -> TrustHubProvider:

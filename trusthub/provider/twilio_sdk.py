@@ -675,6 +675,10 @@ class TwilioSdkProvider:
         return [self._to_service(r) for r in self._services.stream(page_size=1000)]
 
     @translated
+    def fetch_service(self, sid: str) -> MessagingService:
+        return self._to_service(self._services(sid).fetch())
+
+    @translated
     def update_service(self, sid: str, *, friendly_name: str, usecase: str) -> None:
         self._services(sid).update(friendly_name=friendly_name, usecase=usecase)
 
@@ -790,9 +794,21 @@ class TwilioSdkProvider:
         kwargs = {} if friendly_name is None else {"friendly_name": friendly_name}
         return [
             self._to_account(raw)
-            for raw in self.client.api.v2010.accounts.stream(**kwargs)
+            for raw in self.client.api.v2010.accounts.stream(page_size=1000, **kwargs)
             if raw.sid != own
         ]
+
+    @translated
+    def open_subaccounts(self) -> dict[str, tuple[Account, TwilioSdkProvider | None]]:
+        own = self.account_sid()
+        out: dict[str, tuple[Account, TwilioSdkProvider | None]] = {}
+        for raw in self.client.api.v2010.accounts.stream(page_size=1000):
+            account = self._to_account(raw)
+            if account.sid == own or account.owner_account_sid != own:
+                continue
+            active = account.status == "active"
+            out[account.sid] = (account, self._acting_in(raw) if active else None)
+        return out
 
     @translated
     def create_subaccount(self, friendly_name: str) -> Account:
@@ -815,10 +831,13 @@ class TwilioSdkProvider:
             raise AccountUnavailable(sid, "is not a subaccount of the account the credentials name")
         if account.status != "active":
             raise AccountUnavailable(sid, f"is {account.status}")
+        return self._acting_in(raw)
+
+    def _acting_in(self, raw: Any) -> TwilioSdkProvider:
         # The subaccount's own credentials, read through the parent; they live in this
         # client only (never returned, stored or shown). The transport (retries, the
         # sandbox's) is shared.
-        client = Client(sid, raw.auth_token, http_client=self.client.http_client)
+        client = Client(raw.sid, raw.auth_token, http_client=self.client.http_client)
         return TwilioSdkProvider(client)
 
     # -- Event Streams (events.twilio.com v1) -----------------------------------------------

@@ -81,5 +81,7 @@ class MessagingServiceApplier(KindApplier):
         sid = sids.get(ROLE)
         if sid is None:
             return None
-        api.service_numbers(sid)  # raises not-found when the service is gone
+        # Raises not-found when the service is gone. A refresh answers it from one listing
+        # of the account's services (`trusthub.app.listing`), not a request apiece.
+        api.fetch_service(sid)
         return Observation(ms.ACTIVE, (), None)
