@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,12 @@ from trusthub.app.hash_cache import HashCache
 from trusthub.app.loading import CACHE_DIR, load_workspace
 from trusthub.app.validation_cache import CACHE_NAME as CHECK_CACHE
 from trusthub.common import fingerprint
-from trusthub.common.fingerprint import PACKAGE_ROOT, code_fingerprint, tree_fingerprint
+from trusthub.common.fingerprint import (
+    PACKAGE_ROOT,
+    code_fingerprint,
+    installed_version,
+    tree_fingerprint,
+)
 from trusthub.config.settings import default_settings
 
 KEY = b"k" * 32
@@ -145,3 +151,36 @@ def test_a_code_change_makes_the_validation_cache_forget_stale_results(
     refresh()
     assert load_workspace(settings, workers=1).problems == []
     assert "stale-rule" not in cache_file.read_text()
+
+
+@pytest.mark.parametrize(
+    ("distribution", "module"),
+    [
+        ("phonenumbers", "phonenumbers"),
+        ("email-validator", "email_validator"),
+        ("iso3166", "iso3166"),
+        ("PyYAML", "yaml"),
+        ("jsonschema-rs", "jsonschema_rs"),
+    ],
+)
+def test_installed_version_is_the_metadata_version(distribution: str, module: str) -> None:
+    assert installed_version(distribution, module) == metadata.version(distribution)
+
+
+def test_installed_version_of_two_dist_info_directories_asks_the_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stale dist-info beside the real one: the directory names cannot say which is
+    installed, so the metadata answers (here: the one that has a METADATA file)."""
+    (tmp_path / "fakedist").mkdir()
+    (tmp_path / "fakedist" / "__init__.py").write_text("")
+    for version in ("1.0", "2.0"):
+        (tmp_path / f"fakedist-{version}.dist-info").mkdir()
+    (tmp_path / "fakedist-2.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: fakedist\nVersion: 2.0\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed_version("fakedist", "fakedist") == "2.0"
+    (tmp_path / "fakedist-1.0.dist-info").rmdir()
+    (tmp_path / "fakedist-2.0.dist-info" / "METADATA").unlink()  # the name alone says it
+    assert installed_version("fakedist", "fakedist") == "2.0"

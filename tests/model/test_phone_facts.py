@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import phonenumbers
+import pytest
 
-from trusthub.model import phone_facts
+from trusthub.model import nanp_metadata, phone_facts
 from trusthub.model.phone_facts import (
     INVALID,
     NumberFacts,
@@ -14,8 +18,10 @@ from trusthub.model.phone_facts import (
     country_code,
     facts_of,
     forget,
+    metadata_snapshot,
     number_facts,
     remember,
+    write_snapshot,
 )
 
 
@@ -78,3 +84,45 @@ def test_facts_found_elsewhere_are_taken_without_a_lookup() -> None:
     forget()
     remember(found)
     assert phone_facts._memo == found
+
+
+def test_the_shipped_metadata_is_phonenumbers_own(tmp_path: Path) -> None:
+    """`nanp_metadata` is what `write_snapshot` takes from the installed phonenumbers (after
+    upgrading phonenumbers, run `write_snapshot()`: until then the fast path reads
+    phonenumbers itself, as this test's second half shows)."""
+    version, regions = metadata_snapshot()
+    assert (version, regions) == (nanp_metadata.PHONENUMBERS_VERSION, nanp_metadata.REGIONS)
+    written = tmp_path / "nanp_metadata.py"
+    write_snapshot(written)
+    assert written.read_text(encoding="utf-8") == Path(nanp_metadata.__file__).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_validate_of_north_american_numbers_does_not_import_phonenumbers() -> None:
+    code = (
+        "import sys\n"
+        "from trusthub.model.phone_facts import number_facts\n"
+        "facts = number_facts('+14155550123'), number_facts('+18005550199')\n"
+        "assert 'phonenumbers' not in sys.modules, 'imported'\n"
+        "print(facts)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    expected = (authoritative("+14155550123"), authoritative("+18005550199"))
+    assert done.stdout.strip() == str(expected)
+
+
+def test_metadata_of_another_phonenumbers_version_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(nanp_metadata, "PHONENUMBERS_VERSION", "0.0.0")
+    monkeypatch.setattr(nanp_metadata, "REGIONS", ())  # would find every number invalid
+    monkeypatch.setattr(phone_facts, "_codes", None)
+    monkeypatch.setattr(phone_facts, "_regions", {})
+    forget()
+    try:
+        sample = _sample()[::40]
+        assert [number_facts(n) for n in sample] == [authoritative(n) for n in sample]
+    finally:
+        forget()

@@ -3,6 +3,7 @@ finds what validating with whole profiles finds, without parsing unchanged files
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from trusthub.app.validation_cache import fingerprint, load_cache
 from trusthub.config.settings import Settings, default_settings
 from trusthub.config.settings_file import load_settings
 from trusthub.errors import ConfigError
-from trusthub.load.documents import MAX_FILE_BYTES
+from trusthub.load.documents import MAX_FILE_BYTES, read_limited
 from trusthub.load.profile_document import ProfileDoc, SourceLocator
 from trusthub.rules import workspace_problems
 from trusthub.rules.file_checks import check_profile_file
@@ -119,3 +120,109 @@ def test_many_fresh_results_are_folded_into_the_whole_cache(
         data = whole[path.relative_to(tmp_path).as_posix()].data
         assert data is not None
         assert f"Road {round_}" in data["address"]["street"]
+
+
+def _age(paths: list[Path], seconds: int) -> None:
+    """Set the files' mtimes `seconds` back: settled, as files are that were not just
+    written (ctime stays now: only the guard on the mtime is pushed back)."""
+    for path in paths:
+        info = path.stat()
+        back = seconds * 1_000_000_000
+        os.utime(path, ns=(info.st_atime_ns - back, info.st_mtime_ns - back))
+
+
+def _read_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The display paths whose bytes `_unchanged` reads (and hashes) from now on."""
+    read: list[str] = []
+
+    def counting(path: Path, display: str, **kwargs: int) -> bytes:
+        read.append(display)
+        return read_limited(path, display, **kwargs)
+
+    monkeypatch.setattr("trusthub.app.loading.read_limited", counting)
+    return read
+
+
+def _taking_a_number(path: Path, other: Path) -> str:
+    """`path`'s text with `other`'s phone number for its own: as long, and a problem."""
+    text = path.read_text()
+    own = text.split("phone_numbers: [")[1].split("]")[0]
+    number = other.read_text().split("phone_numbers: [")[1].split("]")[0]
+    assert len(own) == len(number)
+    return text.replace(f"phone_numbers: [{own}]", f"phone_numbers: [{number}]")
+
+
+def test_settled_files_are_trusted_by_their_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files unchanged since a run that read them (and changed long enough before it) are
+    not read again; the changed one is."""
+    paths = generate_workspace(tmp_path, 8)
+    settings = default_settings(tmp_path)
+    assert load_workspace(settings, whole=False).problems == []  # checks: nothing recorded
+    monkeypatch.setattr(validation_cache, "SETTLE_NS", 0)  # the ctimes are this second's
+    assert load_workspace(settings, whole=False).problems == []  # reads, hashes, records
+    read = _read_files(monkeypatch)
+    changed = paths[3]
+    changed.write_text(changed.read_text().replace("Street", "Road"))
+    assert load_workspace(settings, [changed], whole=False).problems == []
+    assert read == [changed.relative_to(tmp_path).as_posix()]
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    """The same size, the mtime put back (`touch -r`, an editor, `cp -p`), the same inode
+    (written in place): the ctime, which nothing can put back, tells."""
+    paths = generate_workspace(tmp_path, 4)
+    settings = default_settings(tmp_path)
+    _age(paths, 3600)
+    assert load_workspace(settings, whole=False).problems == []
+    assert load_workspace(settings, whole=False).problems == []  # recorded by their stat
+    changed = paths[2]
+    before = changed.stat()
+    with changed.open("r+") as file:  # in place: the inode stays
+        file.write(_taking_a_number(changed, paths[1]))
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = changed.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    problems = load_workspace(settings, [changed], whole=False).problems
+    assert [p.rule for p in problems] == ["phone-number-unique"]
+
+
+def test_an_edit_within_the_same_second_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file edited right after the run that read it, within the file system's timestamp
+    resolution (here whole seconds, as FAT and some network file systems keep them: its
+    stat before and after the edit is the same): it changed too recently for its stat to
+    be trusted (the racy-git guard), so it is read again."""
+
+    def whole_seconds(path: Path, max_bytes: int) -> validation_cache.Signature | None:
+        signature = validation_cache.stat_signature(path, max_bytes)
+        if signature is None:
+            return None
+        size, mtime, ctime, inode, device = signature[0].split(":")
+        times = [int(t) // 1_000_000_000 * 1_000_000_000 for t in (mtime, ctime)]
+        return f"{size}:{times[0]}:{times[1]}:{inode}:{device}", max(times)
+
+    monkeypatch.setattr("trusthub.app.loading.stat_signature", whole_seconds)
+    paths = generate_workspace(tmp_path, 4)
+    settings = default_settings(tmp_path)
+    changed = paths[2]
+    assert load_workspace(settings, whole=False).problems == []
+    for _ in range(3):  # the edit lands within the second of the stat (a few tries)
+        before = whole_seconds(changed, MAX_FILE_BYTES)
+        assert load_workspace(settings, whole=False).problems == []
+        text = changed.read_text()
+        with changed.open("r+") as file:
+            file.write(_taking_a_number(changed, paths[1]))
+        if whole_seconds(changed, MAX_FILE_BYTES) == before:
+            break
+        changed.write_text(text)
+    else:
+        pytest.skip("no edit landed within the second of the stat")
+    problems = load_workspace(settings, [changed], whole=False).problems
+    assert [p.rule for p in problems] == ["phone-number-unique"]

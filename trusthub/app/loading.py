@@ -21,7 +21,9 @@ from typing import Any, Final
 
 from trusthub.app.validation_cache import (
     NO_FACTS,
+    NO_STATS,
     EncodedResult,
+    StatCache,
     cacheable,
     collector_paused,
     encoded,
@@ -31,7 +33,11 @@ from trusthub.app.validation_cache import (
     result_keys,
     save_cache,
     save_facts,
+    settled,
+    stat_clock,
+    stat_signature,
 )
+from trusthub.app.validation_cache import stat_record as record
 from trusthub.config.settings import SETTINGS_FILE, Settings
 from trusthub.errors import Location, Problem
 from trusthub.load.discovery import SKIPPED_RULE, SourceFile, discover, display_path
@@ -191,7 +197,7 @@ def _check_files(
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     cached = load_cache(cache_dir, stamp) if use_cache else {}
-    results, todo = _unchanged(files, inherited, cached, max_bytes)
+    results, todo, _stats = _unchanged(files, inherited, cached, max_bytes)
     checked, encoded_now = _run_checks(todo, workers=workers, max_bytes=max_bytes, whole=True)
     results.update(checked)
     if use_cache and (todo or set(cached) != set(results)):
@@ -213,11 +219,15 @@ def _check_files_for_facts(
     cache_dir = settings.state_dir / CACHE_DIR
     stamp = fingerprint(max_bytes) if use_cache else ""
     previous = load_facts(cache_dir, stamp) if use_cache else NO_FACTS
-    results, todo = _unchanged(files, inherited, previous.results, max_bytes)
+    results, todo, stats = _unchanged(files, inherited, previous.results, max_bytes, previous.stats)
     checked, encoded_now = _run_checks(todo, workers=workers, max_bytes=max_bytes, whole=False)
     results.update(checked)
-    if use_cache and (todo or set(previous.results) != set(results)):
-        save_facts(cache_dir, stamp, _kept(results), _kept(checked), previous, encoded_now)
+    kept = _kept(results)
+    stats = {d: r for d, r in stats.items() if d in kept}
+    if use_cache and (
+        todo or set(previous.results) != set(results) or stats != previous.stats.records
+    ):
+        save_facts(cache_dir, stamp, kept, _kept(checked), previous, encoded_now, stats)
     return [_without_data(results[source.display]) for source in files]
 
 
@@ -239,28 +249,46 @@ def _unchanged(
     inherited: Mapping[str, FileDefaults | None],
     cached: Mapping[str, FileResult],
     max_bytes: int,
-) -> tuple[dict[str, FileResult], list[tuple[Path, str, bytes | None, FileDefaults | None]]]:
+    known: StatCache = NO_STATS,
+) -> tuple[
+    dict[str, FileResult],
+    list[tuple[Path, str, bytes | None, FileDefaults | None]],
+    dict[str, str],
+]:
     """The cached results of the files whose bytes, and the defaults they inherit, are
-    unchanged, and what is left to check (with the bytes already read, when they were, and
-    the defaults that may reach each file)."""
+    unchanged, what is left to check (with the bytes already read, when they were, and
+    the defaults that may reach each file), and the stat records to keep (see
+    `validation_cache.StatCache`: a file whose record in `known` matches its stat now is
+    not read again; one whose content was read and hashed is recorded when settled)."""
     results: dict[str, FileResult] = {}
     todo: list[tuple[Path, str, bytes | None, FileDefaults | None]] = []
+    stats: dict[str, str] = {}
+    started = stat_clock()  # before any stat: see `settled`
     for source in files:
         defaults = inherited.get(source.display)
         hit = cached.get(source.display)
         if hit is None:  # nothing to compare with: let the checker read the file
             todo.append((source.path, source.display, None, defaults))
             continue
+        signature = stat_signature(source.path, max_bytes)  # taken before the read
+        recorded = known.digest(source.display, signature)
+        if recorded is not None and hit.digest in result_keys(recorded, defaults):
+            results[source.display] = hit
+            stats[source.display] = known.records[source.display]
+            continue
         try:
             raw = read_limited(source.path, source.display, max_bytes=max_bytes)
         except DocumentError as e:
             results[source.display] = FileResult(source.display, "", None, (e.to_problem(),))
             continue
-        if hit.digest in result_keys(digest_of(raw), defaults):
+        digest = digest_of(raw)
+        if signature is not None and settled(signature, started):
+            stats[source.display] = record(signature, digest)
+        if hit.digest in result_keys(digest, defaults):
             results[source.display] = hit
         else:
             todo.append((source.path, source.display, raw, defaults))
-    return results, todo
+    return results, todo, stats
 
 
 def _run_checks(

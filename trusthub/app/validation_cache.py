@@ -6,26 +6,30 @@ reused when its key equals the BLAKE2b digest of the file's current bytes, combi
 the digest of the defaults that reach the file (`result_keys`): a change to a default
 re-checks exactly the files it reaches. Size and mtime are not trusted on their own:
 editors, `git checkout`, `cp -p` and coarse file-system clocks can all leave them unchanged
-while the content changes, and reading and hashing a profile costs about 10 us, a twentieth
-of parsing it.
+while the content changes. `trusthub validate` (the pre-commit hook, which reads every other
+file's facts) does skip reading a file whose whole stat (size, mtime, ctime, inode, device:
+`StatCache`) is what it was when its bytes were last hashed, as git and ruff do: ctime is
+set by every write and by every `touch -r`, and a file changed within `SETTLE_NS` of that
+hash is never trusted by its stat (the racy-git guard), so an edit is never missed.
 
 Two files, each a header line and then JSON texts one a line (no pickle: nothing in them
 can run code). `profile-checks.json` holds the whole results (the profile's data, its
 problems, the facts of its phone numbers) for `plan` and the rest. `profile-facts.json`
 holds the whole results of the few files that runs of `trusthub validate` checked (until
-there are many: then they are folded into the other file), then one line per file with its
-problems and the facts the workspace rules read of it (`trusthub.rules.workspace_facts`):
-all that `trusthub validate` reads, so one changed file in a large workspace (the pre-commit
-hook) reads and writes this smaller file only, and writes the lines of the unchanged files
-back as they were. Every entry carries its key (the file's digest, with the defaults'), so
-an entry of either file is right for the bytes and defaults it names whichever file was
-written last. Both are written atomically (temp file, fsync-free `os.replace`) with mode
-0600 in a 0700 directory, and stamped with a fingerprint of everything that could change a
-result: the cache format, the size limit, the versions of PyYAML (and whether libyaml is in
-use), of phonenumbers' metadata, of email-validator and of iso3166, and the fingerprint of
-trusthub's own source, schemas and templates (`trusthub.common.fingerprint`: any change to
-the package, not a list of the modules thought to matter). Anything unexpected when reading
-them (another fingerprint, bad JSON, a wrong shape) means an empty cache, silently rebuilt.
+there are many: then they are folded into the other file), the files' stat records, then
+one line per file with its problems and the facts the workspace rules read of it
+(`trusthub.rules.workspace_facts`): all that `trusthub validate` reads, so one changed file
+in a large workspace (the pre-commit hook) reads and writes this smaller file only, and
+writes the lines of the unchanged files back as they were. Every entry carries its key (the
+file's digest, with the defaults'), so an entry of either file is right for the bytes and
+defaults it names whichever file was written last. Both are written atomically (temp file,
+fsync-free `os.replace`) with mode 0600 in a 0700 directory, and stamped with a fingerprint
+of everything that could change a result: the cache format, the size limit, the versions of
+PyYAML (and whether libyaml is in use), of phonenumbers' metadata, of email-validator and
+of iso3166, and the fingerprint of trusthub's own source, schemas and templates
+(`trusthub.common.fingerprint`: any change to the package, not a list of the modules
+thought to matter). Anything unexpected when reading them (another fingerprint, bad JSON, a
+wrong shape) means an empty cache, silently rebuilt.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import importlib.metadata
 import json
+import os
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,33 +48,108 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from trusthub.common.files import write_private
-from trusthub.common.fingerprint import code_fingerprint
+from trusthub.common.fingerprint import code_fingerprint, installed_version
 from trusthub.errors import Location, Problem
 from trusthub.load.inheritance import FileDefaults
 from trusthub.model.phone_facts import NumberFacts
 from trusthub.rules.file_checks import FileResult, result_key
 from trusthub.rules.workspace_facts import workspace_facts
 
-# 2: the name a broken file declares; 3: the facts part, the numbers' facts
-CACHE_FORMAT: Final = 3
+# 2: the name a broken file declares; 3: the facts part, the numbers' facts; 4: stat records
+CACHE_FORMAT: Final = 4
 CACHE_NAME: Final = "profile-checks.json"  # the whole results
 FACTS_NAME: Final = "profile-facts.json"  # every file's facts; whole results of a few
 
 
+# (distribution, its top-level module) whose versions can change a result.
+VERSIONED: Final = (
+    ("phonenumbers", "phonenumbers"),
+    ("email-validator", "email_validator"),
+    ("iso3166", "iso3166"),
+)
+
+
 def fingerprint(max_bytes: int) -> str:
-    import phonenumbers
-    import yaml
+    import yaml  # imported already: the changed files are parsed
 
     parts = [
         str(CACHE_FORMAT),
         str(max_bytes),
         code_fingerprint(),
         f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
-        f"phonenumbers {phonenumbers.__version__}",
-        # From the installed metadata: importing email-validator costs tens of ms.
-        *(f"{name} {importlib.metadata.version(name)}" for name in ("email-validator", "iso3166")),
+        # Read from the installed distributions' directory names, not by importing them
+        # (phonenumbers costs 25 ms, email-validator tens) nor with importlib.metadata.
+        *(f"{name} {installed_version(name, module)}" for name, module in VERSIONED),
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# How long before a run's start a file must have been last changed (its mtime and ctime)
+# for its stat to be trusted by the next run: an edit within the file system's timestamp
+# resolution of the stat that was recorded would leave the stat as it was. FAT stamps to
+# 2 s; ext4, XFS, btrfs and tmpfs keep nanoseconds but take them from the kernel's coarse
+# clock, a tick behind. A file changed more recently is read and hashed, as before.
+SETTLE_NS: Final = 2_000_000_000
+
+# (the text of a stat record: size, mtime_ns, ctime_ns, inode, device; its newer time)
+Signature = tuple[str, int]
+
+
+def stat_clock() -> int:
+    """The time a run starts looking at files (taken before any stat: see `settled`)."""
+    return time.time_ns()
+
+
+def stat_signature(path: Path, max_bytes: int) -> Signature | None:
+    """The stat a cached result of `path` may be trusted by (as git and ruff do), or None
+    when there is nothing to trust: not a regular file, too large (the read reports
+    those), gone. ctime is in it because no program can set it: `touch -r`, `cp -p`,
+    `rsync -t` and editors that restore the mtime all leave a newer ctime; a new inode is
+    a file written anew (git checkout, editors that save by rename)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        return None
+    text = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
+    return text, max(info.st_mtime_ns, info.st_ctime_ns)
+
+
+def settled(signature: Signature, started: int) -> bool:
+    """Whether a stat taken (before its file was read) in a run that `started` then may be
+    recorded: the file was last changed long enough before that a change after the read
+    changes the stat (the racy-git guard)."""
+    return signature[1] < started - SETTLE_NS
+
+
+def stat_record(signature: Signature, digest: str) -> str:
+    """What the facts file keeps of a file: its stat and the digest of its bytes then."""
+    return f"{signature[0]} {digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class StatCache:
+    """The stat records of the facts file (display path -> `stat_record`), and when it was
+    written, by the file system's own clock (its mtime)."""
+
+    records: Mapping[str, str]
+    written_ns: int
+
+    def digest(self, display: str, signature: Signature | None) -> str | None:
+        """The digest of the bytes of a file whose stat is `signature` now, when its record
+        says so: the same stat, and changed long enough before the record was written
+        (a second guard, by the file system's clock, should the clocks disagree)."""
+        record = self.records.get(display)
+        if record is None or signature is None:
+            return None
+        text, _, digest = record.rpartition(" ")
+        if text != signature[0] or signature[1] >= self.written_ns - SETTLE_NS:
+            return None
+        return digest
+
+
+NO_STATS: Final = StatCache(MappingProxyType({}), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +161,7 @@ class FactsCache:
     fresh: dict[str, Any]  # display -> whole entry, as encoded
     whole_current: bool
     lines: Mapping[str, bytes] = field(default_factory=dict)  # display -> its facts line
+    stats: StatCache = NO_STATS
 
 
 NO_FACTS: Final = FactsCache({}, {}, False)
@@ -153,8 +235,8 @@ def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
     """Whole cached results (with the profiles' data) by display path; empty when absent,
     stale or unreadable."""
     try:
-        whole = _read(directory / CACHE_NAME, stamp)
-        facts = _read(directory / FACTS_NAME, stamp)
+        whole = _read(directory / CACHE_NAME, stamp)[0]
+        facts = _read(directory / FACTS_NAME, stamp)[0]
         with collector_paused():
             entries: dict[str, Any] = json.loads(whole[1]) if whole else {}
             if facts:  # the newer results of the files that facts-only runs checked
@@ -167,21 +249,25 @@ def load_cache(directory: Path, stamp: str) -> dict[str, FileResult]:
 def load_facts(directory: Path, stamp: str) -> FactsCache:
     """Every cached file's problems and facts, without its data (`trusthub validate`)."""
     try:
-        parts = _read(directory / FACTS_NAME, stamp)
+        parts, written_ns = _read(directory / FACTS_NAME, stamp)
         if not parts:
             return NO_FACTS
-        lines = parts[2:] if parts[2:] != [b""] else []
+        lines = parts[3:] if parts[3:] != [b""] else []
         with collector_paused():
             fresh = json.loads(parts[1])
+            records = json.loads(parts[2])
             # One parse for all the lines (a JSON array of them), not one per line.
             entries = json.loads(b"[" + b",".join(lines) + b"]")
             results = {e[0]: _decode_facts(e[0], e[1:]) for e in entries}
         if not isinstance(fresh, dict) or len(results) != len(lines):
             return NO_FACTS
+        if not isinstance(records, dict) or not all(isinstance(r, str) for r in records.values()):
+            return NO_FACTS
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
         return NO_FACTS
     raw = {e[0]: line for e, line in zip(entries, lines, strict=True)}
-    return FactsCache(results, fresh, _current(directory / CACHE_NAME, stamp), raw)
+    stats = StatCache(records, written_ns)
+    return FactsCache(results, fresh, _current(directory / CACHE_NAME, stamp), raw, stats)
 
 
 def save_cache(
@@ -197,7 +283,7 @@ def save_cache(
     whole = _object((d, e.whole if (e := encoded.get(d)) else _encode(r)) for d, r in ordered)
     _write(directory / CACHE_NAME, stamp, whole)
     lines = _facts_lines(ordered, lambda d, _r: e.facts if (e := encoded.get(d)) else None)
-    _write(directory / FACTS_NAME, stamp, b"{}", *lines)
+    _write(directory / FACTS_NAME, stamp, b"{}", b"{}", *lines)
 
 
 def save_facts(
@@ -207,12 +293,14 @@ def save_facts(
     checked: Mapping[str, FileResult],
     previous: FactsCache,
     encoded: Mapping[str, EncodedResult] = MappingProxyType({}),
+    stats: Mapping[str, str] = MappingProxyType({}),
 ) -> None:
     """Replace the cache after a run that read facts only: the facts of every file in
-    `results`, and the whole results of the files `checked` now (`encoded`: those of them
-    already encoded). Those are kept beside the facts, so the whole cache file is neither
-    read nor written for a few files; once they are many, or there is no whole cache file,
-    they go into it. An entry is a decoded value or, when encoded already, its bytes."""
+    `results`, the stat records `stats` (see `StatCache`), and the whole results of the
+    files `checked` now (`encoded`: those of them already encoded). Those are kept beside
+    the facts, so the whole cache file is neither read nor written for a few files; once
+    they are many, or there is no whole cache file, they go into it. An entry is a decoded
+    value or, when encoded already, its bytes."""
     fresh: dict[str, Any] = {
         **previous.fresh,
         **{
@@ -225,7 +313,7 @@ def save_facts(
         whole: dict[str, Any] = {}
         if previous.whole_current:
             with contextlib.suppress(OSError, ValueError, IndexError):
-                whole = json.loads(_read(directory / CACHE_NAME, stamp)[1])
+                whole = json.loads(_read(directory / CACHE_NAME, stamp)[0][1])
         whole.update(fresh)
         _write(directory / CACHE_NAME, stamp, _object(sorted(whole.items())))
         fresh = {}
@@ -237,16 +325,20 @@ def save_facts(
             return e.facts
         return previous.lines[display] if known.get(display) is result else None
 
-    _write(directory / FACTS_NAME, stamp, _object(fresh.items()), *_facts_lines(ordered, reuse))
+    lines = _facts_lines(ordered, reuse)
+    _write(directory / FACTS_NAME, stamp, _object(fresh.items()), _dumps(dict(stats)), *lines)
 
 
-def _read(path: Path, stamp: str) -> list[bytes]:
-    """The parts of a cache file after its header; [] when absent or stale."""
+def _read(path: Path, stamp: str) -> tuple[list[bytes], int]:
+    """The parts of a cache file after its header ([] when absent or stale), and its
+    mtime (of the file read: it is replaced, never rewritten in place)."""
     try:
-        parts = path.read_bytes().split(b"\n")
+        with path.open("rb") as file:
+            written_ns = os.fstat(file.fileno()).st_mtime_ns
+            parts = file.read().split(b"\n")
     except OSError:
-        return []
-    return parts if _header_ok(parts[0], stamp) else []
+        return [], 0
+    return (parts, written_ns) if _header_ok(parts[0], stamp) else ([], 0)
 
 
 def _current(path: Path, stamp: str) -> bool:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
+import re
 from pathlib import Path
 from typing import Final
 
@@ -84,3 +86,35 @@ def _code_files(
         elif data or entry.name.endswith(".py"):
             found.append((relative, entry.path))
     return found
+
+
+def installed_version(distribution: str, module: str) -> str:
+    """The version of the installed `distribution` that provides the top-level `module`,
+    from the name of its `*.dist-info` directory beside the module (what pip writes), and
+    without importing the module: `importlib.metadata` alone costs a one-file `trusthub
+    validate` about 13 ms, phonenumbers about 25 ms. Falls back to `importlib.metadata`
+    where there is no such directory (an egg, an editable install of another layout)."""
+    spec = importlib.util.find_spec(module)
+    locations = spec.submodule_search_locations if spec is not None else None
+    origin = spec.origin if spec is not None else None
+    where = Path(next(iter(locations))) if locations else Path(origin) if origin else None
+    if where is not None:
+        # Normalised as wheel file names are (PEP 427, PEP 503: runs of -_. become _).
+        stem = re.sub(r"[-_.]+", "_", distribution).lower()
+        try:
+            names = os.listdir(where.parent)
+        except OSError:
+            names = []
+        found = [
+            version
+            for name in names
+            if name.endswith(".dist-info")
+            and (parts := name[: -len(".dist-info")].split("-", 1))[0].lower() == stem
+            and len(parts) == 2
+            and (version := parts[1])
+        ]
+        if len(found) == 1:  # two: a stale directory beside the real one; ask the metadata
+            return found[0]
+    from importlib import metadata
+
+    return metadata.version(distribution)

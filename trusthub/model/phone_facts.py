@@ -12,7 +12,10 @@ phonenumbers' order). A number of that shape starting with 2-9 is parsed by phon
 without any rewriting (no national prefix to strip, no leading zero), so its ten digits are
 the national number phonenumbers would test. Anything else (another country, another shape)
 goes to phonenumbers itself. `tests/model/test_phone_facts.py` holds the fast path to
-phonenumbers' own answers on a large generated sample.
+phonenumbers' own answers on a large generated sample. The metadata of the regions of +1
+ships with trusthub (`nanp_metadata`, written by `write_snapshot` from phonenumbers) and is
+used while the installed phonenumbers is of the version it was taken from, so validating
+North American numbers does not import phonenumbers (about 25 ms of a one-file validate).
 
 Facts are memoised per number (the same numbers are asked for by several rules, and by the
 plan), and can be handed over in bulk (`remember`): the validation cache keeps the facts
@@ -24,7 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, NamedTuple
+
+from trusthub.common.fingerprint import installed_version
 
 
 class NumberFacts(NamedTuple):
@@ -164,6 +170,14 @@ class _Region:
 _codes: tuple[str, ...] | None = None  # the regions of +1, in phonenumbers' order
 _regions: dict[str, _Region | None] = {}  # built on first use
 
+# A region of +1 as `metadata_snapshot` describes it: (code, leading digits, general desc,
+# special descs with their meaning, fixed line, mobile, same mobile and fixed line), each
+# desc (possible lengths, pattern).
+Desc = tuple[tuple[int, ...], str]
+RegionSnapshot = tuple[
+    str, str | None, Desc | None, tuple[tuple[Desc, str], ...], Desc | None, Desc | None, bool
+]
+
 
 def _north_american(national: str) -> NumberFacts:
     for code in _codes if _codes is not None else _load_codes():
@@ -182,7 +196,18 @@ def _north_american(national: str) -> NumberFacts:
 
 
 def _load_codes() -> tuple[str, ...]:
+    """The regions of +1: from the snapshot of phonenumbers' metadata that ships with
+    trusthub (`nanp_metadata`) when it is of the installed phonenumbers, so a one-file
+    `trusthub validate` of North American numbers does not import phonenumbers (about
+    25 ms); else from phonenumbers itself."""
     global _codes
+    from trusthub.model import nanp_metadata
+
+    if installed_version("phonenumbers", "phonenumbers") == nanp_metadata.PHONENUMBERS_VERSION:
+        _codes = tuple(region[0] for region in nanp_metadata.REGIONS)
+        for snapshot in nanp_metadata.REGIONS:
+            _regions[snapshot[0]] = _region_of(snapshot)
+        return _codes
     import phonenumbers
 
     _codes = tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
@@ -190,11 +215,65 @@ def _load_codes() -> tuple[str, ...]:
 
 
 def _load_region(code: str) -> _Region | None:
+    snapshot = _region_snapshot(code)
+    region = _regions[code] = _region_of(snapshot) if snapshot is not None else None
+    return region
+
+
+def _region_of(snapshot: RegionSnapshot) -> _Region:
+    code, leading, general, special, fixed_line, mobile, same = snapshot
+    return _Region(
+        code,
+        re.compile(leading) if leading is not None else None,
+        _desc_of(general),
+        tuple((d, meaning) for desc, meaning in special if (d := _desc_of(desc)) is not None),
+        _desc_of(fixed_line),
+        _desc_of(mobile),
+        same,
+    )
+
+
+def _desc_of(desc: Desc | None) -> _Desc | None:
+    return _Desc(frozenset(desc[0]), desc[1]) if desc is not None else None
+
+
+def metadata_snapshot() -> tuple[str, tuple[RegionSnapshot, ...]]:
+    """The installed phonenumbers' version and the metadata of the regions of +1 the fast
+    path reads, in phonenumbers' order (what `nanp_metadata` holds: `write_snapshot`)."""
+    import phonenumbers
+
+    codes = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]
+    regions = tuple(r for code in codes if (r := _region_snapshot(code)) is not None)
+    return str(phonenumbers.__version__), regions
+
+
+def write_snapshot(path: Path | None = None) -> None:
+    """Write `nanp_metadata.py` from the installed phonenumbers (after upgrading it):
+    `python -c "from trusthub.model.phone_facts import write_snapshot; write_snapshot()"`."""
+    version, regions = metadata_snapshot()
+    target = path or Path(__file__).with_name("nanp_metadata.py")
+    lines = [
+        '"""The metadata of the regions of +1 that `phone_facts`\' fast path reads, taken from',
+        "phonenumbers by `phone_facts.write_snapshot` (generated: do not edit). Used only while",
+        "the installed phonenumbers is of this version; `tests/model/test_phone_facts.py` holds",
+        'it to phonenumbers\' own metadata."""',
+        "",
+        "# ruff: noqa: E501",
+        "# fmt: off",
+        f"PHONENUMBERS_VERSION = {version!r}",
+        "REGIONS = (",
+        *(f"    {region!r}," for region in regions),
+        ")",
+        "",
+    ]
+    target.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _region_snapshot(code: str) -> RegionSnapshot | None:
     from phonenumbers.phonemetadata import PhoneMetadata
 
     meta = PhoneMetadata.metadata_for_region(code.upper(), None)
     if meta is None:
-        _regions[code] = None
         return None
     special = [
         (meta.premium_rate, _VALID),
@@ -206,19 +285,18 @@ def _load_region(code: str) -> _Region | None:
         (meta.uan, _VALID),
         (meta.voicemail, _VALID),
     ]
-    region = _regions[code] = _Region(
+    return (
         code,
-        re.compile(meta.leading_digits) if meta.leading_digits is not None else None,
+        str(meta.leading_digits) if meta.leading_digits is not None else None,
         _desc(meta.general_desc),
         tuple((d, m) for desc, m in special if (d := _desc(desc)) is not None),
         _desc(meta.fixed_line),
         _desc(meta.mobile),
         bool(meta.same_mobile_and_fixed_line_pattern),
     )
-    return region
 
 
-def _desc(desc: object) -> _Desc | None:
+def _desc(desc: object) -> Desc | None:
     """None where phonenumbers' `_is_number_matching_desc` can never be true (no desc, no
     pattern)."""
     if desc is None:
@@ -226,4 +304,4 @@ def _desc(desc: object) -> _Desc | None:
     pattern = getattr(desc, "national_number_pattern", None)
     if not pattern:
         return None
-    return _Desc(frozenset(getattr(desc, "possible_length", ()) or ()), str(pattern))
+    return tuple(sorted(getattr(desc, "possible_length", ()) or ())), str(pattern)
