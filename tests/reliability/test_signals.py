@@ -27,10 +27,20 @@ def _signal_mid_apply(
         # are in flight (each secondary takes a dozen requests).
         for _ in range(after):
             assert run.wait_for("✓") is not None
-        for sig in signals:
+        for i, sig in enumerate(signals):
             run.proc.send_signal(sig)
-            time.sleep(0.01)
+            if i + 1 < len(signals):
+                # Python runs a handler once for signals that arrive before it gets to run
+                # it (a busy machine): the next signal goes once this one was taken.
+                _await_stderr(run, "stopping:")
         return run, run.finish()
+
+
+def _await_stderr(run: Process, text: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in run.stderr:
+        assert time.monotonic() < deadline, f"{text!r} never came: {run.stderr}"
+        time.sleep(0.005)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
