@@ -354,16 +354,7 @@ def _workspace_problems(
         if row is None:
             continue
         column = _column_of(row, template, _parts(problem.json_path))
-        yield RowProblem(
-            csv_display,
-            row.line,
-            column,
-            problem.rule,
-            problem.message,
-            json_path=problem.json_path,
-            severity=problem.severity,
-            problem=problem if inherited_by(problem) is not None else None,
-        )
+        yield _at_row(problem, csv_display, row, column)
     for doc in clashes:
         for new in docs:
             if new.name == doc.name:
@@ -377,6 +368,21 @@ def _workspace_problems(
                     "name (or remove that file)",
                     json_path="$.name",
                 )
+
+
+def _at_row(problem: Problem, csv_display: str, row: _Row, column: str | None) -> RowProblem:
+    """A workspace problem of a rendered row, placed at its row and column of the CSV (an
+    inherited value's problem keeps its own location in trusthub.yaml beside it)."""
+    return RowProblem(
+        csv_display,
+        row.line,
+        column,
+        problem.rule,
+        problem.message,
+        json_path=problem.json_path,
+        severity=problem.severity,
+        problem=problem if inherited_by(problem) is not None else None,
+    )
 
 
 def _row_problems(
@@ -400,17 +406,7 @@ def _row_problems(
         return
     landing = _landing(row, template)
     for problem in problems:
-        column = _best_column(landing, _parts(problem.json_path))
-        yield RowProblem(
-            csv_display,
-            row.line,
-            column,
-            problem.rule,
-            problem.message,
-            json_path=problem.json_path,
-            severity=problem.severity,
-            problem=problem if inherited_by(problem) is not None else None,
-        )
+        yield _at_row(problem, csv_display, row, _best_column(landing, _parts(problem.json_path)))
 
 
 def _name_of(text: str) -> str | None:
