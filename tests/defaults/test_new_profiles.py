@@ -7,6 +7,8 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import Result
+
 from tests.defaults.conftest import GOLDEN
 from tests.support.cli import run_cli
 
@@ -30,6 +32,14 @@ COLUMNS = [
     "business_title",
     "job_position",
 ]
+
+
+def _into_clients(workspace: Path, csv_path: Path, *options: str, code: int) -> Result:
+    """`trusthub new profiles --from CSV --into clients [options]`."""
+    return run_cli(
+        "new", "profiles", "--from", str(csv_path), "--into", "clients", *options,
+        workspace=workspace, code=code,
+    )  # fmt: skip
 
 
 def row(i: int) -> list[str]:
@@ -77,16 +87,7 @@ def test_500_clients_bad_rows_stop_everything_then_all_are_written(
     rows[298][10] = "7870"  # postal_code
     rows[499][0] = "client-0003"  # a name already taken by line 5
     csv_path = write_csv(workspace / "clients.csv", rows)
-    result = run_cli(
-        "new",
-        "profiles",
-        "--from",
-        str(csv_path),
-        "--into",
-        "clients",
-        workspace=workspace,
-        code=1,
-    )
+    result = _into_clients(workspace, csv_path, code=1)
     golden(result.stderr.replace(str(workspace) + "/", ""), GOLDEN / "new-profiles-bad-rows.txt")
     assert clients(workspace) == []
     for fixed, column, value in (
@@ -98,16 +99,7 @@ def test_500_clients_bad_rows_stop_everything_then_all_are_written(
     ):
         rows[fixed][column] = value
     write_csv(csv_path, rows)
-    result = run_cli(
-        "new",
-        "profiles",
-        "--from",
-        str(csv_path),
-        "--into",
-        "clients",
-        workspace=workspace,
-        code=0,
-    )
+    result = _into_clients(workspace, csv_path, code=0)
     assert "Wrote 500 profiles in profiles/clients/." in result.stdout
     written = clients(workspace)
     assert len(written) == 500
@@ -121,28 +113,9 @@ def test_500_clients_bad_rows_stop_everything_then_all_are_written(
     shown = run_cli("show", "client-0042", workspace=workspace, code=0)
     assert "primary: acme-isv  # from trusthub.yaml defaults.roles.secondary" in shown.stdout
     # Again: every file exists; nothing is replaced without --force.
-    again = run_cli(
-        "new",
-        "profiles",
-        "--from",
-        str(csv_path),
-        "--into",
-        "clients",
-        workspace=workspace,
-        code=1,
-    )
+    again = _into_clients(workspace, csv_path, code=1)
     assert "500 of the files already exist" in again.stderr
-    run_cli(
-        "new",
-        "profiles",
-        "--from",
-        str(csv_path),
-        "--into",
-        "clients",
-        "--force",
-        workspace=workspace,
-        code=0,
-    )
+    _into_clients(workspace, csv_path, "--force", code=0)
 
 
 def test_csv_problems_are_reported_clearly(
