@@ -15,13 +15,35 @@ from tests.support.example import copy_example
 from trusthub.app.applying import apply_plan
 from trusthub.app.planning import load_valid, make_plan
 from trusthub.app.refreshing import refresh_state
-from trusthub.app.target import open_target
+from trusthub.app.target import Target, open_target
+from trusthub.config.settings import Settings
 from trusthub.config.settings_file import load_settings
 from trusthub.sandbox import brand_review
 from trusthub.sandbox.faults import FaultSettings
 from trusthub.state import open_store
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _checked_target(settings: Settings) -> tuple[Target, CheckingHttpClient]:
+    """The workspace's sandbox target, every request and response checked against the specs."""
+    target = open_target(settings)
+    checker = CheckingHttpClient(target.retrying.inner, Conformance(), strict=False)
+    target.retrying.inner = checker
+    return target, checker
+
+
+def _cycle(settings: Settings, target: Target, *, parallelism: int) -> None:
+    """One refresh, plan and apply, as `trusthub apply` makes them."""
+    workspace = load_valid(settings)
+    with open_store(settings.state, settings.name) as store:
+        refresh_state(store, target, actor="test")
+        planned = make_plan(settings, store, workspace)
+        outcome = apply_plan(
+            planned, store, target, workspace=settings.name, actor="test",
+            parallelism=parallelism, progress=lambda a, m: None, on_done=lambda a, e: None,
+        )  # fmt: skip
+        assert outcome.ok, outcome.failed
 
 
 def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
@@ -31,21 +53,11 @@ def test_provider_requests_and_sandbox_responses_match_the_openapi_specs(
     base = load_settings(tmp_path, environ={})
     settings = replace(base, sandbox=replace(base.sandbox, review_delay=86400.0))
     console_primaries(settings)
-    target = open_target(settings)
-    checker = CheckingHttpClient(target.retrying.inner, Conformance(), strict=False)
-    target.retrying.inner = checker
+    target, checker = _checked_target(settings)
     sandbox = checker.sandbox
 
     def cycle() -> None:
-        workspace = load_valid(settings)
-        with open_store(settings.state, settings.name) as store:
-            refresh_state(store, target, actor="test")
-            planned = make_plan(settings, store, workspace)
-            outcome = apply_plan(
-                planned, store, target, workspace=settings.name, actor="test", parallelism=4,
-                progress=lambda a, m: None, on_done=lambda a, e: None,
-            )  # fmt: skip
-            assert outcome.ok, outcome.failed
+        _cycle(settings, target, parallelism=4)
 
     def bundle(name: str) -> str:
         with open_store(settings.state, settings.name) as store:
@@ -122,21 +134,11 @@ def test_brand_vettings_and_the_authentication_plus_retry_match_the_specs(
     registrations themselves."""
     ws = make_workspace(tmp_path, ("parks-for-all", POLITICAL), ("lakeshore-holdings", PUBLIC))
     settings = load_settings(ws, environ={})
-    target = open_target(settings)
-    checker = CheckingHttpClient(target.retrying.inner, Conformance(), strict=False)
-    target.retrying.inner = checker
+    target, checker = _checked_target(settings)
     sandbox = checker.sandbox
 
     def cycle() -> None:
-        workspace = load_valid(settings)
-        with open_store(settings.state, settings.name) as store:
-            refresh_state(store, target, actor="test")
-            planned = make_plan(settings, store, workspace)
-            outcome = apply_plan(
-                planned, store, target, workspace=settings.name, actor="test", parallelism=2,
-                progress=lambda a, m: None, on_done=lambda a, e: None,
-            )  # fmt: skip
-            assert outcome.ok, outcome.failed
+        _cycle(settings, target, parallelism=2)
 
     # Every import takes effect, then answers 500: apply lists the brand's vettings and
     # adopts the one for its token rather than importing (and paying) again.
